@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Entry point of the `bmc` command. The TypeScript sources are compiled to dist/ by
+// `npm ci` / `npm install` (the package's prepare script) or `npm run build`.
+import { existsSync } from "node:fs";
+
+const entry = new URL("../dist/src/cli/main.js", import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write("bmc: not built yet; run `npm run build` (npm ci does it too)\n");
+  process.exit(3);
+}
+const { main } = await import(entry.href);
+const color = !!process.stderr.isTTY && !process.env.NO_COLOR;
+const code = await main(process.argv.slice(2), {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  color,
+});
+process.exitCode = code;

@@ -1,0 +1,179 @@
+/**
+ * The Chevrotain grammar of the rule language (`.bm`). It builds a concrete syntax tree;
+ * src/syntax turns that into the AST. Error recovery is on, so one run reports every
+ * statement that fails to parse, not only the first.
+ */
+import { CstParser, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import * as T from "./tokens.js";
+
+export class RuleParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  public file = this.RULE("file", () => {
+    this.MANY(() => this.SUBRULE(this.statement));
+  });
+
+  private statement = this.RULE("statement", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.relationDecl) },
+      { ALT: () => this.SUBRULE(this.ruleDecl) },
+    ]);
+  });
+
+  private importDecl = this.RULE("importDecl", () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.StringLiteral);
+    this.CONSUME(T.Period);
+  });
+
+  private relationDecl = this.RULE("relationDecl", () => {
+    this.OPTION(() => this.CONSUME(T.Unique));
+    this.CONSUME(T.Relation);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => this.CONSUME2(T.Identifier, { LABEL: "param" }),
+    });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.Period);
+  });
+
+  private ruleDecl = this.RULE("ruleDecl", () => {
+    this.OPTION(() => this.CONSUME(T.Setup));
+    this.CONSUME(T.Rule);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => this.CONSUME2(T.Identifier, { LABEL: "shown" }),
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Semicolon);
+      this.MANY_SEP2({
+        SEP: T.Comma,
+        DEF: () => this.CONSUME3(T.Identifier, { LABEL: "hidden" }),
+      });
+    });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.Colon);
+    this.MANY_SEP3({
+      SEP: T.Comma,
+      DEF: () => this.SUBRULE(this.claim, { LABEL: "conclusion" }),
+    });
+    this.CONSUME(T.Turnstile);
+    this.MANY_SEP4({
+      SEP: T.Comma,
+      DEF: () => this.SUBRULE(this.bodyItem),
+    });
+    this.CONSUME(T.Period);
+  });
+
+  private bodyItem = this.RULE("bodyItem", () => {
+    this.OR([
+      {
+        GATE: () =>
+          this.LA(1).tokenType === T.Unique ||
+          (this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.LParen),
+        ALT: () => this.SUBRULE(this.claim),
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  /** `unique` is accepted here in hypotheses too, so that the checker can explain the misuse. */
+  private claim = this.RULE("claim", () => {
+    this.OPTION(() => this.CONSUME(T.Unique));
+    this.CONSUME(T.Identifier, { LABEL: "relation" });
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression, { LABEL: "arg" }) });
+    this.CONSUME(T.RParen);
+  });
+
+  private comparison = this.RULE("comparison", () => {
+    this.SUBRULE(this.expression, { LABEL: "left" });
+    this.OR([
+      { ALT: () => this.CONSUME(T.EqEq, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.NotEq, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.LessEq, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.GreaterEq, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.Less, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.Greater, { LABEL: "op" }) },
+    ]);
+    this.SUBRULE2(this.expression, { LABEL: "right" });
+  });
+
+  private expression = this.RULE("expression", () => {
+    this.SUBRULE(this.product, { LABEL: "operand" });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: "op" }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: "op" }) },
+      ]);
+      this.SUBRULE2(this.product, { LABEL: "operand" });
+    });
+  });
+
+  private product = this.RULE("product", () => {
+    this.SUBRULE(this.unary, { LABEL: "operand" });
+    this.MANY(() => {
+      this.CONSUME(T.Star, { LABEL: "op" });
+      this.SUBRULE2(this.unary, { LABEL: "operand" });
+    });
+  });
+
+  private unary = this.RULE("unary", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus, { LABEL: "neg" });
+          this.SUBRULE(this.unary, { LABEL: "operand" });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary, { LABEL: "operand" }) },
+    ]);
+  });
+
+  private primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Integer) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.Wildcard) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression, { LABEL: "inner" });
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+}
+
+/** One parser instance is enough: Chevrotain parsers are reusable by resetting `input`. */
+export const ruleParser = new RuleParser();
+
+export interface RuleCst {
+  cst: CstNode;
+  tokens: IToken[];
+  comments: IToken[];
+  lexErrors: { offset: number; length: number; line?: number; column?: number; message: string }[];
+  parseErrors: IRecognitionException[];
+}
+
+export function parseRuleCst(text: string): RuleCst {
+  const lexed = T.ruleLexer.tokenize(text);
+  ruleParser.input = lexed.tokens;
+  const cst = ruleParser.file();
+  return {
+    cst,
+    tokens: lexed.tokens,
+    comments: (lexed.groups["comments"] as IToken[] | undefined) ?? [],
+    lexErrors: lexed.errors,
+    parseErrors: ruleParser.errors,
+  };
+}

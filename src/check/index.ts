@@ -1,0 +1,31 @@
+/**
+ * Stage 2 of the pipeline: from a rule file path to a checked RuleSet plus diagnostics.
+ *   load (read + parse every imported file) -> resolve (names, arities, variables)
+ *   -> circularity lint.
+ * The RuleSet is returned only when there are no errors (warnings allowed).
+ */
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
+import { checkCircularity } from "./circularity.js";
+import { loadRuleModules, type LoadOptions } from "./load.js";
+import type { RuleSet } from "./model.js";
+import { resolveRuleSet } from "./resolve.js";
+
+export type * from "./model.js";
+export { nodeHost, resolveImport, type LoadOptions, type SourceHost } from "./load.js";
+
+export interface CheckResult {
+  readonly ruleSet?: RuleSet;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function checkRuleFile(path: string, options: LoadOptions = {}): CheckResult {
+  const loaded = loadRuleModules(path, options);
+  const diagnostics = [...loaded.diagnostics];
+  if (loaded.modules.length === 0) return { diagnostics: sortDiagnostics(diagnostics) };
+  const ruleSet = resolveRuleSet(loaded.modules, diagnostics);
+  if (!hasErrors(diagnostics)) diagnostics.push(...checkCircularity(ruleSet));
+  return {
+    ruleSet: hasErrors(diagnostics) ? undefined : ruleSet,
+    diagnostics: sortDiagnostics(diagnostics),
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * The `bmc` command. Exit codes: 0 success (rules check / transcript valid), 1 invalid input
+ * (diagnostics printed) or invalid transcript, 2 usage error, 3 internal error (a bug in bmc).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { validateFiles } from "../api.js";
+import { checkRuleFile } from "../check/index.js";
+import {
+  diagnosticToJson,
+  hasErrors,
+  renderDiagnostics,
+  type Diagnostic,
+} from "../diagnostics/index.js";
+import { packageRoot } from "../paths.js";
+
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  color: boolean;
+}
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
+
+const HELP = `bmc, the block model compiler
+
+Usage:
+  bmc check RULES.bm [--json] [--deny-warnings]
+      Parse and check a rule file (and its imports); print diagnostics.
+  bmc validate RULES.bm TRANSCRIPT.bmt [--json] [--quiet] [--max-errors N]
+      Check the rules, read the transcript and decide whether it is valid.
+  bmc help [COMMAND] | bmc --help | bmc --version
+
+Options:
+  --json           machine-readable output on stdout (diagnostics, verdict, statistics)
+  --quiet          print only diagnostics, no summary
+  --deny-warnings  treat warnings as errors (exit 1)
+  --max-errors N   stop reporting after N errors (default 100)
+  --color / --no-color
+
+Exit codes: 0 ok or valid; 1 diagnostics with errors, or invalid transcript; 2 usage error;
+3 internal error (a bug in bmc: please report it with the input).`;
+
+const COMMAND_HELP: Record<string, string> = {
+  check: `bmc check RULES.bm [--json] [--deny-warnings]
+
+Parses RULES.bm and every file it imports, and reports every error and warning found, each
+with a stable code, file:line:column and a code frame. Exit 0 when there is no error.`,
+  validate: `bmc validate RULES.bm TRANSCRIPT.bmt [--json] [--quiet] [--max-errors N]
+
+Checks the rules, reads the transcript and validates it: every block satisfies its rule's
+constraints, no unique claim is emitted twice, every hypothesis is concluded by some block,
+and setup blocks appear only under public:. Exit 0 when valid, 1 when not.`,
+};
+
+class UsageError extends Error {}
+
+function usage(message: string): never {
+  throw new UsageError(message);
+}
+
+function version(): string {
+  return JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")).version;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`bmc: ${error.message}\nRun \`bmc --help\` for usage.\n`);
+      return EXIT.usage;
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.err(
+      `bmc: internal error, this is a bug in bmc; please report it with the input.\n${detail}\n`,
+    );
+    return EXIT.internal;
+  }
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
+        json: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        "deny-warnings": { type: "boolean" },
+        "max-errors": { type: "string" },
+        color: { type: "boolean" },
+        "no-color": { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const { values: opts, positionals } = parsed;
+  const color = opts["no-color"] ? false : opts.color ? true : io.color;
+  const [command, ...args] = positionals;
+  if (opts.version) {
+    io.out(version() + "\n");
+    return EXIT.ok;
+  }
+  if (opts.help || command === undefined || command === "help") {
+    const topic = command === "help" ? args[0] : command;
+    io.out((topic && COMMAND_HELP[topic]) || HELP);
+    io.out("\n");
+    return command === undefined && !opts.help ? EXIT.usage : EXIT.ok;
+  }
+  let maxErrors = 100;
+  if (opts["max-errors"] !== undefined) {
+    maxErrors = Number(opts["max-errors"]);
+    if (!Number.isInteger(maxErrors) || maxErrors < 1)
+      usage("--max-errors takes a whole number >= 1");
+  }
+  const print = (diagnostics: Diagnostic[]) => {
+    if (diagnostics.length) io.err(renderDiagnostics(diagnostics, { color }) + "\n");
+  };
+
+  switch (command) {
+    case "check": {
+      if (args.length !== 1) usage("check takes one rule file: bmc check RULES.bm");
+      const result = checkRuleFile(args[0]);
+      const failed =
+        hasErrors(result.diagnostics) || (!!opts["deny-warnings"] && result.diagnostics.length > 0);
+      if (opts.json) {
+        io.out(
+          JSON.stringify(
+            {
+              ok: !failed,
+              diagnostics: result.diagnostics.map(diagnosticToJson),
+              relations: result.ruleSet?.relations.length,
+              rules: result.ruleSet?.rules.length,
+            },
+            null,
+            2,
+          ) + "\n",
+        );
+      } else {
+        print(result.diagnostics);
+        if (!opts.quiet && result.ruleSet) {
+          const warnings = result.diagnostics.length;
+          io.out(
+            `${args[0]}: ${result.ruleSet.rules.length} rules, ${result.ruleSet.relations.length} relations` +
+              `, ${result.ruleSet.files.length} file${result.ruleSet.files.length === 1 ? "" : "s"}` +
+              (warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ", no warnings") +
+              "\n",
+          );
+        }
+      }
+      return failed ? EXIT.invalid : EXIT.ok;
+    }
+    case "validate": {
+      if (args.length !== 2)
+        usage("validate takes a rule file and a transcript: bmc validate RULES.bm TRANSCRIPT.bmt");
+      const [rulesPath, transcriptPath] = args;
+      const result = validateFiles(rulesPath, transcriptPath, { maxErrors });
+      const errorCount = (result.validation?.errorCount ?? 0) + (result.parsed?.errorCount ?? 0);
+      if (opts.json) {
+        io.out(
+          JSON.stringify(
+            {
+              valid: result.valid,
+              diagnostics: result.diagnostics.map(diagnosticToJson),
+              errors: result.validation?.errors ?? [],
+              errorCount,
+              stats: result.validation?.stats,
+            },
+            null,
+            2,
+          ) + "\n",
+        );
+        return result.valid ? EXIT.ok : EXIT.invalid;
+      }
+      print(result.diagnostics);
+      const v = result.validation;
+      if (v && v.errorCount > v.errors.length) {
+        io.err(
+          `... and ${v.errorCount - v.errors.length} more errors (raise --max-errors to see them)\n`,
+        );
+      }
+      if (!opts.quiet && v) {
+        const s = v.stats;
+        if (v.valid) {
+          io.out(`valid: ${transcriptPath} is a valid transcript for ${rulesPath}\n`);
+        } else {
+          io.out(
+            `invalid: ${transcriptPath}: ${v.errorCount} error${v.errorCount === 1 ? "" : "s"}\n`,
+          );
+        }
+        const perRule = Object.entries(s.blocksPerRule)
+          .filter(([, n]) => n > 0)
+          .map(([r, n]) => `${r} ${n}`)
+          .join(", ");
+        io.out(
+          `  ${s.blocks} blocks (${s.publicBlocks} public): ${perRule || "none"}\n` +
+            `  ${s.hypotheses} hypotheses, ${s.conclusions} conclusions (${s.distinctClaims} distinct claims), ${s.uniqueClaims} unique claims\n`,
+        );
+      }
+      return result.valid ? EXIT.ok : EXIT.invalid;
+    }
+    default:
+      usage(`unknown command \`${command}\``);
+  }
+}

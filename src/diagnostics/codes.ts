@@ -1,0 +1,177 @@
+/**
+ * Every diagnostic bmc emits, with a stable code. Codes never change meaning once released;
+ * retired codes are not reused. The example is the smallest input that triggers the code and
+ * feeds the language reference.
+ *
+ * Ranges: BM00xx rule-file syntax, BM01xx rule-file semantics, BM02xx transcript syntax and
+ * shape, BM03xx transcript validity (the native validator), BM09xx files and the tool itself.
+ */
+export type Severity = "error" | "warning";
+
+export interface CodeInfo {
+  readonly severity: Severity;
+  readonly title: string;
+  readonly example: string;
+}
+
+export const codes = {
+  BM0001: {
+    severity: "error",
+    title: "unexpected character",
+    example: "relation p(x) $",
+  },
+  BM0002: {
+    severity: "error",
+    title: "syntax error",
+    example: "relation p(x)",
+  },
+  BM0003: {
+    severity: "error",
+    title: "unterminated block comment",
+    example: "/* never closed",
+  },
+  BM0101: {
+    severity: "error",
+    title: "unknown relation",
+    example: "rule r(x): q(x) -: .",
+  },
+  BM0102: {
+    severity: "error",
+    title: "wrong number of arguments for a relation",
+    example: "relation p(a, b).\nrule r(x): p(x) -: .",
+  },
+  BM0103: {
+    severity: "error",
+    title: "a unique relation used without `unique`",
+    example: "unique relation u(x).\nrule r(x): u(x) -: .",
+  },
+  BM0104: {
+    severity: "error",
+    title: "`unique` applied to an ordinary relation",
+    example: "relation p(x).\nrule r(x): unique p(x) -: .",
+  },
+  BM0105: {
+    severity: "error",
+    title: "a unique claim demanded as a hypothesis",
+    example: "unique relation u(x).\nrule r(x): -: unique u(x).",
+  },
+  BM0106: {
+    severity: "error",
+    title: "relation declared twice",
+    example: "relation p(x).\nrelation p(y).",
+  },
+  BM0107: {
+    severity: "error",
+    title: "rule defined twice",
+    example: "relation p(x).\nrule r(x): p(x) -: .\nrule r(x): p(x) -: .",
+  },
+  BM0108: {
+    severity: "error",
+    title: "variable listed twice in a rule header",
+    example: "relation p(x).\nrule r(x, x): p(x) -: .",
+  },
+  BM0109: {
+    severity: "error",
+    title: "variable not declared in the rule header",
+    example: "relation p(x).\nrule r(x): p(y) -: .",
+  },
+  BM0110: {
+    severity: "warning",
+    title: "variable declared but never used",
+    example: "relation p(x).\nrule r(x, y): p(x) -: .",
+  },
+  BM0111: {
+    severity: "error",
+    title: "`_` where a value is needed",
+    example: "relation p(x).\nrule r(): p(_) -: .",
+  },
+  BM0112: {
+    severity: "error",
+    title: "integer constant not below the field modulus",
+    example:
+      "relation p(x).\nrule r(): p(21888242871839275222246405745257275088548364400416034343698204186575808495617) -: .",
+  },
+  BM0113: {
+    severity: "error",
+    title: "imported file not found",
+    example: 'import "no-such-file.bm".',
+  },
+  BM0114: {
+    severity: "error",
+    title: "import cycle",
+    example: 'import "self.bm". // in self.bm',
+  },
+  BM0115: {
+    severity: "warning",
+    title: "order comparison that can never hold",
+    example: "relation p(x).\nrule r(x): p(x) -: x < 0.",
+  },
+  BM0116: {
+    severity: "warning",
+    title: "possible circular reasoning",
+    example: "relation p(x).\nrule loop(x): p(x) -: p(x).",
+  },
+  BM0201: {
+    severity: "error",
+    title: "transcript syntax error",
+    example: "private:\n  r(1, 2",
+  },
+  BM0202: {
+    severity: "error",
+    title: "unknown rule",
+    example: "private:\n  no_such_rule(1)",
+  },
+  BM0203: {
+    severity: "error",
+    title: "wrong number of values for a rule",
+    example: "private:\n  r(1, 2, 3)   // r has two variables",
+  },
+  BM0204: {
+    severity: "error",
+    title: "`;` not where the rule header puts it",
+    example: "private:\n  r(1; 2)   // r's header is r(a, b; c)",
+  },
+  BM0205: {
+    severity: "error",
+    title: "value not below the field modulus",
+    example:
+      "private:\n  r(21888242871839275222246405745257275088548364400416034343698204186575808495617)",
+  },
+  BM0206: {
+    severity: "error",
+    title: "block outside a section",
+    example: "r(1)",
+  },
+  BM0207: {
+    severity: "error",
+    title: "section header out of place",
+    example: "private:\npublic:",
+  },
+  BM0301: {
+    severity: "error",
+    title: "primitive constraint violated",
+    example: "private:\n  step(5, 5)   // step(k, k1) requires k1 < k",
+  },
+  BM0302: {
+    severity: "error",
+    title: "unique claim emitted twice",
+    example: "private:\n  def_atom(1)\n  def_atom(1)",
+  },
+  BM0303: {
+    severity: "error",
+    title: "hypothesis that no block concludes",
+    example: "public:\n  demand(7)   // nothing proves 7",
+  },
+  BM0304: {
+    severity: "error",
+    title: "setup block outside the public part",
+    example: "private:\n  assert(1, 0)",
+  },
+  BM0901: {
+    severity: "error",
+    title: "file cannot be read",
+    example: "",
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof codes;

@@ -1,0 +1,2 @@
+export type * from "./ast.js";
+export { parseRuleFile, type ParsedRuleFile } from "./rules.js";
