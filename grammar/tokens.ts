@@ -27,6 +27,14 @@ export const BlockComment = createToken({
   line_breaks: true,
 });
 
+// Matches only where BlockComment cannot: an opening with no closing up to the end of the file.
+export const UnterminatedComment = createToken({
+  name: "UnterminatedComment",
+  pattern: /\/\*[\s\S]*/,
+  group: "comments",
+  line_breaks: true,
+});
+
 export const Import = keyword("Import", "import");
 export const Unique = keyword("Unique", "unique");
 export const Relation = keyword("Relation", "relation");
@@ -60,6 +68,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
+  UnterminatedComment,
   Turnstile,
   EqEq,
   NotEq,

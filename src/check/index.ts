@@ -16,16 +16,20 @@ export { nodeHost, resolveImport, type LoadOptions, type SourceHost } from "./lo
 export interface CheckResult {
   readonly ruleSet?: RuleSet;
   readonly diagnostics: Diagnostic[];
+  /** Every file read, as shown in diagnostics, entry first if it could be read. */
+  readonly files: string[];
 }
 
 export function checkRuleFile(path: string, options: LoadOptions = {}): CheckResult {
   const loaded = loadRuleModules(path, options);
   const diagnostics = [...loaded.diagnostics];
-  if (loaded.modules.length === 0) return { diagnostics: sortDiagnostics(diagnostics) };
+  const files = loaded.modules.map((m) => m.file.path).reverse();
+  if (loaded.modules.length === 0) return { diagnostics: sortDiagnostics(diagnostics), files };
   const ruleSet = resolveRuleSet(loaded.modules, diagnostics);
   if (!hasErrors(diagnostics)) diagnostics.push(...checkCircularity(ruleSet));
   return {
     ruleSet: hasErrors(diagnostics) ? undefined : ruleSet,
     diagnostics: sortDiagnostics(diagnostics),
+    files,
   };
 }

@@ -17,14 +17,22 @@ export interface ParsedRuleFile {
 export function parseRuleFile(file: SourceFile): ParsedRuleFile {
   const diagnostics: Diagnostic[] = [];
   const result = parseRuleCst(file.text);
-  for (const e of result.lexErrors) {
-    if (file.text.startsWith("/*", e.offset)) {
+  for (const c of result.comments) {
+    if (c.tokenType.name === "UnterminatedComment") {
       diagnostics.push(
-        diagnostic("BM0003", "unterminated block comment", span(file, e.offset, e.offset + 2), {
-          help: "close it with `*/`",
-        }),
+        diagnostic(
+          "BM0003",
+          "unterminated block comment",
+          span(file, c.startOffset, c.startOffset + 2),
+          {
+            help: "close it with `*/`",
+          },
+        ),
       );
-    } else {
+    }
+  }
+  for (const e of result.lexErrors) {
+    {
       const ch = file.text.slice(e.offset, e.offset + Math.max(1, e.length));
       diagnostics.push(
         diagnostic(
