@@ -21,7 +21,29 @@ export class RuleParser extends CstParser {
       { ALT: () => this.SUBRULE(this.importDecl) },
       { ALT: () => this.SUBRULE(this.relationDecl) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.sortDecl) },
     ]);
+  });
+
+  /** `sort term = impl(term, term) | bot | mvar(field).` */
+  private sortDecl = this.RULE("sortDecl", () => {
+    this.CONSUME(T.Sort);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.Equals);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Pipe, DEF: () => this.SUBRULE(this.constructorDecl) });
+    this.CONSUME(T.Period);
+  });
+
+  private constructorDecl = this.RULE("constructorDecl", () => {
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({
+        SEP: T.Comma,
+        DEF: () => this.CONSUME2(T.Identifier, { LABEL: "argSort" }),
+      });
+      this.CONSUME(T.RParen);
+    });
   });
 
   private importDecl = this.RULE("importDecl", () => {
@@ -98,6 +120,7 @@ export class RuleParser extends CstParser {
     this.SUBRULE(this.expression, { LABEL: "left" });
     this.OR([
       { ALT: () => this.CONSUME(T.EqEq, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.Equals, { LABEL: "op" }) },
       { ALT: () => this.CONSUME(T.NotEq, { LABEL: "op" }) },
       { ALT: () => this.CONSUME(T.LessEq, { LABEL: "op" }) },
       { ALT: () => this.CONSUME(T.GreaterEq, { LABEL: "op" }) },
@@ -141,6 +164,19 @@ export class RuleParser extends CstParser {
   private primary = this.RULE("primary", () => {
     this.OR([
       { ALT: () => this.CONSUME(T.Integer) },
+      {
+        // A constructor application: a term such as impl(A, impl(B, A)).
+        GATE: () => this.LA(2).tokenType === T.LParen,
+        ALT: () => {
+          this.CONSUME2(T.Identifier, { LABEL: "constructor" });
+          this.CONSUME2(T.LParen);
+          this.MANY_SEP({
+            SEP: T.Comma,
+            DEF: () => this.SUBRULE2(this.expression, { LABEL: "arg" }),
+          });
+          this.CONSUME2(T.RParen);
+        },
+      },
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.CONSUME(T.Wildcard) },
       {

@@ -40,6 +40,7 @@ export const Unique = keyword("Unique", "unique");
 export const Relation = keyword("Relation", "relation");
 export const Setup = keyword("Setup", "setup");
 export const Rule = keyword("Rule", "rule");
+export const Sort = keyword("Sort", "sort");
 /** `_` alone: "any value", only as a whole hypothesis argument. */
 export const Wildcard = createToken({ name: "Wildcard", pattern: /_/, longer_alt: Identifier });
 
@@ -53,6 +54,8 @@ export const LessEq = createToken({ name: "LessEq", pattern: /<=/, label: "'<='"
 export const GreaterEq = createToken({ name: "GreaterEq", pattern: />=/, label: "'>='" });
 export const Less = createToken({ name: "Less", pattern: /</, label: "'<'" });
 export const Greater = createToken({ name: "Greater", pattern: />/, label: "'>'" });
+export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='" });
+export const Pipe = createToken({ name: "Pipe", pattern: /\|/, label: "'|'" });
 export const Plus = createToken({ name: "Plus", pattern: /\+/, label: "'+'" });
 export const Minus = createToken({ name: "Minus", pattern: /-/, label: "'-'" });
 export const Star = createToken({ name: "Star", pattern: /\*/, label: "'*'" });
@@ -76,6 +79,8 @@ export const allTokens: TokenType[] = [
   GreaterEq,
   Less,
   Greater,
+  Equals,
+  Pipe,
   Plus,
   Minus,
   Star,
@@ -92,6 +97,7 @@ export const allTokens: TokenType[] = [
   Relation,
   Setup,
   Rule,
+  Sort,
   Wildcard,
   Identifier,
 ];

@@ -7,6 +7,7 @@ import { checkRuleFile, type CheckResult, type LoadOptions, type RuleSet } from 
 import { diagnostic, hasErrors, SourceFile, type Diagnostic } from "./diagnostics/index.js";
 import { parseTranscript, type ParsedTranscript } from "./transcript/parse.js";
 import { validateTranscript, type ValidationResult } from "./validate/index.js";
+import { buildBlocks, parseProofFile, transcriptText, type BuiltBlock } from "./build/index.js";
 
 export interface ReadOptions {
   /** Text to use instead of reading the file. */
@@ -63,5 +64,72 @@ export function validateFiles(
     validation,
     diagnostics,
     valid: validation.valid && !hasErrors(diagnostics),
+  };
+}
+
+export interface BuildFileResult {
+  readonly check: CheckResult;
+  /** The transcript text, when the proof file built without errors. */
+  readonly text?: string;
+  readonly blocks: BuiltBlock[];
+  /** Validation of the built transcript (a proof whose steps all fit can still leave a
+   * hypothesis to other blocks, e.g. a public demand nobody proves). */
+  readonly validation?: ValidationResult;
+  readonly diagnostics: Diagnostic[];
+  readonly valid: boolean;
+}
+
+/** Build a transcript from a proof file (see docs/build.md) and validate it. */
+export function buildFile(
+  rulesPath: string,
+  proofPath: string,
+  options: LoadOptions & { proofText?: string; transcriptPath?: string } = {},
+): BuildFileResult {
+  const check = checkRuleFile(rulesPath, options);
+  const diagnostics = [...check.diagnostics];
+  const fail = (): BuildFileResult => ({ check, blocks: [], diagnostics, valid: false });
+  if (!check.ruleSet) return fail();
+  let text = options.proofText;
+  if (text === undefined) {
+    try {
+      text = readFileSync(proofPath, "utf8");
+    } catch {
+      diagnostics.push(diagnostic("BM0901", `cannot read ${proofPath}`));
+      return fail();
+    }
+  }
+  const parsed = parseProofFile(text);
+  if (!parsed.proof) {
+    const code = parsed.errors[0]?.message.startsWith("not valid JSON") ? "BM0401" : "BM0402";
+    for (const e of parsed.errors) {
+      diagnostics.push(
+        diagnostic(code, `${proofPath}${e.path ? ` at ${e.path}` : ""}: ${e.message}`),
+      );
+    }
+    return fail();
+  }
+  const built = buildBlocks(check.ruleSet, parsed.proof);
+  for (const e of built.errors) {
+    diagnostics.push(diagnostic("BM0403", `${proofPath} at ${e.path}: ${e.message}`));
+  }
+  if (built.errors.length) return fail();
+  const out = transcriptText(
+    built.blocks,
+    `// Built by bmc from ${proofPath}: ${built.blocks.length} blocks, ${built.terms.size} named terms.\n`,
+  );
+  const read = parseTranscript(
+    new SourceFile(options.transcriptPath ?? "built.bmt", out),
+    check.ruleSet,
+  );
+  diagnostics.push(...read.diagnostics);
+  const validation = read.transcript ? validateTranscript(read.transcript) : undefined;
+  if (validation) diagnostics.push(...validation.diagnostics);
+  return {
+    check,
+    text: out,
+    blocks: built.blocks,
+    validation,
+    diagnostics,
+    valid: !!validation?.valid && !hasErrors(diagnostics),
   };
 }

@@ -7,6 +7,7 @@
  *   src/check        AST + imports -> checked RuleSet (semantic diagnostics, lints)
  *   src/transcript   transcript text + RuleSet -> Transcript (column-wise blocks)
  *   src/validate     Transcript -> verdict, multiplicities, `_` values (the reference semantics)
+ *   src/build        proof trees -> transcripts (term naming, depths, variable solving)
  *   src/cli          the `bmc` command, a thin layer over src/api.ts
  */
 export * from "./api.js";
@@ -18,3 +19,4 @@ export type * from "./syntax/index.js";
 export type { BlockValues, Transcript } from "./transcript/model.js";
 export { headerText, parseTranscript, type ParsedTranscript } from "./transcript/parse.js";
 export * from "./validate/index.js";
+export * from "./build/index.js";

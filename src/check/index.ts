@@ -6,11 +6,14 @@
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/index.js";
 import { checkCircularity } from "./circularity.js";
+import { expandModules } from "./expand.js";
 import { loadRuleModules, type LoadOptions } from "./load.js";
 import type { RuleSet } from "./model.js";
-import { resolveRuleSet } from "./resolve.js";
+import { linkSorts, resolveRuleSet } from "./resolve.js";
 
 export type * from "./model.js";
+export { FIELD_SORT, type ConstructorInfo, type SortTable } from "./expand.js";
+export { printRuleSet, relationText, ruleText, termText } from "./print.js";
 export { nodeHost, resolveImport, type LoadOptions, type SourceHost } from "./load.js";
 
 export interface CheckResult {
@@ -25,10 +28,13 @@ export function checkRuleFile(path: string, options: LoadOptions = {}): CheckRes
   const diagnostics = [...loaded.diagnostics];
   const files = loaded.modules.map((m) => m.file.path).reverse();
   if (loaded.modules.length === 0) return { diagnostics: sortDiagnostics(diagnostics), files };
-  const ruleSet = resolveRuleSet(loaded.modules, diagnostics);
-  if (!hasErrors(diagnostics)) diagnostics.push(...checkCircularity(ruleSet));
+  const expanded = expandModules(loaded.modules, diagnostics);
+  const resolved = resolveRuleSet(expanded.modules, diagnostics);
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), files };
+  const ruleSet = linkSorts(resolved, expanded.sorts);
+  diagnostics.push(...checkCircularity(ruleSet));
   return {
-    ruleSet: hasErrors(diagnostics) ? undefined : ruleSet,
+    ruleSet,
     diagnostics: sortDiagnostics(diagnostics),
     files,
   };

@@ -67,10 +67,33 @@ export interface Rule {
   readonly nameSpan: Span;
 }
 
+/** A declared sort: `sort term = impl(term, term) | mvar(field).` and what it expanded to. */
+export interface Sort {
+  readonly name: string;
+  /** `unique relation term(T)`: one definition per name. */
+  readonly unique: Relation;
+  /** `relation term(T, k)`: T is a well-formed term of depth k. */
+  readonly depth: Relation;
+  readonly constructors: readonly Constructor[];
+}
+
+export interface Constructor {
+  readonly name: string;
+  readonly sort: Sort;
+  /** Sort names of the arguments; `field` for plain values. */
+  readonly argSorts: readonly string[];
+  /** `relation impl(T, a1, a2)`: T names impl(a1, a2). */
+  readonly relation: Relation;
+  /** The generated `def_impl` rule that defines such names. */
+  readonly defRule: Rule;
+}
+
 export interface RuleSet {
   readonly relations: readonly Relation[];
   readonly rules: readonly Rule[];
   readonly ruleByName: ReadonlyMap<string, Rule>;
+  readonly sorts: ReadonlyMap<string, Sort>;
+  readonly constructors: ReadonlyMap<string, Constructor>;
   /** Paths of every file the rule set was read from, entry first. */
   readonly files: readonly string[];
 }

@@ -6,7 +6,18 @@
 import { diagnostic, type Diagnostic, type Span } from "../diagnostics/index.js";
 import { ORDER_BOUND, P } from "../field/index.js";
 import type { ClaimAst, Expr, RuleAst, RuleFileAst } from "../syntax/index.js";
-import type { Arg, Claim, Constraint, Relation, Rule, RuleSet, Term } from "./model.js";
+import type { SortTable } from "./expand.js";
+import type {
+  Arg,
+  Claim,
+  Constraint,
+  Constructor,
+  Relation,
+  Rule,
+  RuleSet,
+  Sort,
+  Term,
+} from "./model.js";
 
 interface Namespaces {
   ordinary: Map<string, Relation>;
@@ -75,7 +86,45 @@ export function resolveRuleSet(
       ruleByName.set(rule.name, rule);
     }
   }
-  return { relations, rules, ruleByName, files: modules.map((m) => m.file.path) };
+  return {
+    relations,
+    rules,
+    ruleByName,
+    sorts: new Map(),
+    constructors: new Map(),
+    files: modules.map((m) => m.file.path),
+  };
+}
+
+/** Link the sort declarations to the relations and rules they expanded to. */
+export function linkSorts(ruleSet: RuleSet, table: SortTable): RuleSet {
+  const sorts = new Map<string, Sort>();
+  const constructors = new Map<string, Constructor>();
+  const ordinary = new Map(ruleSet.relations.filter((r) => !r.unique).map((r) => [r.name, r]));
+  const unique = new Map(ruleSet.relations.filter((r) => r.unique).map((r) => [r.name, r]));
+  for (const ast of table.sorts.values()) {
+    const list: Constructor[] = [];
+    const sort: Sort = {
+      name: ast.name.text,
+      unique: unique.get(ast.name.text)!,
+      depth: ordinary.get(ast.name.text)!,
+      constructors: list,
+    };
+    sorts.set(sort.name, sort);
+    for (const c of ast.constructors) {
+      if (table.constructors.get(c.name.text)?.decl !== c) continue;
+      const ctor: Constructor = {
+        name: c.name.text,
+        sort,
+        argSorts: c.argSorts.map((a) => a.text),
+        relation: ordinary.get(c.name.text)!,
+        defRule: ruleSet.ruleByName.get(`def_${c.name.text}`)!,
+      };
+      list.push(ctor);
+      constructors.set(ctor.name, ctor);
+    }
+  }
+  return { ...ruleSet, sorts, constructors };
 }
 
 function resolveRule(ast: RuleAst, index: number, ns: Namespaces, diagnostics: Diagnostic[]): Rule {
@@ -145,6 +194,9 @@ function resolveRule(ast: RuleAst, index: number, ns: Namespaces, diagnostics: D
           }),
         );
         return undefined;
+      case "apply":
+        // expandModules flattens every term or reports it; none reaches resolution.
+        throw new Error("bmc internal error: unexpanded term in rule " + ast.name.text);
       case "neg": {
         const operand = term(e.operand);
         return operand && { kind: "neg", operand, span: e.span };
@@ -177,7 +229,7 @@ function resolveRule(ast: RuleAst, index: number, ns: Namespaces, diagnostics: D
     if (item.kind === "claim") {
       const r = claim(item, "hypothesis");
       if (r) hypotheses.push(r);
-    } else {
+    } else if (item.op !== "=") {
       const left = term(item.left);
       const right = term(item.right);
       if (left && right) {
@@ -189,7 +241,7 @@ function resolveRule(ast: RuleAst, index: number, ns: Namespaces, diagnostics: D
   }
   for (const v of header) {
     const i = varIndex.get(v.text);
-    if (i !== undefined && !used.has(i) && vars[i] === v.text) {
+    if (i !== undefined && !used.has(i) && !ast.mentions?.has(v.text) && vars[i] === v.text) {
       diagnostics.push(
         diagnostic(
           "BM0110",

@@ -5,9 +5,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { validateFiles } from "../api.js";
-import { checkRuleFile } from "../check/index.js";
+import { buildFile, validateFiles } from "../api.js";
+import { writeFileAtomic } from "./files.js";
+import { checkRuleFile, printRuleSet } from "../check/index.js";
 import {
+  diagnostic,
   diagnosticToJson,
   hasErrors,
   renderDiagnostics,
@@ -26,10 +28,13 @@ export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
 const HELP = `bmc, the block model compiler
 
 Usage:
-  bmc check RULES.bm [--json] [--deny-warnings]
+  bmc check RULES.bm [--json] [--deny-warnings] [--expand]
       Parse and check a rule file (and its imports); print diagnostics.
+      --expand prints the rules with sorts and nested terms desugared.
   bmc validate RULES.bm TRANSCRIPT.bmt [--json] [--quiet] [--max-errors N]
       Check the rules, read the transcript and decide whether it is valid.
+  bmc build RULES.bm PROOF.json [-o OUT.bmt] [--json]
+      Turn a proof tree (docs/build.md) into a transcript; validate it.
   bmc help [COMMAND] | bmc --help | bmc --version
 
 Options:
@@ -37,21 +42,31 @@ Options:
   --quiet          print only diagnostics, no summary
   --deny-warnings  treat warnings as errors (exit 1)
   --max-errors N   stop reporting after N errors (default 100)
+  -o, --output F   where build writes the transcript (written whole, or not at all)
   --color / --no-color
 
 Exit codes: 0 ok or valid; 1 diagnostics with errors, or invalid transcript; 2 usage error;
 3 internal error (a bug in bmc: please report it with the input).`;
 
 const COMMAND_HELP: Record<string, string> = {
-  check: `bmc check RULES.bm [--json] [--deny-warnings]
+  check: `bmc check RULES.bm [--json] [--deny-warnings] [--expand]
 
 Parses RULES.bm and every file it imports, and reports every error and warning found, each
-with a stable code, file:line:column and a code frame. Exit 0 when there is no error.`,
+with a stable code, file:line:column and a code frame. Exit 0 when there is no error.
+With --expand, prints the checked rules as plain rule-language text: sorts become relations
+and term-defining rules, nested terms become constructor hypotheses with fresh variables.`,
   validate: `bmc validate RULES.bm TRANSCRIPT.bmt [--json] [--quiet] [--max-errors N]
 
 Checks the rules, reads the transcript and validates it: every block satisfies its rule's
 constraints, no unique claim is emitted twice, every hypothesis is concluded by some block,
 and setup blocks appear only under public:. Exit 0 when valid, 1 when not.`,
+  build: `bmc build RULES.bm PROOF.json [-o OUT.bmt] [--json]
+
+Reads a proof tree (the JSON format of docs/build.md), names every subterm once, emits the
+term definitions with their depths, solves each step's variables from its premises, and writes
+the transcript (to stdout, or to OUT.bmt through a temporary file). The result is validated;
+a wrong proof tree is reported with the step and premise at fault. Exit 0 when the built
+transcript is valid.`,
 };
 
 class UsageError extends Error {}
@@ -93,6 +108,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         json: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         "deny-warnings": { type: "boolean" },
+        expand: { type: "boolean" },
+        output: { type: "string", short: "o" },
         "max-errors": { type: "string" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
@@ -138,6 +155,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
               diagnostics: result.diagnostics.map(diagnosticToJson),
               relations: result.ruleSet?.relations.length,
               rules: result.ruleSet?.rules.length,
+              expanded: opts.expand && result.ruleSet ? printRuleSet(result.ruleSet) : undefined,
             },
             null,
             2,
@@ -145,7 +163,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         );
       } else {
         print(result.diagnostics);
-        if (!opts.quiet && result.ruleSet) {
+        if (opts.expand && result.ruleSet) io.out(printRuleSet(result.ruleSet));
+        else if (!opts.quiet && result.ruleSet) {
           const warnings = result.diagnostics.length;
           io.out(
             `${args[0]}: ${result.ruleSet.rules.length} rules, ${result.ruleSet.relations.length} relations` +
@@ -202,6 +221,48 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         io.out(
           `  ${s.blocks} blocks (${s.publicBlocks} public): ${perRule || "none"}\n` +
             `  ${s.hypotheses} hypotheses, ${s.conclusions} conclusions (${s.distinctClaims} distinct claims), ${s.uniqueClaims} unique claims\n`,
+        );
+      }
+      return result.valid ? EXIT.ok : EXIT.invalid;
+    }
+    case "build": {
+      if (args.length !== 2)
+        usage(
+          "build takes a rule file and a proof file: bmc build RULES.bm PROOF.json [-o OUT.bmt]",
+        );
+      const [rulesPath, proofPath] = args;
+      const result = buildFile(rulesPath, proofPath, { transcriptPath: opts.output });
+      if (result.text !== undefined && opts.output) {
+        try {
+          writeFileAtomic(opts.output, result.text);
+        } catch (error) {
+          const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+          result.diagnostics.push(diagnostic("BM0902", `cannot write ${opts.output} (${reason})`));
+          print(result.diagnostics);
+          return EXIT.invalid;
+        }
+      }
+      if (opts.json) {
+        io.out(
+          JSON.stringify(
+            {
+              valid: result.valid,
+              diagnostics: result.diagnostics.map(diagnosticToJson),
+              blocks: result.blocks.length,
+              stats: result.validation?.stats,
+              transcript: opts.output ? undefined : result.text,
+            },
+            null,
+            2,
+          ) + "\n",
+        );
+        return result.valid ? EXIT.ok : EXIT.invalid;
+      }
+      print(result.diagnostics);
+      if (result.text !== undefined && !opts.output) io.out(result.text);
+      else if (result.text !== undefined && !opts.quiet) {
+        io.out(
+          `${result.valid ? "built" : "built, but not valid"}: ${opts.output} (${result.blocks.length} blocks)\n`,
         );
       }
       return result.valid ? EXIT.ok : EXIT.invalid;

@@ -111,6 +111,36 @@ export const codes = {
     title: "possible circular reasoning",
     example: "relation p(x).\nrule loop(x): p(x) -: p(x).",
   },
+  BM0117: {
+    severity: "error",
+    title: "unknown sort",
+    example: "sort term = wrap(thing).",
+  },
+  BM0118: {
+    severity: "error",
+    title: "unknown constructor in a term",
+    example: "relation p(x).\nrule r(x): p(x) -: x = nothing(1).",
+  },
+  BM0119: {
+    severity: "error",
+    title: "constructor applied to the wrong number of arguments",
+    example: "sort t = pair(t, t) | leaf.\nrelation p(x).\nrule r(x): p(x) -: x = pair(x).",
+  },
+  BM0120: {
+    severity: "error",
+    title: "sort or constructor declared twice",
+    example: "sort a = c.\nsort b = c.",
+  },
+  BM0121: {
+    severity: "error",
+    title: "`=` needs a variable on one side and a term on the other",
+    example: "relation p(x).\nrule r(x): p(x) -: x = 1.",
+  },
+  BM0122: {
+    severity: "error",
+    title: "a term where a number is needed",
+    example: "sort t = leaf.\nrelation p(x).\nrule r(x): p(x) -: x < leaf() + 1.",
+  },
   BM0201: {
     severity: "error",
     title: "transcript syntax error",
@@ -167,9 +197,29 @@ export const codes = {
     title: "setup block outside the public part",
     example: "private:\n  assert(1, 0)",
   },
+  BM0401: {
+    severity: "error",
+    title: "proof file is not valid JSON",
+    example: '{ "proofs": [ }',
+  },
+  BM0402: {
+    severity: "error",
+    title: "proof file does not have the documented shape",
+    example: '{ "proofs": [ { "args": {} } ] }   // a step needs "rule"',
+  },
+  BM0403: {
+    severity: "error",
+    title: "a proof step does not fit its rule",
+    example: '{ "proofs": [ { "rule": "mp" } ] }   // mp needs premises',
+  },
   BM0901: {
     severity: "error",
     title: "file cannot be read",
+    example: "",
+  },
+  BM0902: {
+    severity: "error",
+    title: "file cannot be written",
     example: "",
   },
 } as const satisfies Record<string, CodeInfo>;

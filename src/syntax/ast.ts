@@ -11,6 +11,13 @@ export type Expr =
   | { readonly kind: "int"; readonly value: bigint; readonly span: Span }
   | { readonly kind: "var"; readonly name: string; readonly span: Span }
   | { readonly kind: "wildcard"; readonly span: Span }
+  /** A constructor applied to arguments: a nested term, desugared by the checker. */
+  | {
+      readonly kind: "apply";
+      readonly constructor: Name;
+      readonly args: readonly Expr[];
+      readonly span: Span;
+    }
   | { readonly kind: "neg"; readonly operand: Expr; readonly span: Span }
   | {
       readonly kind: "binary";
@@ -31,7 +38,8 @@ export interface ClaimAst {
 
 export interface ComparisonAst {
   readonly kind: "comparison";
-  readonly op: CompareOp;
+  /** `=` binds a variable to a term: `T = impl(A, B)`. */
+  readonly op: CompareOp | "=";
   readonly opSpan: Span;
   readonly left: Expr;
   readonly right: Expr;
@@ -70,9 +78,29 @@ export interface RuleAst {
   /** Hypotheses and primitive constraints, in source order. */
   readonly body: readonly BodyItem[];
   readonly span: Span;
+  /**
+   * Set by term expansion: every variable the rule as written mentions, so that a variable
+   * inside a term dropped for an error is not also reported as unused.
+   */
+  readonly mentions?: ReadonlySet<string>;
 }
 
-export type Item = ImportAst | RelationAst | RuleAst;
+export interface ConstructorAst {
+  readonly name: Name;
+  /** Sorts of the arguments: declared sorts, or `field` for any value. */
+  readonly argSorts: readonly Name[];
+  readonly span: Span;
+}
+
+/** `sort term = impl(term, term) | bot | mvar(field).` */
+export interface SortAst {
+  readonly kind: "sort";
+  readonly name: Name;
+  readonly constructors: readonly ConstructorAst[];
+  readonly span: Span;
+}
+
+export type Item = ImportAst | RelationAst | RuleAst | SortAst;
 
 export interface Comment {
   readonly text: string;

@@ -98,7 +98,7 @@ function parseErrorDiagnostic(
     : `unexpected ${found}${where}`;
   const help =
     ruleStack.length <= 2 && !expected
-      ? 'a rule file holds `import "...".`, `relation name(args).` and `rule name(vars): ... -: ... .`'
+      ? 'a rule file holds `import "...".`, `relation name(args).`, `sort name = c1(...) | c2.` and `rule name(vars): ... -: ... .`'
       : undefined;
   return diagnostic("BM0002", text, at, help ? { help } : {});
 }
@@ -130,6 +130,7 @@ const tokenWords: Record<string, string> = {
   Relation: "'relation'",
   Setup: "'setup'",
   Rule: "'rule'",
+  Sort: "'sort'",
   Wildcard: "'_'",
   EOF: "end of file",
 };
@@ -198,6 +199,17 @@ class AstBuilder {
           body: children(decl, "bodyItem").map((b) => this.bodyItem(b)),
           span: this.nodeSpan(decl),
         };
+      case "sortDecl":
+        return {
+          kind: "sort",
+          name: this.name(tokens(decl, "name")[0]),
+          constructors: children(decl, "constructorDecl").map((c) => ({
+            name: this.name(tokens(c, "name")[0]),
+            argSorts: tokens(c, "argSort").map((t) => this.name(t)),
+            span: this.nodeSpan(c),
+          })),
+          span: this.nodeSpan(decl),
+        };
     }
     return undefined;
   }
@@ -227,7 +239,7 @@ class AstBuilder {
     const op = tokens(node, "op")[0];
     return {
       kind: "comparison",
-      op: op.image as CompareOp,
+      op: op.image as CompareOp | "=",
       opSpan: tokenSpan(this.file, op),
       left: this.expression(children(node, "left")[0]),
       right: this.expression(children(node, "right")[0]),
@@ -272,6 +284,15 @@ class AstBuilder {
     const s = this.nodeSpan(node);
     const int = tokens(node, "Integer")[0];
     if (int) return { kind: "int", value: BigInt(int.image), span: s };
+    const ctor = tokens(node, "constructor")[0];
+    if (ctor) {
+      return {
+        kind: "apply",
+        constructor: this.name(ctor),
+        args: children(node, "arg").map((e) => this.expression(e)),
+        span: s,
+      };
+    }
     const id = tokens(node, "Identifier")[0];
     if (id) return { kind: "var", name: id.image, span: s };
     if (tokens(node, "Wildcard").length) return { kind: "wildcard", span: s };

@@ -118,14 +118,7 @@ export function parseTranscript(
       return i >= lineEnd || (text.charCodeAt(i) === SLASH && text.charCodeAt(i + 1) === SLASH);
     };
     const syntax = (at: number, message: string, help?: string) => {
-      report(
-        diagnostic(
-          "BM0201",
-          message,
-          span(file, at, Math.min(at + 1, Math.max(at + 1, lineEnd))),
-          help ? { help } : {},
-        ),
-      );
+      report(diagnostic("BM0201", message, span(file, at, at + 1), help ? { help } : {}));
     };
     const found = (at: number): string => {
       if (at >= lineEnd) return "end of line";

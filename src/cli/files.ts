@@ -1,0 +1,14 @@
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, basename, join } from "node:path";
+
+/** Writes a file whole or not at all: to a temporary name beside it, then renamed. */
+export function writeFileAtomic(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
