@@ -3,6 +3,7 @@
  * results. The CLI is a thin layer over these.
  */
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { checkRuleFile, type CheckResult, type LoadOptions, type RuleSet } from "./check/index.js";
 import { diagnostic, hasErrors, SourceFile, type Diagnostic } from "./diagnostics/index.js";
 import { parseTranscript, type ParsedTranscript } from "./transcript/parse.js";
@@ -115,7 +116,7 @@ export function buildFile(
   if (built.errors.length) return fail();
   const out = transcriptText(
     built.blocks,
-    `// Built by bmc from ${proofPath}: ${built.blocks.length} blocks, ${built.terms.size} named terms.\n`,
+    `// Built by bmc from ${basename(proofPath)}: ${built.blocks.length} blocks, ${built.terms.size} named terms.\n`,
   );
   const read = parseTranscript(
     new SourceFile(options.transcriptPath ?? "built.bmt", out),

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 
 const fixtures = "test/diagnostics/transcripts";
@@ -18,8 +18,14 @@ async function bmc(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
+const scratchDirs: string[] = [];
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function scratch(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "bmc-cli-"));
+  scratchDirs.push(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
