@@ -131,7 +131,7 @@ describe("bmc validate", () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr.match(/^error\[/gm)?.length).toBe(2);
-    expect(r.stderr).toContain("... and 5 more errors");
+    expect(r.stderr).toContain("... and 6 more errors");
   });
 });
 

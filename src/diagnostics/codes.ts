@@ -197,6 +197,11 @@ export const codes = {
     title: "setup block outside the public part",
     example: "private:\n  assert(1, 0)",
   },
+  BM0305: {
+    severity: "error",
+    title: "unique claim argument not below 2^40",
+    example: "private:\n  def_atom(1099511627776)",
+  },
   BM0401: {
     severity: "error",
     title: "proof file is not valid JSON",

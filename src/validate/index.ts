@@ -4,7 +4,9 @@
  *   (1) every block satisfies its rule's primitive constraints,
  *   (2) no unique claim is emitted twice,
  *   (3) every hypothesis of every block is concluded by some block,
- *   (4) setup blocks occur only in the public part.
+ *   (4) setup blocks occur only in the public part,
+ * and, so that circuits can sort them cheaply, every argument of a unique claim is below 2^40
+ * (unique claims are names, as small as depths).
  * (Block shape, rule names and value ranges are checked earlier, by the transcript reader.)
  * Beyond the verdict it computes what a prover needs: the values chosen for `_`, and each
  * conclusion's multiplicity (how many hypotheses use it; a claim concluded by several blocks
@@ -12,6 +14,7 @@
  */
 import { diagnostic, type Code, type Diagnostic, type Span } from "../diagnostics/index.js";
 import { span } from "../diagnostics/index.js";
+import { ORDER_BOUND } from "../field/index.js";
 import type { Rule } from "../check/index.js";
 import type { Transcript } from "../transcript/model.js";
 import { argValue, compileRule, holds, type CompiledClaim, type CompiledRule } from "./compile.js";
@@ -159,6 +162,18 @@ export function validateTranscript(t: Transcript, options: ValidateOptions = {})
       const key = claimKey(c.tag, args);
       if (c.unique) {
         const first = uniqueSeen.get(key);
+        if (args.some((a) => a >= ORDER_BOUND)) {
+          const claim = claimText(c.claim.relation.name, args);
+          fail(
+            "BM0305",
+            b,
+            rule,
+            `${rule.name} emits unique ${claim}, whose arguments are not all below 2^40`,
+            `unique ${claim}`,
+            [{ span: c.claim.span, message: "unique conclusion declared here" }],
+            "unique claims are names: their arguments must be small, like depths",
+          );
+        }
         if (first === undefined) uniqueSeen.set(key, b);
         else {
           const claim = claimText(c.claim.relation.name, args);
