@@ -9,6 +9,13 @@ if (!existsSync(entry)) {
   process.exit(3);
 }
 const { main } = await import(entry.href);
+// A reader that stops early (`bmc ... | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const color = !!process.stderr.isTTY && !process.env.NO_COLOR;
 const code = await main(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),

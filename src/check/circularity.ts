@@ -7,12 +7,14 @@
  * Method (a simple size-change argument): build the graph "hypothesis relation -> conclusion
  * relation" over all rules. In each strongly connected component with a cycle, look for one
  * argument position per relation such that along every edge the hypothesis's argument is <=
- * the conclusion's (known from the rule's constraints: same variable, `==`, `<=`, `<`, chained)
+ * the conclusion's (known from the rule's constraints: same variable, `==`, `<=`, `<`, and `x == y + c`
+ * for a positive constant c, chained)
  * and the edges where it is only <= (not <) form no cycle. If no such choice exists, every rule
  * on an edge with no strictly decreasing argument pair gets the warning; if each edge decreases
  * somewhere but no single choice works, the component's first rule gets it.
  */
 import { diagnostic, type Diagnostic } from "../diagnostics/index.js";
+import { ORDER_BOUND } from "../field/index.js";
 import type { Claim, Relation, Rule, RuleSet } from "./model.js";
 
 const NONE = 0;
@@ -96,6 +98,20 @@ function orderClosure(rule: Rule): Order[][] {
     if (o > m[a][b]) m[a][b] = o;
   };
   for (const c of rule.constraints) {
+    // `x == y + c` with a positive constant c: x is strictly above y. In the field y + c wraps
+    // around only past p, so a cycle of such steps would need about p / c blocks: none exists.
+    if (c.op === "==") {
+      for (const [x, e] of [
+        [c.left, c.right],
+        [c.right, c.left],
+      ] as const) {
+        if (x.kind !== "var" || e.kind !== "binary" || e.op !== "+") continue;
+        const [y, k] = e.left.kind === "var" ? [e.left, e.right] : [e.right, e.left];
+        if (y.kind === "var" && k.kind === "int" && k.value > 0n && k.value < ORDER_BOUND) {
+          add(y.index, x.index, LT);
+        }
+      }
+    }
     if (c.left.kind !== "var" || c.right.kind !== "var") continue;
     const l = c.left.index;
     const r = c.right.index;
