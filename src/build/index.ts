@@ -1,0 +1,445 @@
+/**
+ * The transcript builder: from a proof tree to a valid transcript.
+ *
+ * A proof file (JSON, documented in docs/build.md) lists proof steps: a rule, values for some of
+ * its variables (numbers, or terms written in the rule language), and premises, the steps whose
+ * conclusions meet the rule's hypotheses in order. The builder
+ *   - names every distinct subterm once and emits its term-defining blocks (def_<constructor>)
+ *     with depths,
+ *   - solves each step's remaining variables: from the premises' conclusions (unification), from
+ *     constructor and depth hypotheses (a term's structure and depth), from `==` constraints,
+ *     and, for variables only bounded below by order constraints (depths), the least value
+ *     that satisfies them,
+ *   - checks each step's constraints, and reports a wrong proof tree precisely: which step,
+ *     which premise, which hypothesis does not match.
+ * Multiplicities and `_` values are not written in transcripts: the validator derives them.
+ */
+import type { Arg, Claim, Rule, RuleSet } from "../check/index.js";
+import { compare, type CompareOp } from "../field/index.js";
+import { headerText } from "../transcript/parse.js";
+import { evaluator } from "../validate/compile.js";
+import { parseTerm, TermSyntaxError, TermTable, type TermTree } from "./terms.js";
+
+export { parseTerm, TermTable, type NamedTerm, type TermTree } from "./terms.js";
+
+export interface ProofStep {
+  $comment?: string;
+  rule: string;
+  /** Values for some of the rule's variables: numbers, or term text such as "impl(p, p)". */
+  args?: Record<string, string | number>;
+  premises?: ProofStep[];
+}
+
+export interface ProofFile {
+  $comment?: string;
+  /** Named terms usable in later term text: { "p": "mvar(1)" }. */
+  let?: Record<string, string>;
+  /** Steps that form the public part (e.g. a demand of the goal). */
+  public?: ProofStep[];
+  /** Proof trees; every step and premise becomes a private block. */
+  proofs?: ProofStep[];
+}
+
+export interface BuildError {
+  /** Where in the proof file, e.g. `proofs[0].premises[1]`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface BuiltBlock {
+  readonly rule: Rule;
+  readonly values: readonly bigint[];
+  readonly isPublic: boolean;
+}
+
+export interface BuildResult {
+  readonly blocks: BuiltBlock[];
+  readonly errors: BuildError[];
+  readonly terms: TermTable;
+}
+
+interface Solved {
+  readonly rule: Rule;
+  readonly values: bigint[];
+  /** Ordinary conclusions with their values. */
+  readonly conclusions: { readonly claim: Claim; readonly args: bigint[] }[];
+}
+
+class StepError extends Error {}
+
+export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
+  const terms = new TermTable();
+  const errors: BuildError[] = [];
+  const lets = new Map<string, TermTree>();
+  for (const [name, text] of Object.entries(proof.let ?? {})) {
+    try {
+      lets.set(name, parseTerm(String(text), ruleSet, lets));
+    } catch (e) {
+      if (!(e instanceof TermSyntaxError)) throw e;
+      errors.push({ path: `let.${name}`, message: e.message });
+    }
+  }
+  const depthRelations = new Set([...ruleSet.sorts.values()].map((s) => s.depth));
+  const constructorOf = new Map([...ruleSet.constructors.values()].map((c) => [c.relation, c]));
+  const blocks: BuiltBlock[] = [];
+  const seen = new Set<string>();
+  const emit = (rule: Rule, values: bigint[], isPublic: boolean) => {
+    const key = `${isPublic ? "P" : "p"}${rule.index}:${values.join(",")}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    blocks.push({ rule, values, isPublic });
+  };
+
+  const show = (rule: Rule, values: (bigint | undefined)[], a: Arg): string => {
+    if (a.kind === "wildcard") return "_";
+    if (a.kind === "var") {
+      const v = values[a.index];
+      const isName = v !== undefined && terms.lookup(v) !== undefined;
+      return v === undefined ? rule.vars[a.index] : isName ? terms.show(v) : v.toString();
+    }
+    if (!knownTerm(a, values)) return "(an expression)";
+    const v = evaluator(a)(values as bigint[], 0);
+    return terms.lookup(v) && a.kind !== "int" ? terms.show(v) : v.toString();
+  };
+  const claimShown = (rule: Rule, values: (bigint | undefined)[], c: Claim) =>
+    `${c.relation.name}(${c.args.map((a) => show(rule, values, a)).join(", ")})`;
+
+  const solve = (step: ProofStep, path: string, isPublic: boolean): Solved => {
+    const rule = ruleSet.ruleByName.get(step.rule);
+    if (!rule) {
+      throw new StepError(
+        `unknown rule \`${step.rule}\` (rules: ${[...ruleSet.ruleByName.keys()].join(", ")})`,
+      );
+    }
+    const values: (bigint | undefined)[] = new Array(rule.vars.length).fill(undefined);
+    const bind = (index: number, value: bigint, why: string) => {
+      const old = values[index];
+      if (old === undefined) values[index] = value;
+      else if (old !== value) {
+        const fmt = (v: bigint) => (terms.lookup(v) ? terms.show(v) : v.toString());
+        throw new StepError(
+          `${rule.name}: ${rule.vars[index]} would be both ${fmt(old)} and ${fmt(value)} (${why})`,
+        );
+      }
+    };
+    for (const [name, given] of Object.entries(step.args ?? {})) {
+      const index = rule.vars.indexOf(name);
+      if (index < 0) {
+        throw new StepError(`rule ${headerText(rule)} has no variable \`${name}\``);
+      }
+      let value: bigint;
+      if (typeof given === "number") {
+        if (!Number.isSafeInteger(given) || given < 0) {
+          throw new StepError(`${name}: ${given} is not a non-negative integer`);
+        }
+        value = BigInt(given);
+      } else {
+        try {
+          value = terms.add(parseTerm(given, ruleSet, lets));
+        } catch (e) {
+          if (e instanceof TermSyntaxError) throw new StepError(`${name}: ${e.message}`);
+          throw e;
+        }
+      }
+      bind(index, value, "as given");
+    }
+
+    // Propagate through term structure, depths and equalities until nothing changes.
+    const propagate = () => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      const set = (index: number, value: bigint, why: string) => {
+        if (values[index] === undefined) changed = true;
+        bind(index, value, why);
+      };
+      for (const h of rule.hypotheses) {
+        const ctor = constructorOf.get(h.relation);
+        const [nameArg, ...argArgs] = h.args;
+        if (ctor) {
+          const name = nameArg.kind === "var" ? values[nameArg.index] : undefined;
+          if (name !== undefined) {
+            const t = terms.lookup(name);
+            if (!t || t.constructor !== ctor) {
+              throw new StepError(
+                `${rule.name} needs ${rule.vars[(nameArg as { index: number }).index]} to be a ${ctor.name}(...) term, ` +
+                  `but it is ${t ? terms.show(name) : name.toString()}`,
+              );
+            }
+            argArgs.forEach((a, j) => {
+              if (a.kind === "var") set(a.index, t.args[j], `structure of ${terms.show(name)}`);
+            });
+          } else if (nameArg.kind === "var" && argArgs.every((a) => a.kind === "var" && values[a.index] !== undefined)) {
+            const args = argArgs.map((a) => values[(a as { index: number }).index]!);
+            for (let j = 0; j < args.length; j++) {
+              const sort = ctor.argSorts[j];
+              const child = terms.lookup(args[j]);
+              if (sort !== "field" && (!child || child.constructor.sort.name !== sort)) {
+                throw new StepError(
+                  `${rule.name}: argument ${j + 1} of ${ctor.name} must be a ${sort} term, found ${args[j]}`,
+                );
+              }
+            }
+            set(nameArg.index, terms.intern(ctor, args).name, `term ${ctor.name}`);
+          }
+        } else if (depthRelations.has(h.relation) && nameArg.kind === "var") {
+          const name = values[nameArg.index];
+          const t = name === undefined ? undefined : terms.lookup(name);
+          const k = argArgs[0];
+          if (t && k.kind === "var") set(k.index, t.depth, `depth of ${terms.show(name!)}`);
+        }
+      }
+      for (const c of rule.constraints) {
+        if (c.op !== "==") continue;
+        for (const [x, e] of [
+          [c.left, c.right],
+          [c.right, c.left],
+        ] as const) {
+          if (x.kind === "var" && values[x.index] === undefined && knownTerm(e, values)) {
+            set(x.index, evaluator(e)(values as bigint[], 0), "an == constraint");
+          }
+        }
+      }
+    }
+    };
+    propagate();
+
+    // Premises meet, in order, the hypotheses that are neither constructor nor depth claims.
+    const premiseHypotheses = rule.hypotheses.filter(
+      (h) => !constructorOf.has(h.relation) && !depthRelations.has(h.relation),
+    );
+    const premises = step.premises ?? [];
+    if (premises.length > premiseHypotheses.length) {
+      throw new StepError(
+        `${rule.name} has ${premiseHypotheses.length} premise hypotheses (${premiseHypotheses
+          .map((h) => h.relation.name)
+          .join(", ")}), ${premises.length} premises given`,
+      );
+    }
+    const solvedPremises: Solved[] = [];
+    let failedPremise = false;
+    premises.forEach((p, i) => {
+      const sub = `${path}.premises[${i}]`;
+      try {
+        solvedPremises.push(solve(p, sub, false));
+      } catch (e) {
+        if (!(e instanceof StepError)) throw e;
+        if (e.message) errors.push({ path: sub, message: e.message });
+        failedPremise = true;
+      }
+    });
+    // A failed premise is reported where it fails; its parent just stops, silently.
+    if (failedPremise) throw new StepError("");
+
+    solvedPremises.forEach((premise, i) => {
+      const h = premiseHypotheses[i];
+      const candidates = premise.conclusions.filter((c) => c.claim.relation === h.relation);
+      const attempt = (args: bigint[]): boolean => {
+        const trial = values.slice();
+        for (let j = 0; j < h.args.length; j++) {
+          const a = h.args[j];
+          if (a.kind === "var") {
+            if (trial[a.index] === undefined) trial[a.index] = args[j];
+            else if (trial[a.index] !== args[j]) return false;
+          } else if (a.kind === "int" && a.value !== args[j]) return false;
+        }
+        trial.forEach((v, k) => (values[k] = v));
+        return true;
+      };
+      const concluded = () =>
+        premise.conclusions
+          .map((c) => claimShown(premise.rule, premise.values, c.claim))
+          .join(", ") || "nothing";
+      const wanted = claimShown(rule, values, h);
+      if (!candidates.some((c) => attempt(c.args))) {
+        throw new StepError(
+          `premise ${i + 1} (${premise.rule.name}) concludes ${concluded()}, ` +
+            `which does not meet hypothesis ${wanted} of ${rule.name}`,
+        );
+      }
+      try {
+        propagate();
+      } catch (e) {
+        if (!(e instanceof StepError)) throw e;
+        throw new StepError(
+          `premise ${i + 1} (${premise.rule.name}) concludes ${concluded()}, ` +
+            `which does not fit hypothesis ${wanted} of ${rule.name}: ${e.message}`,
+        );
+      }
+    });
+
+    propagate();
+
+    // Variables bounded only from below by order constraints (depths) get the least value.
+    for (let index = 0; index < rule.vars.length; index++) {
+      if (values[index] !== undefined) continue;
+      let lower: bigint | undefined;
+      for (const c of rule.constraints) {
+        const bound = lowerBound(c.op, c.left, c.right, index, values);
+        if (bound !== undefined && (lower === undefined || bound > lower)) lower = bound;
+      }
+      if (lower !== undefined) values[index] = lower;
+    }
+    const missing = rule.vars.filter((_, i) => values[i] === undefined);
+    if (missing.length) {
+      throw new StepError(
+        `cannot determine ${missing.map((m) => `\`${m}\``).join(", ")} of ${rule.name}: give ${missing.length === 1 ? "it" : "them"} in "args" or through a premise`,
+      );
+    }
+    const full = values as bigint[];
+    for (const c of rule.constraints) {
+      const l = evaluator(c.left)(full, 0);
+      const r = evaluator(c.right)(full, 0);
+      if (!compare(c.op, l, r)) {
+        const text = c.span.file.text.slice(c.span.start, c.span.end);
+        throw new StepError(`${rule.name} violates ${text} (${l} ${c.op} ${r} is false)`);
+      }
+    }
+    const conclusions = rule.conclusions
+      .filter((c) => !c.relation.unique)
+      .map((c) => ({
+        claim: c,
+        args: c.args.map((a) => evaluator(a as Exclude<Arg, { kind: "wildcard" }>)(full, 0)),
+      }));
+    emit(rule, full, isPublic);
+    return { rule, values: full, conclusions };
+  };
+
+  const run = (steps: ProofStep[] | undefined, section: "public" | "proofs") => {
+    (steps ?? []).forEach((step, i) => {
+      const path = `${section}[${i}]`;
+      try {
+        solve(step, path, section === "public");
+      } catch (e) {
+        if (!(e instanceof StepError)) throw e;
+        if (e.message) errors.push({ path, message: e.message });
+      }
+    });
+  };
+  run(proof.public, "public");
+  run(proof.proofs, "proofs");
+
+  // Term definitions: every named subterm once, children before parents.
+  const defs: BuiltBlock[] = [];
+  for (const t of terms.terms) {
+    const rule = t.constructor.defRule;
+    const values = [t.name, ...t.args, ...(t.argDepths.length ? [t.depth, ...t.argDepths] : [])];
+    defs.push({ rule, values, isPublic: false });
+  }
+  const publicBlocks = blocks.filter((b) => b.isPublic);
+  const privateBlocks = blocks.filter((b) => !b.isPublic);
+  return { blocks: [...publicBlocks, ...defs, ...privateBlocks], errors, terms };
+}
+
+function knownTerm(e: Arg, values: readonly (bigint | undefined)[]): boolean {
+  switch (e.kind) {
+    case "int":
+      return true;
+    case "var":
+      return values[e.index] !== undefined;
+    case "wildcard":
+      return false;
+    case "neg":
+      return knownTerm(e.operand, values);
+    case "binary":
+      return knownTerm(e.left, values) && knownTerm(e.right, values);
+  }
+}
+
+/** The least value of variable `index` allowed by `left op right`, if that is a lower bound. */
+function lowerBound(
+  op: CompareOp,
+  left: Arg,
+  right: Arg,
+  index: number,
+  values: readonly (bigint | undefined)[],
+): bigint | undefined {
+  const isVar = (a: Arg) => a.kind === "var" && a.index === index;
+  const value = (a: Arg) => (knownTerm(a, values) ? evaluator(a as never)(values as bigint[], 0) : undefined);
+  // Normalise to "other < var" or "other <= var".
+  let other: Arg | undefined;
+  let strict = false;
+  if ((op === "<" || op === "<=") && isVar(right)) [other, strict] = [left, op === "<"];
+  else if ((op === ">" || op === ">=") && isVar(left)) [other, strict] = [right, op === ">"];
+  if (!other) return undefined;
+  const v = value(other);
+  return v === undefined ? undefined : strict ? v + 1n : v;
+}
+
+/** Writes blocks as transcript text, with the `;` where each rule's header has it. */
+export function transcriptText(blocks: readonly BuiltBlock[], header = ""): string {
+  const line = (b: BuiltBlock) => {
+    const shown = b.values.slice(0, b.rule.shownCount).join(", ");
+    const hidden = b.values.slice(b.rule.shownCount).join(", ");
+    const inner = b.rule.hasSemicolon && shown && hidden ? `${shown}; ${hidden}` : shown || hidden;
+    return `  ${b.rule.name}(${inner})`;
+  };
+  const pub = blocks.filter((b) => b.isPublic).map(line);
+  const priv = blocks.filter((b) => !b.isPublic).map(line);
+  const parts = header ? [header.trimEnd()] : [];
+  if (pub.length) parts.push("public:", ...pub);
+  parts.push("private:", ...priv);
+  return parts.join("\n") + "\n";
+}
+
+/**
+ * Reads a proof file's JSON text and checks its shape, so that a malformed file gets a message
+ * that names the place (`proofs[2].premises[0].args.A`) and what was expected there.
+ */
+export function parseProofFile(text: string): { proof?: ProofFile; errors: BuildError[] } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { errors: [{ path: "", message: `not valid JSON: ${(e as Error).message}` }] };
+  }
+  const errors: BuildError[] = [];
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(data)) {
+    return { errors: [{ path: "", message: 'expected an object with "let", "public" and "proofs"' }] };
+  }
+  for (const key of Object.keys(data)) {
+    if (!["let", "public", "proofs", "$comment"].includes(key)) {
+      errors.push({ path: key, message: `unknown key; expected "let", "public", "proofs" or "$comment"` });
+    }
+  }
+  if (data.let !== undefined) {
+    if (!isObject(data.let)) errors.push({ path: "let", message: "expected an object of name: term text" });
+    else
+      for (const [k, v] of Object.entries(data.let)) {
+        if (typeof v !== "string") errors.push({ path: `let.${k}`, message: "expected term text (a string)" });
+      }
+  }
+  const step = (v: unknown, path: string): void => {
+    if (!isObject(v)) {
+      errors.push({ path, message: 'expected a step: { "rule": ..., "args": {...}, "premises": [...] }' });
+      return;
+    }
+    for (const key of Object.keys(v)) {
+      if (!["rule", "args", "premises", "$comment"].includes(key)) {
+        errors.push({ path: `${path}.${key}`, message: 'unknown key; expected "rule", "args" or "premises"' });
+      }
+    }
+    if (typeof v.rule !== "string") errors.push({ path: `${path}.rule`, message: "expected a rule name (a string)" });
+    if (v.args !== undefined) {
+      if (!isObject(v.args)) errors.push({ path: `${path}.args`, message: "expected an object of variable: value" });
+      else
+        for (const [k, a] of Object.entries(v.args)) {
+          if (typeof a !== "string" && typeof a !== "number") {
+            errors.push({ path: `${path}.args.${k}`, message: "expected a number or term text" });
+          }
+        }
+    }
+    if (v.premises !== undefined) steps(v.premises, `${path}.premises`);
+  };
+  const steps = (v: unknown, path: string): void => {
+    if (!Array.isArray(v)) {
+      errors.push({ path, message: "expected a list of steps" });
+      return;
+    }
+    v.forEach((s, i) => step(s, `${path}[${i}]`));
+  };
+  if (data.public !== undefined) steps(data.public, "public");
+  if (data.proofs !== undefined) steps(data.proofs, "proofs");
+  return errors.length ? { errors } : { proof: data as ProofFile, errors };
+}
