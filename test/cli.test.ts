@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -132,6 +132,35 @@ describe("bmc validate", () => {
     expect(r.code).toBe(1);
     expect(r.stderr.match(/^error\[/gm)?.length).toBe(2);
     expect(r.stderr).toContain("... and 6 more errors");
+  });
+});
+
+describe("bmc build", () => {
+  it("writes the transcript whole, and reports a folder it cannot write to", async () => {
+    const dir = scratch({});
+    const out = join(dir, "a.bmt");
+    const args = ["examples/hilbert/hilbert.bm", "examples/hilbert/a-implies-a.json"];
+    const ok = await bmc("build", ...args, "-o", out);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("built: ");
+    expect(readFileSync(out, "utf8")).toBe(
+      readFileSync("examples/hilbert/a-implies-a.bmt", "utf8"),
+    );
+    const missing = join(dir, "no", "such", "folder", "a.bmt");
+    const bad = await bmc("build", ...args, "-o", missing);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`error[BM0902]: cannot write ${missing} (ENOENT)`);
+    expect(readdirSync(dir)).toEqual(["a.bmt"]);
+  });
+
+  it("prints the transcript on stdout without -o", async () => {
+    const r = await bmc(
+      "build",
+      "examples/hilbert/hilbert.bm",
+      "examples/hilbert/a-implies-a.json",
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync("examples/hilbert/a-implies-a.bmt", "utf8"));
   });
 });
 
