@@ -116,10 +116,10 @@ describe("transcript builder", () => {
     expect(text).toBe(
       [
         "public:",
-        "  demand(2)",
-        "private:",
         "  def_mvar(1, 1)",
         "  def_impl(2, 1, 1; 1, 0, 0)",
+        "  demand(2)",
+        "private:",
         "  def_impl(3, 2, 1; 2, 1, 0)",
         "  def_impl(4, 1, 3; 3, 0, 2)",
         "  def_impl(5, 1, 2; 2, 0, 1)",

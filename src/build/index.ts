@@ -318,16 +318,37 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
   run(proof.public, "public");
   run(proof.proofs, "proofs");
 
+  // The verifier must know what the names it sees stand for: every term named by a shown value
+  // of a public block is defined in the public part, with all its subterms. Otherwise a prover
+  // could give a public goal's name any meaning it likes.
+  const publicNames = new Set<bigint>();
+  const markPublic = (name: bigint) => {
+    const t = terms.lookup(name);
+    if (!t || publicNames.has(name)) return;
+    publicNames.add(name);
+    t.constructor.argSorts.forEach((sort, i) => {
+      if (sort !== "field") markPublic(t.args[i]);
+    });
+  };
+  for (const b of blocks) {
+    if (b.isPublic) b.values.slice(0, b.rule.shownCount).forEach(markPublic);
+  }
   // Term definitions: every named subterm once, children before parents.
-  const defs: BuiltBlock[] = [];
+  const publicDefs: BuiltBlock[] = [];
+  const privateDefs: BuiltBlock[] = [];
   for (const t of terms.terms) {
     const rule = t.constructor.defRule;
     const values = [t.name, ...t.args, ...(t.argDepths.length ? [t.depth, ...t.argDepths] : [])];
-    defs.push({ rule, values, isPublic: false });
+    const isPublic = publicNames.has(t.name);
+    (isPublic ? publicDefs : privateDefs).push({ rule, values, isPublic });
   }
   const publicBlocks = blocks.filter((b) => b.isPublic);
   const privateBlocks = blocks.filter((b) => !b.isPublic);
-  return { blocks: [...publicBlocks, ...defs, ...privateBlocks], errors, terms };
+  return {
+    blocks: [...publicDefs, ...publicBlocks, ...privateDefs, ...privateBlocks],
+    errors,
+    terms,
+  };
 }
 
 function knownTerm(e: Arg, values: readonly (bigint | undefined)[]): boolean {
