@@ -8,6 +8,7 @@ import {
   printRuleSet,
   transcriptText,
   type ProofFile,
+  type ProofStep,
   type RuleSet,
 } from "../src/index.js";
 
@@ -143,7 +144,7 @@ describe("transcript builder", () => {
 
   it("names the premise that does not fit, and the hypothesis it should meet", () => {
     const wrong = structuredClone(A_IMPLIES_A);
-    wrong.proofs![0].premises![1].args = { A: "p", B: "impl(p, p)" };
+    (wrong.proofs![0].premises![1] as ProofStep).args = { A: "p", B: "impl(p, p)" };
     const built = buildBlocks(hilbert(), wrong);
     expect(built.errors).toEqual([
       {
@@ -157,7 +158,8 @@ describe("transcript builder", () => {
 
   it("reports the failing step deep in the tree, not its ancestors", () => {
     const wrong = structuredClone(A_IMPLIES_A);
-    wrong.proofs![0].premises![0].premises![0].args = { A: "p", B: "impl(p, p)", D: "p" };
+    const inner = wrong.proofs![0].premises![0] as ProofStep;
+    (inner.premises![0] as ProofStep).args = { A: "p", B: "impl(p, p)", D: "p" };
     const built = buildBlocks(hilbert(), wrong);
     expect(built.errors).toEqual([
       {
@@ -188,6 +190,43 @@ describe("transcript builder", () => {
     );
   });
 
+  it("uses earlier steps by reference, so long chains need no nesting", () => {
+    const flat: ProofFile = {
+      let: { p: "mvar(1)" },
+      public: [{ rule: "demand", args: { T: "impl(p, p)" } }],
+      proofs: [
+        { id: "s", rule: "ax2", args: { A: "p", B: "impl(p, p)", C: "p" } },
+        { id: "k", rule: "ax1", args: { A: "p", B: "impl(p, p)" } },
+        { id: "k2", rule: "ax1", args: { A: "p", B: "p" } },
+        { id: "mp1", rule: "mp", premises: [{ ref: "s" }, { ref: "k" }] },
+        { rule: "mp", premises: [{ ref: "mp1" }, { ref: "k2" }] },
+      ],
+    };
+    const built = buildBlocks(hilbert(), flat);
+    expect(built.errors).toEqual([]);
+    // The same proof as the nested A_IMPLIES_A; names differ only by order of first use.
+    expect(built.blocks.length).toBe(buildBlocks(hilbert(), A_IMPLIES_A).blocks.length);
+    const file = buildFile("hilbert.bm", "flat.json", {
+      entryText: HILBERT,
+      proofText: JSON.stringify(flat),
+    });
+    expect(file.diagnostics).toEqual([]);
+    expect(file.valid).toBe(true);
+    const dangling = buildBlocks(hilbert(), {
+      proofs: [{ rule: "mp", premises: [{ ref: "nope" }] }],
+    });
+    expect(dangling.errors).toEqual([
+      { path: "proofs[0].premises[0]", message: 'no earlier step has id "nope"' },
+    ]);
+    const twice = buildBlocks(hilbert(), {
+      proofs: [
+        { id: "a", rule: "ax1", args: { A: "mvar(1)", B: "mvar(1)" } },
+        { id: "a", rule: "ax1", args: { A: "mvar(2)", B: "mvar(2)" } },
+      ],
+    });
+    expect(twice.errors).toEqual([{ path: "proofs[1]", message: 'id "a" is used twice' }]);
+  });
+
   it("validates the result: a public goal nobody proves makes the transcript invalid", () => {
     const file = buildFile("hilbert.bm", "goal.json", {
       entryText: HILBERT,
@@ -204,6 +243,8 @@ describe("proof files", () => {
     ['{"proofs": {}}', "BM0402", /at proofs: expected a list of steps/],
     ['{"proofs": [{"args": {"A": true}}]}', "BM0402", /at proofs\[0\]\.rule: expected a rule name/],
     ['{"proofz": []}', "BM0402", /at proofz: unknown key/],
+    ['{"proofs": [{"rule": "ax1", "premises": [{"ref": 3}]}]}', "BM0402", /a reference is/],
+    ['{"proofs": [{"ref": "x"}]}', "BM0403", /a reference can only stand as a premise/],
     ['{"proofs": [{"rule": "nope"}]}', "BM0403", /unknown rule `nope`/],
   ])("%s is rejected with %s", (text, code, message) => {
     const file = buildFile("hilbert.bm", "p.json", { entryText: HILBERT, proofText: text });

@@ -27,7 +27,14 @@ export interface ProofStep {
   rule: string;
   /** Values for some of the rule's variables: numbers, or term text such as "impl(p, p)". */
   args?: Record<string, string | number>;
-  premises?: ProofStep[];
+  /** Premises: steps, or references to earlier steps by id (for shared lemmas, long chains). */
+  premises?: (ProofStep | StepRef)[];
+  /** A name by which later steps can use this one as a premise. */
+  id?: string;
+}
+
+export interface StepRef {
+  ref: string;
 }
 
 export interface ProofFile {
@@ -83,6 +90,7 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
   const constructorOf = new Map([...ruleSet.constructors.values()].map((c) => [c.relation, c]));
   const blocks: BuiltBlock[] = [];
   const seen = new Set<string>();
+  const solvedById = new Map<string, Solved>();
   const emit = (rule: Rule, values: bigint[], isPublic: boolean) => {
     const key = `${isPublic ? "P" : "p"}${rule.index}:${values.join(",")}`;
     if (seen.has(key)) return;
@@ -220,7 +228,13 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
     premises.forEach((p, i) => {
       const sub = `${path}.premises[${i}]`;
       try {
-        solvedPremises.push(solve(p, sub, false));
+        if ("ref" in p) {
+          const earlier = solvedById.get(p.ref);
+          if (!earlier) throw new StepError(`no earlier step has id "${p.ref}"`);
+          solvedPremises.push(earlier);
+        } else {
+          solvedPremises.push(solve(p, sub, false));
+        }
       } catch (e) {
         if (!(e instanceof StepError)) throw e;
         if (e.message) errors.push({ path: sub, message: e.message });
@@ -301,12 +315,21 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
         args: c.args.map((a) => evaluator(a as Exclude<Arg, { kind: "wildcard" }>)(full, 0)),
       }));
     emit(rule, full, isPublic);
-    return { rule, values: full, conclusions };
+    const solved = { rule, values: full, conclusions };
+    if (step.id !== undefined) {
+      if (solvedById.has(step.id)) throw new StepError(`id "${step.id}" is used twice`);
+      solvedById.set(step.id, solved);
+    }
+    return solved;
   };
 
   const run = (steps: ProofStep[] | undefined, section: "public" | "proofs") => {
     (steps ?? []).forEach((step, i) => {
       const path = `${section}[${i}]`;
+      if ("ref" in step) {
+        errors.push({ path, message: "a reference can only stand as a premise" });
+        return;
+      }
       try {
         solve(step, path, section === "public");
       } catch (e) {
@@ -436,10 +459,22 @@ export function parseProofFile(text: string): { proof?: ProofFile; errors: Build
       errors.push({ path, message: 'expected a step: { "rule": ..., "args": {...}, "premises": [...] }' });
       return;
     }
-    for (const key of Object.keys(v)) {
-      if (!["rule", "args", "premises", "$comment"].includes(key)) {
-        errors.push({ path: `${path}.${key}`, message: 'unknown key; expected "rule", "args" or "premises"' });
+    if ("ref" in v) {
+      if (typeof v.ref !== "string" || Object.keys(v).some((k) => k !== "ref" && k !== "$comment")) {
+        errors.push({ path, message: 'a reference is { "ref": "<id of an earlier step>" } alone' });
       }
+      return;
+    }
+    for (const key of Object.keys(v)) {
+      if (!["rule", "args", "premises", "id", "$comment"].includes(key)) {
+        errors.push({
+          path: `${path}.${key}`,
+          message: 'unknown key; expected "rule", "args", "premises" or "id"',
+        });
+      }
+    }
+    if (v.id !== undefined && typeof v.id !== "string") {
+      errors.push({ path: `${path}.id`, message: "expected a step id (a string)" });
     }
     if (typeof v.rule !== "string") errors.push({ path: `${path}.rule`, message: "expected a rule name (a string)" });
     if (v.args !== undefined) {
