@@ -419,9 +419,11 @@ export function transcriptText(blocks: readonly BuiltBlock[], header = ""): stri
   };
   const pub = blocks.filter((b) => b.isPublic).map(line);
   const priv = blocks.filter((b) => !b.isPublic).map(line);
-  const parts = header ? [header.trimEnd()] : [];
-  if (pub.length) parts.push("public:", ...pub);
-  parts.push("private:", ...priv);
+  // concat, not push(...): transcripts can have more lines than a call has room for arguments.
+  const parts = [
+    ...(header ? [header.trimEnd()] : []),
+    ...(pub.length ? ["public:"] : []),
+  ].concat(pub, ["private:"], priv);
   return parts.join("\n") + "\n";
 }
 
