@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildFile, validateFiles } from "../api.js";
+import { compileCommand } from "./compile.js";
 import { writeFileAtomic } from "./files.js";
 import { checkRuleFile, printRuleSet } from "../check/index.js";
 import {
@@ -35,6 +36,9 @@ Usage:
       Check the rules, read the transcript and decide whether it is valid.
   bmc build RULES.bm PROOF.json [-o OUT.bmt] [--json]
       Turn a proof tree (docs/build.md) into a transcript; validate it.
+  bmc compile RULES.bm -o DIR [--slots rule=N,...] [--public-slots rule=N,...] [--stats] [--O1]
+      Compile the rules to a segment circuit: Circom files, R1CS, witness generator and
+      manifest.json in DIR (written whole or not at all).
   bmc help [COMMAND] | bmc --help | bmc --version
 
 Options:
@@ -42,7 +46,9 @@ Options:
   --quiet          print only diagnostics, no summary
   --deny-warnings  treat warnings as errors (exit 1)
   --max-errors N   stop reporting after N errors (default 100)
-  -o, --output F   where build writes the transcript (written whole, or not at all)
+  -o, --output F   where build writes the transcript, compile the build folder
+  --slots, --public-slots   blocks per rule in one segment (default 4 private per rule;
+                   1 public for setup rules and goals)
   --color / --no-color
 
 Exit codes: 0 ok or valid; 1 diagnostics with errors, or invalid transcript; 2 usage error;
@@ -110,6 +116,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         "deny-warnings": { type: "boolean" },
         expand: { type: "boolean" },
         output: { type: "string", short: "o" },
+        slots: { type: "string" },
+        "public-slots": { type: "string" },
+        stats: { type: "boolean" },
+        O1: { type: "boolean" },
         "max-errors": { type: "string" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
@@ -266,6 +276,51 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         );
       }
       return result.valid ? EXIT.ok : EXIT.invalid;
+    }
+    case "compile": {
+      if (args.length !== 1 || !opts.output) {
+        usage("compile takes a rule file and an output folder: bmc compile RULES.bm -o DIR");
+      }
+      const progress = opts.quiet || opts.json ? undefined : (m: string) => io.err(`${m}\n`);
+      const result = await compileCommand({
+        rulesPath: args[0],
+        outDir: opts.output!,
+        slots: opts.slots,
+        publicSlots: opts["public-slots"],
+        optimize: opts.O1 ? 1 : 2,
+        progress,
+      });
+      if (result.messages.length) usage(result.messages.join("\n"));
+      if (opts.json) {
+        io.out(
+          JSON.stringify(
+            {
+              ok: result.ok,
+              diagnostics: result.diagnostics.map(diagnosticToJson),
+              shape: result.shape,
+              stats: result.stats,
+            },
+            null,
+            2,
+          ) + "\n",
+        );
+        return result.ok ? EXIT.ok : EXIT.invalid;
+      }
+      print(result.diagnostics);
+      if (result.ok && !opts.quiet) {
+        const c = result.stats?.constraints;
+        io.out(
+          `compiled: ${opts.output} (${result.stats?.slots} slots, ${c?.nonLinear ?? "?"} non-linear and ${c?.linear ?? "?"} linear constraints, ${result.stats?.wires ?? "?"} wires)\n`,
+        );
+        if (opts.stats && result.shape) {
+          const rows = Object.keys(result.shape.slots).map(
+            (r) =>
+              `  ${r}: ${result.shape!.slots[r]} private, ${result.shape!.publicSlots[r] ?? 0} public`,
+          );
+          io.out(`slots per rule:\n${rows.join("\n")}\n`);
+        }
+      }
+      return result.ok ? EXIT.ok : EXIT.invalid;
     }
     default:
       usage(`unknown command \`${command}\``);

@@ -217,6 +217,16 @@ export const codes = {
     title: "a proof step does not fit its rule",
     example: '{ "proofs": [ { "rule": "mp" } ] }   // mp needs premises',
   },
+  BM0501: {
+    severity: "error",
+    title: "rule set beyond what the circuits support",
+    example: "unique relation wide(a, b, c, d, e, f).",
+  },
+  BM0502: {
+    severity: "error",
+    title: "circom2 rejected the generated circuit (a bug in bmc)",
+    example: "",
+  },
   BM0901: {
     severity: "error",
     title: "file cannot be read",

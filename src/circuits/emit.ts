@@ -1,0 +1,378 @@
+/**
+ * Circom emission: one template per rule, a segment template with a fixed number of slots per
+ * rule, and a main template for a single-segment Groth16 proof that derives the challenges
+ * with Poseidon over every pre-challenge input.
+ *
+ * Soundness, in the circuit's terms (block-model.md section 3):
+ * - every slot has an enable bit `en` (boolean); a disabled slot contributes nothing: its
+ *   LogUp terms are en / (c - b) = 0, its multiplicities are forced to 0, its constraints and
+ *   range checks are multiplied by en;
+ * - claims are compressed as tag + a*x1 + ... + a^W*xW; hypotheses add en / (h - b) and
+ *   conclusions subtract m / (t - b) into the accumulator A, which must total zero;
+ * - unique claims are packed injectively (their arguments are range checked below 2^40) and
+ *   tied by a second LogUp sum B to a sorted, strictly increasing witness list;
+ * - setup rules get public slots only.
+ */
+import { ORDER_BITS } from "../field/index.js";
+import { exprText, packedUniqueBits, TAG_BITS } from "../lower/index.js";
+import type { LClaim, LExpr, LoweredProgram, LoweredRule } from "../lower/index.js";
+import { Lin, TemplateWriter } from "./writer.js";
+
+/** How many blocks of each rule one segment holds, privately and publicly. */
+export interface SegmentShape {
+  readonly slots: Readonly<Record<string, number>>;
+  readonly publicSlots: Readonly<Record<string, number>>;
+}
+
+/** One slot of the segment, in the order the segment lays them out. */
+export interface SlotLayout {
+  readonly rule: string;
+  readonly ruleIndex: number;
+  readonly public: boolean;
+  /** Index among the slots of the same rule and visibility. */
+  readonly index: number;
+}
+
+export interface EmittedCircuit {
+  /** File name -> Circom text. */
+  readonly files: Record<string, string>;
+  /** The file to compile for a single-segment Groth16 proof. */
+  readonly main: string;
+  readonly slots: SlotLayout[];
+  /** Names of main's public inputs, in order. */
+  readonly publicInputs: string[];
+  /** Names of the pre-challenge inputs, in the order the sponge absorbs them. */
+  readonly preChallenge: string[];
+  /** Number of sorted unique-claim entries. */
+  readonly uniqueSlots: number;
+}
+
+export function defaultShape(program: LoweredProgram, slotsPerRule = 4): SegmentShape {
+  const slots: Record<string, number> = {};
+  const publicSlots: Record<string, number> = {};
+  for (const r of program.rules) {
+    slots[r.name] = r.setup ? 0 : slotsPerRule;
+    // Public blocks are the statement: setup facts, and goals (rules with no conclusions).
+    publicSlots[r.name] = r.setup || (r.conclusions.length === 0 && r.uniques.length === 0) ? 1 : 0;
+  }
+  return { slots, publicSlots };
+}
+
+const ident = (r: LoweredRule) => `Rule_${r.name}`;
+
+/** Signal names inside a rule template. */
+function linOf(e: LExpr, t: TemplateWriter, products: { count: number }): Lin {
+  switch (e.kind) {
+    case "const":
+      return Lin.const(e.value);
+    case "input":
+      return Lin.signal(`x[${e.index}]`);
+    case "neg":
+      return linOf(e.operand, t, products).scale(-1n);
+    case "add":
+      return linOf(e.left, t, products).add(linOf(e.right, t, products));
+    case "sub":
+      return linOf(e.left, t, products).sub(linOf(e.right, t, products));
+    case "mul": {
+      const l = linOf(e.left, t, products);
+      const r = linOf(e.right, t, products);
+      if (l.isConstant) return r.scale(l.constant);
+      if (r.isConstant) return l.scale(r.constant);
+      const name = `prod${products.count++}`;
+      t.line(`signal ${name};`);
+      t.assign(name, `(${l}) * (${r})`);
+      return Lin.signal(name);
+    }
+  }
+}
+
+function emitRule(rule: LoweredRule, program: LoweredProgram): string {
+  const { claimWidth: W } = program;
+  const doc = [
+    `rule ${rule.name}${rule.setup ? " (setup)" : ""}, ${rule.source.file}:${rule.source.line}`,
+    `x: ${rule.inputs.join(", ")}`,
+  ];
+  const t = new TemplateWriter(ident(rule), [], doc);
+  const C = rule.conclusions.length;
+  const U = rule.uniques.length;
+  const products = { count: 0 };
+  t.line("signal input en;");
+  if (rule.inputs.length) t.line(`signal input x[${rule.inputs.length}];`);
+  if (C) t.line(`signal input m[${C}];`);
+  if (W) t.line(`signal input pw[${W}];`);
+  t.line("signal input b;");
+  t.line("signal output logup;");
+  t.line("signal output unique;");
+  if (U) t.line(`signal output packed[${U}];`);
+  t.blank();
+  t.constrain("en * (en - 1)", "0");
+
+  // a^(i+1) * value, shared between claims that put the same value at the same position.
+  const powerTimes = new Map<string, string>();
+  const compress = (c: LClaim): Lin => {
+    let acc = Lin.const(BigInt(c.tag));
+    c.args.forEach((arg, i) => {
+      const value = linOf(arg, t, products);
+      if (value.isConstant) {
+        acc = acc.add(Lin.signal(`pw[${i}]`).scale(value.constant));
+        return;
+      }
+      const key = `${i}:${value}`;
+      let name = powerTimes.get(key);
+      if (!name) {
+        name = `term${powerTimes.size}`;
+        powerTimes.set(key, name);
+        t.line(`signal ${name};`);
+        t.assign(name, `pw[${i}] * (${value})`);
+      }
+      acc = acc.add(Lin.signal(name));
+    });
+    return acc;
+  };
+
+  let logup = Lin.const(0n);
+  rule.hypotheses.forEach((h, j) => {
+    t.blank().comment(
+      `hypothesis ${j}: ${h.relation}(${h.args.map((a) => exprText(a, rule.inputs)).join(", ")})`,
+    );
+    const c = compress(h);
+    t.line(`component hypTerm${j} = LogUpTerm();`);
+    t.assign(`hypTerm${j}.en`, "en");
+    t.assign(`hypTerm${j}.c`, c.toString());
+    t.assign(`hypTerm${j}.x`, "b");
+    logup = logup.add(Lin.signal(`hypTerm${j}.inv`));
+  });
+  rule.conclusions.forEach((k, j) => {
+    t.blank().comment(
+      `conclusion ${j}: ${k.relation}(${k.args.map((a) => exprText(a, rule.inputs)).join(", ")})`,
+    );
+    t.constrain(`m[${j}] * (1 - en)`, "0");
+    const c = compress(k);
+    t.line(`component conTerm${j} = LogUpTerm();`);
+    t.assign(`conTerm${j}.en`, `m[${j}]`);
+    t.assign(`conTerm${j}.c`, c.toString());
+    t.assign(`conTerm${j}.x`, "b");
+    logup = logup.sub(Lin.signal(`conTerm${j}.inv`));
+  });
+  let unique = Lin.const(0n);
+  rule.uniques.forEach((u, j) => {
+    t.blank().comment(
+      `unique ${u.relation}(${u.args.map((a) => exprText(a, rule.inputs)).join(", ")}), packed`,
+    );
+    let pack = Lin.const(BigInt(u.tag));
+    u.args.forEach((arg, i) => {
+      const shift = 1n << BigInt(TAG_BITS + ORDER_BITS * i);
+      pack = pack.add(linOf(arg, t, products).scale(shift));
+    });
+    t.assign(`packed[${j}]`, pack.toString());
+    t.line(`component uniTerm${j} = LogUpTerm();`);
+    t.assign(`uniTerm${j}.en`, "en");
+    t.assign(`uniTerm${j}.c`, `packed[${j}]`);
+    t.assign(`uniTerm${j}.x`, "b");
+    unique = unique.add(Lin.signal(`uniTerm${j}.inv`));
+  });
+  rule.constraints.forEach((c, j) => {
+    if (c.kind === "lt" || c.kind === "le") return; // by the range checks below
+    t.blank().comment(`constraint ${c.text}`);
+    const diff = linOf(c.left, t, products).sub(linOf(c.right, t, products));
+    if (c.kind === "eq") {
+      t.constrain(`en * (${diff})`, "0");
+    } else {
+      t.line(`signal neqInv${j};`);
+      t.witness(`neqInv${j}`, `(${diff}) != 0 ? en / (${diff}) : 0`);
+      t.constrain(`neqInv${j} * (${diff})`, "en");
+      t.constrain(`neqInv${j} * (1 - en)`, "0");
+    }
+  });
+  rule.rangeChecks.forEach((r, j) => {
+    t.blank().comment(`0 <= ${r.text} < 2^${ORDER_BITS}`);
+    const value = linOf(r.expr, t, products);
+    t.line(`component range${j} = RangeCheck(${ORDER_BITS});`);
+    t.assign(`range${j}.in`, `en * (${value})`);
+  });
+  t.blank();
+  t.assign("logup", logup.toString());
+  t.assign("unique", unique.toString());
+  return t.render();
+}
+
+function slotSignal(rule: LoweredRule, isPublic: boolean): string {
+  return `${isPublic ? "pub" : "r"}${rule.index}`;
+}
+
+export function emitCircuit(program: LoweredProgram, shape: SegmentShape): EmittedCircuit {
+  const W = program.claimWidth;
+  const uniqueBits = packedUniqueBits(program.uniqueWidth);
+  const slots: SlotLayout[] = [];
+  for (const isPublic of [true, false]) {
+    for (const rule of program.rules) {
+      const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
+      if (!isPublic && rule.setup && n > 0) {
+        throw new Error(`setup rule ${rule.name} can have public slots only`);
+      }
+      for (let i = 0; i < n; i++)
+        slots.push({ rule: rule.name, ruleIndex: rule.index, public: isPublic, index: i });
+    }
+  }
+  const uniqueSlots = slots.reduce((n, s) => n + program.rules[s.ruleIndex].uniques.length, 0);
+
+  // The segment: inputs per rule and visibility, one component per slot.
+  const seg = new TemplateWriter(
+    "Segment",
+    [],
+    [
+      "One segment: every slot of every rule, the LogUp accumulator A (hypotheses minus",
+      "conclusions), the unique-claim accumulator B, and the chain of unique claims u_in -> u_out.",
+    ],
+  );
+  const declared: { name: string; dims: number[]; public: boolean; preChallenge: boolean }[] = [];
+  const input = (name: string, dims: number[], isPublic = false) => {
+    if (dims.some((d) => d === 0)) return;
+    declared.push({ name, dims, public: isPublic, preChallenge: true });
+    seg.line(`signal input ${name}${dims.map((d) => `[${d}]`).join("")};`);
+  };
+  seg.line("signal input a;");
+  seg.line("signal input b;");
+  seg.line("signal input u_in;");
+  for (const isPublic of [true, false]) {
+    for (const rule of program.rules) {
+      const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
+      if (n === 0) continue;
+      const s = slotSignal(rule, isPublic);
+      seg.comment(
+        `${isPublic ? "public" : "private"} slots of ${rule.name}: ${rule.inputs.join(", ")}`,
+      );
+      input(`${s}_en`, [n], isPublic);
+      if (isPublic) {
+        input(`${s}_shown`, [n, rule.shownCount], true);
+        input(`${s}_rest`, [n, rule.inputs.length - rule.shownCount]);
+      } else {
+        input(`${s}_x`, [n, rule.inputs.length]);
+      }
+      input(`${s}_m`, [n, rule.conclusions.length]);
+    }
+  }
+  input("sorted", [uniqueSlots]);
+  input("sorted_en", [uniqueSlots]);
+  seg.line("signal output A;");
+  seg.line("signal output B;");
+  seg.line("signal output u_out;");
+  seg.blank();
+  if (W) {
+    seg.line(`component powers = Powers(${W});`);
+    seg.assign("powers.a", "a");
+  }
+  const logups: string[] = [];
+  const uniques: string[] = [];
+  slots.forEach((slot, k) => {
+    const rule = program.rules[slot.ruleIndex];
+    const s = slotSignal(rule, slot.public);
+    const c = `slot${k}`;
+    seg
+      .blank()
+      .comment(`slot ${k}: ${slot.public ? "public" : "private"} ${rule.name} #${slot.index}`);
+    seg.line(`component ${c} = ${ident(rule)}();`);
+    seg.assign(`${c}.en`, `${s}_en[${slot.index}]`);
+    rule.inputs.forEach((_, j) => {
+      const source = !slot.public
+        ? `${s}_x[${slot.index}][${j}]`
+        : j < rule.shownCount
+          ? `${s}_shown[${slot.index}][${j}]`
+          : `${s}_rest[${slot.index}][${j - rule.shownCount}]`;
+      seg.assign(`${c}.x[${j}]`, source);
+    });
+    rule.conclusions.forEach((_, j) => seg.assign(`${c}.m[${j}]`, `${s}_m[${slot.index}][${j}]`));
+    for (let i = 0; i < W; i++) seg.assign(`${c}.pw[${i}]`, `powers.pw[${i}]`);
+    seg.assign(`${c}.b`, "b");
+    logups.push(`${c}.logup`);
+    uniques.push(`${c}.unique`);
+  });
+  seg.blank();
+  seg.assign("A", logups.length ? logups.join(" + ") : "0");
+  if (uniqueSlots) {
+    seg.line(`component sortedUnique = SortedUnique(${uniqueSlots}, ${uniqueBits});`);
+    seg.line(`for (var i = 0; i < ${uniqueSlots}; i++) {`);
+    seg.line("    sortedUnique.in[i] <== sorted[i];");
+    seg.line("    sortedUnique.en[i] <== sorted_en[i];");
+    seg.line("}");
+    seg.assign("sortedUnique.prev", "u_in");
+    seg.assign("sortedUnique.x", "b");
+    seg.assign("B", `${uniques.join(" + ")} - sortedUnique.sum`);
+    seg.assign("u_out", "sortedUnique.last");
+  } else {
+    seg.assign("B", "0");
+    seg.assign("u_out", "u_in");
+  }
+
+  // The Groth16 main: challenges from Poseidon over all pre-challenge inputs, A = B = 0.
+  const main = new TemplateWriter(
+    "Groth16Segment",
+    [],
+    [
+      "A whole transcript in one segment, for Groth16: the challenges are a Poseidon sponge over",
+      "every input (all are pre-challenge data), both accumulators must vanish, u_in = 0.",
+    ],
+  );
+  const flat: string[] = [];
+  for (const d of declared) {
+    main.line(`signal input ${d.name}${d.dims.map((x) => `[${x}]`).join("")};`);
+    const walk = (prefix: string, dims: number[]) => {
+      if (dims.length === 0) return flat.push(prefix);
+      for (let i = 0; i < dims[0]; i++) walk(`${prefix}[${i}]`, dims.slice(1));
+    };
+    walk(d.name, d.dims);
+  }
+  main.blank();
+  main.line(`component challenges = Challenges(${flat.length});`);
+  flat.forEach((name, i) => main.assign(`challenges.in[${i}]`, name));
+  main.line("component segment = Segment();");
+  main.assign("segment.a", "challenges.a");
+  main.assign("segment.b", "challenges.b");
+  main.assign("segment.u_in", "0");
+  for (const name of flat) main.assign(`segment.${name}`, name);
+  main.constrain("segment.A", "0");
+  main.constrain("segment.B", "0");
+
+  const publicNames = declared.filter((d) => d.public).map((d) => d.name);
+  const publicInputs: string[] = [];
+  for (const d of declared.filter((x) => x.public)) {
+    const walk = (prefix: string, dims: number[]) => {
+      if (dims.length === 0) return publicInputs.push(prefix);
+      for (let i = 0; i < dims[0]; i++) walk(`${prefix}[${i}]`, dims.slice(1));
+    };
+    walk(d.name, d.dims);
+  }
+  const header = [
+    "pragma circom 2.1.0;",
+    "",
+    `// Generated by bmc from rules ${program.rulesDigest.slice(0, 16)}. Do not edit.`,
+    `// Claim width ${W}, unique width ${program.uniqueWidth}, ${slots.length} slots.`,
+    "",
+  ];
+  const rulesFile = [
+    ...header,
+    'include "bmc.circom";',
+    "",
+    ...program.rules.map((r) => emitRule(r, program) + "\n"),
+  ].join("\n");
+  const segmentFile = [...header, 'include "rules.circom";', "", seg.render(), ""].join("\n");
+  const mainFile = [
+    ...header,
+    'include "segment.circom";',
+    "",
+    main.render(),
+    "",
+    publicNames.length
+      ? `component main {public [${publicNames.join(", ")}]} = Groth16Segment();`
+      : "component main = Groth16Segment();",
+    "",
+  ].join("\n");
+  return {
+    files: { "rules.circom": rulesFile, "segment.circom": segmentFile, "groth16.circom": mainFile },
+    main: "groth16.circom",
+    slots,
+    publicInputs,
+    preChallenge: flat,
+    uniqueSlots,
+  };
+}

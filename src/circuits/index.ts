@@ -1,0 +1,172 @@
+/**
+ * Stage: LoweredProgram -> Circom files -> R1CS, witness generator and manifest, in a build
+ * folder. The folder is written whole or not at all: everything goes to a temporary sibling
+ * that replaces the target only when compilation succeeded.
+ */
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { LoweredProgram } from "../lower/index.js";
+import { packageRoot, stdlibDir } from "../paths.js";
+import { compileCircom, type CircomCompileResult } from "./circom.js";
+import { emitCircuit, type EmittedCircuit, type SegmentShape, type SlotLayout } from "./emit.js";
+
+export {
+  defaultShape,
+  emitCircuit,
+  type EmittedCircuit,
+  type SegmentShape,
+  type SlotLayout,
+} from "./emit.js";
+
+export const MANIFEST_VERSION = 1;
+
+/** Everything later stages need to know about a compiled rule set, as stored in manifest.json. */
+export interface Manifest {
+  readonly version: number;
+  readonly rulesDigest: string;
+  /** SHA-256 over the generated Circom files (name and text, sorted by name). */
+  readonly circuitDigest: string;
+  readonly rulesFile: string;
+  readonly program: LoweredProgram;
+  readonly shape: SegmentShape;
+  readonly slots: SlotLayout[];
+  readonly publicInputs: string[];
+  readonly preChallenge: string[];
+  readonly uniqueSlots: number;
+  readonly constraints?: { readonly nonLinear?: number; readonly linear?: number };
+  readonly files: {
+    readonly r1cs: string;
+    readonly wasm: string;
+    readonly sym: string;
+    readonly main: string;
+  };
+}
+
+/** Circom templates from circomlib that bmc.circom includes (copied next to the circuits). */
+const CIRCOMLIB_FILES = ["poseidon.circom", "poseidon_constants.circom"];
+
+export function circuitDigest(files: Record<string, string>): string {
+  const h = createHash("sha256");
+  for (const name of Object.keys(files).sort()) h.update(`${name}\0${files[name]}\0`);
+  return h.digest("hex");
+}
+
+export interface CompileOptions {
+  readonly rulesFile: string;
+  readonly outDir: string;
+  readonly shape: SegmentShape;
+  readonly onProgress?: (message: string) => void;
+  /**
+   * circom's optimisation level. 2 (the default here) substitutes away every linear
+   * constraint, which matters for Groth16 (a third of the constraints at level 1); it is slow
+   * on very large circuits, where 1 is the better choice.
+   */
+  readonly optimize?: 1 | 2;
+}
+
+export interface CompileResult {
+  readonly ok: boolean;
+  readonly manifest?: Manifest;
+  readonly emitted: EmittedCircuit;
+  readonly circom?: CircomCompileResult;
+}
+
+export async function compileProgram(
+  program: LoweredProgram,
+  options: CompileOptions,
+): Promise<CompileResult> {
+  const emitted = emitCircuit(program, options.shape);
+  const target = resolve(options.outDir);
+  const staging = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  rmSync(staging, { recursive: true, force: true });
+  const circuits = join(staging, "circuits");
+  mkdirSync(circuits, { recursive: true });
+  try {
+    for (const [name, text] of Object.entries(emitted.files))
+      writeFileSync(join(circuits, name), text);
+    copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(circuits, "bmc.circom"));
+    const circomlib = join(packageRoot(), "node_modules", "circomlib", "circuits");
+    for (const f of CIRCOMLIB_FILES) copyFileSync(join(circomlib, f), join(circuits, f));
+    options.onProgress?.(`compiling ${emitted.slots.length} slots with circom2`);
+    const circom = await compileCircom({
+      mainFile: join(circuits, emitted.main),
+      outDir: staging,
+      optimize: options.optimize ?? 2,
+    });
+    if (!circom.ok) return { ok: false, emitted, circom };
+    const stem = emitted.main.replace(/\.circom$/, "");
+    // circom's witness_calculator.js is CommonJS; this package is ESM, so say so locally.
+    writeFileSync(join(staging, `${stem}_js`, "package.json"), '{ "type": "commonjs" }\n');
+    const manifest: Manifest = {
+      version: MANIFEST_VERSION,
+      rulesDigest: program.rulesDigest,
+      circuitDigest: circuitDigest(emitted.files),
+      rulesFile: options.rulesFile,
+      program,
+      shape: options.shape,
+      slots: emitted.slots,
+      publicInputs: emitted.publicInputs,
+      preChallenge: emitted.preChallenge,
+      uniqueSlots: emitted.uniqueSlots,
+      constraints: circom.constraints,
+      files: {
+        r1cs: `${stem}.r1cs`,
+        wasm: `${stem}_js/${stem}.wasm`,
+        sym: `${stem}.sym`,
+        main: `circuits/${emitted.main}`,
+      },
+    };
+    writeFileSync(
+      join(staging, "manifest.json"),
+      JSON.stringify(manifest, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n",
+    );
+    if (existsSync(target)) rmSync(target, { recursive: true, force: true });
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(staging, target);
+    return { ok: true, manifest, emitted, circom };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Reads a build folder's manifest.json, restoring the big integers of the lowered program. */
+export function parseManifest(text: string): Manifest {
+  const manifest = JSON.parse(text, (key, value) =>
+    key === "value" && typeof value === "string" && /^\d+$/.test(value) ? BigInt(value) : value,
+  ) as Manifest;
+  if (manifest.version !== MANIFEST_VERSION) {
+    throw new Error(
+      `manifest version ${manifest.version}; this bmc reads version ${MANIFEST_VERSION}: compile again`,
+    );
+  }
+  return manifest;
+}
+
+/**
+ * Parses `rule=N,rule=N` (as given to --slots and --public-slots) over a default shape;
+ * unknown rule names and bad counts are reported, not ignored.
+ */
+export function parseSlotCounts(
+  text: string,
+  ruleNames: readonly string[],
+): { counts: Record<string, number>; errors: string[] } {
+  const counts: Record<string, number> = {};
+  const errors: string[] = [];
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$/.exec(part);
+    if (!m) {
+      errors.push(`\`${part}\`: expected rule=N`);
+      continue;
+    }
+    if (!ruleNames.includes(m[1])) {
+      errors.push(`\`${m[1]}\` is not a rule of this rule set`);
+      continue;
+    }
+    counts[m[1]] = Number(m[2]);
+  }
+  return { counts, errors };
+}

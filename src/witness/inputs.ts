@@ -1,0 +1,131 @@
+/**
+ * From a validated transcript to the inputs of a segment circuit: each block in a slot of its
+ * rule (public blocks in public slots), its values, the values the validator found for `_`,
+ * the multiplicities of its conclusions, and the sorted list of packed unique claims.
+ */
+import { ORDER_BITS } from "../field/index.js";
+import type { EmittedCircuit, SegmentShape } from "../circuits/emit.js";
+import { TAG_BITS, type LoweredProgram } from "../lower/index.js";
+import type { Transcript } from "../transcript/model.js";
+import type { ValidationResult } from "../validate/index.js";
+import { evaluateLExpr } from "./evaluate.js";
+
+/** Circuit inputs by signal name: scalars, or (nested) arrays of field elements. */
+export type CircuitInputs = Record<string, bigint | bigint[] | bigint[][]>;
+
+export class SegmentCapacityError extends Error {}
+
+/** Packs a unique claim as the circuits do: tag + 2^16 * (x1 + 2^40 * (x2 + ...)). */
+export function packUnique(tag: number, args: readonly bigint[]): bigint {
+  let packed = BigInt(tag);
+  args.forEach((a, i) => {
+    packed += a << BigInt(TAG_BITS + ORDER_BITS * i);
+  });
+  return packed;
+}
+
+/** The full input vector of one block: its variables, then one value per `_`. */
+export function blockInputs(
+  program: LoweredProgram,
+  transcript: Transcript,
+  validation: ValidationResult,
+  block: number,
+): bigint[] {
+  const rule = program.rules[transcript.rule[block]];
+  const start = transcript.valueStart[block];
+  const values = transcript.values.slice(start, start + rule.varCount);
+  const fills = validation.wildcardFills.get(block);
+  for (const w of rule.wildcards) {
+    const filled = fills?.[w.hypothesis];
+    if (!filled) throw new Error(`bmc internal error: no value found for _ in block ${block}`);
+    values.push(filled[w.argument]);
+  }
+  return values;
+}
+
+/**
+ * Lays a whole transcript out in one segment. Throws SegmentCapacityError when a rule has
+ * more blocks than slots (the message says which and how many are needed).
+ */
+export function segmentInputs(
+  program: LoweredProgram,
+  circuit: EmittedCircuit,
+  shape: SegmentShape,
+  transcript: Transcript,
+  validation: ValidationResult,
+): CircuitInputs {
+  if (!validation.valid) throw new Error("bmc: segment inputs need a valid transcript");
+  const byRule = program.rules.map(() => ({ public: [] as number[], private: [] as number[] }));
+  for (let b = 0; b < transcript.blockCount; b++) {
+    byRule[transcript.rule[b]][transcript.isPublic[b] ? "public" : "private"].push(b);
+  }
+  const short: string[] = [];
+  program.rules.forEach((rule, i) => {
+    const pub = shape.publicSlots[rule.name] ?? 0;
+    const priv = shape.slots[rule.name] ?? 0;
+    if (byRule[i].public.length > pub)
+      short.push(`${rule.name}: ${byRule[i].public.length} public blocks, ${pub} public slots`);
+    if (byRule[i].private.length > priv)
+      short.push(`${rule.name}: ${byRule[i].private.length} blocks, ${priv} slots`);
+  });
+  if (short.length) {
+    throw new SegmentCapacityError(`the transcript does not fit one segment (${short.join("; ")})`);
+  }
+  const inputs: CircuitInputs = {};
+  const packs: bigint[] = [];
+  for (const isPublic of [true, false]) {
+    program.rules.forEach((rule, i) => {
+      const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
+      if (n === 0) return;
+      const s = `${isPublic ? "pub" : "r"}${rule.index}`;
+      const blocks = byRule[i][isPublic ? "public" : "private"];
+      const en: bigint[] = [];
+      const x: bigint[][] = [];
+      const m: bigint[][] = [];
+      for (let k = 0; k < n; k++) {
+        const b = blocks[k];
+        if (b === undefined) {
+          en.push(0n);
+          x.push(rule.inputs.map(() => 0n));
+          m.push(rule.conclusions.map(() => 0n));
+          continue;
+        }
+        en.push(1n);
+        const values = blockInputs(program, transcript, validation, b);
+        x.push(values);
+        // validation.multiplicity counts every conclusion, unique ones (always 0) included.
+        const all = transcript.ruleSet.rules[rule.index].conclusions;
+        const start = validation.conclusionStart[b];
+        m.push(
+          all.flatMap((c, j) =>
+            c.relation.unique ? [] : [BigInt(validation.multiplicity[start + j])],
+          ),
+        );
+        for (const u of rule.uniques) {
+          packs.push(
+            packUnique(
+              u.tag,
+              u.args.map((a) => evaluateLExpr(a, values)),
+            ),
+          );
+        }
+      }
+      inputs[`${s}_en`] = en;
+      if (isPublic) {
+        if (rule.shownCount) inputs[`${s}_shown`] = x.map((v) => v.slice(0, rule.shownCount));
+        if (rule.inputs.length > rule.shownCount)
+          inputs[`${s}_rest`] = x.map((v) => v.slice(rule.shownCount));
+      } else if (rule.inputs.length) {
+        inputs[`${s}_x`] = x;
+      }
+      if (rule.conclusions.length) inputs[`${s}_m`] = m;
+    });
+  }
+  if (circuit.uniqueSlots) {
+    packs.sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
+    const pad = circuit.uniqueSlots - packs.length;
+    inputs.sorted = [...new Array<bigint>(pad).fill(0n), ...packs];
+    inputs.sorted_en = [...new Array<bigint>(pad).fill(0n), ...packs.map(() => 1n)];
+  }
+  return inputs;
+}

@@ -1,0 +1,186 @@
+/**
+ * The segment circuit, compiled for real with circom2 and run with circom's witness generator.
+ * Bad witnesses are built directly, bypassing the validator: the constraints alone must reject
+ * them. And every witness value that is not an input is perturbed in turn: some constraint
+ * must fail each time (no unconstrained signal).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileProgram, type CompileResult, type SegmentShape } from "../src/circuits/index.js";
+import { P } from "../src/field/index.js";
+import { checkRuleFile, parseTranscript, SourceFile, validateTranscript } from "../src/index.js";
+import { lowerRuleSet, type LoweredProgram } from "../src/lower/index.js";
+import { calculateWitness, WitnessError } from "../src/witness/calculator.js";
+import { segmentInputs, type CircuitInputs } from "../src/witness/inputs.js";
+import {
+  checkR1cs,
+  constraintHolds,
+  constraintsByWire,
+  readR1cs,
+  readSym,
+  type R1cs,
+} from "../src/witness/r1cs.js";
+
+const RULES = "test/diagnostics/transcripts/rules.bm";
+const VALID = `public:
+  assert(1, 0)
+  assert(3, 0)
+  demand(2)
+private:
+  def_atom(1)
+  def_atom(2)
+  def_impl(3, 1, 2; 1, 0, 0)
+  modus_ponens(3; 1, 2, 1, 0, 0)
+`;
+const shape: SegmentShape = {
+  slots: { modus_ponens: 2, def_atom: 2, def_impl: 1, assert: 0, demand: 1 },
+  publicSlots: { modus_ponens: 0, def_atom: 0, def_impl: 0, assert: 2, demand: 1 },
+};
+
+let dir: string;
+let program: LoweredProgram;
+let compiled: CompileResult;
+let r1cs: R1cs;
+
+function inputsFor(text: string): CircuitInputs {
+  const rules = checkRuleFile(RULES).ruleSet!;
+  const parsed = parseTranscript(new SourceFile("t.bmt", text), rules);
+  const validation = validateTranscript(parsed.transcript!);
+  expect(validation.errors).toEqual([]);
+  return segmentInputs(program, compiled.emitted, shape, parsed.transcript!, validation);
+}
+
+const witness = (inputs: CircuitInputs) =>
+  calculateWitness(join(dir, "build", "groth16_js"), "groth16.wasm", inputs);
+
+/** Deep copy of the inputs, then an edit: the adversary's own witness. */
+function edited(inputs: CircuitInputs, edit: (i: any) => void): CircuitInputs {
+  const copy = structuredClone(inputs);
+  edit(copy);
+  return copy;
+}
+
+async function rejected(inputs: CircuitInputs): Promise<WitnessError> {
+  const error = await witness(inputs).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WitnessError);
+  return error as WitnessError;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "bmc-circuit-"));
+  const checked = checkRuleFile(RULES);
+  program = lowerRuleSet(checked.ruleSet!).program!;
+  compiled = await compileProgram(program, { rulesFile: RULES, outDir: join(dir, "build"), shape });
+  expect(compiled.circom?.errors).toEqual([]);
+  expect(compiled.ok).toBe(true);
+  r1cs = readR1cs(join(dir, "build", "groth16.r1cs"));
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("segment circuit", () => {
+  it("accepts the witness of a valid transcript", async () => {
+    const w = await witness(inputsFor(VALID));
+    expect(checkR1cs(r1cs, w)).toEqual({ ok: true });
+  });
+
+  describe("rejects, by its constraints alone,", () => {
+    // Slot order: public assert #0, #1, public demand #0, then private modus_ponens #0, #1,
+    // def_atom #0, #1, def_impl #0, demand #0. Rule indexes: 0 modus_ponens, 1 def_atom,
+    // 2 def_impl, 3 assert, 4 demand.
+    it("a hypothesis nobody concludes (a block dropped with its multiplicities)", async () => {
+      const bad = edited(inputsFor(VALID), (i) => {
+        i.r1_en[1] = 0n; // def_atom(2) gone; def_impl(3, 1, 2) still demands wf_term(2, 0)
+        i.r1_m[1] = [0n];
+        i.sorted_en[0] = 0n; // and its unique claim leaves the sorted list
+        i.sorted[0] = 0n;
+        i.sorted.sort((a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0));
+        i.sorted_en = i.sorted.map((x: bigint) => (x === 0n ? 0n : 1n));
+      });
+      const e = await rejected(bad);
+      expect(e.template).toBe("Groth16Segment");
+    });
+
+    it("a lying multiplicity", async () => {
+      const bad = edited(inputsFor(VALID), (i) => {
+        i.r2_m[0][0] = i.r2_m[0][0] + 1n; // is_impl(3, 1, 2) claimed used once more
+      });
+      expect((await rejected(bad)).template).toBe("Groth16Segment");
+    });
+
+    it("a disabled slot that still contributes", async () => {
+      const bad = edited(inputsFor(VALID), (i) => {
+        i.r0_m[1] = [1n]; // the empty modus_ponens slot offers proved(0, 0)
+      });
+      expect((await rejected(bad)).template).toBe("Rule_modus_ponens");
+    });
+
+    it("a violated order constraint, and one across the field wrap-around", async () => {
+      const equal = edited(inputsFor(VALID), (i) => {
+        i.r0_x[0][4] = 1n; // k1 = k = 1
+      });
+      expect((await rejected(equal)).template).toBe("RangeCheck");
+      const wrapped = edited(inputsFor(VALID), (i) => {
+        i.r0_x[0][3] = 0n; // k = 0
+        i.r0_x[0][4] = P - 1n; // k1 = p - 1: k - k1 - 1 = 0 in the field
+      });
+      expect((await rejected(wrapped)).template).toBe("RangeCheck");
+    });
+
+    it("a duplicated unique claim, listed once or twice", async () => {
+      // Valid: unique claims wf_term(1), wf_term(2), wf_term(3), packed and sorted [p1, p2, p3].
+      const base = inputsFor(VALID);
+      const [p1, , p3] = base.sorted as bigint[];
+      // def_atom(1) twice (instead of def_atom(2), whose claims nobody needs then)...
+      const duplicate = (i: any) => {
+        i.r1_x[1] = [1n];
+        i.r1_m[1] = [0n];
+      };
+      // ...listed twice: the sorted list is not strictly increasing;
+      await rejected(edited(base, (i) => (duplicate(i), (i.sorted = [p1, p1, p3]))));
+      // listed once: the list is no permutation of the emitted claims.
+      await rejected(
+        edited(
+          base,
+          (i) => (duplicate(i), (i.sorted = [0n, p1, p3]), (i.sorted_en = [0n, 1n, 1n])),
+        ),
+      );
+    });
+
+    it("a unique claim argument of 2^40 or more", async () => {
+      const bad = edited(inputsFor(VALID), (i) => {
+        i.r1_x[0] = [1n << 40n];
+      });
+      expect((await rejected(bad)).template).toBe("RangeCheck");
+    });
+
+    it("a public block whose shown value changed", async () => {
+      const bad = edited(inputsFor(VALID), (i) => {
+        i.pub4_shown[0][0] = 3n; // demand(3) where nothing proves 3
+      });
+      expect((await rejected(bad)).template).toBe("Groth16Segment");
+    });
+  });
+
+  it("constrains every signal that is not an input", async () => {
+    const w = await witness(inputsFor(VALID));
+    const by = constraintsByWire(r1cs);
+    const names = readSym(join(dir, "build", "groth16.sym"));
+    const firstInternal = 1 + r1cs.nPubOut + r1cs.nPubIn + r1cs.nPrvIn;
+    const free: string[] = [];
+    for (let wire = firstInternal; wire < r1cs.nWires; wire++) {
+      const perturbed = w.slice();
+      perturbed[wire] = (w[wire] + 1n) % P;
+      if (by[wire].every((c) => constraintHolds(r1cs.constraints[c], perturbed))) {
+        free.push(names.get(wire) ?? `wire ${wire}`);
+      }
+    }
+    expect(free).toEqual([]);
+    expect(r1cs.nWires - firstInternal).toBeGreaterThan(1000);
+  });
+});
