@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import type { LoweredProgram } from "../lower/index.js";
 import { packageRoot, stdlibDir } from "../paths.js";
 import { compileCircom, type CircomCompileResult } from "./circom.js";
@@ -27,6 +27,7 @@ export interface Manifest {
   readonly rulesDigest: string;
   /** SHA-256 over the generated Circom files (name and text, sorted by name). */
   readonly circuitDigest: string;
+  /** The rule file, relative to the build folder. */
   readonly rulesFile: string;
   readonly program: LoweredProgram;
   readonly shape: SegmentShape;
@@ -102,7 +103,8 @@ export async function compileProgram(
       version: MANIFEST_VERSION,
       rulesDigest: program.rulesDigest,
       circuitDigest: circuitDigest(emitted.files),
-      rulesFile: options.rulesFile,
+      // Relative to the build folder, so that the folder can move with its rules.
+      rulesFile: relative(target, resolve(options.rulesFile)),
       program,
       shape: options.shape,
       slots: emitted.slots,

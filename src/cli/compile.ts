@@ -8,12 +8,15 @@ import {
 } from "../circuits/index.js";
 import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js";
 import { lowerRuleSet } from "../lower/index.js";
+import { readTranscript } from "../api.js";
 
 export interface CompileCommandOptions {
   readonly rulesPath: string;
   readonly outDir: string;
   readonly slots?: string;
   readonly publicSlots?: string;
+  /** A transcript to size the segment for: exactly its blocks per rule, public and private. */
+  readonly fit?: string;
   readonly optimize?: 1 | 2;
   readonly progress?: (message: string) => void;
 }
@@ -45,7 +48,23 @@ export async function compileCommand(
   if (!lowered.program || hasErrors(diagnostics)) return { ok: false, diagnostics, messages };
   const program = lowered.program;
   const names = program.rules.map((r) => r.name);
-  const base = defaultShape(program, DEFAULT_SLOTS);
+  let base = defaultShape(program, DEFAULT_SLOTS);
+  if (options.fit) {
+    const read = readTranscript(options.fit, checked.ruleSet);
+    diagnostics.push(...read.diagnostics);
+    if (!read.transcript) return { ok: false, diagnostics, messages };
+    const t = read.transcript;
+    const count = (isPublic: boolean) =>
+      Object.fromEntries(
+        program.rules.map((r) => {
+          let n = 0;
+          for (let b = 0; b < t.blockCount; b++)
+            if (t.rule[b] === r.index && !!t.isPublic[b] === isPublic) n++;
+          return [r.name, n];
+        }),
+      );
+    base = { slots: count(false), publicSlots: count(true) };
+  }
   const slots = parseSlotCounts(options.slots ?? "", names);
   const publicSlots = parseSlotCounts(options.publicSlots ?? "", names);
   messages.push(

@@ -7,6 +7,15 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildFile, validateFiles } from "../api.js";
 import { compileCommand } from "./compile.js";
+import {
+  CommandError,
+  exportSolidityCommand,
+  proveGroth16,
+  ptauCommand,
+  readText,
+  setupCommand,
+  verifyProofText,
+} from "./prove.js";
 import { writeFileAtomic } from "./files.js";
 import { checkRuleFile, printRuleSet } from "../check/index.js";
 import {
@@ -36,9 +45,19 @@ Usage:
       Check the rules, read the transcript and decide whether it is valid.
   bmc build RULES.bm PROOF.json [-o OUT.bmt] [--json]
       Turn a proof tree (docs/build.md) into a transcript; validate it.
-  bmc compile RULES.bm -o DIR [--slots rule=N,...] [--public-slots rule=N,...] [--stats] [--O1]
+  bmc compile RULES.bm -o DIR [--slots rule=N,...] [--public-slots rule=N,...] [--fit T.bmt]
+              [--stats] [--O1]
       Compile the rules to a segment circuit: Circom files, R1CS, witness generator and
       manifest.json in DIR (written whole or not at all).
+  bmc ptau --dev --power N
+      Make (once, then cached) an INSECURE local powers-of-tau file for development.
+  bmc setup BUILD_DIR (--ptau FILE | --dev)
+      Groth16 proving and verification keys for a compiled build folder.
+  bmc prove BUILD_DIR TRANSCRIPT.bmt --backend groth16 -o PROOF.json
+      Validate the transcript, compute the witness, check it, and prove it in one segment.
+  bmc verify BUILD_DIR PROOF.json
+      Check a proof against its statement (the public blocks it carries).
+  bmc export solidity BUILD_DIR [-o Verifier.sol]
   bmc help [COMMAND] | bmc --help | bmc --version
 
 Options:
@@ -48,7 +67,7 @@ Options:
   --max-errors N   stop reporting after N errors (default 100)
   -o, --output F   where build writes the transcript, compile the build folder
   --slots, --public-slots   blocks per rule in one segment (default 4 private per rule;
-                   1 public for setup rules and goals)
+                   1 public for setup rules and goals); --fit T.bmt sizes them for T exactly
   --color / --no-color
 
 Exit codes: 0 ok or valid; 1 diagnostics with errors, or invalid transcript; 2 usage error;
@@ -93,6 +112,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.err(`bmc: ${error.message}\nRun \`bmc --help\` for usage.\n`);
       return EXIT.usage;
     }
+    if (error instanceof CommandError) {
+      io.err(`bmc: ${error.message}\n`);
+      return EXIT.invalid;
+    }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.err(
       `bmc: internal error, this is a bug in bmc; please report it with the input.\n${detail}\n`,
@@ -120,6 +143,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         "public-slots": { type: "string" },
         stats: { type: "boolean" },
         O1: { type: "boolean" },
+        power: { type: "string" },
+        dev: { type: "boolean" },
+        ptau: { type: "string" },
+        backend: { type: "string" },
+        fit: { type: "string" },
         "max-errors": { type: "string" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
@@ -147,6 +175,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     if (!Number.isInteger(maxErrors) || maxErrors < 1)
       usage("--max-errors takes a whole number >= 1");
   }
+  const progress = opts.quiet || opts.json ? undefined : (m: string) => io.err(`${m}\n`);
   const print = (diagnostics: Diagnostic[]) => {
     if (diagnostics.length) io.err(renderDiagnostics(diagnostics, { color }) + "\n");
   };
@@ -281,12 +310,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       if (args.length !== 1 || !opts.output) {
         usage("compile takes a rule file and an output folder: bmc compile RULES.bm -o DIR");
       }
-      const progress = opts.quiet || opts.json ? undefined : (m: string) => io.err(`${m}\n`);
       const result = await compileCommand({
         rulesPath: args[0],
         outDir: opts.output!,
         slots: opts.slots,
         publicSlots: opts["public-slots"],
+        fit: opts.fit,
         optimize: opts.O1 ? 1 : 2,
         progress,
       });
@@ -321,6 +350,56 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         }
       }
       return result.ok ? EXIT.ok : EXIT.invalid;
+    }
+    case "ptau": {
+      if (!opts.dev || opts.power === undefined || args.length) usage("bmc ptau --dev --power N");
+      const path = await ptauCommand(Number(opts.power), progress);
+      io.out(
+        `${path}\nINSECURE: a local development ceremony with one contributor; never use it for real proofs.\n`,
+      );
+      return EXIT.ok;
+    }
+    case "setup": {
+      if (args.length !== 1) usage("bmc setup BUILD_DIR (--ptau FILE | --dev)");
+      const r = await setupCommand(args[0], opts.ptau, !!opts.dev, progress);
+      io.out(
+        `setup: ${args[0]}/groth16.zkey and verification_key.json (powers of tau 2^${r.power}: ${r.ptau})\n`,
+      );
+      if (r.insecure)
+        io.out(
+          "INSECURE: keys from a local development ceremony; never use them for real proofs.\n",
+        );
+      return EXIT.ok;
+    }
+    case "prove": {
+      if (args.length !== 2 || !opts.output)
+        usage("bmc prove BUILD_DIR TRANSCRIPT.bmt --backend groth16 -o PROOF.json");
+      if ((opts.backend ?? "groth16") !== "groth16")
+        usage(`unknown backend \`${opts.backend}\` (available: groth16)`);
+      const r = await proveGroth16(args[0], args[1], { onProgress: progress });
+      print(r.diagnostics);
+      if (!r.proof) return EXIT.invalid;
+      writeFileAtomic(opts.output!, JSON.stringify(r.proof, null, 1) + "\n");
+      if (!opts.quiet)
+        io.out(`proved: ${opts.output} (${r.proof.statement.length} public blocks)\n`);
+      return EXIT.ok;
+    }
+    case "verify": {
+      if (args.length !== 2) usage("bmc verify BUILD_DIR PROOF.json");
+      const r = await verifyProofText(args[0], readText(args[1]));
+      if (opts.json) io.out(JSON.stringify(r, null, 2) + "\n");
+      else if (r.valid)
+        io.out(`valid: ${args[1]} proves its statement (${r.statement!.length} public blocks)\n`);
+      else io.err(`invalid: ${args[1]}: ${r.reason}\n`);
+      return r.valid ? EXIT.ok : EXIT.invalid;
+    }
+    case "export": {
+      if (args[0] !== "solidity" || args.length !== 2)
+        usage("bmc export solidity BUILD_DIR [-o Verifier.sol]");
+      const sol = await exportSolidityCommand(args[1]);
+      if (opts.output) writeFileAtomic(opts.output, sol);
+      else io.out(sol);
+      return EXIT.ok;
     }
     default:
       usage(`unknown command \`${command}\``);

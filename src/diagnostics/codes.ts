@@ -227,6 +227,21 @@ export const codes = {
     title: "circom2 rejected the generated circuit (a bug in bmc)",
     example: "",
   },
+  BM0601: {
+    severity: "error",
+    title: "the rules changed since the build folder was compiled",
+    example: "",
+  },
+  BM0602: {
+    severity: "error",
+    title: "the build folder has no proving key (run bmc setup)",
+    example: "",
+  },
+  BM0603: {
+    severity: "error",
+    title: "the transcript does not fit one segment",
+    example: "",
+  },
   BM0901: {
     severity: "error",
     title: "file cannot be read",

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 /** A failed `===` or assert in the circuit, where circom reports it. */
 export class WitnessError extends Error {
@@ -32,7 +32,8 @@ export async function calculateWitness(
   wasmFile: string,
   inputs: Inputs,
 ): Promise<bigint[]> {
-  const build = require(join(jsDir, "witness_calculator.js")) as (
+  // require resolves relative paths against this module, not the working folder.
+  const build = require(resolve(jsDir, "witness_calculator.js")) as (
     code: Buffer,
   ) => Promise<CircomWitnessCalculator>;
   const calculator = await build(readFileSync(join(jsDir, wasmFile)));

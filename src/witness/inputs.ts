@@ -49,7 +49,8 @@ export function blockInputs(
  */
 export function segmentInputs(
   program: LoweredProgram,
-  circuit: EmittedCircuit,
+  /** The compiled layout: an EmittedCircuit or a build folder's Manifest. */
+  circuit: Pick<EmittedCircuit, "uniqueSlots">,
   shape: SegmentShape,
   transcript: Transcript,
   validation: ValidationResult,

@@ -1,0 +1,125 @@
+/**
+ * Groth16 over snarkjs: setup from a powers-of-tau file, proving from a witness that has been
+ * checked against the constraints first (snarkjs proves whatever it is given), verification
+ * that never throws, and a Solidity verifier. Every entry point releases snarkjs's threads.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import * as snarkjs from "snarkjs";
+import { P } from "../field/index.js";
+import { checkR1cs, readR1cs } from "../witness/r1cs.js";
+import { recordingLogger, releaseCurve } from "./curve.js";
+import { ptauPower } from "./ptau.js";
+
+export type Groth16Proof = Record<string, unknown>;
+export type VerificationKey = Record<string, unknown>;
+
+export class ProvingError extends Error {}
+
+/** Writes a witness in circom's .wtns format (version 2: header section, then the values). */
+export function writeWtns(path: string, witness: readonly bigint[]): void {
+  const n8 = 32;
+  const header = Buffer.alloc(4 + 4 + 4 + (4 + 8 + 4 + n8 + 4) + (4 + 8));
+  let o = header.write("wtns", 0, "latin1");
+  o = header.writeUInt32LE(2, o);
+  o = header.writeUInt32LE(2, o);
+  o = header.writeUInt32LE(1, o);
+  o = header.writeBigUInt64LE(BigInt(4 + n8 + 4), o);
+  o = header.writeUInt32LE(n8, o);
+  const field = (v: bigint, buf: Buffer, at: number) => {
+    for (let i = 0; i < n8; i++) buf[at + i] = Number((v >> BigInt(8 * i)) & 0xffn);
+  };
+  field(P, header, o);
+  o += n8;
+  o = header.writeUInt32LE(witness.length, o);
+  o = header.writeUInt32LE(2, o);
+  header.writeBigUInt64LE(BigInt(n8 * witness.length), o);
+  const values = Buffer.alloc(n8 * witness.length);
+  witness.forEach((v, i) => field(v, values, i * n8));
+  writeFileSync(path, Buffer.concat([header, values]));
+}
+
+export async function setup(
+  r1csPath: string,
+  ptauPath: string,
+  zkeyPath: string,
+): Promise<VerificationKey> {
+  const r1cs = readR1cs(r1csPath);
+  const needed = Math.ceil(Math.log2(r1cs.constraints.length + r1cs.nPubIn + r1cs.nPubOut + 1));
+  const power = ptauPower(ptauPath);
+  if (power < needed) {
+    throw new ProvingError(
+      `the powers of tau (2^${power}) are too small: the circuit needs 2^${needed} (try --power ${needed})`,
+    );
+  }
+  const { logger, errors } = recordingLogger();
+  const temporary = `${zkeyPath}.${process.pid}.tmp`;
+  try {
+    const status = await snarkjs.zKey.newZKey(r1csPath, ptauPath, temporary, logger);
+    if (status === -1 || errors.length) {
+      throw new ProvingError(`setup failed: ${errors.join("; ") || "snarkjs returned -1"}`);
+    }
+    renameSync(temporary, zkeyPath);
+    return await snarkjs.zKey.exportVerificationKey(zkeyPath, logger);
+  } finally {
+    rmSync(temporary, { force: true });
+    await releaseCurve();
+  }
+}
+
+export async function prove(
+  zkeyPath: string,
+  r1csPath: string,
+  witness: readonly bigint[],
+): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
+  const check = checkR1cs(readR1cs(r1csPath), witness);
+  if (!check.ok) {
+    throw new ProvingError(
+      `the witness violates constraint ${check.constraint}; refusing to prove`,
+    );
+  }
+  const wtns = join(tmpdir(), `bmc-${process.pid}-${Date.now()}.wtns`);
+  try {
+    writeWtns(wtns, witness);
+    const { logger } = recordingLogger();
+    return await snarkjs.groth16.prove(zkeyPath, wtns, logger);
+  } finally {
+    rmSync(wtns, { force: true });
+    await releaseCurve();
+  }
+}
+
+/** True only for a valid proof of these public signals; malformed input is simply false. */
+export async function verify(
+  vkey: VerificationKey,
+  publicSignals: readonly string[],
+  proof: unknown,
+): Promise<boolean> {
+  try {
+    const { logger } = recordingLogger();
+    return (
+      (await snarkjs.groth16.verify(vkey, [...publicSignals], proof as Groth16Proof, logger)) ===
+      true
+    );
+  } catch {
+    return false;
+  } finally {
+    await releaseCurve();
+  }
+}
+
+export async function exportSolidity(zkeyPath: string): Promise<string> {
+  // snarkjs exports no package.json; its template sits two folders above build/main.cjs.
+  const main = createRequire(import.meta.url).resolve("snarkjs");
+  const template = readFileSync(
+    join(dirname(dirname(main)), "templates", "verifier_groth16.sol.ejs"),
+    "utf8",
+  );
+  try {
+    return await snarkjs.zKey.exportSolidityVerifier(zkeyPath, { groth16: template });
+  } finally {
+    await releaseCurve();
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * Stage: a compiled build folder + a transcript -> a proof file, and back to a verdict.
+ *
+ * A proof file carries the statement (the public blocks: rule and shown values), the digests
+ * of the rules and of the circuit, and the Groth16 proof. The verifier never trusts the
+ * file's own idea of the public inputs: it recomputes them from the statement with the build
+ * folder's layout, so a changed statement cannot pass with an old proof.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { checkRuleFile } from "../check/index.js";
+import { parseManifest, type Manifest } from "../circuits/index.js";
+import { diagnostic, SourceFile, type Diagnostic } from "../diagnostics/index.js";
+import { P } from "../field/index.js";
+import { lowerRuleSet } from "../lower/index.js";
+import { parseTranscript } from "../transcript/parse.js";
+import type { Transcript } from "../transcript/model.js";
+import { validateTranscript } from "../validate/index.js";
+import { calculateWitness, WitnessError } from "../witness/calculator.js";
+import { segmentInputs, SegmentCapacityError } from "../witness/inputs.js";
+import { prove, verify, type Groth16Proof, type VerificationKey } from "./groth16.js";
+
+export { devPtau, devPtauPath, ptauPower, defaultCacheDir } from "./ptau.js";
+export { exportSolidity, setup, ProvingError } from "./groth16.js";
+
+export const PROOF_FORMAT = "bmc-proof";
+export const PROOF_VERSION = 1;
+
+export interface StatementBlock {
+  readonly rule: string;
+  readonly shown: readonly string[];
+}
+
+export interface ProofFile {
+  readonly format: typeof PROOF_FORMAT;
+  readonly version: typeof PROOF_VERSION;
+  readonly backend: "groth16";
+  readonly rulesDigest: string;
+  readonly circuitDigest: string;
+  readonly statement: readonly StatementBlock[];
+  readonly proof: Groth16Proof;
+}
+
+export const ZKEY = "groth16.zkey";
+export const VKEY = "verification_key.json";
+
+export function loadManifest(buildDir: string): Manifest {
+  return parseManifest(readFileSync(join(buildDir, "manifest.json"), "utf8"));
+}
+
+export function statementOf(t: Transcript): StatementBlock[] {
+  const out: StatementBlock[] = [];
+  for (let b = 0; b < t.blockCount; b++) {
+    if (!t.isPublic[b]) continue;
+    const rule = t.ruleSet.rules[t.rule[b]];
+    const start = t.valueStart[b];
+    out.push({
+      rule: rule.name,
+      shown: t.values.slice(start, start + rule.shownCount).map(String),
+    });
+  }
+  return out;
+}
+
+/** The circuit's public inputs for a statement, in the order the circuit declares them. */
+export function publicSignalsFor(
+  manifest: Manifest,
+  statement: readonly StatementBlock[],
+): string[] {
+  const values = new Map<string, bigint>();
+  const used = new Map<string, number>();
+  for (const block of statement) {
+    const rule = manifest.program.rules.find((r) => r.name === block.rule);
+    const capacity = rule ? (manifest.shape.publicSlots[rule.name] ?? 0) : 0;
+    const k = used.get(block.rule) ?? 0;
+    if (!rule || k >= capacity) {
+      throw new Error(
+        `the statement has more \`${block.rule}\` blocks than the circuit's public slots (${capacity})`,
+      );
+    }
+    if (
+      block.shown.length !== rule.shownCount ||
+      block.shown.some((v) => !/^\d+$/.test(v) || BigInt(v) >= P)
+    ) {
+      throw new Error(
+        `a \`${block.rule}\` block of the statement does not have ${rule.shownCount} field values`,
+      );
+    }
+    used.set(block.rule, k + 1);
+    values.set(`pub${rule.index}_en[${k}]`, 1n);
+    block.shown.forEach((v, j) => values.set(`pub${rule.index}_shown[${k}][${j}]`, BigInt(v)));
+  }
+  return manifest.publicInputs.map((name) => (values.get(name) ?? 0n).toString());
+}
+
+export interface ProveResult {
+  readonly proof?: ProofFile;
+  readonly diagnostics: Diagnostic[];
+}
+
+export async function proveGroth16(
+  buildDir: string,
+  transcriptPath: string,
+  options: { transcriptText?: string; onProgress?: (m: string) => void } = {},
+): Promise<ProveResult> {
+  const manifest = loadManifest(buildDir);
+  const rulesPath = resolve(buildDir, manifest.rulesFile);
+  const checked = checkRuleFile(rulesPath);
+  if (!checked.ruleSet) return { diagnostics: checked.diagnostics };
+  const lowered = lowerRuleSet(checked.ruleSet);
+  if (lowered.program?.rulesDigest !== manifest.rulesDigest) {
+    return {
+      diagnostics: [
+        diagnostic("BM0601", `${rulesPath} changed since ${buildDir} was compiled: compile again`),
+      ],
+    };
+  }
+  if (!existsSync(join(buildDir, ZKEY))) {
+    return {
+      diagnostics: [diagnostic("BM0602", `${buildDir} has no proving key: run bmc setup first`)],
+    };
+  }
+  const text = options.transcriptText ?? readFileSync(transcriptPath, "utf8");
+  const parsed = parseTranscript(new SourceFile(transcriptPath, text), checked.ruleSet);
+  if (!parsed.transcript) return { diagnostics: parsed.diagnostics };
+  const validation = validateTranscript(parsed.transcript);
+  if (!validation.valid) return { diagnostics: validation.diagnostics };
+  options.onProgress?.("witness: laying out the segment");
+  let inputs;
+  try {
+    inputs = segmentInputs(
+      manifest.program,
+      manifest,
+      manifest.shape,
+      parsed.transcript,
+      validation,
+    );
+  } catch (error) {
+    if (error instanceof SegmentCapacityError) {
+      return { diagnostics: [diagnostic("BM0603", `${error.message}: compile with more --slots`)] };
+    }
+    throw error;
+  }
+  let witness: bigint[];
+  try {
+    witness = await calculateWitness(join(buildDir, "groth16_js"), "groth16.wasm", inputs);
+  } catch (error) {
+    if (!(error instanceof WitnessError)) throw error;
+    // The validator accepted the transcript: a circuit that disagrees is a bug in bmc.
+    throw new Error(
+      `the circuit rejects a transcript the validator accepts (${error.template} line ${error.line}): ${error.message}`,
+    );
+  }
+  options.onProgress?.(`prove: Groth16 over ${witness.length} wires`);
+  const { proof } = await prove(join(buildDir, ZKEY), join(buildDir, manifest.files.r1cs), witness);
+  return {
+    diagnostics: [],
+    proof: {
+      format: PROOF_FORMAT,
+      version: PROOF_VERSION,
+      backend: "groth16",
+      rulesDigest: manifest.rulesDigest,
+      circuitDigest: manifest.circuitDigest,
+      statement: statementOf(parsed.transcript),
+      proof,
+    },
+  };
+}
+
+export interface VerifyResult {
+  readonly valid: boolean;
+  /** Why a proof is rejected, in words. */
+  readonly reason?: string;
+  readonly statement?: readonly StatementBlock[];
+}
+
+/** BN254's base field modulus: proof coordinates live below it. */
+const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
+const isDecimal = (v: unknown, bound: bigint): v is string =>
+  typeof v === "string" && /^(0|[1-9][0-9]*)$/.test(v) && BigInt(v) < bound;
+
+const sameKeys = (o: unknown, keys: string[]): o is Record<string, unknown> =>
+  typeof o === "object" &&
+  o !== null &&
+  !Array.isArray(o) &&
+  Object.keys(o).sort().join() === [...keys].sort().join();
+
+/**
+ * The exact shape of a proof file, every number canonical. snarkjs ignores some fields and
+ * accepts several spellings of a point; bmc does not, so that no change to a proof file, however
+ * small, leaves it accepted.
+ */
+export function proofFileProblem(file: unknown): string | undefined {
+  const top = [
+    "format",
+    "version",
+    "backend",
+    "rulesDigest",
+    "circuitDigest",
+    "statement",
+    "proof",
+  ];
+  if (!sameKeys(file, top)) return "not a bmc proof file (unexpected or missing fields)";
+  if (file.format !== PROOF_FORMAT) return "not a bmc proof file";
+  if (file.version !== PROOF_VERSION || file.backend !== "groth16") {
+    return `unsupported proof version ${String(file.version)} or backend ${String(file.backend)}`;
+  }
+  const digest = (d: unknown) => typeof d === "string" && /^[0-9a-f]{64}$/.test(d);
+  if (!digest(file.rulesDigest) || !digest(file.circuitDigest)) return "malformed digests";
+  const statement = file.statement;
+  const block = (b: unknown) =>
+    sameKeys(b, ["rule", "shown"]) &&
+    typeof b.rule === "string" &&
+    Array.isArray(b.shown) &&
+    b.shown.every((v) => isDecimal(v, P));
+  if (!Array.isArray(statement) || !statement.every(block)) return "the statement is malformed";
+  const proof = file.proof;
+  const point = (p: unknown) =>
+    Array.isArray(p) && p.length === 3 && isDecimal(p[0], Q) && isDecimal(p[1], Q) && p[2] === "1";
+  const pair = (p: unknown) =>
+    Array.isArray(p) && p.length === 2 && isDecimal(p[0], Q) && isDecimal(p[1], Q);
+  const wellFormed =
+    sameKeys(proof, ["pi_a", "pi_b", "pi_c", "protocol", "curve"]) &&
+    proof.protocol === "groth16" &&
+    proof.curve === "bn128" &&
+    point(proof.pi_a) &&
+    point(proof.pi_c) &&
+    Array.isArray(proof.pi_b) &&
+    proof.pi_b.length === 3 &&
+    pair(proof.pi_b[0]) &&
+    pair(proof.pi_b[1]) &&
+    JSON.stringify(proof.pi_b[2]) === '["1","0"]';
+  return wellFormed ? undefined : "the Groth16 proof is malformed";
+}
+
+export async function verifyProofText(buildDir: string, text: string): Promise<VerifyResult> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { valid: false, reason: "the proof file is not valid JSON" };
+  }
+  const problem = proofFileProblem(parsed);
+  if (problem) return { valid: false, reason: problem };
+  const file = parsed as ProofFile;
+  const manifest = loadManifest(buildDir);
+  if (file.rulesDigest !== manifest.rulesDigest) {
+    return { valid: false, reason: "the proof is for other rules than this build folder's" };
+  }
+  if (file.circuitDigest !== manifest.circuitDigest) {
+    return {
+      valid: false,
+      reason: "the proof is for another circuit (other slots) than this build folder's",
+    };
+  }
+  if (!Array.isArray(file.statement))
+    return { valid: false, reason: "the proof file has no statement" };
+  let signals: string[];
+  try {
+    signals = publicSignalsFor(manifest, file.statement);
+  } catch (error) {
+    return { valid: false, reason: (error as Error).message };
+  }
+  const vkey = JSON.parse(readFileSync(join(buildDir, VKEY), "utf8")) as VerificationKey;
+  const ok = await verify(vkey, signals, file.proof);
+  return ok
+    ? { valid: true, statement: file.statement }
+    : { valid: false, reason: "the Groth16 proof does not verify for this statement" };
+}
