@@ -37,8 +37,11 @@ export function blockInputs(
   const fills = validation.wildcardFills.get(block);
   for (const w of rule.wildcards) {
     const filled = fills?.[w.hypothesis];
-    if (!filled) throw new Error(`bmc internal error: no value found for _ in block ${block}`);
-    values.push(filled[w.argument]);
+    if (!filled && validation.valid) {
+      throw new Error(`bmc internal error: no value found for _ in block ${block}`);
+    }
+    // In an invalid transcript nothing may match: any value will do, the circuit rejects it.
+    values.push(filled ? filled[w.argument] : 0n);
   }
   return values;
 }
@@ -54,8 +57,13 @@ export function segmentInputs(
   shape: SegmentShape,
   transcript: Transcript,
   validation: ValidationResult,
+  options: { allowInvalid?: boolean } = {},
 ): CircuitInputs {
-  if (!validation.valid) throw new Error("bmc: segment inputs need a valid transcript");
+  // Invalid transcripts are laid out only to show that the circuit rejects them (tests);
+  // a prover has nothing to gain from it.
+  if (!validation.valid && !options.allowInvalid) {
+    throw new Error("bmc: segment inputs need a valid transcript");
+  }
   const byRule = program.rules.map(() => ({ public: [] as number[], private: [] as number[] }));
   for (let b = 0; b < transcript.blockCount; b++) {
     byRule[transcript.rule[b]][transcript.isPublic[b] ? "public" : "private"].push(b);
