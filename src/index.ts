@@ -8,6 +8,10 @@
  *   src/transcript   transcript text + RuleSet -> Transcript (column-wise blocks)
  *   src/validate     Transcript -> verdict, multiplicities, `_` values (the reference semantics)
  *   src/build        proof trees -> transcripts (term naming, depths, variable solving)
+ *   src/lower        RuleSet -> flat claims, constraints and range checks
+ *   src/circuits     lowered rules -> Circom -> R1CS, witness generator, manifest (circom2)
+ *   src/witness      transcript -> segment inputs -> witness; R1CS files and checks
+ *   src/prove        Groth16 (snarkjs): powers of tau, setup, proof files, verification
  *   src/cli          the `bmc` command, a thin layer over src/api.ts
  */
 export * from "./api.js";
@@ -20,3 +24,25 @@ export type { BlockValues, Transcript } from "./transcript/model.js";
 export { headerText, parseTranscript, type ParsedTranscript } from "./transcript/parse.js";
 export * from "./validate/index.js";
 export * from "./build/index.js";
+export { lowerRuleSet, type LoweredProgram, type LoweredRule } from "./lower/index.js";
+export {
+  compileProgram,
+  defaultShape,
+  emitCircuit,
+  parseManifest,
+  type Manifest,
+  type SegmentShape,
+} from "./circuits/index.js";
+export { calculateWitness, WitnessError } from "./witness/calculator.js";
+export { segmentInputs, SegmentCapacityError } from "./witness/inputs.js";
+export { checkR1cs, readR1cs, readSym } from "./witness/r1cs.js";
+export {
+  devPtau,
+  exportSolidity,
+  loadManifest,
+  proveGroth16,
+  publicSignalsFor,
+  setup,
+  verifyProofText,
+  type ProofFile,
+} from "./prove/index.js";
