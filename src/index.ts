@@ -44,5 +44,5 @@ export {
   publicSignalsFor,
   setup,
   verifyProofText,
-  type ProofFile,
+  type SegmentProof,
 } from "./prove/index.js";

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../src/cli/compile.js";
 import { exportSolidityCommand, setupCommand } from "../src/cli/prove.js";
-import { proveGroth16, verifyProofText, ZKEY, type ProofFile } from "../src/prove/index.js";
+import { proveGroth16, verifyProofText, ZKEY, type SegmentProof } from "../src/prove/index.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -36,7 +36,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("Groth16 on a-implies-a.bmt", () => {
   it("proves, and the proof verifies for its statement", async () => {
-    const proof = JSON.parse(proofText) as ProofFile;
+    const proof = JSON.parse(proofText) as SegmentProof;
     expect(proof.statement).toEqual([
       { rule: "def_term_mvar", shown: ["0", "0"] },
       { rule: "def_term_impl", shown: ["1", "0", "0"] },
@@ -49,7 +49,7 @@ describe("Groth16 on a-implies-a.bmt", () => {
   });
 
   it("rejects a changed public input", async () => {
-    const proof = JSON.parse(proofText) as ProofFile;
+    const proof = JSON.parse(proofText) as SegmentProof;
     const other = {
       ...proof,
       statement: proof.statement.map((b) =>
@@ -77,7 +77,7 @@ describe("Groth16 on a-implies-a.bmt", () => {
   }, 120_000);
 
   it("rejects a proof presented for other rules or another circuit", async () => {
-    const proof = JSON.parse(proofText) as ProofFile;
+    const proof = JSON.parse(proofText) as SegmentProof;
     const otherRules = { ...proof, rulesDigest: "0".repeat(64) };
     expect(await verifyProofText(build, JSON.stringify(otherRules))).toEqual({
       valid: false,

@@ -31,7 +31,7 @@ export interface StatementBlock {
   readonly shown: readonly string[];
 }
 
-export interface ProofFile {
+export interface SegmentProof {
   readonly format: typeof PROOF_FORMAT;
   readonly version: typeof PROOF_VERSION;
   readonly backend: "groth16";
@@ -94,7 +94,7 @@ export function publicSignalsFor(
 }
 
 export interface ProveResult {
-  readonly proof?: ProofFile;
+  readonly proof?: SegmentProof;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -243,7 +243,7 @@ export async function verifyProofText(buildDir: string, text: string): Promise<V
   }
   const problem = proofFileProblem(parsed);
   if (problem) return { valid: false, reason: problem };
-  const file = parsed as ProofFile;
+  const file = parsed as SegmentProof;
   const manifest = loadManifest(buildDir);
   if (file.rulesDigest !== manifest.rulesDigest) {
     return { valid: false, reason: "the proof is for other rules than this build folder's" };
