@@ -86,6 +86,17 @@ describe("sorts and nested terms", () => {
   });
 });
 
+describe("misused terms", () => {
+  it("explain a nullary constructor written without parentheses", () => {
+    const r = checkRuleFile("n.bm", {
+      entryText: "sort t = leaf | node(t, t).\nrelation p(x).\nrule r(): p(leaf) -: .",
+    });
+    expect(r.diagnostics.map((d) => [d.code, d.help])).toEqual([
+      ["BM0109", "`leaf` is a constructor: a term is written `leaf()`"],
+    ]);
+  });
+});
+
 describe("terms", () => {
   it("parses term text and names each distinct subterm once", () => {
     const rules = hilbert();

@@ -236,7 +236,7 @@ function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]):
   const generated: ClaimAst[] = [];
 
   /** Flatten a term argument: applications become the variable naming them. */
-  const flatten = (e: Expr, bindTo?: string): Expr | undefined => {
+  const flatten = (e: Expr, bindTo?: Name): Expr | undefined => {
     if (e.kind !== "apply") {
       if (containsApply(e)) {
         diagnostics.push(
@@ -279,13 +279,14 @@ function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]):
     const key = `${e.constructor.text}(${args.map(keyOf).join(",")})`;
     const existing = named.get(key);
     if (existing && !bindTo) return v(existing, e.span);
-    const var_ = bindTo ?? freshName(e.constructor.text, e.span);
+    const var_ = bindTo?.text ?? freshName(e.constructor.text, e.span);
     if (existing && bindTo) {
       // The same term was already named: the binding makes the two names equal.
       return v(existing, e.span);
     }
     named.set(key, var_);
-    generated.push(claim(e.constructor.text, [v(var_, e.span), ...args], e.span));
+    // A bound variable keeps its own span: it is where the user wrote it.
+    generated.push(claim(e.constructor.text, [v(var_, bindTo?.span ?? e.span), ...args], e.span));
     return v(var_, e.span);
   };
 
@@ -313,7 +314,7 @@ function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]):
       );
       continue;
     }
-    const result = flatten(term, variable.name);
+    const result = flatten(term, { text: variable.name, span: variable.span });
     if (result && result.kind === "var" && result.name !== variable.name) {
       equalities.push({ ...item, op: "==", left: variable, right: result });
     }

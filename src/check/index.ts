@@ -29,7 +29,11 @@ export function checkRuleFile(path: string, options: LoadOptions = {}): CheckRes
   const files = loaded.modules.map((m) => m.file.path).reverse();
   if (loaded.modules.length === 0) return { diagnostics: sortDiagnostics(diagnostics), files };
   const expanded = expandModules(loaded.modules, diagnostics);
-  const resolved = resolveRuleSet(expanded.modules, diagnostics);
+  const resolved = resolveRuleSet(
+    expanded.modules,
+    diagnostics,
+    new Set(expanded.sorts.constructors.keys()),
+  );
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), files };
   const ruleSet = linkSorts(resolved, expanded.sorts);
   diagnostics.push(...checkCircularity(ruleSet));

@@ -27,6 +27,8 @@ interface Namespaces {
 export function resolveRuleSet(
   modules: readonly RuleFileAst[],
   diagnostics: Diagnostic[],
+  /** Constructor names, to explain a nullary constructor written without `()`. */
+  constructors: ReadonlySet<string> = new Set(),
 ): RuleSet {
   const relations: Relation[] = [];
   const ns: Namespaces = { ordinary: new Map(), unique: new Map() };
@@ -72,7 +74,7 @@ export function resolveRuleSet(
   for (const mod of modules) {
     for (const item of mod.items) {
       if (item.kind !== "rule") continue;
-      const rule = resolveRule(item, rules.length, ns, diagnostics);
+      const rule = resolveRule(item, rules.length, ns, diagnostics, constructors);
       const previous = ruleByName.get(rule.name);
       if (previous) {
         diagnostics.push(
@@ -127,7 +129,13 @@ export function linkSorts(ruleSet: RuleSet, table: SortTable): RuleSet {
   return { ...ruleSet, sorts, constructors };
 }
 
-function resolveRule(ast: RuleAst, index: number, ns: Namespaces, diagnostics: Diagnostic[]): Rule {
+function resolveRule(
+  ast: RuleAst,
+  index: number,
+  ns: Namespaces,
+  diagnostics: Diagnostic[],
+  constructors: ReadonlySet<string>,
+): Rule {
   const header = [...ast.shown, ...ast.hidden];
   const varIndex = new Map<string, number>();
   const vars: string[] = [];
@@ -177,7 +185,14 @@ function resolveRule(ast: RuleAst, index: number, ns: Namespaces, diagnostics: D
                 `variable \`${e.name}\` is not declared in the header of \`${ast.name.text}\``,
                 e.span,
                 {
-                  help: `add it to the header: rule ${ast.name.text}(${[...vars, e.name].join(", ")})`,
+                  help: constructors.has(e.name)
+                    ? `\`${e.name}\` is a constructor: a term is written \`${e.name}()\``
+                    : `add it to the header, e.g. rule ${ast.name.text}(${[
+                        ast.shown.map((n) => n.text).join(", "),
+                        [...ast.hidden.map((n) => n.text), e.name].join(", "),
+                      ]
+                        .filter(Boolean)
+                        .join("; ")})`,
                 },
               ),
             );
