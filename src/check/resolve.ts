@@ -154,7 +154,7 @@ function resolveRule(
     vars.push(v.text);
   }
   const used = new Set<number>();
-  const reportedUndeclared = new Set<string>();
+  const undeclared = new Map<string, Span>();
 
   const term = (e: Expr): Term | undefined => {
     switch (e.kind) {
@@ -176,27 +176,9 @@ function resolveRule(
       case "var": {
         const i = varIndex.get(e.name);
         if (i === undefined) {
-          // Report each undeclared name once per rule, at its first use.
-          if (!reportedUndeclared.has(e.name)) {
-            reportedUndeclared.add(e.name);
-            diagnostics.push(
-              diagnostic(
-                "BM0109",
-                `variable \`${e.name}\` is not declared in the header of \`${ast.name.text}\``,
-                e.span,
-                {
-                  help: constructors.has(e.name)
-                    ? `\`${e.name}\` is a constructor: a term is written \`${e.name}()\``
-                    : `add it to the header, e.g. rule ${ast.name.text}(${[
-                        ast.shown.map((n) => n.text).join(", "),
-                        [...ast.hidden.map((n) => n.text), e.name].join(", "),
-                      ]
-                        .filter(Boolean)
-                        .join("; ")})`,
-                },
-              ),
-            );
-          }
+          // Reported once per name, at its first use in the source (expansion reorders claims).
+          const seen = undeclared.get(e.name);
+          if (!seen || e.span.start < seen.start) undeclared.set(e.name, e.span);
           return undefined;
         }
         used.add(i);
@@ -253,6 +235,25 @@ function resolveRule(
         warnIfNeverHolds(c, diagnostics);
       }
     }
+  }
+  for (const [name, at] of undeclared) {
+    diagnostics.push(
+      diagnostic(
+        "BM0109",
+        `variable \`${name}\` is not declared in the header of \`${ast.name.text}\``,
+        at,
+        {
+          help: constructors.has(name)
+            ? `\`${name}\` is a constructor: a term is written \`${name}()\``
+            : `add it to the header, e.g. rule ${ast.name.text}(${[
+                ast.shown.map((n) => n.text).join(", "),
+                [...ast.hidden.map((n) => n.text), name].join(", "),
+              ]
+                .filter(Boolean)
+                .join("; ")})`,
+        },
+      ),
+    );
   }
   for (const v of header) {
     const i = varIndex.get(v.text);
