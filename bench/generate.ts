@@ -1,59 +1,176 @@
 /**
- * Generates valid propositional transcripts of any size for
- * examples/propositional/propositional.bm: n copies of the whitepaper's proof of A -> A, each
- * over its own metavariable and its own term names, each with a public demand.
- * 13 blocks per copy (1 public).
+ * Generates valid transcripts of exactly N blocks for examples/propositional/propositional.bm,
+ * deterministically: copies of the whitepaper's proof of A -> A (examples/propositional/
+ * a-implies-a.bmt), copy i over its own metavariable i and its own term names 7i .. 7i + 6.
+ * Each copy is 13 blocks: 3 public (the goal's two term definitions and `demand`, as a verifier
+ * must see what the goal's name stands for) and 10 private (5 definitions, 2 axiom1, 1 axiom2,
+ * 2 modus ponens). When N is not a multiple of 13, the last N mod 13 blocks are a chain of term
+ * definitions over one more metavariable (X, X -> X, X -> (X -> X), ...), so that the count is
+ * exact.
+ *
+ * CLI: node dist/bench/generate.js <blocks> [out.bmt]   (stdout without out.bmt)
  */
-import { createWriteStream } from "node:fs";
+import { createWriteStream, realpathSync } from "node:fs";
 import { once } from "node:events";
+import { pathToFileURL } from "node:url";
+import type { Writable } from "node:stream";
 
-export function copiesFor(blocks: number): number {
-  return Math.max(1, Math.round(blocks / 13));
+export const RULES = "examples/propositional/propositional.bm";
+export const BLOCKS_PER_PROOF = 13;
+export const PUBLIC_PER_PROOF = 3;
+const NAMES_PER_PROOF = 7;
+
+export interface TranscriptShape {
+  /** Blocks in all. */
+  readonly blocks: number;
+  /** Copies of the A -> A proof. */
+  readonly proofs: number;
+  /** Extra term definitions after the proofs. */
+  readonly padding: number;
+  readonly publicBlocks: number;
 }
 
-/** Lines of copy i: term names 7i .. 7i + 6, metavariable i. */
-function copy(i: number): { demand: string; proof: string[] } {
-  const n = (k: number) => 7 * i + k;
-  return {
-    demand: `  demand(${n(1)})`,
-    proof: [
-      `  def_term_mvar(${n(0)}, ${i})`,
-      `  def_term_impl(${n(1)}, ${n(0)}, ${n(0)}; 1, 0, 0)`,
-      `  def_term_impl(${n(2)}, ${n(0)}, ${n(1)}; 2, 0, 1)`,
-      `  def_term_impl(${n(6)}, ${n(1)}, ${n(0)}; 2, 1, 0)`,
-      `  def_term_impl(${n(3)}, ${n(0)}, ${n(6)}; 3, 0, 2)`,
-      `  def_term_impl(${n(5)}, ${n(2)}, ${n(1)}; 3, 2, 1)`,
-      `  def_term_impl(${n(4)}, ${n(3)}, ${n(5)}; 4, 3, 3)`,
-      `  axiom1(${n(2)}; ${n(0)}, ${n(0)}, ${n(1)})`,
-      `  axiom1(${n(3)}; ${n(0)}, ${n(1)}, ${n(6)})`,
-      `  axiom2(${n(4)}; ${n(0)}, ${n(1)}, ${n(0)}, ${n(2)}, ${n(1)}, ${n(6)}, ${n(3)}, ${n(5)})`,
-      `  modus_ponens(${n(4)}; ${n(3)}, ${n(5)}, 1, 0, 0)`,
-      `  modus_ponens(${n(5)}; ${n(2)}, ${n(1)}, 2, 1, 0)`,
-    ],
-  };
-}
-
-export function transcriptText(copies: number): string {
-  const pub: string[] = ["public:"];
-  const priv: string[] = ["private:"];
-  for (let i = 0; i < copies; i++) {
-    const c = copy(i);
-    pub.push(c.demand);
-    priv.push(...c.proof);
+export function shapeFor(blocks: number): TranscriptShape {
+  if (!Number.isSafeInteger(blocks) || blocks < 1) {
+    throw new Error(`block count must be a positive integer, got ${blocks}`);
   }
-  return [...pub, ...priv, ""].join("\n");
+  const proofs = Math.floor(blocks / BLOCKS_PER_PROOF);
+  return {
+    blocks,
+    proofs,
+    padding: blocks - proofs * BLOCKS_PER_PROOF,
+    publicBlocks: proofs * PUBLIC_PER_PROOF,
+  };
 }
 
-/** Streams a large transcript to a file without holding it all in memory twice. */
-export async function writeTranscript(path: string, copies: number): Promise<void> {
+/** The public lines of copy i: A (name 7i) and A -> A (name 7i + 1), and the demand. */
+function publicLines(i: number): string {
+  const a = NAMES_PER_PROOF * i;
+  const aa = a + 1;
+  return (
+    `  def_term_mvar(${a}, ${i})\n` +
+    `  def_term_impl(${aa}, ${a}, ${a}; 1, 0, 0)\n` +
+    `  demand(${aa})\n`
+  );
+}
+
+/**
+ * The private lines of copy i, as in a-implies-a.bmt with every name shifted by 7i:
+ * 0 = A, 1 = A -> A (B), 2 = A -> B, 3 = A -> (B -> A), 4 = the axiom 2 instance,
+ * 5 = (A -> B) -> (A -> A), 6 = B -> A.
+ */
+function privateLines(i: number): string {
+  const o = NAMES_PER_PROOF * i;
+  const n0 = o;
+  const n1 = o + 1;
+  const n2 = o + 2;
+  const n3 = o + 3;
+  const n4 = o + 4;
+  const n5 = o + 5;
+  const n6 = o + 6;
+  return (
+    `  def_term_impl(${n2}, ${n0}, ${n1}; 2, 0, 1)\n` +
+    `  def_term_impl(${n6}, ${n1}, ${n0}; 2, 1, 0)\n` +
+    `  def_term_impl(${n3}, ${n0}, ${n6}; 3, 0, 2)\n` +
+    `  def_term_impl(${n5}, ${n2}, ${n1}; 3, 2, 1)\n` +
+    `  def_term_impl(${n4}, ${n3}, ${n5}; 4, 3, 3)\n` +
+    `  axiom1(${n2}; ${n0}, ${n0}, ${n1})\n` +
+    `  axiom1(${n3}; ${n0}, ${n1}, ${n6})\n` +
+    `  axiom2(${n4}; ${n0}, ${n1}, ${n0}, ${n2}, ${n1}, ${n6}, ${n3}, ${n5})\n` +
+    `  modus_ponens(${n4}; ${n3}, ${n5}, 1, 0, 0)\n` +
+    `  modus_ponens(${n5}; ${n2}, ${n1}, 2, 1, 0)\n`
+  );
+}
+
+/** `count` definitions after `proofs` copies: X, then T_k = X -> T_(k-1) at depth k. */
+function paddingLines(proofs: number, count: number): string {
+  if (count === 0) return "";
+  const first = NAMES_PER_PROOF * proofs;
+  let s = `  def_term_mvar(${first}, ${proofs})\n`;
+  for (let k = 1; k < count; k++) {
+    s += `  def_term_impl(${first + k}, ${first}, ${first + k - 1}; ${k}, 0, ${k - 1})\n`;
+  }
+  return s;
+}
+
+/** Lines per chunk yielded by transcriptChunks: large enough to keep writes cheap. */
+const CHUNK_PROOFS = 2048;
+
+/** The transcript text of exactly `blocks` blocks, in chunks of a few hundred KiB. */
+export function* transcriptChunks(blocks: number): Generator<string> {
+  const shape = shapeFor(blocks);
+  yield (
+    `// Generated by bench/generate.ts for ${RULES}: ${shape.blocks} blocks, ` +
+    `${shape.proofs} proof(s) of A -> A (13 blocks each), ${shape.padding} extra term definition(s).\n` +
+    "public:\n"
+  );
+  for (let from = 0; from < shape.proofs; from += CHUNK_PROOFS) {
+    const to = Math.min(shape.proofs, from + CHUNK_PROOFS);
+    let s = "";
+    for (let i = from; i < to; i++) s += publicLines(i);
+    yield s;
+  }
+  yield "private:\n";
+  for (let from = 0; from < shape.proofs; from += CHUNK_PROOFS) {
+    const to = Math.min(shape.proofs, from + CHUNK_PROOFS);
+    let s = "";
+    for (let i = from; i < to; i++) s += privateLines(i);
+    yield s;
+  }
+  yield paddingLines(shape.proofs, shape.padding);
+}
+
+/** The whole transcript as one string (for small sizes and tests). */
+export function transcriptText(blocks: number): string {
+  return [...transcriptChunks(blocks)].join("");
+}
+
+/** Writes the transcript to a stream, respecting backpressure. Returns the bytes written. */
+export async function writeTranscriptTo(out: Writable, blocks: number): Promise<number> {
+  let bytes = 0;
+  for (const chunk of transcriptChunks(blocks)) {
+    bytes += Buffer.byteLength(chunk);
+    if (!out.write(chunk)) await once(out, "drain");
+  }
+  return bytes;
+}
+
+/** Writes the transcript of exactly `blocks` blocks to a file. Returns the bytes written. */
+export async function writeTranscript(path: string, blocks: number): Promise<number> {
   const out = createWriteStream(path);
-  const write = async (s: string) => {
-    if (!out.write(s)) await once(out, "drain");
-  };
-  await write("public:\n");
-  for (let i = 0; i < copies; i++) await write(copy(i).demand + "\n");
-  await write("private:\n");
-  for (let i = 0; i < copies; i++) await write(copy(i).proof.join("\n") + "\n");
-  out.end();
-  await once(out, "finish");
+  const failed = once(out, "error").then(([e]) => {
+    throw e;
+  });
+  const done = (async () => {
+    const bytes = await writeTranscriptTo(out, blocks);
+    out.end();
+    await once(out, "finish");
+    return bytes;
+  })();
+  return Promise.race([done, failed]);
+}
+
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const [countArg, outPath] = process.argv.slice(2);
+  const blocks = Number(countArg?.replace(/_/g, ""));
+  if (!countArg || !Number.isSafeInteger(blocks) || blocks < 1) {
+    process.stderr.write("usage: node dist/bench/generate.js <blocks> [out.bmt]\n");
+    process.exit(2);
+  }
+  if (outPath) {
+    const bytes = await writeTranscript(outPath, blocks);
+    process.stderr.write(`wrote ${blocks} blocks (${bytes} bytes) to ${outPath}\n`);
+  } else {
+    await writeTranscriptTo(process.stdout, blocks);
+  }
 }

@@ -1,94 +1,281 @@
 /**
- * `npm run bench`: parse and validate throughput of the native checker on generated
- * propositional transcripts of growing size, each measured in a fresh process. Writes
- * bench/results/validate.md and .json (each to a temporary name, then renamed).
+ * `npm run bench`: read + parse and validate throughput of the native checker on generated
+ * propositional transcripts of growing size (bench/generate.ts). Every measurement runs in a
+ * fresh process (bench/validate-worker.ts), so that its peak memory and JIT state are its own.
+ * Prints a markdown table and writes bench/results/validate.md and bench/results/validate.json
+ * (each to a temporary name, then renamed). Fails if a generated transcript does not parse, is
+ * not valid, or does not have the expected number of blocks.
  *
- * Pass sizes to measure others: node dist/bench/run.js 1000 1000000
+ *   node dist/bench/run.js                  sizes 10^3, 10^4, 10^5, 10^6, 3 runs each
+ *   node dist/bench/run.js 1000 2000000     other sizes (blocks)
+ *   node dist/bench/run.js --runs=5         5 fresh processes per size (the median is kept)
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { arch, cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { copiesFor, writeTranscript } from "./generate.js";
+import { RULES, shapeFor, writeTranscript } from "./generate.js";
+import type { WorkerResult } from "./validate-worker.js";
 
-const RULES = "examples/propositional/propositional.bm";
-const sizes = process.argv.slice(2).map(Number);
-if (sizes.length === 0) sizes.push(1_000, 10_000, 100_000, 1_000_000);
+/** The target of the issue: 10^6 blocks read, parsed and validated in under 10 s. */
+const TARGET_BLOCKS = 1_000_000;
+const TARGET_SECONDS = 10;
+const DEFAULT_SIZES = [1_000, 10_000, 100_000, 1_000_000];
+const DEFAULT_RUNS = 3;
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const rulesPath = join(root, RULES);
 const worker = fileURLToPath(new URL("./validate-worker.js", import.meta.url));
-const scratch = mkdtempSync(join(tmpdir(), "bmc-bench-"));
+const resultsDir = join(root, "bench", "results");
 
-interface Row {
-  blocks: number;
-  bytes: number;
-  parseMs: number;
-  validateMs: number;
-  maxRssMiB: number;
+interface Row extends WorkerResult {
+  /** Time to generate and write the transcript file (not part of the measurement). */
+  readonly generateMs: number;
+  /** read + parse + validate of every run, in run order; the row is the median run. */
+  readonly runTotalsMs: number[];
 }
 
+const totalMs = (r: WorkerResult) => r.readMs + r.parseMs + r.validateMs;
+
+function parseArgs(args: string[]): { sizes: number[]; runs: number } {
+  const usage = "usage: node dist/bench/run.js [--runs=N] [blocks...]";
+  let runs = DEFAULT_RUNS;
+  const sizes: number[] = [];
+  for (const a of args) {
+    const m = /^--runs=(\d+)$/.exec(a);
+    if (m) {
+      runs = Number(m[1]);
+      if (runs < 1) throw new Error(`--runs must be at least 1 (${usage})`);
+      continue;
+    }
+    const n = Number(a.replace(/_/g, ""));
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`not a block count: ${a} (${usage})`);
+    sizes.push(n);
+  }
+  return { sizes: sizes.length ? sizes : DEFAULT_SIZES, runs };
+}
+
+/** One fresh worker process on the transcript at `path`; throws unless it is valid. */
+function runWorker(size: number, path: string): WorkerResult {
+  const run = spawnSync(process.execPath, [worker, rulesPath, path], {
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+  });
+  if (run.error) throw run.error;
+  if (run.status !== 0) {
+    throw new Error(
+      `bench worker failed on ${size} blocks (exit ${run.status ?? run.signal}):\n${run.stderr}`,
+    );
+  }
+  const lines = run.stdout.trim().split("\n");
+  const result = JSON.parse(lines[lines.length - 1]) as WorkerResult;
+  const shape = shapeFor(size);
+  if (result.blocks !== size || result.publicBlocks !== shape.publicBlocks) {
+    throw new Error(
+      `bench worker read ${result.blocks} blocks (${result.publicBlocks} public), ` +
+        `expected ${size} (${shape.publicBlocks} public)`,
+    );
+  }
+  return result;
+}
+
+/** Generates the transcript of one size, measures it `runs` times, keeps the median run. */
+async function measure(size: number, runs: number, scratch: string): Promise<Row> {
+  const path = join(scratch, `propositional-${size}.bmt`);
+  const g0 = performance.now();
+  await writeTranscript(path, size);
+  const generateMs = performance.now() - g0;
+  try {
+    const results: WorkerResult[] = [];
+    for (let r = 0; r < runs; r++) results.push(runWorker(size, path));
+    const sorted = [...results].sort((x, y) => totalMs(x) - totalMs(y));
+    const median = sorted[Math.floor((sorted.length - 1) / 2)];
+    return { ...median, generateMs, runTotalsMs: results.map(totalMs) };
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+/** The command that ran this benchmark, and the npm script behind it if run by npm. */
+function commandLine(): { command: string; script?: string } {
+  const args = process.argv.slice(2).join(" ");
+  if (process.env.npm_lifecycle_event === "bench") {
+    return {
+      command: `npm run bench${args ? " -- " + args : ""}`,
+      script: process.env.npm_lifecycle_script,
+    };
+  }
+  return {
+    command: `node ${relative(root, fileURLToPath(import.meta.url))}${args ? " " + args : ""}`,
+  };
+}
+
+function git(...args: string[]): string {
+  return execFileSync("git", args, {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
+}
+
+function gitRevision(): string {
+  try {
+    const head = git("rev-parse", "--short", "HEAD");
+    const dirty = git("status", "--porcelain", "--untracked-files=no");
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+const perSecond = (blocks: number, ms: number) => int(blocks / (ms / 1000));
+
+/** A markdown table with padded columns (stable under prettier). `align`: "l" or "r" per column. */
+function markdownTable(header: string[], align: string, rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => r[c].length)));
+  const cell = (s: string, c: number) =>
+    align[c] === "r" ? s.padStart(widths[c]) : s.padEnd(widths[c]);
+  const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
+  const rule = widths.map((w, c) => (align[c] === "r" ? "-".repeat(w - 1) + ":" : "-".repeat(w)));
+  return [line(header), `| ${rule.join(" | ")} |`, ...rows.map(line)].join("\n");
+}
+
+const { sizes, runs } = parseArgs(process.argv.slice(2));
+const loadBefore = loadavg();
+const scratch = mkdtempSync(join(tmpdir(), "bmc-bench-"));
 const rows: Row[] = [];
 try {
   for (const size of sizes) {
-    const path = join(scratch, `prop-${size}.bmt`);
-    await writeTranscript(path, copiesFor(size));
-    const out = execFileSync(process.execPath, [worker, RULES, path], { encoding: "utf8" });
-    const row = JSON.parse(out) as Row;
+    const row = await measure(size, runs, scratch);
     rows.push(row);
-    rmSync(path);
     process.stderr.write(
-      `${row.blocks} blocks: parse ${row.parseMs.toFixed(0)} ms, validate ${row.validateMs.toFixed(0)} ms, peak ${row.maxRssMiB.toFixed(0)} MiB\n`,
+      `${int(size)} blocks: read+parse ${seconds(row.readMs + row.parseMs)}, ` +
+        `validate ${seconds(row.validateMs)}, total ${seconds(totalMs(row))} ` +
+        `(median of ${row.runTotalsMs.map(seconds).join(", ")}), ` +
+        `peak RSS ${row.maxRssMiB.toFixed(0)} MiB\n`,
     );
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-const rate = (blocks: number, ms: number) =>
-  Math.round(blocks / (ms / 1000)).toLocaleString("en-US");
-const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const table = [
-  "| blocks | transcript | parse | validate | total | parse blocks/s | validate blocks/s | total blocks/s | peak RSS |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...rows.map((r) =>
-    [
-      r.blocks.toLocaleString("en-US"),
+const cpu = cpus();
+const machine = {
+  cpu: cpu[0]?.model.trim() ?? "unknown",
+  cores: cpu.length,
+  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  os: `${type()} ${release()} ${arch()}`,
+  node: process.version,
+};
+const date = new Date().toISOString();
+const command = commandLine();
+const revision = gitRevision();
+
+const target = rows.find((r) => r.blocks >= TARGET_BLOCKS);
+const targetMs = target ? totalMs(target) : undefined;
+const targetMet = targetMs !== undefined ? targetMs < TARGET_SECONDS * 1000 : undefined;
+const targetLine =
+  target && targetMs !== undefined
+    ? `Target: ${int(TARGET_BLOCKS)} blocks read, parsed and validated in under ` +
+      `${TARGET_SECONDS} s: **${targetMet ? "met" : "NOT met"}** ` +
+      `(${int(target.blocks)} blocks in ${seconds(targetMs)}; runs: ` +
+      `${target.runTotalsMs.map(seconds).join(", ")}).`
+    : `Target: ${int(TARGET_BLOCKS)} blocks in under ${TARGET_SECONDS} s: not measured in this run.`;
+
+const table = markdownTable(
+  [
+    "blocks",
+    "file",
+    "read+parse",
+    "validate",
+    "total",
+    "read+parse blocks/s",
+    "validate blocks/s",
+    "total blocks/s",
+    "peak RSS",
+  ],
+  "rrrrrrrrr",
+  rows.map((r) => {
+    const parse = r.readMs + r.parseMs;
+    return [
+      int(r.blocks),
       `${(r.bytes / 2 ** 20).toFixed(1)} MiB`,
-      `${(r.parseMs / 1000).toFixed(2)} s`,
-      `${(r.validateMs / 1000).toFixed(2)} s`,
-      `${((r.parseMs + r.validateMs) / 1000).toFixed(2)} s`,
-      rate(r.blocks, r.parseMs),
-      rate(r.blocks, r.validateMs),
-      rate(r.blocks, r.parseMs + r.validateMs),
+      seconds(parse),
+      seconds(r.validateMs),
+      seconds(totalMs(r)),
+      perSecond(r.blocks, parse),
+      perSecond(r.blocks, r.validateMs),
+      perSecond(r.blocks, totalMs(r)),
       `${r.maxRssMiB.toFixed(0)} MiB`,
-    ]
-      .join(" | ")
-      .replace(/^/, "| ")
-      .replace(/$/, " |"),
-  ),
-];
+    ];
+  }),
+);
+
 const report = [
   "# Native checker throughput",
   "",
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, by \`npm run bench\`.`,
+  `- Date: ${date}`,
+  `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory, ${machine.os}`,
+  `- Node: ${machine.node}`,
+  `- Revision: ${revision}`,
+  `- Command: \`${command.command}\`${command.script ? ` (runs \`${command.script}\`)` : ""}`,
+  `- Load average before the run: ${loadBefore.map((l) => l.toFixed(2)).join(", ")}`,
   "",
-  `Transcripts: copies of the whitepaper's proof of A -> A (13 blocks each, 1 public) for \`${RULES}\`,`,
-  "each copy over its own metavariable and term names. Each size runs in a fresh process: parse is",
-  "reading the file and building the column-wise transcript; validate is the four validity",
-  "conditions, multiplicities and `_` values. Peak RSS is the process's maximum resident set",
-  "(Node's own baseline included). One run per size: expect a few percent of noise.",
+  `Transcripts for \`${RULES}\`, generated by \`bench/generate.ts\`:`,
+  "copies of the whitepaper's proof of A -> A, 13 blocks each (public: the goal's 2 term",
+  "definitions and `demand`; private: 5 more definitions, 2 axiom1, 1 axiom2, 2 modus ponens),",
+  "copy i over metavariable i and its own term names, plus at most 12 term definitions to reach",
+  "the exact block count.",
   "",
-  ...table,
+  "Every run is a fresh Node process (`bench/validate-worker.ts`). read+parse is `readFileSync`",
+  "plus `parseTranscript` (text to the column-wise transcript); validate is `validateTranscript`",
+  "(constraints, unique claims, hypotheses, setup placement, multiplicities, `_` values); each",
+  "transcript is checked to be valid with the expected block count. Peak RSS is the worker's",
+  "`process.resourceUsage().maxRSS` (a bare Node process is about 40 MiB).",
+  `Each row is the median run (by total) of ${runs}, with no warm-up: the smallest sizes mostly`,
+  "measure JIT compilation.",
+  "",
+  table,
+  "",
+  targetLine,
   "",
 ].join("\n");
-const dir = fileURLToPath(new URL("../../bench/results/", import.meta.url));
-const write = (name: string, text: string) => {
-  const tmp = join(dir, `.${name}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, join(dir, name));
+
+const json = {
+  date,
+  machine,
+  revision,
+  command: command.command,
+  npmScript: command.script ?? null,
+  loadAverageBefore: loadBefore,
+  rules: RULES,
+  runsPerSize: runs,
+  target: {
+    blocks: TARGET_BLOCKS,
+    seconds: TARGET_SECONDS,
+    measuredSeconds: targetMs !== undefined ? targetMs / 1000 : null,
+    met: targetMet ?? null,
+  },
+  rows: rows.map((r) => ({
+    ...r,
+    readParseBlocksPerSecond: r.blocks / ((r.readMs + r.parseMs) / 1000),
+    validateBlocksPerSecond: r.blocks / (r.validateMs / 1000),
+    totalBlocksPerSecond: r.blocks / (totalMs(r) / 1000),
+  })),
 };
-write("validate.md", report);
-write(
-  "validate.json",
-  JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2) + "\n",
-);
+
+mkdirSync(resultsDir, { recursive: true });
+const writeResult = (name: string, text: string) => {
+  const tmp = join(resultsDir, `.${name}.${process.pid}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, join(resultsDir, name));
+};
+writeResult("validate.json", JSON.stringify(json, null, 2) + "\n");
+writeResult("validate.md", report);
 process.stdout.write(report);
+process.stderr.write(
+  `wrote ${relative(process.cwd(), join(resultsDir, "validate.md"))} and validate.json\n`,
+);
