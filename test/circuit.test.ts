@@ -4,11 +4,17 @@
  * them. And every witness value that is not an input is perturbed in turn: some constraint
  * must fail each time (no unconstrained signal).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileProgram, type CompileResult, type SegmentShape } from "../src/circuits/index.js";
+import {
+  compileProgram,
+  parseManifest,
+  type CompileResult,
+  type SegmentShape,
+} from "../src/circuits/index.js";
+import { explainConstraint } from "../src/witness/explain.js";
 import { P } from "../src/field/index.js";
 import { checkRuleFile, parseTranscript, SourceFile, validateTranscript } from "../src/index.js";
 import { lowerRuleSet, type LoweredProgram } from "../src/lower/index.js";
@@ -165,6 +171,39 @@ describe("segment circuit", () => {
       });
       expect((await rejected(bad)).template).toBe("Groth16Segment");
     });
+  });
+
+  it("traces an unsatisfied constraint back to its slot, rule and block", async () => {
+    const w = await witness(inputsFor(VALID));
+    const names = readSym(join(dir, "build", "groth16.sym"));
+    const manifest = parseManifest(readFileSync(join(dir, "build", "manifest.json"), "utf8"));
+    // Find the wire of the first range check bit in the first modus_ponens slot and flip it.
+    const slot = manifest.slots.findIndex((s) => s.rule === "modus_ponens");
+    const wire = [...names].find(([, n]) =>
+      n.startsWith(`main.segment.slot${slot}.range0.bits[`),
+    )![0];
+    const bad = w.slice();
+    bad[wire] = 1n - bad[wire];
+    const check = checkR1cs(r1cs, bad);
+    expect(check.ok).toBe(false);
+    const rules = checkRuleFile(RULES).ruleSet!;
+    const transcript = parseTranscript(new SourceFile("t.bmt", VALID), rules).transcript!;
+    const origin = explainConstraint(
+      manifest,
+      names,
+      (check as { wires: number[] }).wires,
+      transcript,
+    );
+    expect(origin).toMatchObject({
+      slot,
+      rule: "modus_ponens",
+      public: false,
+      line: 9,
+      part: "range0",
+    });
+    expect(origin.message).toBe(
+      `slot ${slot} (private modus_ponens #0, the block on line 9), in range0`,
+    );
   });
 
   it("constrains every signal that is not an input", async () => {

@@ -17,6 +17,8 @@ import { parseTranscript } from "../transcript/parse.js";
 import type { Transcript } from "../transcript/model.js";
 import { validateTranscript } from "../validate/index.js";
 import { calculateWitness, WitnessError } from "../witness/calculator.js";
+import { explainConstraint } from "../witness/explain.js";
+import { checkR1cs, readR1cs, readSym } from "../witness/r1cs.js";
 import { segmentInputs, SegmentCapacityError } from "../witness/inputs.js";
 import { prove, verify, type Groth16Proof, type VerificationKey } from "./groth16.js";
 
@@ -147,8 +149,22 @@ export async function proveGroth16(
   } catch (error) {
     if (!(error instanceof WitnessError)) throw error;
     // The validator accepted the transcript: a circuit that disagrees is a bug in bmc.
+    const rule = error.template?.startsWith("Rule_") ? `, rule ${error.template.slice(5)}` : "";
     throw new Error(
-      `the circuit rejects a transcript the validator accepts (${error.template} line ${error.line}): ${error.message}`,
+      `the circuit rejects a transcript the validator accepts (template ${error.template} line ${error.line}${rule}): ${error.message}`,
+    );
+  }
+  const r1cs = readR1cs(join(buildDir, manifest.files.r1cs));
+  const check = checkR1cs(r1cs, witness);
+  if (!check.ok) {
+    const origin = explainConstraint(
+      manifest,
+      readSym(join(buildDir, manifest.files.sym)),
+      check.wires,
+      parsed.transcript,
+    );
+    throw new Error(
+      `the witness violates constraint ${check.constraint}, ${origin.message}: a bug in bmc`,
     );
   }
   options.onProgress?.(`prove: Groth16 over ${witness.length} wires`);

@@ -1,0 +1,78 @@
+/**
+ * From an unsatisfied constraint back to the transcript: the signals it involves (.sym names
+ * such as `main.segment.slot3.range2.bits[5]`) name a slot; the manifest's layout names the
+ * slot's rule; the transcript's blocks, laid out in order, name the block and its line.
+ */
+import type { Manifest } from "../circuits/index.js";
+import type { Transcript } from "../transcript/model.js";
+
+export interface ConstraintOrigin {
+  /** Index of the slot in the segment, when the constraint belongs to one. */
+  readonly slot?: number;
+  readonly rule?: string;
+  readonly public?: boolean;
+  /** The block in that slot (index in the transcript) and its line, if any. */
+  readonly block?: number;
+  readonly line?: number;
+  /** The part of the slot's template, e.g. `range2` or `hypTerm1`. */
+  readonly part?: string;
+  readonly signals: readonly string[];
+  readonly message: string;
+}
+
+export function explainConstraint(
+  manifest: Manifest,
+  names: ReadonlyMap<number, string>,
+  wires: readonly number[],
+  transcript?: Transcript,
+): ConstraintOrigin {
+  const signals = wires.map((w) => names.get(w) ?? `wire ${w}`);
+  let slotIndex: number | undefined;
+  let part: string | undefined;
+  for (const s of signals) {
+    const m = /\.slot(\d+)(?:\.([A-Za-z]+\d*))?/.exec(s);
+    if (m) {
+      slotIndex = Number(m[1]);
+      part = m[2];
+      break;
+    }
+  }
+  if (slotIndex === undefined) {
+    const where = signals.some((s) => s.includes("sortedUnique"))
+      ? "the sorted list of unique claims"
+      : signals.some((s) => s.includes("challenges"))
+        ? "the challenge sponge"
+        : "the segment";
+    return { signals, message: `a constraint of ${where} (${signals.slice(0, 3).join(", ")})` };
+  }
+  const slot = manifest.slots[slotIndex];
+  let block: number | undefined;
+  if (transcript && slot) {
+    // Blocks fill a rule's slots in transcript order, public and private apart.
+    let k = -1;
+    for (let b = 0; b < transcript.blockCount; b++) {
+      const rule = transcript.ruleSet.rules[transcript.rule[b]];
+      if (rule.name !== slot.rule || !!transcript.isPublic[b] !== slot.public) continue;
+      if (++k === slot.index) {
+        block = b;
+        break;
+      }
+    }
+  }
+  const line = block === undefined ? undefined : transcript!.line[block];
+  const visibility = slot?.public ? "public" : "private";
+  const message =
+    `slot ${slotIndex} (${visibility} ${slot?.rule} #${slot?.index}` +
+    (line !== undefined ? `, the block on line ${line}` : ", empty") +
+    `)${part ? `, in ${part}` : ""}`;
+  return {
+    slot: slotIndex,
+    rule: slot?.rule,
+    public: slot?.public,
+    block,
+    line,
+    part,
+    signals,
+    message,
+  };
+}
