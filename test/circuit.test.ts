@@ -14,7 +14,7 @@ import {
   type CompileResult,
   type SegmentShape,
 } from "../src/circuits/index.js";
-import { explainConstraint } from "../src/witness/explain.js";
+import { constraintsBySlot, explainConstraint } from "../src/witness/explain.js";
 import { P } from "../src/field/index.js";
 import { checkRuleFile, parseTranscript, SourceFile, validateTranscript } from "../src/index.js";
 import { lowerRuleSet, type LoweredProgram } from "../src/lower/index.js";
@@ -204,6 +204,18 @@ describe("segment circuit", () => {
     expect(origin.message).toBe(
       `slot ${slot} (private modus_ponens #0, the block on line 9), in range0`,
     );
+  });
+
+  it("counts constraints per slot and rule", () => {
+    const names = readSym(join(dir, "build", "groth16.sym"));
+    const manifest = parseManifest(readFileSync(join(dir, "build", "manifest.json"), "utf8"));
+    const counted = constraintsBySlot(manifest, names, r1cs.constraints);
+    expect(counted.perSlot.reduce((a, b) => a + b, 0) + counted.shared).toBe(
+      r1cs.constraints.length,
+    );
+    expect(counted.perRule.modus_ponens.slots).toBe(2);
+    // A modus_ponens block: 8 compression products, 4 LogUp inverses, 5 range checks of 41.
+    expect(counted.perRule.modus_ponens.constraints).toBe(2 * (8 + 4 + 5 * 41));
   });
 
   it("constrains every signal that is not an input", async () => {

@@ -7,6 +7,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildFile, validateFiles } from "../api.js";
 import { compileCommand } from "./compile.js";
+import { loadManifest } from "../prove/index.js";
+import { constraintsBySlot } from "../witness/explain.js";
+import { readR1cs, readSym } from "../witness/r1cs.js";
 import {
   CommandError,
   exportSolidityCommand,
@@ -341,12 +344,20 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         io.out(
           `compiled: ${opts.output} (${result.stats?.slots} slots, ${c?.nonLinear ?? "?"} non-linear and ${c?.linear ?? "?"} linear constraints, ${result.stats?.wires ?? "?"} wires)\n`,
         );
-        if (opts.stats && result.shape) {
-          const rows = Object.keys(result.shape.slots).map(
-            (r) =>
-              `  ${r}: ${result.shape!.slots[r]} private, ${result.shape!.publicSlots[r] ?? 0} public`,
+        if (opts.stats) {
+          const manifest = loadManifest(opts.output!);
+          const r1cs = readR1cs(join(opts.output!, manifest.files.r1cs));
+          const names = readSym(join(opts.output!, manifest.files.sym));
+          const counted = constraintsBySlot(manifest, names, r1cs.constraints);
+          const rows = Object.entries(counted.perRule).map(
+            ([rule, c]) =>
+              `  ${rule}: ${c.slots} slot${c.slots === 1 ? "" : "s"}, ${c.constraints} constraints, ${Math.round(c.constraints / c.slots)} per slot`,
           );
-          io.out(`slots per rule:\n${rows.join("\n")}\n`);
+          io.out(
+            `constraints per rule:\n${rows.join("\n")}\n` +
+              `  shared (challenge sponge, unique-claim list, powers, checks on inputs): ${counted.shared}\n` +
+              `  segment: ${r1cs.constraints.length}\n`,
+          );
         }
       }
       return result.ok ? EXIT.ok : EXIT.invalid;

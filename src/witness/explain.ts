@@ -76,3 +76,48 @@ export function explainConstraint(
     message,
   };
 }
+
+/**
+ * Constraints per slot, per rule and for the rest of the segment (challenges, sorted unique
+ * claims, powers), by the slot of the signals each constraint involves.
+ */
+export function constraintsBySlot(
+  manifest: Manifest,
+  names: ReadonlyMap<number, string>,
+  constraints: readonly {
+    a: { wires: Uint32Array };
+    b: { wires: Uint32Array };
+    c: { wires: Uint32Array };
+  }[],
+): {
+  perSlot: number[];
+  perRule: Record<string, { slots: number; constraints: number }>;
+  shared: number;
+} {
+  const slotOfWire = new Map<number, number>();
+  for (const [wire, name] of names) {
+    const m = /^main\.segment\.slot(\d+)\./.exec(name);
+    if (m) slotOfWire.set(wire, Number(m[1]));
+  }
+  const perSlot = new Array<number>(manifest.slots.length).fill(0);
+  let shared = 0;
+  for (const c of constraints) {
+    let slot: number | undefined;
+    for (const lc of [c.a, c.b, c.c]) {
+      for (const w of lc.wires) {
+        slot = slotOfWire.get(w);
+        if (slot !== undefined) break;
+      }
+      if (slot !== undefined) break;
+    }
+    if (slot === undefined) shared++;
+    else perSlot[slot]++;
+  }
+  const perRule: Record<string, { slots: number; constraints: number }> = {};
+  manifest.slots.forEach((s, i) => {
+    const r = (perRule[s.rule] ??= { slots: 0, constraints: 0 });
+    r.slots++;
+    r.constraints += perSlot[i];
+  });
+  return { perSlot, perRule, shared };
+}
