@@ -28,7 +28,7 @@ function golden(name: string, text: string) {
 }
 
 describe("golden Circom", () => {
-  for (const example of ["hilbert"]) {
+  for (const example of ["hilbert", "propositional"]) {
     it(`examples/${example}`, () => {
       const program = lowered(`examples/${example}/${example}.bm`);
       const emitted = emitCircuit(program, defaultShape(program, 2));
@@ -77,20 +77,20 @@ describe("lowering", () => {
 });
 
 describe("segment shape", () => {
-  it("gives setup rules and goals public slots, and setup rules no private ones", () => {
+  it("gives definitions, setup rules and goals public slots, and setup rules no private ones", () => {
     const program = lowered("test/diagnostics/transcripts/rules.bm");
     const shape = defaultShape(program, 3);
     expect(shape.slots).toEqual({
       modus_ponens: 3,
-      def_atom: 3,
-      def_impl: 3,
+      def_atom: 6,
+      def_impl: 6,
       assert: 0,
       demand: 3,
     });
     expect(shape.publicSlots).toEqual({
       modus_ponens: 0,
-      def_atom: 0,
-      def_impl: 0,
+      def_atom: 2,
+      def_impl: 2,
       assert: 1,
       demand: 1,
     });

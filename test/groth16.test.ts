@@ -9,7 +9,18 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../src/cli/compile.js";
 import { exportSolidityCommand, setupCommand } from "../src/cli/prove.js";
-import { proveGroth16, verifyProofText, ZKEY, type SegmentProof } from "../src/prove/index.js";
+import { P } from "../src/field/index.js";
+import { checkRuleFile, readTranscript, validateTranscript } from "../src/index.js";
+import {
+  loadManifest,
+  proveGroth16,
+  verifyProofText,
+  ZKEY,
+  type SegmentProof,
+} from "../src/prove/index.js";
+import { calculateWitness } from "../src/witness/calculator.js";
+import { segmentInputs } from "../src/witness/inputs.js";
+import { constraintHolds, constraintsByWire, readR1cs, readSym } from "../src/witness/r1cs.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -118,6 +129,32 @@ describe("Groth16 on a-implies-a.bmt", () => {
     expect((await proveGroth16(copy, TRANSCRIPT)).diagnostics.map((d) => d.code)).toEqual([
       "BM0601",
     ]);
+  });
+
+  it("constrains every internal signal of the propositional segment", async () => {
+    const manifest = loadManifest(build);
+    const rules = checkRuleFile(RULES).ruleSet!;
+    const t = readTranscript(TRANSCRIPT, rules).transcript!;
+    const inputs = segmentInputs(
+      manifest.program,
+      manifest,
+      manifest.shape,
+      t,
+      validateTranscript(t),
+    );
+    const w = await calculateWitness(join(build, "groth16_js"), "groth16.wasm", inputs);
+    const r1cs = readR1cs(join(build, manifest.files.r1cs));
+    const names = readSym(join(build, manifest.files.sym));
+    const by = constraintsByWire(r1cs);
+    const free: string[] = [];
+    for (let wire = 1 + r1cs.nPubOut + r1cs.nPubIn + r1cs.nPrvIn; wire < r1cs.nWires; wire++) {
+      const perturbed = w.slice();
+      perturbed[wire] = (w[wire] + 1n) % P;
+      if (by[wire].every((c) => constraintHolds(r1cs.constraints[c], perturbed))) {
+        free.push(names.get(wire) ?? `wire ${wire}`);
+      }
+    }
+    expect(free).toEqual([]);
   });
 
   it("exports a Solidity verifier", async () => {

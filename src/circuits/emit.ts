@@ -51,9 +51,13 @@ export function defaultShape(program: LoweredProgram, slotsPerRule = 4): Segment
   const slots: Record<string, number> = {};
   const publicSlots: Record<string, number> = {};
   for (const r of program.rules) {
-    slots[r.name] = r.setup ? 0 : slotsPerRule;
-    // Public blocks are the statement: setup facts, and goals (rules with no conclusions).
-    publicSlots[r.name] = r.setup || (r.conclusions.length === 0 && r.uniques.length === 0) ? 1 : 0;
+    // Definitions (rules with unique conclusions: every subterm has one) are the most common
+    // blocks, and a statement defines the terms it names: they get twice the slots, and public
+    // ones. The rest of the statement: setup facts and goals (rules with no conclusions).
+    const defines = r.uniques.length > 0;
+    slots[r.name] = r.setup ? 0 : defines ? 2 * slotsPerRule : slotsPerRule;
+    const goal = r.conclusions.length === 0 && r.uniques.length === 0;
+    publicSlots[r.name] = defines ? 2 : r.setup || goal ? 1 : 0;
   }
   return { slots, publicSlots };
 }
