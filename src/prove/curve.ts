@@ -15,6 +15,8 @@ export function recordingLogger(onInfo?: (message: string) => void) {
     errors,
     logger: {
       info: (...a: unknown[]) => onInfo?.(log(...a)),
+      // snarkjs calls log() too, for progress on large powers.
+      log: (...a: unknown[]) => onInfo?.(log(...a)),
       debug: () => {},
       warn: (...a: unknown[]) => errors.push(log(...a)),
       error: (...a: unknown[]) => errors.push(log(...a)),
