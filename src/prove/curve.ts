@@ -17,7 +17,7 @@ export function recordingLogger(onInfo?: (message: string) => void) {
       info: (...a: unknown[]) => onInfo?.(log(...a)),
       // snarkjs calls log() too, for progress on large powers.
       log: (...a: unknown[]) => onInfo?.(log(...a)),
-      debug: () => {},
+      debug: (..._a: unknown[]) => {},
       warn: (...a: unknown[]) => errors.push(log(...a)),
       error: (...a: unknown[]) => errors.push(log(...a)),
     },
