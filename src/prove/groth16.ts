@@ -3,6 +3,7 @@
  * checked against the constraints first (snarkjs proves whatever it is given), verification
  * that never throws, and a Solidity verifier. Every entry point releases snarkjs's threads.
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -57,14 +58,38 @@ export async function setup(
   const { logger, errors } = recordingLogger();
   const temporary = `${zkeyPath}.${process.pid}.tmp`;
   try {
-    const status = await snarkjs.zKey.newZKey(r1csPath, ptauPath, temporary, logger);
+    const initial = `${temporary}.0`;
+    const status = await snarkjs.zKey.newZKey(r1csPath, ptauPath, initial, logger);
     if (status === -1 || errors.length) {
       throw new ProvingError(`setup failed: ${errors.join("; ") || "snarkjs returned -1"}`);
     }
+    // A fresh zkey has delta = gamma = the G2 generator: with those anyone can forge a proof
+    // (A = alpha, B = beta, C = -IC). One phase-2 contribution with entropy that is thrown
+    // away makes delta random. Still a single contributor: development only.
+    await (
+      snarkjs.zKey as unknown as {
+        contribute(
+          a: string,
+          b: string,
+          name: string,
+          entropy: string,
+          l: unknown,
+        ): Promise<unknown>;
+      }
+    ).contribute(
+      initial,
+      temporary,
+      "bmc single contributor",
+      randomBytes(32).toString("hex"),
+      logger,
+    );
+    rmSync(initial, { force: true });
+    if (errors.length) throw new ProvingError(`setup failed: ${errors.join("; ")}`);
     renameSync(temporary, zkeyPath);
     return await snarkjs.zKey.exportVerificationKey(zkeyPath, logger);
   } finally {
     rmSync(temporary, { force: true });
+    rmSync(`${temporary}.0`, { force: true });
     await releaseCurve();
   }
 }
