@@ -12,12 +12,18 @@ import { exportSolidityCommand, setupCommand } from "../src/cli/prove.js";
 import { P } from "../src/field/index.js";
 import { checkRuleFile, readTranscript, validateTranscript } from "../src/index.js";
 import {
+  devPtauPath,
   loadManifest,
   proveGroth16,
+  publicSignalsFor,
   verifyProofText,
+  VKEY,
   ZKEY,
   type SegmentProof,
 } from "../src/prove/index.js";
+import { buildBn128 } from "ffjavascript";
+import * as snarkjs from "snarkjs";
+import { verify, type VerificationKey } from "../src/prove/groth16.js";
 import { calculateWitness } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
 import { constraintHolds, constraintsByWire, readR1cs, readSym } from "../src/witness/r1cs.js";
@@ -29,6 +35,7 @@ const TRANSCRIPT = "examples/propositional/a-implies-a.bmt";
 let dir: string;
 let build: string;
 let proofText: string;
+const silent = { info() {}, log() {}, debug() {}, warn() {}, error() {} };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bmc-groth16-"));
@@ -156,6 +163,53 @@ describe("Groth16 on a-implies-a.bmt", () => {
     }
     expect(free).toEqual([]);
   });
+
+  it("has a random delta: without the phase-2 contribution anyone could forge a proof", async () => {
+    // With delta = gamma (a fresh snarkjs key) the pairing equation holds for A = alpha,
+    // B = beta, C = -(IC_0 + sum x_i IC_i), for any public inputs x. Forge such a "proof" for
+    // a statement nobody proved, against a bare key (to show the forgery is well made) and
+    // against the key bmc setup made.
+    const manifest = loadManifest(build);
+    const statement = [
+      { rule: "def_term_mvar", shown: ["0", "0"] },
+      { rule: "def_term_impl", shown: ["1", "0", "0"] },
+      { rule: "demand", shown: ["0"] },
+    ];
+    const signals = publicSignalsFor(manifest, statement);
+    const forge = async (vkey: VerificationKey) => {
+      const curve = await buildBn128(true);
+      try {
+        const G1 = curve.G1;
+        const point = (p: string[]) => G1.fromObject(p.map((v) => BigInt(v)));
+        const ic = (vkey.IC as string[][]).map(point);
+        let pub = ic[0];
+        signals.forEach((x, i) => (pub = G1.add(pub, G1.timesScalar(ic[i + 1], BigInt(x)))));
+        const c = G1.toObject(G1.toAffine(G1.neg(pub))) as bigint[];
+        return {
+          pi_a: vkey.vk_alpha_1,
+          pi_b: vkey.vk_beta_2,
+          pi_c: c.map(String),
+          protocol: "groth16",
+          curve: "bn128",
+        };
+      } finally {
+        await curve.terminate();
+      }
+    };
+    const bareZkey = join(dir, "bare.zkey");
+    const r1cs = join(build, manifest.files.r1cs);
+    const status = await snarkjs.zKey.newZKey(r1cs, devPtauPath(13), bareZkey, silent);
+    expect(status).not.toBe(-1);
+    const bare = (await snarkjs.zKey.exportVerificationKey(bareZkey, silent)) as VerificationKey;
+    expect(await verify(bare, signals, await forge(bare))).toBe(true);
+
+    const ours = JSON.parse(readFileSync(join(build, VKEY), "utf8")) as VerificationKey;
+    expect(ours.vk_delta_2).not.toEqual(ours.vk_gamma_2);
+    expect(await verify(ours, signals, await forge(ours))).toBe(false);
+    const forged = { ...(JSON.parse(proofText) as SegmentProof), statement };
+    forged.proof = await forge(ours);
+    expect((await verifyProofText(build, JSON.stringify(forged))).valid).toBe(false);
+  }, 120_000);
 
   it("exports a Solidity verifier", async () => {
     const sol = await exportSolidityCommand(build);

@@ -1,0 +1,50 @@
+// The parts of ffjavascript 0.3 that bmc uses (the package ships no types). Points are
+// Uint8Arrays in ffjavascript's own representation: 96 bytes jacobian or 64 bytes affine,
+// coordinates little-endian in Montgomery form ("LEM").
+declare module "ffjavascript" {
+  export interface WasmField {
+    readonly n8: number;
+    readonly p: bigint;
+    e(v: bigint | number | string): Uint8Array;
+    sqrt(a: Uint8Array): Uint8Array | null;
+    toObject(a: Uint8Array): bigint;
+    fromObject(v: bigint): Uint8Array;
+    /** Normal (not Montgomery) little-endian bytes into `buf` at `offset`. */
+    toRprLE(buf: Uint8Array, offset: number, a: Uint8Array): void;
+  }
+  export interface G1Group {
+    readonly F: WasmField;
+    readonly zero: Uint8Array;
+    readonly zeroAffine: Uint8Array;
+    readonly g: Uint8Array;
+    fromObject(o: bigint[] | bigint[][]): Uint8Array;
+    toObject(p: Uint8Array): bigint[];
+    timesScalar(p: Uint8Array, k: bigint | Uint8Array): Uint8Array;
+    add(p: Uint8Array, q: Uint8Array): Uint8Array;
+    sub(p: Uint8Array, q: Uint8Array): Uint8Array;
+    neg(p: Uint8Array): Uint8Array;
+    eq(p: Uint8Array, q: Uint8Array): boolean;
+    isZero(p: Uint8Array): boolean;
+    isValid(p: Uint8Array): boolean;
+    toAffine(p: Uint8Array): Uint8Array;
+    /** Affine points (64 bytes each, LEM) times little-endian normal-form scalars. */
+    multiExpAffine(
+      bases: Uint8Array,
+      scalars: Uint8Array,
+      logger?: unknown,
+      logText?: string,
+    ): Promise<Uint8Array>;
+    /** Uncompressed affine bytes (x then y, big-endian normal form). */
+    toRprUncompressed(buf: Uint8Array, offset: number, p: Uint8Array): void;
+    fromRprUncompressed(buf: Uint8Array, offset: number): Uint8Array;
+    fromRprLEM(buf: Uint8Array, offset: number): Uint8Array;
+    toRprLEM(buf: Uint8Array, offset: number, p: Uint8Array): void;
+  }
+  export interface Bn128 {
+    readonly G1: G1Group;
+    readonly F1: WasmField;
+    readonly Fr: WasmField;
+    terminate(): Promise<void>;
+  }
+  export function buildBn128(singleThread?: boolean, plugins?: unknown): Promise<Bn128>;
+}
