@@ -44,6 +44,12 @@ export interface Span {
   readonly end: number;
 }
 
+/**
+ * A span clamped to the text: errors at the end of a file (a missing `.`, an unfinished
+ * line) point just past the last character, which is an empty span at the end.
+ */
 export function span(file: SourceFile, start: number, end: number): Span {
-  return { file, start, end: Math.max(start, end) };
+  const length = file.text.length;
+  const from = Math.min(Math.max(0, start), length);
+  return { file, start: from, end: Math.min(Math.max(from, end), length) };
 }
