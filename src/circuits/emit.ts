@@ -1,7 +1,9 @@
 /**
  * Circom emission: one template per rule, a segment template with a fixed number of slots per
- * rule, and a main template for a single-segment Groth16 proof that derives the challenges
- * with Poseidon over every pre-challenge input.
+ * rule, a main template for a single-segment Groth16 proof that derives the challenges with
+ * Poseidon over every pre-challenge input, and a main template for folding, whose challenges
+ * and chain are public inputs and whose accumulators are outputs (the fold verifier checks
+ * them across segments).
  *
  * Soundness, in the circuit's terms (block-model.md section 3):
  * - every slot has an enable bit `en` (boolean); a disabled slot contributes nothing: its
@@ -38,6 +40,15 @@ export interface EmittedCircuit {
   readonly files: Record<string, string>;
   /** The file to compile for a single-segment Groth16 proof. */
   readonly main: string;
+  /** The file to compile for folding: one segment among many. */
+  readonly foldMain: string;
+  /**
+   * The fold circuit's public wires after the constant one, in wire order: its outputs
+   * (A, B, u_out), then its public inputs (a, b, u_in, then the public slots).
+   */
+  readonly foldPublic: string[];
+  /** The fold circuit's private inputs (every one pre-challenge data), in wire order. */
+  readonly foldPrivate: string[];
   readonly slots: SlotLayout[];
   /** Names of main's public inputs, in order. */
   readonly publicInputs: string[];
@@ -337,6 +348,47 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   main.constrain("segment.A", "0");
   main.constrain("segment.B", "0");
 
+  // The fold main: one segment of many. Its challenges and u_in are public inputs, checked by
+  // the fold verifier against the Merkle root of every segment's committed inputs and the
+  // previous segment's u_out; the accumulators are outputs that must total zero over all
+  // segments. Public inputs come first among the inputs (circom orders wires: one, outputs,
+  // public inputs, private inputs), so the private inputs, all pre-challenge data, are one run
+  // of wires that the prover commits to before the challenges exist.
+  const fold = new TemplateWriter(
+    "FoldSegment",
+    [],
+    [
+      "One segment of a folded proof: challenges a, b and u_in are public inputs, the",
+      "accumulators A, B and u_out are public outputs, summed and chained by the fold verifier.",
+    ],
+  );
+  fold.line("signal input a;");
+  fold.line("signal input b;");
+  fold.line("signal input u_in;");
+  const ordered = [...declared.filter((d) => d.public), ...declared.filter((d) => !d.public)];
+  const foldPrivate: string[] = [];
+  for (const d of declared.filter((x) => !x.public)) {
+    const walk = (prefix: string, dims: number[]): void => {
+      if (dims.length === 0) return void foldPrivate.push(prefix);
+      for (let i = 0; i < dims[0]; i++) walk(`${prefix}[${i}]`, dims.slice(1));
+    };
+    walk(d.name, d.dims);
+  }
+  for (const d of ordered)
+    fold.line(`signal input ${d.name}${d.dims.map((x) => `[${x}]`).join("")};`);
+  fold.line("signal output A;");
+  fold.line("signal output B;");
+  fold.line("signal output u_out;");
+  fold.blank();
+  fold.line("component segment = Segment();");
+  fold.assign("segment.a", "a");
+  fold.assign("segment.b", "b");
+  fold.assign("segment.u_in", "u_in");
+  for (const name of flat) fold.assign(`segment.${name}`, name);
+  fold.assign("A", "segment.A");
+  fold.assign("B", "segment.B");
+  fold.assign("u_out", "segment.u_out");
+
   const publicNames = declared.filter((d) => d.public).map((d) => d.name);
   const publicInputs: string[] = [];
   for (const d of declared.filter((x) => x.public)) {
@@ -371,9 +423,26 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
       : "component main = Groth16Segment();",
     "",
   ].join("\n");
+  const foldFile = [
+    ...header,
+    'include "segment.circom";',
+    "",
+    fold.render(),
+    "",
+    `component main {public [${["a", "b", "u_in", ...publicNames].join(", ")}]} = FoldSegment();`,
+    "",
+  ].join("\n");
   return {
-    files: { "rules.circom": rulesFile, "segment.circom": segmentFile, "groth16.circom": mainFile },
+    files: {
+      "rules.circom": rulesFile,
+      "segment.circom": segmentFile,
+      "groth16.circom": mainFile,
+      "fold.circom": foldFile,
+    },
     main: "groth16.circom",
+    foldMain: "fold.circom",
+    foldPublic: ["A", "B", "u_out", "a", "b", "u_in", ...publicInputs],
+    foldPrivate,
     slots,
     publicInputs,
     preChallenge: flat,

@@ -36,12 +36,24 @@ export interface Manifest {
   readonly preChallenge: string[];
   readonly uniqueSlots: number;
   readonly constraints?: { readonly nonLinear?: number; readonly linear?: number };
-  readonly files: {
-    readonly r1cs: string;
-    readonly wasm: string;
-    readonly sym: string;
-    readonly main: string;
+  readonly files: CircuitFiles;
+  /** The circuit for folding (absent when compiled for Groth16 only). */
+  readonly fold?: {
+    readonly files: CircuitFiles;
+    /** Public wires after the constant one, in wire order (outputs, then public inputs). */
+    readonly publicWires: string[];
+    /** Private inputs (all pre-challenge), in wire order: they follow the public wires. */
+    readonly privateInputs: string[];
+    readonly constraints?: { readonly nonLinear?: number; readonly linear?: number };
   };
+}
+
+/** A compiled main circuit's files, relative to the build folder. */
+export interface CircuitFiles {
+  readonly r1cs: string;
+  readonly wasm: string;
+  readonly sym: string;
+  readonly main: string;
 }
 
 /** Circom templates from circomlib that bmc.circom includes (copied next to the circuits). */
@@ -64,6 +76,8 @@ export interface CompileOptions {
    * on very large circuits, where 1 is the better choice.
    */
   readonly optimize?: 1 | 2;
+  /** Which main circuits to compile (default both). */
+  readonly backends?: readonly ("groth16" | "fold")[];
 }
 
 export interface CompileResult {
@@ -89,16 +103,36 @@ export async function compileProgram(
     copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(circuits, "bmc.circom"));
     const circomlib = join(packageRoot(), "node_modules", "circomlib", "circuits");
     for (const f of CIRCOMLIB_FILES) copyFileSync(join(circomlib, f), join(circuits, f));
-    options.onProgress?.(`compiling ${emitted.slots.length} slots with circom2`);
-    const circom = await compileCircom({
-      mainFile: join(circuits, emitted.main),
-      outDir: staging,
-      optimize: options.optimize ?? 2,
-    });
-    if (!circom.ok) return { ok: false, emitted, circom };
-    const stem = emitted.main.replace(/\.circom$/, "");
-    // circom's witness_calculator.js is CommonJS; this package is ESM, so say so locally.
-    writeFileSync(join(staging, `${stem}_js`, "package.json"), '{ "type": "commonjs" }\n');
+    const backends = options.backends ?? ["groth16", "fold"];
+    const compiled: Partial<
+      Record<"groth16" | "fold", { circom: CircomCompileResult; files: CircuitFiles }>
+    > = {};
+    for (const backend of backends) {
+      const mainName = backend === "groth16" ? emitted.main : emitted.foldMain;
+      options.onProgress?.(
+        `compiling ${emitted.slots.length} slots with circom2 (${backend === "groth16" ? "Groth16" : "folding"} circuit)`,
+      );
+      const circom = await compileCircom({
+        mainFile: join(circuits, mainName),
+        outDir: staging,
+        optimize: options.optimize ?? 2,
+      });
+      if (!circom.ok) return { ok: false, emitted, circom };
+      const stem = mainName.replace(/\.circom$/, "");
+      // circom's witness_calculator.js is CommonJS; this package is ESM, so say so locally.
+      writeFileSync(join(staging, `${stem}_js`, "package.json"), '{ "type": "commonjs" }\n');
+      compiled[backend] = {
+        circom,
+        files: {
+          r1cs: `${stem}.r1cs`,
+          wasm: `${stem}_js/${stem}.wasm`,
+          sym: `${stem}.sym`,
+          main: `circuits/${mainName}`,
+        },
+      };
+    }
+    const main = compiled.groth16 ?? compiled.fold!;
+    const fold = compiled.fold;
     const manifest: Manifest = {
       version: MANIFEST_VERSION,
       rulesDigest: program.rulesDigest,
@@ -111,13 +145,16 @@ export async function compileProgram(
       publicInputs: emitted.publicInputs,
       preChallenge: emitted.preChallenge,
       uniqueSlots: emitted.uniqueSlots,
-      constraints: circom.constraints,
-      files: {
-        r1cs: `${stem}.r1cs`,
-        wasm: `${stem}_js/${stem}.wasm`,
-        sym: `${stem}.sym`,
-        main: `circuits/${emitted.main}`,
-      },
+      constraints: main.circom.constraints,
+      files: main.files,
+      ...(fold && {
+        fold: {
+          files: fold.files,
+          publicWires: emitted.foldPublic,
+          privateInputs: emitted.foldPrivate,
+          constraints: fold.circom.constraints,
+        },
+      }),
     };
     writeFileSync(
       join(staging, "manifest.json"),
@@ -126,7 +163,7 @@ export async function compileProgram(
     if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     mkdirSync(dirname(target), { recursive: true });
     renameSync(staging, target);
-    return { ok: true, manifest, emitted, circom };
+    return { ok: true, manifest, emitted, circom: main.circom };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
