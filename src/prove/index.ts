@@ -15,7 +15,15 @@ import { P } from "../field/index.js";
 import { lowerRuleSet } from "../lower/index.js";
 import { parseTranscript } from "../transcript/parse.js";
 import type { Transcript } from "../transcript/model.js";
-import { validateTranscript } from "../validate/index.js";
+import { validateTranscript, type ValidationResult } from "../validate/index.js";
+import {
+  foldSegments,
+  FoldError,
+  layoutSegments,
+  loadFoldCircuit,
+  verifyFold,
+  type FoldProof,
+} from "./fold/index.js";
 import { calculateWitness, WitnessError } from "../witness/calculator.js";
 import { explainConstraint } from "../witness/explain.js";
 import { checkR1cs, readR1cs, readSym } from "../witness/r1cs.js";
@@ -100,11 +108,21 @@ export interface ProveResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export async function proveGroth16(
+interface Prepared {
+  readonly manifest: Manifest;
+  readonly transcript: Transcript;
+  readonly validation: ValidationResult;
+}
+
+/**
+ * What every backend does first: the rules unchanged since compiling, the transcript read
+ * and valid. A prover never proves what the validator rejects.
+ */
+function prepare(
   buildDir: string,
   transcriptPath: string,
-  options: { transcriptText?: string; onProgress?: (m: string) => void } = {},
-): Promise<ProveResult> {
+  transcriptText: string | undefined,
+): Prepared | { diagnostics: Diagnostic[] } {
   const manifest = loadManifest(buildDir);
   const rulesPath = resolve(buildDir, manifest.rulesFile);
   const checked = checkRuleFile(rulesPath);
@@ -117,16 +135,28 @@ export async function proveGroth16(
       ],
     };
   }
+  const text = transcriptText ?? readFileSync(transcriptPath, "utf8");
+  const parsed = parseTranscript(new SourceFile(transcriptPath, text), checked.ruleSet);
+  if (!parsed.transcript) return { diagnostics: parsed.diagnostics };
+  const validation = validateTranscript(parsed.transcript);
+  if (!validation.valid) return { diagnostics: validation.diagnostics };
+  return { manifest, transcript: parsed.transcript, validation };
+}
+
+export async function proveGroth16(
+  buildDir: string,
+  transcriptPath: string,
+  options: { transcriptText?: string; onProgress?: (m: string) => void } = {},
+): Promise<ProveResult> {
   if (!existsSync(join(buildDir, ZKEY))) {
     return {
       diagnostics: [diagnostic("BM0602", `${buildDir} has no proving key: run bmc setup first`)],
     };
   }
-  const text = options.transcriptText ?? readFileSync(transcriptPath, "utf8");
-  const parsed = parseTranscript(new SourceFile(transcriptPath, text), checked.ruleSet);
-  if (!parsed.transcript) return { diagnostics: parsed.diagnostics };
-  const validation = validateTranscript(parsed.transcript);
-  if (!validation.valid) return { diagnostics: validation.diagnostics };
+  const prepared = prepare(buildDir, transcriptPath, options.transcriptText);
+  if (!("manifest" in prepared)) return prepared;
+  const { manifest, validation } = prepared;
+  const parsed = { transcript: prepared.transcript };
   options.onProgress?.("witness: laying out the segment");
   let inputs;
   try {
@@ -188,6 +218,8 @@ export interface VerifyResult {
   /** Why a proof is rejected, in words. */
   readonly reason?: string;
   readonly statement?: readonly StatementBlock[];
+  /** For folded proofs: how many segments were folded. */
+  readonly segments?: number;
 }
 
 /** BN254's base field modulus: proof coordinates live below it. */
@@ -257,6 +289,13 @@ export async function verifyProofText(buildDir: string, text: string): Promise<V
   } catch {
     return { valid: false, reason: "the proof file is not valid JSON" };
   }
+  if (
+    typeof parsed === "object" &&
+    parsed !== null &&
+    (parsed as { backend?: unknown }).backend === "fold"
+  ) {
+    return verifyFoldProof(buildDir, parsed);
+  }
   const problem = proofFileProblem(parsed);
   if (problem) return { valid: false, reason: problem };
   const file = parsed as SegmentProof;
@@ -283,4 +322,69 @@ export async function verifyProofText(buildDir: string, text: string): Promise<V
   return ok
     ? { valid: true, statement: file.statement }
     : { valid: false, reason: "the Groth16 proof does not verify for this statement" };
+}
+
+export interface FoldProveResult {
+  readonly proof?: FoldProof;
+  readonly segments?: number;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Validates a transcript, splits it into segments of the build's circuit and folds them. */
+export async function proveFold(
+  buildDir: string,
+  transcriptPath: string,
+  options: { transcriptText?: string; onProgress?: (m: string) => void; cacheDir?: string } = {},
+): Promise<FoldProveResult> {
+  const prepared = prepare(buildDir, transcriptPath, options.transcriptText);
+  if (!("manifest" in prepared)) return prepared;
+  const { manifest, transcript, validation } = prepared;
+  let circuit;
+  try {
+    circuit = loadFoldCircuit(buildDir, manifest);
+  } catch (error) {
+    if (error instanceof FoldError) return { diagnostics: [diagnostic("BM0602", error.message)] };
+    throw error;
+  }
+  options.onProgress?.("witness: splitting the transcript into segments");
+  let segments;
+  try {
+    segments = layoutSegments(circuit, transcript, validation);
+  } catch (error) {
+    if (error instanceof SegmentCapacityError) {
+      return {
+        diagnostics: [diagnostic("BM0603", `${error.message}: compile with other --slots`)],
+      };
+    }
+    throw error;
+  }
+  const proof = await foldSegments(circuit, statementOf(transcript), segments, {
+    onProgress: options.onProgress,
+    cacheDir: options.cacheDir,
+  });
+  return { proof, segments: segments.length, diagnostics: [] };
+}
+
+export async function verifyFoldProof(
+  buildDir: string,
+  file: unknown,
+  options: { cacheDir?: string } = {},
+): Promise<VerifyResult> {
+  const manifest = loadManifest(buildDir);
+  let circuit;
+  try {
+    circuit = loadFoldCircuit(buildDir, manifest);
+  } catch (error) {
+    if (error instanceof FoldError) return { valid: false, reason: error.message };
+    throw error;
+  }
+  const result = await verifyFold(
+    circuit,
+    file,
+    (statement) => publicSignalsFor(manifest, statement),
+    options,
+  );
+  return result.valid
+    ? { valid: true, statement: (file as FoldProof).statement, segments: result.segments }
+    : { valid: false, reason: result.reason };
 }

@@ -57,7 +57,11 @@ export function segmentInputs(
   shape: SegmentShape,
   transcript: Transcript,
   validation: ValidationResult,
-  options: { allowInvalid?: boolean } = {},
+  options: {
+    allowInvalid?: boolean;
+    /** Lay out only these blocks (one segment of many); default every block. */
+    blocks?: readonly number[];
+  } = {},
 ): CircuitInputs {
   // Invalid transcripts are laid out only to show that the circuit rejects them (tests);
   // a prover has nothing to gain from it.
@@ -65,9 +69,10 @@ export function segmentInputs(
     throw new Error("bmc: segment inputs need a valid transcript");
   }
   const byRule = program.rules.map(() => ({ public: [] as number[], private: [] as number[] }));
-  for (let b = 0; b < transcript.blockCount; b++) {
+  const place = (b: number) =>
     byRule[transcript.rule[b]][transcript.isPublic[b] ? "public" : "private"].push(b);
-  }
+  if (options.blocks) options.blocks.forEach(place);
+  else for (let b = 0; b < transcript.blockCount; b++) place(b);
   const short: string[] = [];
   program.rules.forEach((rule, i) => {
     const pub = shape.publicSlots[rule.name] ?? 0;

@@ -1,0 +1,138 @@
+/**
+ * Splitting a validated transcript into segments of one compiled shape.
+ *
+ * Blocks are unordered, so any split is valid as far as hypotheses go: the LogUp accumulators
+ * of all segments are summed by the verifier. Unique claims are not: each segment proves that
+ * its own unique claims are strictly increasing and all above u_in, the last unique claim of
+ * the segments before it. So blocks with unique claims are placed in increasing order of their
+ * packed claims, a new segment starting when a rule's slots are full; the public blocks (and
+ * their unique claims) are all in segment 0. Blocks without unique claims then fill free slots.
+ */
+import type { Manifest } from "../../circuits/index.js";
+import type { Transcript } from "../../transcript/model.js";
+import type { ValidationResult } from "../../validate/index.js";
+import { evaluateLExpr } from "../../witness/evaluate.js";
+import { blockInputs, packUnique, SegmentCapacityError } from "../../witness/inputs.js";
+
+export interface SegmentPlan {
+  /** Block indices of each segment. */
+  readonly blocks: number[][];
+  /** The chain of unique claims: uIn[i] is the largest unique claim before segment i. */
+  readonly uIn: bigint[];
+  readonly uOut: bigint[];
+}
+
+export function planSegments(
+  manifest: Pick<Manifest, "program" | "shape">,
+  transcript: Transcript,
+  validation: ValidationResult,
+): SegmentPlan {
+  const { program, shape } = manifest;
+  const uniquesOf = (b: number): bigint[] => {
+    const rule = program.rules[transcript.rule[b]];
+    if (rule.uniques.length === 0) return [];
+    const values = blockInputs(program, transcript, validation, b);
+    return rule.uniques
+      .map((u) =>
+        packUnique(
+          u.tag,
+          u.args.map((a) => evaluateLExpr(a, values)),
+        ),
+      )
+      .sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
+  };
+  const capacity = (rule: number) => shape.slots[program.rules[rule].name] ?? 0;
+
+  interface Segment {
+    blocks: number[];
+    used: Map<number, number>;
+    uIn: bigint;
+    uOut: bigint;
+  }
+  const segments: Segment[] = [];
+  const open = (): Segment => {
+    const previous = segments[segments.length - 1];
+    const uIn = previous ? previous.uOut : 0n;
+    const s: Segment = { blocks: [], used: new Map(), uIn, uOut: uIn };
+    segments.push(s);
+    return s;
+  };
+  const free = (s: Segment, rule: number) => capacity(rule) - (s.used.get(rule) ?? 0);
+  const put = (s: Segment, b: number, keys: bigint[]) => {
+    s.blocks.push(b);
+    if (!transcript.isPublic[b])
+      s.used.set(transcript.rule[b], (s.used.get(transcript.rule[b]) ?? 0) + 1);
+    for (const k of keys) if (k > s.uOut) s.uOut = k;
+  };
+
+  // Segment 0 holds the statement: every public block, in the public slots.
+  const first = open();
+  const publicCount = new Map<number, number>();
+  const uniqueBlocks: { block: number; keys: bigint[] }[] = [];
+  const plainBlocks: number[] = [];
+  for (let b = 0; b < transcript.blockCount; b++) {
+    const rule = transcript.rule[b];
+    if (transcript.isPublic[b]) {
+      publicCount.set(rule, (publicCount.get(rule) ?? 0) + 1);
+      put(first, b, uniquesOf(b));
+    } else if (program.rules[rule].uniques.length) {
+      uniqueBlocks.push({ block: b, keys: uniquesOf(b) });
+    } else {
+      plainBlocks.push(b);
+    }
+  }
+  const short: string[] = [];
+  for (const [rule, n] of publicCount) {
+    const name = program.rules[rule].name;
+    const slots = shape.publicSlots[name] ?? 0;
+    if (n > slots) short.push(`${name}: ${n} public blocks, ${slots} public slots`);
+  }
+  for (let rule = 0; rule < program.rules.length; rule++) {
+    const used =
+      uniqueBlocks.some((u) => transcript.rule[u.block] === rule) ||
+      plainBlocks.some((b) => transcript.rule[b] === rule);
+    if (used && capacity(rule) === 0)
+      short.push(`${program.rules[rule].name}: private blocks, but no private slots`);
+  }
+  if (short.length) {
+    throw new SegmentCapacityError(
+      `the transcript does not fit the segments (${short.join("; ")})`,
+    );
+  }
+
+  // Blocks with unique claims, in increasing order of their largest claim.
+  const last = (keys: bigint[]) => keys[keys.length - 1];
+  uniqueBlocks.sort((x, y) =>
+    last(x.keys) < last(y.keys) ? -1 : last(x.keys) > last(y.keys) ? 1 : 0,
+  );
+  let current = first;
+  for (const { block, keys } of uniqueBlocks) {
+    const rule = transcript.rule[block];
+    if (free(current, rule) === 0) current = open();
+    if (keys[0] <= current.uIn) {
+      // Only a block with several unique claims can straddle another block's claims; segments
+      // cannot hold such interleavings.
+      throw new SegmentCapacityError(
+        `block ${block + 1} (${program.rules[rule].name}) has unique claims on both sides of another segment's: use larger segments`,
+      );
+    }
+    put(current, block, keys);
+  }
+
+  // The rest, first fit: no unique claims, so any segment will do. Per rule, the first
+  // segment that may still have a free slot only moves forward.
+  const firstFree = new Map<number, number>();
+  for (const b of plainBlocks) {
+    const rule = transcript.rule[b];
+    let i = firstFree.get(rule) ?? 0;
+    while (i < segments.length && free(segments[i], rule) === 0) i++;
+    if (i === segments.length) open();
+    put(segments[i], b, []);
+    firstFree.set(rule, i);
+  }
+  return {
+    blocks: segments.map((s) => s.blocks),
+    uIn: segments.map((s) => s.uIn),
+    uOut: segments.map((s) => s.uOut),
+  };
+}

@@ -1,0 +1,340 @@
+/**
+ * Folded proofs with real circom2 circuits and ffjavascript commitments: 2, 3 and 17 segments
+ * of valid propositional transcripts verify, and every multi-segment item of the soundness
+ * checklist (block-model.md section 6) is rejected by the verifier on its own: a dishonest
+ * prover is simulated with foldSegments, which checks nothing, on layouts made by hand.
+ *
+ * The segment is small: at most 4 term definitions, 2 axiom 1, 1 axiom 2, 2 modus ponens and
+ * 1 metavariable per segment, and one public slot for each block of the statement.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { identityProofs } from "../examples/propositional/generate.js";
+import { compileCommand } from "../src/cli/compile.js";
+import { P } from "../src/field/index.js";
+import { checkRuleFile, lowerRuleSet, parseTranscript, SourceFile } from "../src/index.js";
+import {
+  foldSegments,
+  layoutSegments,
+  planSegments,
+  loadFoldCircuit,
+  type FoldCircuit,
+  type FoldOptions,
+  type FoldProof,
+  type SegmentInputs,
+} from "../src/prove/fold/index.js";
+import { loadManifest, proveFold, statementOf, verifyProofText } from "../src/prove/index.js";
+import { validateTranscript } from "../src/validate/index.js";
+import { segmentInputs } from "../src/witness/inputs.js";
+
+process.env.BMC_CACHE ??= resolve(".cache");
+
+const RULES = "examples/propositional/propositional.bm";
+const SLOTS = { def_term_mvar: 1, def_term_impl: 4, axiom1: 2, axiom2: 1, modus_ponens: 2 };
+const PUBLIC = { def_term_mvar: 1, def_term_impl: 1, demand: 1 };
+
+let dir: string;
+let build: string;
+let circuit: FoldCircuit;
+const files: Record<string, string> = {};
+
+/** The layout of a transcript, valid or not, for a dishonest prover to edit. */
+function layout(text: string) {
+  const ruleSet = checkRuleFile(RULES).ruleSet!;
+  const transcript = parseTranscript(new SourceFile("t.bmt", text), ruleSet).transcript!;
+  const validation = validateTranscript(transcript);
+  return {
+    statement: statementOf(transcript),
+    segments: layoutSegments(circuit, transcript, validation, { allowInvalid: true }),
+    valid: validation.valid,
+  };
+}
+
+async function fold(
+  statement: ReturnType<typeof layout>["statement"],
+  segments: readonly SegmentInputs[],
+  options: FoldOptions = {},
+) {
+  const proof = await foldSegments(circuit, statement, segments, options);
+  return { proof, text: JSON.stringify(proof) };
+}
+
+const verify = (text: string) => verifyProofText(build, text);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "bmc-fold-"));
+  build = join(dir, "build");
+  const ruleSet = checkRuleFile(RULES).ruleSet!;
+  const names = lowerRuleSet(ruleSet).program!.rules.map((r) => r.name);
+  const spec = (counts: Record<string, number>) =>
+    names.map((n) => `${n}=${counts[n as keyof typeof counts] ?? 0}`).join(",");
+  const compiled = await compileCommand({
+    rulesPath: RULES,
+    outDir: build,
+    slots: spec(SLOTS),
+    publicSlots: spec(PUBLIC),
+  });
+  expect(compiled.diagnostics).toEqual([]);
+  circuit = loadFoldCircuit(build, loadManifest(build));
+  files.one = "examples/propositional/a-implies-a.bmt";
+  for (const n of [2, 11]) {
+    files[n] = join(dir, `identities-${n}.bmt`);
+    writeFileSync(files[n], identityProofs(n));
+  }
+}, 600_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("folding valid transcripts", () => {
+  const proofs: Record<string, string> = {};
+  it.each([
+    ["one", 2],
+    ["2", 3],
+    ["11", 17],
+  ])(
+    "folds %s proof(s) of X -> X in %i segments, and the proof verifies",
+    async (name, count) => {
+      const proved = await proveFold(build, files[name]);
+      expect(proved.diagnostics).toEqual([]);
+      expect(proved.segments).toBe(count);
+      expect(proved.proof!.segments).toHaveLength(count);
+      expect(proved.proof!.folds).toHaveLength(count - 1);
+      expect(proved.proof!.notice).toMatch(/NOT SUCCINCT AND NOT ZERO-KNOWLEDGE/);
+      proofs[name] = JSON.stringify(proved.proof);
+      const verdict = await verify(proofs[name]);
+      expect(verdict).toMatchObject({ valid: true, segments: count });
+      expect(verdict.statement).toEqual([
+        { rule: "def_term_mvar", shown: ["0", "0"] },
+        { rule: "def_term_impl", shown: ["1", "0", "0"] },
+        { rule: "demand", shown: ["1"] },
+      ]);
+    },
+    120_000,
+  );
+
+  it("refuses an invalid transcript with the validator's diagnostics", async () => {
+    const text = identityProofs(2).replace("demand(1)", "demand(20)");
+    const proved = await proveFold(build, "bad.bmt", { transcriptText: text });
+    expect(proved.proof).toBeUndefined();
+    expect(proved.diagnostics.map((d) => d.code)).toContain("BM0303");
+  });
+
+  it("rejects flipped bytes anywhere in the proof file", async () => {
+    const text = proofs.one ?? JSON.stringify((await proveFold(build, files.one)).proof);
+    const bytes = Buffer.from(text);
+    // Every top-level field's first bytes, and positions spread over the whole file.
+    const positions = new Set<number>();
+    for (const key of Object.keys(JSON.parse(text) as object)) {
+      const at = text.indexOf(`"${key}"`);
+      positions.add(at + 1).add(at + key.length + 4);
+    }
+    for (let k = 0; k < 40; k++) positions.add(Math.floor(((k + 0.5) * bytes.length) / 40));
+    for (const at of positions) {
+      const flipped = Buffer.from(bytes);
+      flipped[at] ^= 1;
+      const verdict = await verify(flipped.toString("latin1"));
+      expect(verdict.valid, `byte ${at} (${text.slice(at - 10, at + 10)})`).toBe(false);
+    }
+  }, 300_000);
+});
+
+describe("a dishonest prover is caught", () => {
+  let honest: ReturnType<typeof layout>;
+  beforeAll(() => {
+    honest = layout(identityProofs(2));
+    expect(honest.segments).toHaveLength(3);
+  });
+
+  it("a segment that uses other challenges", async () => {
+    const { text } = await fold(honest.statement, honest.segments, {
+      tamper: { challenges: (i, c) => (i === 1 ? { a: c.a, b: (c.b + 1n) % P } : c) },
+    });
+    expect(await verify(text)).toEqual({
+      valid: false,
+      reason: "segment 2 does not use the challenges derived from the committed segments",
+    });
+  });
+
+  it("a broken u_in/u_out chain: segments in another order", async () => {
+    const [s0, s1, s2] = honest.segments;
+    const { text } = await fold(honest.statement, [s0, s2, s1]);
+    expect((await verify(text)).reason).toBe(
+      "segment 2's u_in is not segment 1's u_out: the chain of unique claims is broken",
+    );
+  });
+
+  it("a first segment whose u_in is not 0", async () => {
+    const [s0, ...rest] = honest.segments;
+    const { text } = await fold(honest.statement, [{ ...s0, uIn: 1n }, ...rest]);
+    expect((await verify(text)).reason).toBe("the first segment's u_in is not 0");
+  });
+
+  it("a hypothesis concluded only in a segment that was dropped", async () => {
+    const { text } = await fold(honest.statement, honest.segments.slice(0, 2));
+    expect((await verify(text)).reason).toMatch(/do not balance \(sum of A is not 0\)/);
+  });
+
+  it("a unique claim listed that no block emits (the unique accumulators do not balance)", async () => {
+    const segments = [...honest.segments];
+    const last = segments[2];
+    const sorted = [...(last.inputs.sorted as bigint[])];
+    sorted[sorted.length - 1] += 1n;
+    segments[2] = { ...last, inputs: { ...last.inputs, sorted }, uOut: last.uOut + 1n };
+    const { text } = await fold(honest.statement, segments);
+    expect((await verify(text)).reason).toMatch(/unique claims of the segments do not balance/);
+  });
+
+  it("a duplicated unique claim split across two segments", async () => {
+    // The valid transcript's segments, and a copy of one of segment 1's term definitions
+    // added to segment 3: natively invalid (BM0302).
+    const ruleSet = checkRuleFile(RULES).ruleSet!;
+    const read = (text: string) => {
+      const transcript = parseTranscript(new SourceFile("t.bmt", text), ruleSet).transcript!;
+      return { transcript, validation: validateTranscript(transcript) };
+    };
+    const valid = read(identityProofs(2));
+    const plan = planSegments(circuit.manifest, valid.transcript, valid.validation);
+    const bad = read(identityProofs(2) + "  def_term_impl(2, 0, 1; 2, 0, 1)\n");
+    expect(bad.validation.errors.map((e) => e.code)).toContain("BM0302");
+    const copy = bad.transcript.blockCount - 1;
+    expect(plan.blocks[0].some((b) => bad.transcript.rule[b] === bad.transcript.rule[copy])).toBe(
+      true,
+    );
+    const segments = (uIn: bigint[]) =>
+      plan.blocks.map((blocks, i) => ({
+        inputs: segmentInputs(
+          circuit.manifest.program,
+          circuit.manifest,
+          circuit.manifest.shape,
+          bad.transcript,
+          bad.validation,
+          { allowInvalid: true, blocks: i === 2 ? [...blocks, copy] : blocks },
+        ),
+        uIn: uIn[i],
+        uOut: plan.uOut[i],
+      }));
+    // With the true chain, segment 3 cannot list the copy above its u_in: the circuit has no
+    // witness (its range check fails).
+    await expect(
+      fold(honest.statement, segments(plan.uIn), { tamper: { allowUnsatisfied: true } }),
+    ).rejects.toThrow(/Assert Failed/);
+    // With a u_in low enough for the copy, the chain is broken.
+    const lowered = await fold(honest.statement, segments([plan.uIn[0], plan.uIn[1], 0n]));
+    expect((await verify(lowered.text)).reason).toBe(
+      "segment 3's u_in is not segment 2's u_out: the chain of unique claims is broken",
+    );
+  });
+
+  it("a valid segment folded with an unsatisfied one", async () => {
+    const { text } = await fold(honest.statement, honest.segments, {
+      tamper: {
+        allowUnsatisfied: true,
+        // One internal wire of segment 2, after the challenges.
+        witness: (i, w) => (i === 1 ? w.map((v, k) => (k === w.length - 1 ? (v + 1n) % P : v)) : w),
+      },
+    });
+    expect((await verify(text)).reason).toMatch(
+      /^the folded instance does not satisfy constraint \d+$/,
+    );
+  });
+
+  it("inputs changed after the challenges were derived", async () => {
+    const pre = 1 + circuit.nPublic;
+    const { text } = await fold(honest.statement, honest.segments, {
+      tamper: {
+        allowUnsatisfied: true,
+        witness: (i, w) => (i === 2 ? w.map((v, k) => (k === pre ? (v + 1n) % P : v)) : w),
+      },
+    });
+    expect((await verify(text)).reason).toBe(
+      "the folded witness does not open the folded commitment to the inputs",
+    );
+  });
+
+  describe("tampered proof files", () => {
+    let proof: FoldProof;
+    beforeAll(async () => {
+      proof = (await fold(honest.statement, honest.segments)).proof;
+      expect((await verify(JSON.stringify(proof))).valid).toBe(true);
+    });
+    const edit = (change: (p: Record<string, any>) => void) => {
+      const copy = JSON.parse(JSON.stringify(proof)) as Record<string, any>;
+      change(copy);
+      return verify(JSON.stringify(copy));
+    };
+
+    it("a cross-term commitment", async () => {
+      const verdict = await edit((p) => (p.folds[1].comT = p.segments[0].comRest));
+      expect(verdict.reason).toBe(
+        "the folded instance is not the fold of the segments with the cross terms",
+      );
+    });
+
+    it("the folded instance", async () => {
+      const verdict = await edit((p) => (p.folded.u = ((BigInt(p.folded.u) + 1n) % P).toString()));
+      expect(verdict.reason).toBe(
+        "the folded instance is not the fold of the segments with the cross terms",
+      );
+    });
+
+    it("the folded witness and error vector", async () => {
+      // The last hex digit of the first value: 0 <-> 1 keeps it a field element.
+      const bump = (hex: string) =>
+        hex.slice(0, 63) + (hex[63] === "0" ? "1" : "0") + hex.slice(64);
+      const pre = await edit((p) => (p.witness.pre = bump(p.witness.pre)));
+      expect(pre.reason).toBe(
+        "the folded witness does not open the folded commitment to the inputs",
+      );
+      const rest = await edit((p) => (p.witness.rest = bump(p.witness.rest)));
+      expect(rest.reason).toBe(
+        "the folded witness does not open the folded commitment to the internal wires",
+      );
+      const E = await edit((p) => (p.witness.E = bump(p.witness.E)));
+      expect(E.reason).toBe("the folded error vector does not open its commitment");
+    });
+
+    it("a segment's public values", async () => {
+      const changed = await edit((p) => (p.segments[1].x[0] = "1"));
+      expect(changed.valid).toBe(false);
+      const dropped = await edit((p) => {
+        p.segments.pop();
+        p.folds.pop();
+      });
+      expect(dropped.valid).toBe(false);
+    });
+
+    it("the statement", async () => {
+      const verdict = await edit((p) => (p.statement[2].shown = ["8"]));
+      expect(verdict.reason).toBe("the first segment's public inputs are not the statement");
+      const extra = await edit((p) => p.statement.push({ rule: "demand", shown: ["1"] }));
+      expect(extra.reason).toMatch(/more `demand` blocks than the circuit's public slots/);
+    });
+
+    it("public blocks outside the first segment", async () => {
+      const [s0, s1, s2] = honest.segments;
+      const moved = { ...s1, inputs: { ...s1.inputs, pub1_en: [1n], pub1_shown: [[1n]] } };
+      const { text } = await fold(honest.statement, [s0, moved, s2], {
+        tamper: { allowUnsatisfied: true },
+      });
+      expect((await verify(text)).reason).toBe(
+        "segment 2 has public blocks: only the first segment may",
+      );
+    });
+
+    it("digests, notice and format", async () => {
+      expect((await edit((p) => (p.rulesDigest = "0".repeat(64)))).reason).toBe(
+        "the proof is for other rules than this build folder's",
+      );
+      expect((await edit((p) => (p.circuitDigest = "0".repeat(64)))).reason).toMatch(
+        /another circuit/,
+      );
+      expect((await edit((p) => (p.notice = "zero-knowledge"))).reason).toMatch(/notice/);
+      expect((await edit((p) => (p.extra = 1))).reason).toMatch(/unexpected or missing fields/);
+      expect((await edit((p) => (p.commitmentKey = "pedersen:other"))).reason).toMatch(
+        /another commitment key/,
+      );
+    });
+  });
+});
