@@ -17,7 +17,7 @@ export const BLOCKS_PER_PROOF = 12;
 export function identityProofs(n: number): string {
   if (!Number.isInteger(n) || n < 1) throw new RangeError("the number of proofs must be 1 or more");
   const lines: string[] = [
-    `// ${n} proofs of X -> X (examples/propositional/generate.ts): ${n * BLOCKS_PER_PROOF} blocks.`,
+    `// ${n} proofs of X -> X (examples/propositional/generate.ts): ${n * BLOCKS_PER_PROOF + 1} blocks.`,
     "public:",
     "  def_term_mvar(0, 0)",
     "  def_term_impl(1, 0, 0; 1, 0, 0)",

@@ -7,6 +7,7 @@ declare module "ffjavascript" {
     readonly p: bigint;
     e(v: bigint | number | string): Uint8Array;
     sqrt(a: Uint8Array): Uint8Array | null;
+    isSquare(a: Uint8Array): boolean;
     toObject(a: Uint8Array): bigint;
     fromObject(v: bigint): Uint8Array;
     /** Normal (not Montgomery) little-endian bytes into `buf` at `offset`. */

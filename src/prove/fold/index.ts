@@ -166,7 +166,43 @@ export interface SegmentInputs {
   readonly uOut: bigint;
 }
 
+/** Where the prover's time goes (milliseconds), for benchmarks; filled when passed. */
+export interface FoldStats {
+  generatorsMs: number;
+  witnessMs: number;
+  /** Commitments to the private inputs (pre-challenge) and to the internal wires. */
+  commitWitnessMs: number;
+  commitWitnessPoints: number;
+  /** A z, B z, C z of each segment and the cross terms. */
+  crossTermMs: number;
+  /** Commitments to the cross terms (full-size scalars: the main cost). */
+  commitCrossTermMs: number;
+  commitCrossTermPoints: number;
+  /** Cross-term entries that are zero, and that are below 2^64 (cheaper in the MSM). */
+  crossTermZeros: number;
+  crossTermSmall: number;
+  /** Folding instances, witnesses and products. */
+  foldMs: number;
+}
+
+export function emptyFoldStats(): FoldStats {
+  return {
+    generatorsMs: 0,
+    witnessMs: 0,
+    commitWitnessMs: 0,
+    commitWitnessPoints: 0,
+    crossTermMs: 0,
+    commitCrossTermMs: 0,
+    commitCrossTermPoints: 0,
+    crossTermZeros: 0,
+    crossTermSmall: 0,
+    foldMs: 0,
+  };
+}
+
 export interface FoldOptions {
+  /** Filled with where the time went. */
+  readonly stats?: FoldStats;
   readonly onProgress?: (message: string) => void;
   readonly cacheDir?: string;
   /**
@@ -233,7 +269,15 @@ export async function foldSegments(
   return withCurve(async (curve) => {
     const keySize = Math.max(circuit.nPre, circuit.nRest, r1cs.nConstraints);
     progress(`commit: generators for vectors of ${keySize}`);
+    const stats = options.stats ?? emptyFoldStats();
+    let clock = performance.now();
+    const lap = (field: `${string}Ms` & keyof FoldStats) => {
+      const now = performance.now();
+      stats[field] += now - clock;
+      clock = now;
+    };
     const key = await pedersenKey(curve, keySize, { cacheDir: options.cacheDir });
+    lap("generatorsMs");
     const context = contextElements(manifest, key.id, segments.length);
 
     // Pre-challenge data: commitments to the private inputs, and the public values known now.
@@ -245,6 +289,8 @@ export async function foldSegments(
       const s = segments[i];
       pre.push(fold.privateInputs.map((name) => inputValue(s.inputs, name)));
       comPre.push(await key.commit(pre[i]));
+      stats.commitWitnessPoints += pre[i].length;
+      lap("commitWitnessMs");
       const x = fold.publicWires.map((name) =>
         name === "A" || name === "B" || name === "a" || name === "b"
           ? 0n
@@ -275,6 +321,7 @@ export async function foldSegments(
         u_in: s.uIn,
       });
       if (options.tamper?.witness) witness = options.tamper.witness(i, witness);
+      lap("witnessMs");
       if (witness.length !== r1cs.nWires) {
         throw new FoldError(
           `the witness has ${witness.length} values; the circuit has ${r1cs.nWires} wires`,
@@ -298,6 +345,8 @@ export async function foldSegments(
         u: 1n,
         x,
       };
+      stats.commitWitnessPoints += w.rest.length;
+      lap("commitWitnessMs");
       const Wi: RelaxedWitness = { ...w, E: new Array<bigint>(r1cs.nConstraints).fill(0n) };
       const pi = products(r1cs, zOf(1n, x, w));
       if (!options.tamper?.allowUnsatisfied) {
@@ -310,17 +359,26 @@ export async function foldSegments(
         }
       }
       instances.push(Ui);
+      lap("crossTermMs");
       if (!U || !W || !running) {
         [U, W, running] = [Ui, Wi, pi];
         continue;
       }
       progress(`fold: ${i}/${segments.length - 1}`, i === 1 || i === segments.length - 1);
       const T = crossTerm(running, U.u, pi, 1n);
+      lap("crossTermMs");
       const comT = await key.commit(T);
+      stats.commitCrossTermPoints += T.length;
+      for (const v of T) {
+        if (v === 0n) stats.crossTermZeros++;
+        else if (v < 1n << 64n) stats.crossTermSmall++;
+      }
+      lap("commitCrossTermMs");
       const r = foldChallenge(curve, context, U, Ui, comT);
       U = foldInstances(curve, U, Ui, comT, r);
       W = foldWitnesses(W, Wi, T, r);
       running = foldProducts(running, pi, r);
+      lap("foldMs");
       comTs.push(comT);
     }
     const point = (p: Point) => encodePoint(curve, p);
