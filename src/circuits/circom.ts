@@ -1,13 +1,10 @@
 /**
- * Runs circom2 (circom compiled to WebAssembly, from npm) on a main file. circom2's execute() is
- * synchronous and would block the event loop for the whole compilation, so it runs in a child
- * Node process through the package's own command-line entry, which also sets up the WASI
- * preopens. The circuit folder is the working folder and every include sits in it, so no path
- * ever leaves the preopened tree.
+ * Runs circom2 (circom compiled to WebAssembly, from npm) on a main file, in this process but
+ * off the main thread, and reports its errors (code, file, line, column) and counts.
  */
-import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
-import { basename, dirname, relative } from "node:path";
+import { parse, relative, resolve } from "node:path";
+import { Worker } from "node:worker_threads";
 
 export interface CircomError {
   readonly code?: string;
@@ -67,13 +64,60 @@ function count(output: string, label: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * The worker's code, plain CommonJS so that it runs from the TypeScript sources and from dist/
+ * alike. circom writes its messages through WASI to file descriptors 1 and 2, which circom2's
+ * WASI passes to `bindings.fs.writeSync`: an fs whose writeSync keeps those bytes collects
+ * circom's output without touching the process's own streams.
+ */
+const WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const fs = require("node:fs");
+const { CircomRunner, bindings } = require(workerData.circom2);
+const chunks = [];
+const capture = Object.create(fs);
+capture.writeSync = (fd, buffer, offset, length, position) => {
+  if ((fd === 1 || fd === 2) && buffer instanceof Uint8Array) {
+    const start = typeof offset === "number" ? offset : 0;
+    const end = typeof length === "number" ? start + length : buffer.byteLength;
+    chunks.push(Buffer.from(buffer.subarray(start, end)));
+    return end - start;
+  }
+  return fs.writeSync(fd, buffer, offset, length, position);
+};
+const runner = new CircomRunner({
+  args: workerData.args,
+  env: { NO_COLOR: "1" },
+  preopens: workerData.preopens,
+  bindings: { ...bindings, fs: capture, isTTY: () => false },
+});
+const output = () => Buffer.concat(chunks).toString("utf8");
+runner.execute(fs.readFileSync(workerData.wasm)).then(
+  () => parentPort.postMessage({ code: 0, output: output() }),
+  (error) => {
+    const exited = error && error.constructor && error.constructor.name === "WASIExitError";
+    parentPort.postMessage({
+      code: exited && typeof error.code === "number" ? error.code : 1,
+      crash: exited ? undefined : String((error && error.message) || error),
+      output: output(),
+    });
+  },
+);
+`;
+
+/**
+ * Runs circom2 on a main file in a worker thread: circom2's execute() is synchronous and
+ * would hold the event loop for the whole compilation. Under WASI circom reaches only
+ * preopened folders.
+ */
 export function compileCircom(options: CircomCompileOptions): Promise<CircomCompileResult> {
   const require = createRequire(import.meta.url);
-  const cli = require.resolve("circom2/cli.js");
-  const folder = dirname(options.mainFile);
+  // circom resolves includes against the main file's folder and cannot climb out of the
+  // folder it starts in ("../x.circom" is not found even when ".." is preopened), so it starts
+  // at the filesystem root, preopened as ".", with every path relative to it.
+  const root = parse(resolve(options.mainFile)).root;
   const args = [
-    cli,
-    basename(options.mainFile),
+    relative(root, resolve(options.mainFile)),
     "--r1cs",
     "--wasm",
     "--sym",
@@ -81,31 +125,45 @@ export function compileCircom(options: CircomCompileOptions): Promise<CircomComp
     "--prime",
     options.prime ?? "bn128",
     "-o",
-    relative(folder, options.outDir) || ".",
+    relative(root, resolve(options.outDir)) || ".",
   ];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      args,
-      { cwd: folder, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } },
-      (error, stdout, stderr) => {
-        const output = `${stdout}${stderr}`.replace(ANSI, "");
-        const errors = parseCircomErrors(output);
-        const ok = !error && errors.length === 0 && /Everything went okay/.test(output);
-        if (!ok && errors.length === 0) {
-          errors.push({ message: (error?.message ?? "circom2 failed").trim() });
-        }
-        resolve({
-          ok,
-          errors,
-          output,
-          constraints: {
-            nonLinear: count(output, "non-linear constraints"),
-            linear: count(output, "linear constraints"),
-          },
-          wires: count(output, "wires"),
-        });
-      },
+  const preopens = { ".": root };
+  const workerData = {
+    circom2: require.resolve("circom2"),
+    wasm: require.resolve("circom2/circom.wasm"),
+    args,
+    preopens,
+  };
+  return new Promise((done) => {
+    const worker = new Worker(WORKER, { eval: true, workerData });
+    let settled = false;
+    const finish = (code: number, output: string, crash?: string) => {
+      if (settled) return;
+      settled = true;
+      const text = output.replace(ANSI, "");
+      // circom names files relative to where it started: the root.
+      const errors = parseCircomErrors(text).map((e) =>
+        e.file === undefined ? e : { ...e, file: resolve(root, e.file) },
+      );
+      const ok = code === 0 && !crash && errors.length === 0 && /Everything went okay/.test(text);
+      if (!ok && errors.length === 0) {
+        errors.push({ message: crash ?? `circom2 exited with status ${code}` });
+      }
+      done({
+        ok,
+        errors,
+        output: text,
+        constraints: {
+          nonLinear: count(text, "non-linear constraints"),
+          linear: count(text, "linear constraints"),
+        },
+        wires: count(text, "wires"),
+      });
+    };
+    worker.once("message", (m: { code: number; output: string; crash?: string }) =>
+      finish(m.code, m.output, m.crash),
     );
+    worker.once("error", (error) => finish(1, "", error.message));
+    worker.once("exit", (code) => finish(code || 1, "", "the circom2 worker stopped unexpectedly"));
   });
 }
