@@ -65,15 +65,17 @@ function count(output: string, label: string): number | undefined {
 }
 
 /**
- * The worker's code, plain CommonJS so that it runs from the TypeScript sources and from dist/
- * alike. circom writes its messages through WASI to file descriptors 1 and 2, which circom2's
+ * The worker's code, a string so that it runs from the TypeScript sources and from dist/ alike;
+ * it reaches modules through process.getBuiltinModule, which works whether Node evaluates it
+ * as CommonJS or as an ES module (it does the latter under a "type": "module" package). circom writes its messages through WASI to file descriptors 1 and 2, which circom2's
  * WASI passes to `bindings.fs.writeSync`: an fs whose writeSync keeps those bytes collects
  * circom's output without touching the process's own streams.
  */
 const WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-const fs = require("node:fs");
-const { CircomRunner, bindings } = require(workerData.circom2);
+const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
+const fs = process.getBuiltinModule("node:fs");
+const load = process.getBuiltinModule("node:module").createRequire(workerData.circom2);
+const { CircomRunner, bindings } = load(workerData.circom2);
 const chunks = [];
 const capture = Object.create(fs);
 capture.writeSync = (fd, buffer, offset, length, position) => {
