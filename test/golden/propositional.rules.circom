@@ -582,7 +582,7 @@ template Rule_subst_not() {
     unique <== 0;
 }
 
-// rule subst_mvar, examples/propositional/propositional.bm:78
+// rule subst_mvar, examples/propositional/propositional.bm:79
 // x: T, TV, S, V, _1
 template Rule_subst_mvar() {
     signal input en;
@@ -634,7 +634,7 @@ template Rule_subst_mvar() {
     unique <== 0;
 }
 
-// rule subst_mvar_missing, examples/propositional/propositional.bm:81
+// rule subst_mvar_missing, examples/propositional/propositional.bm:83
 // x: TV, S, V, _1
 template Rule_subst_mvar_missing() {
     signal input en;
@@ -684,7 +684,7 @@ template Rule_subst_mvar_missing() {
     unique <== 0;
 }
 
-// rule subst_here, examples/propositional/propositional.bm:84
+// rule subst_here, examples/propositional/propositional.bm:87
 // x: S, V, T
 template Rule_subst_here() {
     signal input en;
@@ -726,7 +726,7 @@ template Rule_subst_here() {
     unique <== 0;
 }
 
-// rule subst_left, examples/propositional/propositional.bm:86
+// rule subst_left, examples/propositional/propositional.bm:89
 // x: S, V, T, SL, SR, d, dl, _1
 template Rule_subst_left() {
     signal input en;
@@ -802,7 +802,7 @@ template Rule_subst_left() {
     unique <== 0;
 }
 
-// rule subst_right, examples/propositional/propositional.bm:90
+// rule subst_right, examples/propositional/propositional.bm:93
 // x: S, V, T, SL, SR, d, dr, _1
 template Rule_subst_right() {
     signal input en;
@@ -874,7 +874,7 @@ template Rule_subst_right() {
     unique <== 0;
 }
 
-// rule subst_not_here, examples/propositional/propositional.bm:94
+// rule subst_not_here, examples/propositional/propositional.bm:97
 // x: V, S, V1, T
 template Rule_subst_not_here() {
     signal input en;
@@ -920,7 +920,7 @@ template Rule_subst_not_here() {
     unique <== 0;
 }
 
-// rule subst_not_union, examples/propositional/propositional.bm:96
+// rule subst_not_union, examples/propositional/propositional.bm:99
 // x: V, S, SL, SR, d, dl, dr
 template Rule_subst_not_union() {
     signal input en;
@@ -1000,7 +1000,7 @@ template Rule_subst_not_union() {
     unique <== 0;
 }
 
-// rule def_subst_single, examples/propositional/propositional.bm:102
+// rule def_subst_single, examples/propositional/propositional.bm:105
 // x: S, V, T, _1
 template Rule_def_subst_single() {
     signal input en;
@@ -1059,7 +1059,7 @@ template Rule_def_subst_single() {
     unique <== uniTerm0.inv;
 }
 
-// rule def_subst_union, examples/propositional/propositional.bm:105
+// rule def_subst_union, examples/propositional/propositional.bm:108
 // x: S, SL, SR, k, kl, kr
 template Rule_def_subst_union() {
     signal input en;
@@ -1150,7 +1150,7 @@ template Rule_def_subst_union() {
     unique <== uniTerm0.inv;
 }
 
-// rule check_not, examples/propositional/propositional.bm:110
+// rule check_not, examples/propositional/propositional.bm:113
 // x: T, TB, B
 template Rule_check_not() {
     signal input en;
@@ -1194,7 +1194,7 @@ template Rule_check_not() {
     unique <== 0;
 }
 
-// rule def_term_bot, examples/propositional/propositional.bm:112
+// rule def_term_bot, examples/propositional/propositional.bm:115
 // x: B
 template Rule_def_term_bot() {
     signal input en;
@@ -1239,7 +1239,7 @@ template Rule_def_term_bot() {
     unique <== uniTerm0.inv;
 }
 
-// rule def_term_mvar, examples/propositional/propositional.bm:114
+// rule def_term_mvar, examples/propositional/propositional.bm:117
 // x: T, V
 template Rule_def_term_mvar() {
     signal input en;
@@ -1286,7 +1286,7 @@ template Rule_def_term_mvar() {
     unique <== uniTerm0.inv;
 }
 
-// rule def_term_impl, examples/propositional/propositional.bm:117
+// rule def_term_impl, examples/propositional/propositional.bm:120
 // x: T, TA, TB, k, ka, kb
 template Rule_def_term_impl() {
     signal input en;
@@ -1377,7 +1377,7 @@ template Rule_def_term_impl() {
     unique <== uniTerm0.inv;
 }
 
-// rule depth_lt_check, examples/propositional/propositional.bm:125
+// rule depth_lt_check, examples/propositional/propositional.bm:128
 // x: S, L, P
 template Rule_depth_lt_check() {
     signal input en;
@@ -1416,7 +1416,7 @@ template Rule_depth_lt_check() {
     unique <== 0;
 }
 
-// rule small_pos_one, examples/propositional/propositional.bm:126
+// rule small_pos_one, examples/propositional/propositional.bm:129
 // x: 
 template Rule_small_pos_one() {
     signal input en;
@@ -1439,7 +1439,7 @@ template Rule_small_pos_one() {
     unique <== 0;
 }
 
-// rule small_pos_next, examples/propositional/propositional.bm:127
+// rule small_pos_next, examples/propositional/propositional.bm:130
 // x: k, k0
 template Rule_small_pos_next() {
     signal input en;
