@@ -46,3 +46,11 @@ export {
   verifyProofText,
   type SegmentProof,
 } from "./prove/index.js";
+export {
+  bindingsRuntime,
+  generateBindings,
+  groth16Backend,
+  rulesDigest,
+  type BindingsOptions,
+  type ProvingBackend,
+} from "./bindings/index.js";

@@ -1,4 +1,11 @@
-/** `bmc compile`: rules -> Circom -> R1CS, witness generator and manifest, in a build folder. */
+/**
+ * `bmc compile`: rules -> Circom -> R1CS, witness generator and manifest, in a build folder,
+ * plus TypeScript bindings for the rules (src/bindings; written here, not by src/circuits,
+ * which knows nothing of them). `bmc compile --watch` compiles again on every change.
+ */
+import { mkdirSync, watch, type FSWatcher } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { generateBindings } from "../bindings/index.js";
 import { checkRuleFile } from "../check/index.js";
 import {
   compileProgram,
@@ -9,6 +16,7 @@ import {
 import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js";
 import { lowerRuleSet } from "../lower/index.js";
 import { readTranscript } from "../api.js";
+import { writeFileAtomic } from "./files.js";
 
 export interface CompileCommandOptions {
   readonly rulesPath: string;
@@ -19,6 +27,10 @@ export interface CompileCommandOptions {
   readonly fit?: string;
   readonly optimize?: 1 | 2;
   readonly progress?: (message: string) => void;
+  /** Where the TypeScript bindings go; default `bindings.ts` in the build folder. */
+  readonly bindings?: string;
+  /** The module specifier the bindings import bmc from (default "bmc"). */
+  readonly bindingsImport?: string;
 }
 
 export interface CompileCommandResult {
@@ -29,9 +41,15 @@ export interface CompileCommandResult {
     readonly slots: number;
     readonly constraints?: { nonLinear?: number; linear?: number };
     readonly wires?: number;
+    /** The folding circuit's (`fold.circom`). */
+    readonly foldConstraints?: { nonLinear?: number; linear?: number };
   };
   /** Problems that are not diagnostics of a file (bad --slots, circom failures). */
   readonly messages: string[];
+  /** The bindings file written, when the compile succeeded. */
+  readonly bindings?: string;
+  /** Every rule file read (entry first), and the --fit transcript: what --watch watches. */
+  readonly inputs: string[];
 }
 
 const DEFAULT_SLOTS = 4;
@@ -42,17 +60,19 @@ export async function compileCommand(
   const checked = checkRuleFile(options.rulesPath);
   const diagnostics = [...checked.diagnostics];
   const messages: string[] = [];
-  if (!checked.ruleSet) return { ok: false, diagnostics, messages };
+  const inputs = [...checked.files, ...(options.fit ? [options.fit] : [])];
+  if (!checked.ruleSet) return { ok: false, diagnostics, messages, inputs };
   const lowered = lowerRuleSet(checked.ruleSet);
   diagnostics.push(...lowered.diagnostics);
-  if (!lowered.program || hasErrors(diagnostics)) return { ok: false, diagnostics, messages };
+  if (!lowered.program || hasErrors(diagnostics))
+    return { ok: false, diagnostics, messages, inputs };
   const program = lowered.program;
   const names = program.rules.map((r) => r.name);
   let base = defaultShape(program, DEFAULT_SLOTS);
   if (options.fit) {
     const read = readTranscript(options.fit, checked.ruleSet);
     diagnostics.push(...read.diagnostics);
-    if (!read.transcript) return { ok: false, diagnostics, messages };
+    if (!read.transcript) return { ok: false, diagnostics, messages, inputs };
     const t = read.transcript;
     const count = (isPublic: boolean) =>
       Object.fromEntries(
@@ -78,11 +98,18 @@ export async function compileCommand(
       );
     }
   }
-  if (messages.length) return { ok: false, diagnostics, messages };
+  if (messages.length) return { ok: false, diagnostics, messages, inputs };
   const shape: SegmentShape = {
     slots: { ...base.slots, ...slots.counts },
     publicSlots: { ...base.publicSlots, ...publicSlots.counts },
   };
+  // Generated before the circuits, so that a failure leaves no build folder behind.
+  const bindingsPath = options.bindings ?? join(options.outDir, "bindings.ts");
+  const bindingsText = await generateBindings(checked.ruleSet, {
+    importFrom: options.bindingsImport,
+    rulesFile: options.rulesPath,
+    buildDir: options.outDir,
+  });
   options.progress?.("compile: lowering done, running circom2");
   const result = await compileProgram(program, {
     rulesFile: options.rulesPath,
@@ -97,17 +124,184 @@ export async function compileCommand(
       const at = e.file ? ` (${e.file}${e.line ? `:${e.line}:${e.column}` : ""})` : "";
       diagnostics.push(diagnostic("BM0502", `circom2: ${e.message}${at}`));
     }
-    return { ok: false, diagnostics, messages, shape };
+    return { ok: false, diagnostics, messages, shape, inputs };
+  }
+  // The build folder is in place (renamed whole); the bindings join it by an atomic rename too.
+  try {
+    mkdirSync(dirname(resolve(bindingsPath)), { recursive: true });
+    writeFileAtomic(bindingsPath, bindingsText);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    diagnostics.push(diagnostic("BM0902", `cannot write ${bindingsPath} (${reason})`));
+    return { ok: false, diagnostics, messages, shape, inputs };
   }
   return {
     ok: true,
     diagnostics,
     messages,
     shape,
+    inputs,
+    bindings: bindingsPath,
     stats: {
       slots: result.emitted.slots.length,
       constraints: result.circom?.constraints,
       wires: result.circom?.wires,
+      foldConstraints: result.manifest?.fold?.constraints,
     },
   };
+}
+
+/** The line `bmc compile` prints on success. */
+export function compileSummary(outDir: string, result: CompileCommandResult): string {
+  const c = result.stats?.constraints;
+  return (
+    `compiled: ${outDir} (${result.stats?.slots} slots, ${c?.nonLinear ?? "?"} non-linear and ` +
+    `${c?.linear ?? "?"} linear constraints, ${result.stats?.wires ?? "?"} wires` +
+    (result.stats?.foldConstraints
+      ? `; folding circuit ${result.stats.foldConstraints.nonLinear ?? "?"} non-linear and ${result.stats.foldConstraints.linear ?? "?"} linear)`
+      : ")") +
+    (result.bindings ? `; bindings: ${result.bindings}` : "")
+  );
+}
+
+export interface WatchOptions {
+  /** Called after every compile, successful or not. */
+  readonly report: (result: CompileCommandResult) => void;
+  /** Progress and status lines (what is being watched, that it stopped). */
+  readonly status?: (message: string) => void;
+  /** Stops watching; watchCompile resolves once a compile under way has finished. */
+  readonly signal: AbortSignal;
+  /** Quiet time after the last change before compiling again, in ms (default 150). */
+  readonly debounce?: number;
+}
+
+/**
+ * Compiles, then compiles again whenever the rule file, a file it imports, or the --fit
+ * transcript changes, until the signal aborts. Each folder holding one of those files is
+ * watched (editors often save by renaming a new file over the old one, which a watch on the
+ * file itself would miss); a new `.bm` file in one of them also triggers a compile, since it
+ * may be an import that was missing. Changes during a compile cause one more compile after it.
+ */
+export async function watchCompile(
+  options: CompileCommandOptions,
+  watchOptions: WatchOptions,
+): Promise<void> {
+  const { report, status, signal } = watchOptions;
+  const debounce = watchOptions.debounce ?? 150;
+  const watchers = new Map<string, FSWatcher>();
+  let inputs = new Set<string>([resolve(options.rulesPath)]);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const rewatch = () => {
+    const dirs = new Set([...inputs].map((f) => dirname(f)));
+    for (const [dir, watcher] of watchers) {
+      if (!dirs.has(dir)) {
+        watcher.close();
+        watchers.delete(dir);
+      }
+    }
+    for (const dir of dirs) {
+      if (watchers.has(dir)) continue;
+      try {
+        const watcher = watch(dir, (event, name) => {
+          if (!name) return schedule();
+          const file = join(dir, name.toString());
+          if (inputs.has(file) || (event === "rename" && file.endsWith(".bm"))) schedule();
+        });
+        watcher.on("error", () => {
+          watcher.close();
+          watchers.delete(dir);
+        });
+        watchers.set(dir, watcher);
+      } catch {
+        // A folder that does not exist (yet): the next compile's inputs decide again.
+      }
+    }
+  };
+
+  const compileOnce = async () => {
+    let result: CompileCommandResult;
+    try {
+      result = await compileCommand(options);
+    } catch (error) {
+      // A bug in bmc should not end the session; say so and keep watching.
+      status?.(`internal error, this is a bug in bmc: ${(error as Error).stack ?? error}`);
+      return;
+    }
+    report(result);
+    inputs = new Set([resolve(options.rulesPath), ...result.inputs.map((f) => resolve(f))]);
+    rewatch();
+    status?.(
+      `watching ${inputs.size} file${inputs.size === 1 ? "" : "s"} for changes (Ctrl-C to stop)`,
+    );
+  };
+
+  const run = () => {
+    if (signal.aborted) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await compileOnce();
+      } while (again && !signal.aborted);
+    })().finally(() => (running = undefined));
+  };
+
+  function schedule() {
+    if (signal.aborted) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, debounce);
+  }
+
+  rewatch();
+  run();
+  await new Promise<void>((done) => {
+    if (signal.aborted) done();
+    else signal.addEventListener("abort", () => done(), { once: true });
+  });
+  clearTimeout(timer);
+  for (const watcher of watchers.values()) watcher.close();
+  watchers.clear();
+  await running;
+}
+
+export interface WatchCommandIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/**
+ * `bmc compile --watch`: compiles on every change and prints what happened, until SIGINT (or
+ * SIGTERM); a second SIGINT during a compile exits at once. Returns the exit code (0).
+ */
+export async function watchCommand(
+  options: CompileCommandOptions,
+  io: WatchCommandIO,
+  print: (result: CompileCommandResult) => void,
+): Promise<number> {
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  try {
+    io.err(`watch: ${basename(options.rulesPath)} -> ${options.outDir}\n`);
+    await watchCompile(options, {
+      signal: controller.signal,
+      report: print,
+      status: (m) => io.err(`watch: ${m}\n`),
+    });
+    io.err("watch: stopped\n");
+    return 0;
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
 }
