@@ -7,7 +7,8 @@
  * The segment is small: at most 4 term definitions, 2 axiom 1, 1 axiom 2, 2 modus ponens and
  * 1 metavariable per segment, and one public slot for each block of the statement.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +27,9 @@ import {
   type SegmentInputs,
 } from "../src/prove/fold/index.js";
 import { loadManifest, proveFold, statementOf, verifyProofText } from "../src/prove/index.js";
+import { deriveGenerators, PEDERSEN_LABEL, pedersenKey } from "../src/prove/fold/commit.js";
+import { decodePoint, encodePoint, msm, withCurve } from "../src/prove/fold/curve.js";
+import { loadSparseR1cs, parseSparseR1cs, R1csLoadError } from "../src/prove/fold/r1cs.js";
 import { validateTranscript } from "../src/validate/index.js";
 import { segmentInputs } from "../src/witness/inputs.js";
 
@@ -113,6 +117,37 @@ describe("folding valid transcripts", () => {
     },
     120_000,
   );
+
+  it("bmc prove --backend fold and bmc verify, on the command line", () => {
+    const proof = join(dir, "cli-proof.json");
+    const bmc = (...args: string[]) =>
+      spawnSync(process.execPath, ["bin/bmc.js", ...args], { encoding: "utf8" });
+    const example = "examples/propositional/three-identities.bmt";
+    expect(readFileSync(example, "utf8")).toBe(identityProofs(3));
+    const proved = bmc("prove", build, example, "--backend", "fold", "-o", proof);
+    expect(proved.stderr).toMatch(/fold: \d+\/\d+/);
+    expect(proved.stdout).toMatch(
+      /^proved: .*\(3 public blocks, 5 segments folded\)\nNOT SUCCINCT/,
+    );
+    expect(proved.status).toBe(0);
+    const verified = bmc("verify", build, proof);
+    expect(verified.stdout).toMatch(
+      /^valid: .* \(3 public blocks, 5 segments folded; not zero-knowledge\)/,
+    );
+    expect(verified.status).toBe(0);
+    const json = bmc("verify", build, proof, "--json");
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, segments: 5 });
+    const tampered = readFileSync(proof, "utf8").replace(/"u": "(\d+)"/, '"u": "1$1"');
+    writeFileSync(proof, tampered);
+    const rejected = bmc("verify", build, proof);
+    expect(rejected.status).toBe(1);
+    expect(rejected.stderr).toMatch(/^invalid: .*: /);
+    const quiet = bmc("prove", build, example, "--backend", "fold", "-o", proof, "--quiet");
+    expect(quiet.stderr).toBe("");
+    expect(quiet.stdout).toBe("");
+    const unknown = bmc("prove", build, example, "--backend", "plonk", "-o", proof);
+    expect(unknown.status).toBe(2);
+  }, 120_000);
 
   it("refuses an invalid transcript with the validator's diagnostics", async () => {
     const text = identityProofs(2).replace("demand(1)", "demand(20)");
@@ -335,6 +370,91 @@ describe("a dishonest prover is caught", () => {
       expect((await edit((p) => (p.commitmentKey = "pedersen:other"))).reason).toMatch(
         /another commitment key/,
       );
+    });
+  });
+});
+
+describe("the parts folding stands on", () => {
+  it("reads circom's R1CS and rejects a damaged or foreign file", () => {
+    const path = join(build, circuit.manifest.fold!.files.r1cs);
+    const bytes = readFileSync(path);
+    const r1cs = parseSparseR1cs(bytes);
+    expect(r1cs.nConstraints).toBe(circuit.r1cs.nConstraints);
+    expect(r1cs.nPubOut).toBe(3);
+    const damaged = (edit: (b: Buffer) => Buffer) => () =>
+      parseSparseR1cs(edit(Buffer.from(bytes)));
+    expect(damaged((b) => b.subarray(0, b.length - 7))).toThrow(R1csLoadError);
+    expect(damaged((b) => Buffer.from("nope" + b.toString("latin1", 4), "latin1"))).toThrow(
+      /not a circom \.r1cs file/,
+    );
+    // Where the sections are: magic, version, count, then (type, u64 size, body) each.
+    const at = new Map<number, number>();
+    for (let o = 12, k = 0; k < bytes.readUInt32LE(8); k++) {
+      at.set(bytes.readUInt32LE(o), o + 12);
+      o += 12 + Number(bytes.readBigUInt64LE(o + 4));
+    }
+    const prime = at.get(1)! + 4; // after n8
+    expect(damaged((b) => ((b[prime] ^= 1), b))).toThrow(/another field/);
+    // The first constraint: its A's term count, then the first term's wire index.
+    const firstWire = at.get(2)! + 4;
+    expect(damaged((b) => (b.writeUInt32LE(0xffffff, firstWire), b))).toThrow(/uses wire 16777215/);
+    const wires = at.get(1)! + 4 + 32;
+    expect(damaged((b) => (b.writeUInt32LE(2, wires), b))).toThrow(
+      /more inputs and outputs than wires/,
+    );
+    expect(() => loadSparseR1cs(join(dir, "missing.r1cs"))).toThrow(/cannot read/);
+  });
+
+  it("derives the documented Pedersen generators, and commits to small and large scalars alike", async () => {
+    await withCurve(async (curve) => {
+      const g = deriveGenerators(curve, PEDERSEN_LABEL, 0, 2);
+      // Pinned: the derivation in docs/folding.md. Changing it invalidates every proof.
+      expect(g.subarray(0, 64).toString("hex")).toMatchInlineSnapshot(
+        `"01aecbe15801c096cee5e9bb1dc884cdf1cf5bd9558840786a3fea8f92bffe5c27fe433829fee19a53d278c0c5d9c4f415461a122e1a28b1ebe7b925a2dc094a"`,
+      );
+      const again = deriveGenerators(curve, PEDERSEN_LABEL, 1, 2);
+      expect(again.equals(g.subarray(64))).toBe(true);
+      const cache = mkdtempSync(join(tmpdir(), "bmc-gens-"));
+      try {
+        const key = await pedersenKey(curve, 8, { cacheDir: cache });
+        // A cache file cut short is extended, not trusted whole.
+        const file = join(cache, "pedersen", `${PEDERSEN_LABEL}.bin`);
+        writeFileSync(file, readFileSync(file).subarray(0, 64 * 3 + 5));
+        const rebuilt = await pedersenKey(curve, 8, { cacheDir: cache });
+        const values = [0n, 1n, 2n ** 64n - 1n, 2n ** 64n, P - 1n, 12345n, 0n, 7n];
+        const a = await key.commit(values);
+        expect(curve.G1.eq(a, await rebuilt.commit(values))).toBe(true);
+        const bases = new Uint8Array(8 * 64);
+        for (let i = 0; i < 8; i++)
+          bases.set(curve.G1.fromRprUncompressed(readFileSync(file), i * 64), i * 64);
+        const split = await msm(curve, bases, values, { splitSmall: true });
+        const whole = await msm(curve, bases, values, { splitSmall: false });
+        expect(curve.G1.eq(split, whole)).toBe(true);
+        expect(curve.G1.eq(split, a)).toBe(true);
+        // Homomorphic: com(v) + com(w) = com(v + w).
+        const w = values.map((_, i) => BigInt(i * i));
+        const sum = await key.commit(values.map((v, i) => (v + w[i]) % P));
+        expect(curve.G1.eq(curve.G1.add(a, await key.commit(w)), sum)).toBe(true);
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
+    });
+  });
+
+  it("reads only canonical encodings of points on the curve", async () => {
+    await withCurve(async (curve) => {
+      const point = curve.G1.timesScalar(curve.G1.g, 123456789n);
+      const g = encodePoint(curve, point);
+      expect(g).toMatch(/[a-f]/);
+      expect(curve.G1.eq(decodePoint(curve, g)!, point)).toBe(true);
+      const zero = encodePoint(curve, curve.G1.zero);
+      expect(curve.G1.isZero(decodePoint(curve, zero)!)).toBe(true);
+      expect(decodePoint(curve, g.toUpperCase())).toBeUndefined();
+      expect(decodePoint(curve, g.slice(0, 127) + (g[127] === "0" ? "1" : "0"))).toBeUndefined();
+      expect(zero).toBe("00".repeat(64));
+      // (1, 1) is not on y^2 = x^3 + 3.
+      expect(decodePoint(curve, "00".repeat(31) + "01" + "00".repeat(31) + "01")).toBeUndefined();
+      expect(decodePoint(curve, 5)).toBeUndefined();
     });
   });
 });

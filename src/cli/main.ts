@@ -6,8 +6,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildFile, validateFiles } from "../api.js";
-import { compileCommand } from "./compile.js";
-import { loadManifest } from "../prove/index.js";
+import {
+  compileCommand,
+  compileSummary,
+  watchCommand,
+  type CompileCommandResult,
+} from "./compile.js";
+import { loadManifest, proveFold } from "../prove/index.js";
 import { constraintsBySlot } from "../witness/explain.js";
 import { readR1cs, readSym } from "../witness/r1cs.js";
 import {
@@ -20,6 +25,7 @@ import {
   verifyProofText,
 } from "./prove.js";
 import { writeFileAtomic } from "./files.js";
+import { newCommand } from "./new.js";
 import { checkRuleFile, printRuleSet } from "../check/index.js";
 import {
   diagnostic,
@@ -49,18 +55,26 @@ Usage:
   bmc build RULES.bm PROOF.json [-o OUT.bmt] [--json]
       Turn a proof tree (docs/build.md) into a transcript; validate it.
   bmc compile RULES.bm -o DIR [--slots rule=N,...] [--public-slots rule=N,...] [--fit T.bmt]
-              [--stats] [--O1]
+              [--stats] [--O1] [--bindings FILE] [--bindings-import SPEC] [--watch]
       Compile the rules to a segment circuit: Circom files, R1CS, witness generator and
-      manifest.json in DIR (written whole or not at all).
+      manifest.json in DIR (written whole or not at all), and TypeScript bindings
+      (DIR/bindings.ts, or FILE; they import bmc from SPEC, default "bmc"; docs/bindings.md).
+      --watch compiles again whenever the rules or their imports change, until Ctrl-C.
   bmc ptau --dev --power N
       Make (once, then cached) an INSECURE local powers-of-tau file for development.
   bmc setup BUILD_DIR (--ptau FILE | --dev)
       Groth16 proving and verification keys for a compiled build folder.
-  bmc prove BUILD_DIR TRANSCRIPT.bmt --backend groth16 -o PROOF.json
-      Validate the transcript, compute the witness, check it, and prove it in one segment.
+  bmc prove BUILD_DIR TRANSCRIPT.bmt [--backend groth16|fold] -o PROOF.json
+      Validate the transcript, compute the witness, check it, and prove it: groth16 (the
+      default) in one segment; fold in as many segments as it needs, folded into one instance
+      (sound, but the proof holds the folded witness: NOT succinct, NOT zero-knowledge).
   bmc verify BUILD_DIR PROOF.json
       Check a proof against its statement (the public blocks it carries).
   bmc export solidity BUILD_DIR [-o Verifier.sol]
+  bmc fmt [--check] [--write] FILES_OR_DIRS...
+      Format rule files and transcripts (folders: every .bm and .bmt file in them).
+  bmc new NAME
+      Start a rule project in a new folder NAME: rules, transcripts, README, test script.
   bmc help [COMMAND] | bmc --help | bmc --version
 
 Options:
@@ -77,6 +91,12 @@ Exit codes: 0 ok or valid; 1 diagnostics with errors, or invalid transcript; 2 u
 3 internal error (a bug in bmc: please report it with the input).`;
 
 const COMMAND_HELP: Record<string, string> = {
+  new: `bmc new NAME
+
+Creates the folder NAME with a small rule file (rules.bm), a valid transcript (proof.bmt), an
+invalid one with the error it must give (invalid/odd.bmt, \`// expect: CODE line N\`), a README
+and test.mjs, which checks and validates them all with bmc (\`node test.mjs\`). The folder is
+written whole or not at all. Exit 2 (BM0902) when NAME already exists: nothing is overwritten.`,
   check: `bmc check RULES.bm [--json] [--deny-warnings] [--expand]
 
 Parses RULES.bm and every file it imports, and reports every error and warning found, each
@@ -95,6 +115,12 @@ term definitions with their depths, solves each step's variables from its premis
 the transcript (to stdout, or to OUT.bmt through a temporary file). The result is validated;
 a wrong proof tree is reported with the step and premise at fault. Exit 0 when the built
 transcript is valid.`,
+  fmt: `bmc fmt [--check] [--write] [--json] FILES_OR_DIRS...
+
+Formats .bm rule files and .bmt transcripts; folders are searched for both. Without options,
+prints the formatted text of one file. --write rewrites the files that change, each whole or
+not at all; --check lists the files that are not formatted and exits 1 if there is any. A file
+that does not parse is reported with its diagnostics and left alone (exit 1).`,
 };
 
 class UsageError extends Error {}
@@ -151,9 +177,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         ptau: { type: "string" },
         backend: { type: "string" },
         fit: { type: "string" },
+        bindings: { type: "string" },
+        "bindings-import": { type: "string" },
+        watch: { type: "boolean" },
         "max-errors": { type: "string" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
+        check: { type: "boolean" },
+        write: { type: "boolean" },
       },
     });
   } catch (error) {
@@ -313,15 +344,33 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       if (args.length !== 1 || !opts.output) {
         usage("compile takes a rule file and an output folder: bmc compile RULES.bm -o DIR");
       }
-      const result = await compileCommand({
+      const compileOptions = {
         rulesPath: args[0],
         outDir: opts.output!,
         slots: opts.slots,
         publicSlots: opts["public-slots"],
         fit: opts.fit,
-        optimize: opts.O1 ? 1 : 2,
+        optimize: opts.O1 ? (1 as const) : (2 as const),
         progress,
-      });
+        bindings: opts.bindings,
+        bindingsImport: opts["bindings-import"],
+      };
+      if (opts.watch) {
+        // Each compile reports like a single one; errors do not end the session.
+        return watchCommand(compileOptions, io, (r: CompileCommandResult) => {
+          if (opts.json) {
+            const { ok, diagnostics, messages, shape, stats, bindings } = r;
+            const json = { ok, diagnostics: diagnostics.map(diagnosticToJson), messages };
+            io.out(JSON.stringify({ ...json, shape, stats, bindings }) + "\n");
+            return;
+          }
+          print(r.diagnostics);
+          for (const m of r.messages) io.err(`bmc: ${m}\n`);
+          if (r.ok) io.out(compileSummary(opts.output!, r) + "\n");
+          else io.err(`compile failed: ${opts.output} left as it was\n`);
+        });
+      }
+      const result = await compileCommand(compileOptions);
       if (result.messages.length) usage(result.messages.join("\n"));
       if (opts.json) {
         io.out(
@@ -331,6 +380,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
               diagnostics: result.diagnostics.map(diagnosticToJson),
               shape: result.shape,
               stats: result.stats,
+              bindings: result.bindings,
             },
             null,
             2,
@@ -340,10 +390,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       }
       print(result.diagnostics);
       if (result.ok && !opts.quiet) {
-        const c = result.stats?.constraints;
-        io.out(
-          `compiled: ${opts.output} (${result.stats?.slots} slots, ${c?.nonLinear ?? "?"} non-linear and ${c?.linear ?? "?"} linear constraints, ${result.stats?.wires ?? "?"} wires)\n`,
-        );
+        io.out(compileSummary(opts.output!, result) + "\n");
         if (opts.stats) {
           const manifest = loadManifest(opts.output!);
           const r1cs = readR1cs(join(opts.output!, manifest.files.r1cs));
@@ -384,15 +431,36 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     }
     case "prove": {
       if (args.length !== 2 || !opts.output)
-        usage("bmc prove BUILD_DIR TRANSCRIPT.bmt --backend groth16 -o PROOF.json");
-      if ((opts.backend ?? "groth16") !== "groth16")
-        usage(`unknown backend \`${opts.backend}\` (available: groth16)`);
-      const r = await proveGroth16(args[0], args[1], { onProgress: progress });
+        usage("bmc prove BUILD_DIR TRANSCRIPT.bmt --backend groth16|fold -o PROOF.json");
+      const backend = opts.backend ?? "groth16";
+      if (backend !== "groth16" && backend !== "fold")
+        usage(`unknown backend \`${opts.backend}\` (available: groth16, fold)`);
+      const r =
+        backend === "fold"
+          ? await proveFold(args[0], args[1], { onProgress: progress })
+          : await proveGroth16(args[0], args[1], { onProgress: progress });
       print(r.diagnostics);
       if (!r.proof) return EXIT.invalid;
       writeFileAtomic(opts.output!, JSON.stringify(r.proof, null, 1) + "\n");
-      if (!opts.quiet)
-        io.out(`proved: ${opts.output} (${r.proof.statement.length} public blocks)\n`);
+      const segments = "segments" in r ? r.segments : 1;
+      if (opts.json) {
+        io.out(
+          JSON.stringify(
+            { proof: opts.output, backend, segments, statement: r.proof.statement },
+            null,
+            2,
+          ) + "\n",
+        );
+      } else if (!opts.quiet) {
+        io.out(
+          `proved: ${opts.output} (${r.proof.statement.length} public blocks` +
+            (backend === "fold" ? `, ${segments} segments folded)\n` : ")\n"),
+        );
+        if (backend === "fold")
+          io.out(
+            "NOT SUCCINCT AND NOT ZERO-KNOWLEDGE: the proof contains the folded witness in the clear.\n",
+          );
+      }
       return EXIT.ok;
     }
     case "verify": {
@@ -400,7 +468,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const r = await verifyProofText(args[0], readText(args[1]));
       if (opts.json) io.out(JSON.stringify(r, null, 2) + "\n");
       else if (r.valid)
-        io.out(`valid: ${args[1]} proves its statement (${r.statement!.length} public blocks)\n`);
+        io.out(
+          `valid: ${args[1]} proves its statement (${r.statement!.length} public blocks` +
+            (r.segments === undefined
+              ? ")\n"
+              : `, ${r.segments} segments folded; not zero-knowledge)\n`),
+        );
       else io.err(`invalid: ${args[1]}: ${r.reason}\n`);
       return r.valid ? EXIT.ok : EXIT.invalid;
     }
@@ -412,6 +485,15 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       else io.out(sol);
       return EXIT.ok;
     }
+    case "fmt": {
+      const { fmtCommand } = await import("./fmt.js");
+      const flags = { check: !!opts.check, write: !!opts.write, json: !!opts.json, color };
+      const r = await fmtCommand(args, { ...flags, quiet: !!opts.quiet }, io);
+      return typeof r === "string" ? usage(r) : r;
+    }
+    case "new":
+      if (args.length !== 1) usage("new takes a folder name: bmc new NAME");
+      return newCommand(args[0], io, color);
     default:
       usage(`unknown command \`${command}\``);
   }

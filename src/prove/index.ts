@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { checkRuleFile } from "../check/index.js";
+import { checkRuleFile, type RuleSet } from "../check/index.js";
 import { parseManifest, type Manifest } from "../circuits/index.js";
 import { diagnostic, SourceFile, type Diagnostic } from "../diagnostics/index.js";
 import { P } from "../field/index.js";
@@ -108,21 +108,10 @@ export interface ProveResult {
   readonly diagnostics: Diagnostic[];
 }
 
-interface Prepared {
-  readonly manifest: Manifest;
-  readonly transcript: Transcript;
-  readonly validation: ValidationResult;
-}
-
-/**
- * What every backend does first: the rules unchanged since compiling, the transcript read
- * and valid. A prover never proves what the validator rejects.
- */
-function prepare(
+/** The build folder's rules, unchanged since compiling. */
+function currentRules(
   buildDir: string,
-  transcriptPath: string,
-  transcriptText: string | undefined,
-): Prepared | { diagnostics: Diagnostic[] } {
+): { manifest: Manifest; ruleSet: RuleSet } | { diagnostics: Diagnostic[] } {
   const manifest = loadManifest(buildDir);
   const rulesPath = resolve(buildDir, manifest.rulesFile);
   const checked = checkRuleFile(rulesPath);
@@ -135,12 +124,21 @@ function prepare(
       ],
     };
   }
+  return { manifest, ruleSet: checked.ruleSet };
+}
+
+/** The transcript, read and valid: a prover never proves what the validator rejects. */
+function validTranscript(
+  ruleSet: RuleSet,
+  transcriptPath: string,
+  transcriptText: string | undefined,
+): { transcript: Transcript; validation: ValidationResult } | { diagnostics: Diagnostic[] } {
   const text = transcriptText ?? readFileSync(transcriptPath, "utf8");
-  const parsed = parseTranscript(new SourceFile(transcriptPath, text), checked.ruleSet);
+  const parsed = parseTranscript(new SourceFile(transcriptPath, text), ruleSet);
   if (!parsed.transcript) return { diagnostics: parsed.diagnostics };
   const validation = validateTranscript(parsed.transcript);
   if (!validation.valid) return { diagnostics: validation.diagnostics };
-  return { manifest, transcript: parsed.transcript, validation };
+  return { transcript: parsed.transcript, validation };
 }
 
 export async function proveGroth16(
@@ -148,15 +146,18 @@ export async function proveGroth16(
   transcriptPath: string,
   options: { transcriptText?: string; onProgress?: (m: string) => void } = {},
 ): Promise<ProveResult> {
+  const rules = currentRules(buildDir);
+  if ("diagnostics" in rules) return rules;
   if (!existsSync(join(buildDir, ZKEY))) {
     return {
       diagnostics: [diagnostic("BM0602", `${buildDir} has no proving key: run bmc setup first`)],
     };
   }
-  const prepared = prepare(buildDir, transcriptPath, options.transcriptText);
-  if (!("manifest" in prepared)) return prepared;
-  const { manifest, validation } = prepared;
-  const parsed = { transcript: prepared.transcript };
+  const read = validTranscript(rules.ruleSet, transcriptPath, options.transcriptText);
+  if ("diagnostics" in read) return read;
+  const { manifest } = rules;
+  const { validation } = read;
+  const parsed = { transcript: read.transcript };
   options.onProgress?.("witness: laying out the segment");
   let inputs;
   try {
@@ -336,9 +337,12 @@ export async function proveFold(
   transcriptPath: string,
   options: { transcriptText?: string; onProgress?: (m: string) => void; cacheDir?: string } = {},
 ): Promise<FoldProveResult> {
-  const prepared = prepare(buildDir, transcriptPath, options.transcriptText);
-  if (!("manifest" in prepared)) return prepared;
-  const { manifest, transcript, validation } = prepared;
+  const rules = currentRules(buildDir);
+  if ("diagnostics" in rules) return rules;
+  const read = validTranscript(rules.ruleSet, transcriptPath, options.transcriptText);
+  if ("diagnostics" in read) return read;
+  const { manifest } = rules;
+  const { transcript, validation } = read;
   let circuit;
   try {
     circuit = loadFoldCircuit(buildDir, manifest);

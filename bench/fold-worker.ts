@@ -1,0 +1,162 @@
+/**
+ * One measurement of the fold benchmark in a fresh process (so that peak memory is its own).
+ * Prints one JSON line.
+ *
+ *   compile OUT PROOFS_PER_SEGMENT      compile the propositional fold circuit
+ *   prove OUT PROOFS                     fold N proofs of X -> X (12 blocks each), then verify
+ *   msm N                                bare ffjavascript MSM of N random full-size scalars,
+ *                                        and the small-scalar comparison
+ */
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildBn128 } from "ffjavascript";
+import { identityProofs, BLOCKS_PER_PROOF } from "../examples/propositional/generate.js";
+import { compileProgram } from "../src/circuits/index.js";
+import { P } from "../src/field/index.js";
+import { checkRuleFile } from "../src/index.js";
+import { lowerRuleSet } from "../src/lower/index.js";
+import {
+  emptyFoldStats,
+  foldSegments,
+  layoutSegments,
+  loadFoldCircuit,
+} from "../src/prove/fold/index.js";
+import { deriveGenerators } from "../src/prove/fold/commit.js";
+import { msm } from "../src/prove/fold/curve.js";
+import { loadManifest, statementOf, verifyFoldProof } from "../src/prove/index.js";
+import { parseTranscript } from "../src/transcript/parse.js";
+import { SourceFile } from "../src/diagnostics/index.js";
+import { validateTranscript } from "../src/validate/index.js";
+
+const RULES = "examples/propositional/propositional.bm";
+const [phase, ...args] = process.argv.slice(2);
+const started = performance.now();
+let result: Record<string, unknown> = {};
+const since = (t: number) => performance.now() - t;
+
+switch (phase) {
+  case "compile": {
+    const [out, perSegment] = [args[0], Number(args[1])];
+    const program = lowerRuleSet(checkRuleFile(RULES).ruleSet!).program!;
+    const slots: Record<string, number> = {};
+    const publicSlots: Record<string, number> = {};
+    for (const r of program.rules) {
+      slots[r.name] = 0;
+      publicSlots[r.name] = 0;
+    }
+    // A segment holds whole proofs of X -> X: per proof 1 + 6 definitions, 2 + 1 axioms,
+    // 2 modus ponens; the statement is one proof's goal.
+    Object.assign(slots, {
+      def_term_mvar: perSegment,
+      def_term_impl: 6 * perSegment,
+      axiom1: 2 * perSegment,
+      axiom2: perSegment,
+      modus_ponens: 2 * perSegment,
+    });
+    Object.assign(publicSlots, { def_term_mvar: 1, def_term_impl: 1, demand: 1 });
+    const compiled = await compileProgram(program, {
+      rulesFile: RULES,
+      outDir: out,
+      shape: { slots, publicSlots },
+      backends: ["fold"],
+      optimize: 1,
+    });
+    if (!compiled.ok) throw new Error(compiled.circom?.output ?? "compile failed");
+    result = {
+      constraints: compiled.manifest!.fold!.constraints,
+      slots: compiled.emitted.slots.length,
+    };
+    break;
+  }
+  case "prove": {
+    const [out, proofs] = [args[0], Number(args[1])];
+    const manifest = loadManifest(out);
+    const ruleSet = checkRuleFile(RULES).ruleSet!;
+    let t = performance.now();
+    const text = identityProofs(proofs);
+    const transcript = parseTranscript(new SourceFile("bench.bmt", text), ruleSet).transcript!;
+    const validation = validateTranscript(transcript);
+    if (!validation.valid) throw new Error("the generated transcript is invalid");
+    const validateMs = since(t);
+    t = performance.now();
+    const circuit = loadFoldCircuit(out, manifest);
+    const loadR1csMs = since(t);
+    t = performance.now();
+    const segments = layoutSegments(circuit, transcript, validation);
+    const layoutMs = since(t);
+    const stats = emptyFoldStats();
+    t = performance.now();
+    const proof = await foldSegments(circuit, statementOf(transcript), segments, { stats });
+    const proveMs = since(t);
+    const proofPath = join(out, `proof-${proofs}.json`);
+    const proofText = JSON.stringify(proof);
+    writeFileSync(proofPath, proofText);
+    t = performance.now();
+    const verdict = await verifyFoldProof(out, JSON.parse(proofText));
+    const verifyMs = since(t);
+    if (!verdict.valid) throw new Error(`the proof does not verify: ${verdict.reason}`);
+    result = {
+      blocks: proofs * BLOCKS_PER_PROOF + 1,
+      segments: segments.length,
+      constraintsPerSegment: circuit.r1cs.nConstraints,
+      wiresPerSegment: circuit.r1cs.nWires,
+      validateMs,
+      loadR1csMs,
+      layoutMs,
+      proveMs,
+      verifyMs,
+      proofBytes: proofText.length,
+      stats,
+    };
+    break;
+  }
+  case "msm": {
+    const n = Number(args[0]);
+    const curve = await buildBn128(true);
+    try {
+      const full = Array.from(
+        { length: n },
+        () => BigInt(`0x${randomBytes(32).toString("hex")}`) % P,
+      );
+      // The bare MSM: the same points (generators) and random scalars, straight to ffjavascript.
+      const bases = new Uint8Array(n * 64);
+      const scalars = new Uint8Array(n * 32);
+      const view = new DataView(scalars.buffer);
+      const keyBases = deriveGenerators(curve, "bmc bench", 0, n);
+      for (let i = 0; i < n; i++) bases.set(curve.G1.fromRprUncompressed(keyBases, i * 64), i * 64);
+      full.forEach((v, i) => {
+        for (let k = 0; k < 4; k++)
+          view.setBigUint64(i * 32 + 8 * k, (v >> BigInt(64 * k)) & ((1n << 64n) - 1n), true);
+      });
+      let t = performance.now();
+      await curve.G1.multiExpAffine(bases, scalars);
+      const bareMs = since(t);
+      t = performance.now();
+      await msm(curve, bases, full);
+      const oursFullMs = since(t);
+      // Small scalars, as in a block-model witness: below 2^16 (names, depths, bits).
+      const small = Array.from({ length: n }, (_, i) => BigInt((i * 7919) % 65536));
+      t = performance.now();
+      await msm(curve, bases, small, { splitSmall: false });
+      const smallAs32Ms = since(t);
+      t = performance.now();
+      await msm(curve, bases, small, { splitSmall: true });
+      const smallSplitMs = since(t);
+      result = { n, bareMs, oursFullMs, smallAs32Ms, smallSplitMs };
+    } finally {
+      await curve.terminate();
+    }
+    break;
+  }
+  default:
+    throw new Error(`unknown phase ${phase}`);
+}
+
+process.stdout.write(
+  JSON.stringify({
+    ...result,
+    ms: since(started),
+    maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }) + "\n",
+);

@@ -1,0 +1,51 @@
+/** What every benchmark report says about where it ran, and how it writes its files. */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { arch, cpus, loadavg, release, totalmem, type } from "node:os";
+import { join } from "node:path";
+
+export function machine() {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model.trim() ?? "unknown",
+    cores: cpu.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    os: `${type()} ${release()} ${arch()}`,
+    node: process.version,
+    loadAverage: loadavg(),
+  };
+}
+
+export function gitRevision(root: string): string {
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  try {
+    const head = git("rev-parse", "--short", "HEAD");
+    const dirty = git("status", "--porcelain", "--untracked-files=no");
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** A markdown table with padded columns (stable under prettier). `align`: "l" or "r" per column. */
+export function markdownTable(header: string[], align: string, rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => r[c].length)));
+  const cell = (s: string, c: number) =>
+    align[c] === "r" ? s.padStart(widths[c]) : s.padEnd(widths[c]);
+  const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
+  const rule = widths.map((w, c) => (align[c] === "r" ? "-".repeat(w - 1) + ":" : "-".repeat(w)));
+  return [line(header), `| ${rule.join(" | ")} |`, ...rows.map(line)].join("\n");
+}
+
+/** Writes a result file whole: a temporary name first, then renamed. */
+export function writeResult(dir: string, name: string, text: string): void {
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, join(dir, name));
+}
