@@ -8,14 +8,15 @@
  * relation" over all rules. In each strongly connected component with a cycle, look for one
  * argument position per relation such that along every edge the hypothesis's argument is <=
  * the conclusion's (known from the rule's constraints: same variable, `==`, `<=`, `<`, and `x == y + c`
- * for a positive constant c, chained)
+ * for a positive constant c, chained; or two constants, e.g. depth 0 in a hypothesis and 1 in
+ * the conclusion)
  * and the edges where it is only <= (not <) form no cycle. If no such choice exists, every rule
  * on an edge with no strictly decreasing argument pair gets the warning; if each edge decreases
  * somewhere but no single choice works, the component's first rule gets it.
  */
 import { diagnostic, type Diagnostic } from "../diagnostics/index.js";
 import { ORDER_BOUND } from "../field/index.js";
-import type { Claim, Relation, Rule, RuleSet } from "./model.js";
+import type { Arg, Claim, Relation, Rule, RuleSet } from "./model.js";
 
 const NONE = 0;
 const LE = 1;
@@ -48,11 +49,7 @@ export function checkCircularity(ruleSet: RuleSet): Diagnostic[] {
           to: c.relation,
           hypothesis: h,
           conclusion: c,
-          order: h.args.map((ha) =>
-            c.args.map((ca) =>
-              ha.kind === "var" && ca.kind === "var" ? closure[ha.index][ca.index] : NONE,
-            ),
-          ),
+          order: h.args.map((ha) => c.args.map((ca) => argOrder(ha, ca, closure))),
         });
       }
     }
@@ -86,6 +83,19 @@ export function checkCircularity(ruleSet: RuleSet): Diagnostic[] {
     }
   }
   return diagnostics;
+}
+
+/**
+ * How a hypothesis argument relates to a conclusion argument: through the rule's constraints
+ * for two variables, by value for two constants (as integers, below the order bound, which is
+ * how `<` compares), and not at all otherwise.
+ */
+function argOrder(h: Arg, c: Arg, closure: Order[][]): Order {
+  if (h.kind === "var" && c.kind === "var") return closure[h.index][c.index];
+  if (h.kind === "int" && c.kind === "int" && c.value < ORDER_BOUND) {
+    return h.value < c.value ? LT : h.value === c.value ? LE : NONE;
+  }
+  return NONE;
 }
 
 /** How each pair of a rule's variables is ordered by its constraints (transitively). */

@@ -94,6 +94,6 @@ export interface RuleSet {
   readonly ruleByName: ReadonlyMap<string, Rule>;
   readonly sorts: ReadonlyMap<string, Sort>;
   readonly constructors: ReadonlyMap<string, Constructor>;
-  /** Paths of every file the rule set was read from, entry first. */
+  /** Paths of every file the rule set was read from, in dependency order: imports first, the entry file last. */
   readonly files: readonly string[];
 }
