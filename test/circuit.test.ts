@@ -28,18 +28,10 @@ import {
   readSym,
   type R1cs,
 } from "../src/witness/r1cs.js";
+import { SMALL_RULES_FILE, SMALL_TRANSCRIPT } from "./fixtures.js";
 
-const RULES = "test/diagnostics/transcripts/rules.bm";
-const VALID = `public:
-  assert(1, 0)
-  assert(3, 0)
-  demand(2)
-private:
-  def_atom(1)
-  def_atom(2)
-  def_impl(3, 1, 2; 1, 0, 0)
-  modus_ponens(3; 1, 2, 1, 0, 0)
-`;
+const RULES = SMALL_RULES_FILE;
+const VALID = SMALL_TRANSCRIPT;
 const shape: SegmentShape = {
   slots: { modus_ponens: 2, def_atom: 2, def_impl: 1, assert: 0, demand: 1 },
   publicSlots: { modus_ponens: 0, def_atom: 0, def_impl: 0, assert: 2, demand: 1 },

@@ -3,32 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
+import { runBmc, scratchFolders } from "./fixtures.js";
 
 const fixtures = "test/diagnostics/transcripts";
 
-async function bmc(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    out: (t) => (stdout += t),
-    err: (t) => (stderr += t),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
-
-const scratchDirs: string[] = [];
-afterAll(() => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "bmc-cli-"));
-  scratchDirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
+const bmc = runBmc;
+const scratch = scratchFolders("bmc-cli-");
 
 describe("bmc check", () => {
   it("accepts a clean rule file with exit 0 and no diagnostics", async () => {

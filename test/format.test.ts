@@ -7,35 +7,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
+import { runBmc, scratchFolders } from "./fixtures.js";
 import { checkRuleFile } from "../src/check/index.js";
 import { SourceFile } from "../src/diagnostics/index.js";
 import { FormatError, formatText } from "../src/format/index.js";
 import { parseRuleFile } from "../src/syntax/index.js";
 import { parseTranscript } from "../src/transcript/parse.js";
 
-async function bmc(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    out: (t) => (stdout += t),
-    err: (t) => (stderr += t),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
-
-const scratchDirs: string[] = [];
-afterAll(() => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "bmc-fmt-"));
-  scratchDirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
+const bmc = runBmc;
+const scratch = scratchFolders("bmc-fmt-");
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })

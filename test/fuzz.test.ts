@@ -28,6 +28,7 @@ import {
   type RuleSet,
   type Span,
 } from "../src/index.js";
+import { SMALL_RULES, SMALL_TRANSCRIPT } from "./fixtures.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 800);
 const SEED = Number(process.env.FUZZ_SEED ?? 42);
@@ -45,29 +46,9 @@ const noFiles = { readFile: () => undefined };
 
 // ---- Seeds ----------------------------------------------------------------------------------
 
-const SEED_RULES = `relation proved(T, k).
-relation is_impl(T, A, B).
-unique relation wf_term(T).
-relation wf_term(T, k).
-rule modus_ponens(T; TA, TB, k, k1, k2):
-  proved(TB, k) -: is_impl(T, TA, TB), proved(T, k1), proved(TA, k2), k1 < k, k2 < k.
-rule def_atom(T): unique wf_term(T), wf_term(T, 0) -: .
-rule def_impl(T, TA, TB; k, ka, kb):
-  is_impl(T, TA, TB), unique wf_term(T), wf_term(T, k) -: wf_term(TA, ka), wf_term(TB, kb), ka < k, kb < k.
-setup rule assert(T, k): proved(T, k) -: wf_term(T, _).
-rule demand(T): -: proved(T, _).
-`;
+const SEED_RULES = SMALL_RULES;
 
-const SEED_TRANSCRIPT = `public:
-  assert(1, 0)
-  assert(3, 0)
-  demand(2)
-private:
-  def_atom(1)
-  def_atom(2)
-  def_impl(3, 1, 2; 1, 0, 0)
-  modus_ponens(3; 1, 2, 1, 0, 0)
-`;
+const SEED_TRANSCRIPT = SMALL_TRANSCRIPT;
 
 function readExample(relative: string): string | undefined {
   const path = fileURLToPath(new URL(relative, import.meta.url));

@@ -9,20 +9,10 @@ import {
   validateTranscript,
   type RuleSet,
 } from "../src/index.js";
+import { SMALL_RULES, SMALL_TRANSCRIPT } from "./fixtures.js";
 
 const RULES = `
-relation proved(T, k).
-relation is_impl(T, A, B).
-unique relation wf_term(T).
-relation wf_term(T, k).
-rule modus_ponens(T; TA, TB, k, k1, k2):
-  proved(TB, k) -: is_impl(T, TA, TB), proved(T, k1), proved(TA, k2), k1 < k, k2 < k.
-rule def_atom(T): unique wf_term(T), wf_term(T, 0) -: .
-rule def_impl(T, TA, TB; k, ka, kb):
-  is_impl(T, TA, TB), unique wf_term(T), wf_term(T, k) -: wf_term(TA, ka), wf_term(TB, kb), ka < k, kb < k.
-setup rule assert(T, k): proved(T, k) -: wf_term(T, _).
-rule demand(T): -: proved(T, _).
-rule arith(a, b; c): proved(a * b + c, 0 - 1) -: a != b, c == a + 2 * b, -a == c - 2 * b - 2 * a.
+${SMALL_RULES}rule arith(a, b; c): proved(a * b + c, 0 - 1) -: a != b, c == a + 2 * b, -a == c - 2 * b - 2 * a.
 `;
 
 function rules(text = RULES): RuleSet {
@@ -37,16 +27,7 @@ function validate(blocks: string, ruleSet = rules()) {
   return validateTranscript(parsed.transcript!);
 }
 
-const VALID = `public:
-  assert(1, 0)
-  assert(3, 0)
-  demand(2)
-private:
-  def_atom(1)
-  def_atom(2)
-  def_impl(3, 1, 2; 1, 0, 0)
-  modus_ponens(3; 1, 2, 1, 0, 0)
-  modus_ponens(3; 1, 2, 2, 0, 0)
+const VALID = `${SMALL_TRANSCRIPT}  modus_ponens(3; 1, 2, 2, 0, 0)
 `;
 
 describe("order comparisons", () => {

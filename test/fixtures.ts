@@ -1,0 +1,52 @@
+/**
+ * What several test files share: the small rule set of test/diagnostics/transcripts/rules.bm
+ * (modus ponens over defined terms) with a valid transcript for it, the `bmc` command run in
+ * this process, and temporary folders removed after the file's tests.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { main } from "../src/cli/main.js";
+
+export const SMALL_RULES_FILE = "test/diagnostics/transcripts/rules.bm";
+/** The rules of SMALL_RULES_FILE, without its comment line. */
+export const SMALL_RULES = readFileSync(SMALL_RULES_FILE, "utf8").replace(/^\/\/.*\n/, "");
+
+/** A valid transcript for SMALL_RULES: A, B, A -> B asserted, B demanded. */
+export const SMALL_TRANSCRIPT = `public:
+  assert(1, 0)
+  assert(3, 0)
+  demand(2)
+private:
+  def_atom(1)
+  def_atom(2)
+  def_impl(3, 1, 2; 1, 0, 0)
+  modus_ponens(3; 1, 2, 1, 0, 0)
+`;
+
+/** Runs `bmc ARGV...` in this process and collects what it prints. */
+export async function runBmc(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    out: (t) => (stdout += t),
+    err: (t) => (stderr += t),
+    color: false,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A maker of temporary folders holding the given files, all removed after the file's tests. */
+export function scratchFolders(prefix: string): (files: Record<string, string>) => string {
+  const folders: string[] = [];
+  afterAll(() => {
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  });
+  return (files) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    folders.push(dir);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  };
+}
