@@ -3,10 +3,9 @@
  * formatting is idempotent and keeps the meaning: rule files parse to the same AST, transcripts
  * to the same blocks on the same lines, with every comment kept in order.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runBmc, scratchFolders } from "./fixtures.js";
 import { checkRuleFile } from "../src/check/index.js";
 import { SourceFile } from "../src/diagnostics/index.js";
