@@ -3,8 +3,29 @@
  * src/syntax turns that into the AST. Error recovery is on, so one run reports every
  * statement that fails to parse, not only the first.
  */
-import { CstParser, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import {
+  CstParser,
+  EOF,
+  type CstNode,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 import * as T from "./tokens.js";
+
+/** Tokens that make `name(...)` the start of an expression rather than a claim. */
+const OPERATORS: readonly TokenType[] = [
+  T.EqEq,
+  T.Equals,
+  T.NotEq,
+  T.LessEq,
+  T.GreaterEq,
+  T.Less,
+  T.Greater,
+  T.Plus,
+  T.Minus,
+  T.Star,
+];
 
 export class RuleParser extends CstParser {
   constructor() {
@@ -95,12 +116,27 @@ export class RuleParser extends CstParser {
     this.CONSUME(T.Period);
   });
 
+  /**
+   * Whether a body item starting `name(` is a claim: it is not when an operator follows the
+   * closing parenthesis, as in `pair(x, y) = p` (a term on the left of a constraint).
+   */
+  private claimAhead(): boolean {
+    if (this.LA(1).tokenType === T.Unique) return true;
+    if (this.LA(1).tokenType !== T.Identifier || this.LA(2).tokenType !== T.LParen) return false;
+    let depth = 0;
+    for (let k = 2; ; k++) {
+      const type = this.LA(k).tokenType;
+      if (type === T.LParen) depth++;
+      else if (type === T.RParen && --depth === 0) {
+        return !OPERATORS.includes(this.LA(k + 1).tokenType);
+      } else if (type === EOF || type === T.Period || type === T.Turnstile) return true;
+    }
+  }
+
   private bodyItem = this.RULE("bodyItem", () => {
     this.OR([
       {
-        GATE: () =>
-          this.LA(1).tokenType === T.Unique ||
-          (this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.LParen),
+        GATE: () => this.claimAhead(),
         ALT: () => this.SUBRULE(this.claim),
       },
       { ALT: () => this.SUBRULE(this.comparison) },

@@ -74,6 +74,19 @@ describe("sorts and nested terms", () => {
     expect(printRuleSet(again.ruleSet!)).toBe(expanded);
   });
 
+  it("reads a term on either side of `=`, also first in a body", () => {
+    const rules = (body: string) =>
+      checkRuleFile("x.bm", {
+        entryText: `sort t = f(t, t) | a.\nrelation p(x).\nrelation q(x).\nrule r(T; A): p(T) -: ${body}.`,
+      });
+    const left = rules("f(A, A) = T, q(A)");
+    expect(left.diagnostics).toEqual([]);
+    const right = rules("q(A), T = f(A, A)");
+    expect(printRuleSet(left.ruleSet!)).toBe(printRuleSet(right.ruleSet!));
+    // A claim is still a claim: nothing follows its parenthesis.
+    expect(rules("f(A, A)").diagnostics.map((d) => d.code)).toEqual(["BM0102"]);
+  });
+
   it("shares a subterm written twice", () => {
     const r = checkRuleFile("x.bm", {
       entryText:
