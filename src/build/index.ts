@@ -120,13 +120,14 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
       );
     }
     const values: (bigint | undefined)[] = new Array(rule.vars.length).fill(undefined);
-    const bind = (index: number, value: bigint, why: string) => {
+    // `why` is a function where it would show a term: only a failure needs the text.
+    const bind = (index: number, value: bigint, why: string | (() => string)) => {
       const old = values[index];
       if (old === undefined) values[index] = value;
       else if (old !== value) {
         const fmt = (v: bigint) => (terms.lookup(v) ? terms.show(v) : v.toString());
         throw new StepError(
-          `${rule.name}: ${rule.vars[index]} would be both ${fmt(old)} and ${fmt(value)} (${why})`,
+          `${rule.name}: ${rule.vars[index]} would be both ${fmt(old)} and ${fmt(value)} (${typeof why === "string" ? why : why()})`,
         );
       }
     };
@@ -156,7 +157,7 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
     const propagate = () => {
     for (let changed = true; changed; ) {
       changed = false;
-      const set = (index: number, value: bigint, why: string) => {
+      const set = (index: number, value: bigint, why: string | (() => string)) => {
         if (values[index] === undefined) changed = true;
         bind(index, value, why);
       };
@@ -174,7 +175,7 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
               );
             }
             argArgs.forEach((a, j) => {
-              if (a.kind === "var") set(a.index, t.args[j], `structure of ${terms.show(name)}`);
+              if (a.kind === "var") set(a.index, t.args[j], () => `structure of ${terms.show(name)}`);
             });
           } else if (nameArg.kind === "var" && argArgs.every((a) => a.kind === "var" && values[a.index] !== undefined)) {
             const args = argArgs.map((a) => values[(a as { index: number }).index]!);
@@ -193,7 +194,7 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
           const name = values[nameArg.index];
           const t = name === undefined ? undefined : terms.lookup(name);
           const k = argArgs[0];
-          if (t && k.kind === "var") set(k.index, t.depth, `depth of ${terms.show(name!)}`);
+          if (t && k.kind === "var") set(k.index, t.depth, () => `depth of ${terms.show(name!)}`);
         }
       }
       for (const c of rule.constraints) {
