@@ -173,6 +173,8 @@ export interface FoldStats {
   /** Commitments to the private inputs (pre-challenge) and to the internal wires. */
   commitWitnessMs: number;
   commitWitnessPoints: number;
+  /** Witness entries that are zero (the MSM skips them). */
+  commitWitnessZeros: number;
   /** A z, B z, C z of each segment and the cross terms. */
   crossTermMs: number;
   /** Commitments to the cross terms (full-size scalars: the main cost). */
@@ -191,6 +193,7 @@ export function emptyFoldStats(): FoldStats {
     witnessMs: 0,
     commitWitnessMs: 0,
     commitWitnessPoints: 0,
+    commitWitnessZeros: 0,
     crossTermMs: 0,
     commitCrossTermMs: 0,
     commitCrossTermPoints: 0,
@@ -290,6 +293,7 @@ export async function foldSegments(
       pre.push(fold.privateInputs.map((name) => inputValue(s.inputs, name)));
       comPre.push(await key.commit(pre[i]));
       stats.commitWitnessPoints += pre[i].length;
+      for (const v of pre[i]) if (v === 0n) stats.commitWitnessZeros++;
       lap("commitWitnessMs");
       const x = fold.publicWires.map((name) =>
         name === "A" || name === "B" || name === "a" || name === "b"
@@ -346,6 +350,7 @@ export async function foldSegments(
         x,
       };
       stats.commitWitnessPoints += w.rest.length;
+      for (const v of w.rest) if (v === 0n) stats.commitWitnessZeros++;
       lap("commitWitnessMs");
       const Wi: RelaxedWitness = { ...w, E: new Array<bigint>(r1cs.nConstraints).fill(0n) };
       const pi = products(r1cs, zOf(1n, x, w));
