@@ -134,3 +134,17 @@ export function buildFile(
     valid: !!validation?.valid && !hasErrors(diagnostics),
   };
 }
+
+/**
+ * Formats a rule file (`"bm"`) or a transcript (`"bmt"`) as `bmc fmt` does. Rejects with the
+ * project's diagnostics when the text does not parse. The formatter (and prettier) load on
+ * first use.
+ */
+export async function formatText(
+  text: string,
+  kind: "bm" | "bmt",
+  options: { printWidth?: number; path?: string } = {},
+): Promise<string> {
+  const format = await import("./format/index.js");
+  return format.formatText(text, kind, options);
+}

@@ -11,7 +11,10 @@
  *   src/lower        RuleSet -> flat claims, constraints and range checks
  *   src/circuits     lowered rules -> Circom -> R1CS, witness generator, manifest (circom2)
  *   src/witness      transcript -> segment inputs -> witness; R1CS files and checks
- *   src/prove        Groth16 (snarkjs): powers of tau, setup, proof files, verification
+ *   src/prove        Groth16 (snarkjs): powers of tau, setup, proof files, verification;
+ *                    src/prove/fold: folding (Pedersen commitments, NIFS, segments)
+ *   src/bindings     RuleSet -> generated TypeScript bindings
+ *   src/format       the prettier plugin behind `bmc fmt`
  *   src/cli          the `bmc` command, a thin layer over src/api.ts
  */
 export * from "./api.js";
@@ -40,14 +43,18 @@ export {
   devPtau,
   exportSolidity,
   loadManifest,
+  proveFold,
   proveGroth16,
   publicSignalsFor,
   setup,
   verifyProofText,
+  verifyFoldProof,
   type SegmentProof,
 } from "./prove/index.js";
+export type { FoldProof } from "./prove/fold/index.js";
 export {
   bindingsRuntime,
+  foldBackend,
   generateBindings,
   groth16Backend,
   rulesDigest,

@@ -111,6 +111,13 @@ describe("every example and stdlib file", () => {
 });
 
 describe("formatText", () => {
+  it("is the library's too, loaded on first use", async () => {
+    const { formatText: fromPackage } = await import("../src/index.js");
+    const text = "relation p(x).\nrule r(x):   p(x)   -: .\n";
+    expect(await fromPackage(text, "bm")).toBe(await formatText(text, "bm"));
+    expect(await fromPackage(text, "bm")).toBe("relation p(x).\nrule r(x): p(x) -: .\n");
+  });
+
   const fixture = (name: string) => readFileSync(join("test", "format", name), "utf8");
 
   it("keeps comments in odd places, in order, and is idempotent", async () => {

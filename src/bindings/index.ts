@@ -7,6 +7,7 @@ export { generateBindings, type BindingsOptions } from "./generate.js";
 export { rulesDigest } from "./digest.js";
 export * as bindingsRuntime from "./runtime.js";
 export {
+  foldBackend,
   groth16Backend,
   type BackendProveRequest,
   type BackendVerifyResult,
