@@ -149,6 +149,28 @@ describe("folding valid transcripts", () => {
     expect(unknown.status).toBe(2);
   }, 120_000);
 
+  it("says when unique claims cannot be ordered into segments", async () => {
+    // The public definitions (in segment 0) have larger names than six private ones: the
+    // sixth no longer fits segment 0, and every later segment's claims must lie above 101.
+    const defs = [2, 3, 4, 5, 6].map((n) => `  def_term_impl(${n}, 100, 100; 1, 0, 0)`);
+    const text = [
+      "public:",
+      "  def_term_mvar(100, 0)",
+      "  def_term_impl(101, 100, 100; 1, 0, 0)",
+      "private:",
+      ...defs,
+      "",
+    ].join("\n");
+    const proved = await proveFold(build, "order.bmt", { transcriptText: text });
+    expect(proved.proof).toBeUndefined();
+    expect(proved.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "BM0603",
+        "block 7 (def_term_impl) has a unique claim below the last one of the segment before it, so no order of segments can hold it: compile with other --slots",
+      ],
+    ]);
+  });
+
   it("refuses an invalid transcript with the validator's diagnostics", async () => {
     const text = identityProofs(2).replace("demand(1)", "demand(20)");
     const proved = await proveFold(build, "bad.bmt", { transcriptText: text });

@@ -110,10 +110,11 @@ export function planSegments(
     const rule = transcript.rule[block];
     if (free(current, rule) === 0) current = open();
     if (keys[0] <= current.uIn) {
-      // Only a block with several unique claims can straddle another block's claims; segments
-      // cannot hold such interleavings.
+      // Either the first segment is full of blocks whose claims are below a public block's
+      // (public blocks are all in segment 0), or a block has several unique claims that
+      // straddle another block's.
       throw new SegmentCapacityError(
-        `block ${block + 1} (${program.rules[rule].name}) has unique claims on both sides of another segment's: use larger segments`,
+        `block ${block + 1} (${program.rules[rule].name}) has a unique claim below the last one of the segment before it, so no order of segments can hold it`,
       );
     }
     put(current, block, keys);
