@@ -166,7 +166,7 @@ describe("folding valid transcripts", () => {
     expect(proved.diagnostics.map((d) => [d.code, d.message])).toEqual([
       [
         "BM0603",
-        "block 7 (def_term_impl) has a unique claim below the last one of the segment before it, so no order of segments can hold it: compile with other --slots",
+        "the block on line 9 (def_term_impl) has a unique claim below the last one of the segment before it, so no order of segments can hold it: compile with other --slots",
       ],
     ]);
   });

@@ -114,7 +114,7 @@ export function planSegments(
       // (public blocks are all in segment 0), or a block has several unique claims that
       // straddle another block's.
       throw new SegmentCapacityError(
-        `block ${block + 1} (${program.rules[rule].name}) has a unique claim below the last one of the segment before it, so no order of segments can hold it`,
+        `the block on line ${transcript.line[block]} (${program.rules[rule].name}) has a unique claim below the last one of the segment before it, so no order of segments can hold it`,
       );
     }
     put(current, block, keys);
