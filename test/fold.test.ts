@@ -150,8 +150,8 @@ describe("folding valid transcripts", () => {
   }, 120_000);
 
   it("says when unique claims cannot be ordered into segments", async () => {
-    // The public definitions (in segment 0) have larger names than six private ones: the
-    // sixth no longer fits segment 0, and every later segment's claims must lie above 101.
+    // The public definitions (in segment 0) have larger names than five private ones: the
+    // fifth no longer fits segment 0, and every later segment's claims must lie above 101.
     const defs = [2, 3, 4, 5, 6].map((n) => `  def_term_impl(${n}, 100, 100; 1, 0, 0)`);
     const text = [
       "public:",
