@@ -25,7 +25,15 @@ export function gitRevision(root: string): string {
     }).trim();
   try {
     const head = git("rev-parse", "--short", "HEAD");
-    const dirty = git("status", "--porcelain", "--untracked-files=no");
+    // Earlier results in bench/results/ do not make the code under test differ.
+    const dirty = git(
+      "status",
+      "--porcelain",
+      "--untracked-files=no",
+      "--",
+      ".",
+      ":!bench/results",
+    );
     return dirty ? `${head} (with uncommitted changes)` : head;
   } catch {
     return "unknown";
