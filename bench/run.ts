@@ -10,12 +10,13 @@
  *   node dist/bench/run.js 1000 2000000     other sizes (blocks)
  *   node dist/bench/run.js --runs=5         5 fresh processes per size (the median is kept)
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { arch, cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RULES, shapeFor, writeTranscript } from "./generate.js";
+import { gitRevision, markdownTable, writeResult } from "./report.js";
 import type { WorkerResult } from "./validate-worker.js";
 
 /** The target of the issue: 10^6 blocks read, parsed and validated in under 10 s. */
@@ -111,37 +112,9 @@ function commandLine(): { command: string; script?: string } {
   };
 }
 
-function git(...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: root,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "ignore"],
-  }).trim();
-}
-
-function gitRevision(): string {
-  try {
-    const head = git("rev-parse", "--short", "HEAD");
-    const dirty = git("status", "--porcelain", "--untracked-files=no");
-    return dirty ? `${head} (with uncommitted changes)` : head;
-  } catch {
-    return "unknown";
-  }
-}
-
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 const perSecond = (blocks: number, ms: number) => int(blocks / (ms / 1000));
-
-/** A markdown table with padded columns (stable under prettier). `align`: "l" or "r" per column. */
-function markdownTable(header: string[], align: string, rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => r[c].length)));
-  const cell = (s: string, c: number) =>
-    align[c] === "r" ? s.padStart(widths[c]) : s.padEnd(widths[c]);
-  const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
-  const rule = widths.map((w, c) => (align[c] === "r" ? "-".repeat(w - 1) + ":" : "-".repeat(w)));
-  return [line(header), `| ${rule.join(" | ")} |`, ...rows.map(line)].join("\n");
-}
 
 const { sizes, runs } = parseArgs(process.argv.slice(2));
 const loadBefore = loadavg();
@@ -172,7 +145,7 @@ const machine = {
 };
 const date = new Date().toISOString();
 const command = commandLine();
-const revision = gitRevision();
+const revision = gitRevision(root);
 
 const target = rows.find((r) => r.blocks >= TARGET_BLOCKS);
 const targetMs = target ? totalMs(target) : undefined;
@@ -267,14 +240,8 @@ const json = {
   })),
 };
 
-mkdirSync(resultsDir, { recursive: true });
-const writeResult = (name: string, text: string) => {
-  const tmp = join(resultsDir, `.${name}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, join(resultsDir, name));
-};
-writeResult("validate.json", JSON.stringify(json, null, 2) + "\n");
-writeResult("validate.md", report);
+writeResult(resultsDir, "validate.json", JSON.stringify(json, null, 2) + "\n");
+writeResult(resultsDir, "validate.md", report);
 process.stdout.write(report);
 process.stderr.write(
   `wrote ${relative(process.cwd(), join(resultsDir, "validate.md"))} and validate.json\n`,

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
+import { runBmc } from "./fixtures.js";
 import { checkRuleFile, validateFiles } from "../src/index.js";
 
 /** The `// expect: CODE line N` comments of a transcript, as in test/examples.test.ts. */
@@ -26,16 +26,7 @@ function expectedErrors(text: string): string[] {
   );
 }
 
-async function bmc(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    out: (t) => (stdout += t),
-    err: (t) => (stderr += t),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
+const bmc = runBmc;
 
 const scratch = mkdtempSync(join(tmpdir(), "bmc-new-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

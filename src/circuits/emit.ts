@@ -75,6 +75,14 @@ export function defaultShape(program: LoweredProgram, slotsPerRule = 4): Segment
 
 const ident = (r: LoweredRule) => `Rule_${r.name}`;
 
+/** Every element of a declared signal array, in Circom's order: `x[0][0]`, `x[0][1]`, ... */
+function elementNames(name: string, dims: readonly number[]): string[] {
+  if (dims.length === 0) return [name];
+  const out: string[] = [];
+  for (let i = 0; i < dims[0]; i++) out.push(...elementNames(`${name}[${i}]`, dims.slice(1)));
+  return out;
+}
+
 /** Signal names inside a rule template. */
 function linOf(e: LExpr, t: TemplateWriter, products: { count: number }): Lin {
   switch (e.kind) {
@@ -331,11 +339,7 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   const flat: string[] = [];
   for (const d of declared) {
     main.line(`signal input ${d.name}${d.dims.map((x) => `[${x}]`).join("")};`);
-    const walk = (prefix: string, dims: number[]) => {
-      if (dims.length === 0) return flat.push(prefix);
-      for (let i = 0; i < dims[0]; i++) walk(`${prefix}[${i}]`, dims.slice(1));
-    };
-    walk(d.name, d.dims);
+    flat.push(...elementNames(d.name, d.dims));
   }
   main.blank();
   main.line(`component challenges = Challenges(${flat.length});`);
@@ -366,14 +370,9 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   fold.line("signal input b;");
   fold.line("signal input u_in;");
   const ordered = [...declared.filter((d) => d.public), ...declared.filter((d) => !d.public)];
-  const foldPrivate: string[] = [];
-  for (const d of declared.filter((x) => !x.public)) {
-    const walk = (prefix: string, dims: number[]): void => {
-      if (dims.length === 0) return void foldPrivate.push(prefix);
-      for (let i = 0; i < dims[0]; i++) walk(`${prefix}[${i}]`, dims.slice(1));
-    };
-    walk(d.name, d.dims);
-  }
+  const foldPrivate = declared
+    .filter((x) => !x.public)
+    .flatMap((d) => elementNames(d.name, d.dims));
   for (const d of ordered)
     fold.line(`signal input ${d.name}${d.dims.map((x) => `[${x}]`).join("")};`);
   fold.line("signal output A;");
@@ -390,14 +389,9 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   fold.assign("u_out", "segment.u_out");
 
   const publicNames = declared.filter((d) => d.public).map((d) => d.name);
-  const publicInputs: string[] = [];
-  for (const d of declared.filter((x) => x.public)) {
-    const walk = (prefix: string, dims: number[]) => {
-      if (dims.length === 0) return publicInputs.push(prefix);
-      for (let i = 0; i < dims[0]; i++) walk(`${prefix}[${i}]`, dims.slice(1));
-    };
-    walk(d.name, d.dims);
-  }
+  const publicInputs = declared
+    .filter((x) => x.public)
+    .flatMap((d) => elementNames(d.name, d.dims));
   const header = [
     "pragma circom 2.1.0;",
     "",
