@@ -31,7 +31,9 @@ import { deriveGenerators, PEDERSEN_LABEL, pedersenKey } from "../src/prove/fold
 import { decodePoint, encodePoint, msm, withCurve } from "../src/prove/fold/curve.js";
 import { loadSparseR1cs, parseSparseR1cs, R1csLoadError } from "../src/prove/fold/r1cs.js";
 import { validateTranscript } from "../src/validate/index.js";
+import { calculateWitness } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
+import { constraintHolds, constraintsByWire, readR1cs, readSym } from "../src/witness/r1cs.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -397,6 +399,38 @@ describe("a dishonest prover is caught", () => {
 });
 
 describe("the parts folding stands on", () => {
+  it("constrains every internal signal and every output of the fold circuit", async () => {
+    // Outputs are determined by the inputs; internal signals too. Perturb each in turn on a
+    // real segment (with the challenges as a prover gets them) and expect a violated constraint.
+    const { segments } = layout(identityProofs(2));
+    const s = segments[1];
+    const w = await calculateWitness(circuit.jsDir, circuit.wasmFile, {
+      ...s.inputs,
+      a: 12345n,
+      b: 67890n,
+      u_in: s.uIn,
+    });
+    const fold = circuit.manifest.fold!;
+    const r1cs = readR1cs(join(build, fold.files.r1cs));
+    const names = readSym(join(build, fold.files.sym));
+    const by = constraintsByWire(r1cs);
+    const inputs = new Set<number>();
+    for (let k = 1 + r1cs.nPubOut; k < 1 + r1cs.nPubOut + r1cs.nPubIn + r1cs.nPrvIn; k++)
+      inputs.add(k);
+    const free: string[] = [];
+    let checked = 0;
+    for (let wire = 1; wire < r1cs.nWires; wire++) {
+      if (inputs.has(wire)) continue;
+      checked++;
+      const perturbed = w.slice();
+      perturbed[wire] = (w[wire] + 1n) % P;
+      if (by[wire].every((c) => constraintHolds(r1cs.constraints[c], perturbed)))
+        free.push(names.get(wire) ?? `wire ${wire}`);
+    }
+    expect(checked).toBeGreaterThan(1000);
+    expect(free).toEqual([]);
+  });
+
   it("reads circom's R1CS and rejects a damaged or foreign file", () => {
     const path = join(build, circuit.manifest.fold!.files.r1cs);
     const bytes = readFileSync(path);
