@@ -6,6 +6,7 @@ import {
   devPtau,
   exportSolidity,
   loadManifest,
+  powerFor,
   proveGroth16,
   ProvingError,
   ptauPower,
@@ -23,11 +24,7 @@ type Progress = ((m: string) => void) | undefined;
 /** The power of tau a build folder's circuit needs. */
 export function neededPower(buildDir: string): number {
   const manifest = loadManifest(buildDir);
-  const r1cs = readR1cs(join(buildDir, manifest.files.r1cs));
-  return Math.max(
-    8,
-    Math.ceil(Math.log2(r1cs.constraints.length + r1cs.nPubIn + r1cs.nPubOut + 1)),
-  );
+  return Math.max(8, powerFor(readR1cs(join(buildDir, manifest.files.r1cs))));
 }
 
 export async function ptauCommand(power: number, progress: Progress): Promise<string> {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { P } from "../field/index.js";
-import { checkR1cs, readR1cs } from "../witness/r1cs.js";
+import { checkR1cs, readR1cs, type R1cs } from "../witness/r1cs.js";
 import { recordingLogger, releaseCurve } from "./curve.js";
 import { ptauPower } from "./ptau.js";
 
@@ -42,13 +42,20 @@ export function writeWtns(path: string, witness: readonly bigint[]): void {
   writeFileSync(path, Buffer.concat([header, values]));
 }
 
+/**
+ * The smallest power of tau for a circuit: snarkjs evaluates over a domain of the constraints
+ * plus one row per public wire and one for the constant.
+ */
+export function powerFor(r1cs: Pick<R1cs, "constraints" | "nPubIn" | "nPubOut">): number {
+  return Math.ceil(Math.log2(r1cs.constraints.length + r1cs.nPubIn + r1cs.nPubOut + 1));
+}
+
 export async function setup(
   r1csPath: string,
   ptauPath: string,
   zkeyPath: string,
 ): Promise<VerificationKey> {
-  const r1cs = readR1cs(r1csPath);
-  const needed = Math.ceil(Math.log2(r1cs.constraints.length + r1cs.nPubIn + r1cs.nPubOut + 1));
+  const needed = powerFor(readR1cs(r1csPath));
   const power = ptauPower(ptauPath);
   if (power < needed) {
     throw new ProvingError(

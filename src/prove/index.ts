@@ -7,7 +7,7 @@
  * folder's layout, so a changed statement cannot pass with an old proof.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { checkRuleFile, type RuleSet } from "../check/index.js";
 import { parseManifest, type Manifest } from "../circuits/index.js";
 import { diagnostic, SourceFile, type Diagnostic } from "../diagnostics/index.js";
@@ -29,17 +29,15 @@ import { explainConstraint } from "../witness/explain.js";
 import { checkR1cs, readR1cs, readSym } from "../witness/r1cs.js";
 import { segmentInputs, SegmentCapacityError } from "../witness/inputs.js";
 import { prove, verify, type Groth16Proof, type VerificationKey } from "./groth16.js";
+import { canonicalDecimal, isStatement, Q, sameKeys, type StatementBlock } from "./proof-file.js";
 
 export { devPtau, devPtauPath, ptauPower, defaultCacheDir } from "./ptau.js";
-export { exportSolidity, setup, ProvingError } from "./groth16.js";
+export { exportSolidity, powerFor, setup, ProvingError } from "./groth16.js";
 
 export const PROOF_FORMAT = "bmc-proof";
 export const PROOF_VERSION = 1;
 
-export interface StatementBlock {
-  readonly rule: string;
-  readonly shown: readonly string[];
-}
+export type { StatementBlock } from "./proof-file.js";
 
 export interface SegmentProof {
   readonly format: typeof PROOF_FORMAT;
@@ -156,18 +154,11 @@ export async function proveGroth16(
   const read = validTranscript(rules.ruleSet, transcriptPath, options.transcriptText);
   if ("diagnostics" in read) return read;
   const { manifest } = rules;
-  const { validation } = read;
-  const parsed = { transcript: read.transcript };
+  const { transcript, validation } = read;
   options.onProgress?.("witness: laying out the segment");
   let inputs;
   try {
-    inputs = segmentInputs(
-      manifest.program,
-      manifest,
-      manifest.shape,
-      parsed.transcript,
-      validation,
-    );
+    inputs = segmentInputs(manifest.program, manifest, manifest.shape, transcript, validation);
   } catch (error) {
     if (error instanceof SegmentCapacityError) {
       return { diagnostics: [diagnostic("BM0603", `${error.message}: compile with more --slots`)] };
@@ -176,7 +167,8 @@ export async function proveGroth16(
   }
   let witness: bigint[];
   try {
-    witness = await calculateWitness(join(buildDir, "groth16_js"), "groth16.wasm", inputs);
+    const wasm = join(buildDir, manifest.files.wasm);
+    witness = await calculateWitness(dirname(wasm), basename(wasm), inputs);
   } catch (error) {
     if (!(error instanceof WitnessError)) throw error;
     // The validator accepted the transcript: a circuit that disagrees is a bug in bmc.
@@ -192,7 +184,7 @@ export async function proveGroth16(
       manifest,
       readSym(join(buildDir, manifest.files.sym)),
       check.wires,
-      parsed.transcript,
+      transcript,
     );
     throw new Error(
       `the witness violates constraint ${check.constraint}, ${origin.message}: a bug in bmc`,
@@ -208,7 +200,7 @@ export async function proveGroth16(
       backend: "groth16",
       rulesDigest: manifest.rulesDigest,
       circuitDigest: manifest.circuitDigest,
-      statement: statementOf(parsed.transcript),
+      statement: statementOf(transcript),
       proof,
     },
   };
@@ -223,17 +215,7 @@ export interface VerifyResult {
   readonly segments?: number;
 }
 
-/** BN254's base field modulus: proof coordinates live below it. */
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-
-const isDecimal = (v: unknown, bound: bigint): v is string =>
-  typeof v === "string" && /^(0|[1-9][0-9]*)$/.test(v) && BigInt(v) < bound;
-
-const sameKeys = (o: unknown, keys: string[]): o is Record<string, unknown> =>
-  typeof o === "object" &&
-  o !== null &&
-  !Array.isArray(o) &&
-  Object.keys(o).sort().join() === [...keys].sort().join();
+const isDecimal = (v: unknown, bound: bigint) => canonicalDecimal(v, bound) !== undefined;
 
 /**
  * The exact shape of a proof file, every number canonical. snarkjs ignores some fields and
@@ -257,13 +239,7 @@ export function proofFileProblem(file: unknown): string | undefined {
   }
   const digest = (d: unknown) => typeof d === "string" && /^[0-9a-f]{64}$/.test(d);
   if (!digest(file.rulesDigest) || !digest(file.circuitDigest)) return "malformed digests";
-  const statement = file.statement;
-  const block = (b: unknown) =>
-    sameKeys(b, ["rule", "shown"]) &&
-    typeof b.rule === "string" &&
-    Array.isArray(b.shown) &&
-    b.shown.every((v) => isDecimal(v, P));
-  if (!Array.isArray(statement) || !statement.every(block)) return "the statement is malformed";
+  if (!isStatement(file.statement)) return "the statement is malformed";
   const proof = file.proof;
   const point = (p: unknown) =>
     Array.isArray(p) && p.length === 3 && isDecimal(p[0], Q) && isDecimal(p[1], Q) && p[2] === "1";

@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Bn128 } from "ffjavascript";
+import { Q } from "../proof-file.js";
 import { defaultCacheDir } from "../ptau.js";
 import { msm, type MsmOptions, type Point } from "./curve.js";
 
@@ -30,9 +31,6 @@ export interface CommitmentKey {
 }
 
 export const PEDERSEN_LABEL = "bmc-fold-v1";
-
-/** BN254's base field. */
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 
 function candidateX(label: string, i: number, c: number): bigint {
   const h = createHash("sha256");

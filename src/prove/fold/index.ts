@@ -35,6 +35,7 @@ import {
   foldWitnesses,
   products,
   relaxedProblem,
+  unsatisfiedConstraint,
   zOf,
   type Products,
   type RelaxedInstance,
@@ -43,17 +44,13 @@ import {
 import { loadSparseR1cs, type SparseR1cs } from "./r1cs.js";
 import { planSegments } from "./segments.js";
 import { FiatShamir, labelElement, merkleRoot } from "./transcript.js";
+import { canonicalDecimal, isStatement, sameKeys, type StatementBlock } from "../proof-file.js";
 
 export { planSegments, type SegmentPlan } from "./segments.js";
 export { R1csLoadError } from "./r1cs.js";
 
 export const FOLD_NOTICE =
   "NOT SUCCINCT AND NOT ZERO-KNOWLEDGE: this proof contains the folded witness in the clear; it is sound, and its size grows with the segment circuit.";
-
-export interface StatementBlock {
-  readonly rule: string;
-  readonly shown: readonly string[];
-}
 
 /** The proof file of the fold backend (format "bmc-proof", version 1, backend "fold"). */
 export interface FoldProof {
@@ -121,7 +118,6 @@ export function loadFoldCircuit(buildDir: string, manifest: Manifest): FoldCircu
 /** Public wire positions in x (after the leading one). */
 const X = { A: 0, B: 1, uOut: 2, a: 3, b: 4, uIn: 5, slots: 6 } as const;
 
-const mod = (v: bigint) => ((v % P) + P) % P;
 const hexDigest = (d: string) => BigInt(`0x${d}`) % P;
 
 function inputValue(inputs: CircuitInputs, name: string): bigint {
@@ -354,14 +350,11 @@ export async function foldSegments(
       lap("commitWitnessMs");
       const Wi: RelaxedWitness = { ...w, E: new Array<bigint>(r1cs.nConstraints).fill(0n) };
       const pi = products(r1cs, zOf(1n, x, w));
-      if (!options.tamper?.allowUnsatisfied) {
-        for (let k = 0; k < r1cs.nConstraints; k++) {
-          if (mod(pi.az[k] * pi.bz[k] - pi.cz[k]) !== 0n) {
-            throw new FoldError(
-              `segment ${i + 1}'s witness violates constraint ${k}: refusing to fold`,
-            );
-          }
-        }
+      const unsatisfied = options.tamper?.allowUnsatisfied ? -1 : unsatisfiedConstraint(pi, 1n);
+      if (unsatisfied >= 0) {
+        throw new FoldError(
+          `segment ${i + 1}'s witness violates constraint ${unsatisfied}: refusing to fold`,
+        );
       }
       instances.push(Ui);
       lap("crossTermMs");
@@ -417,20 +410,9 @@ export async function foldSegments(
 // ---------------------------------------------------------------------------------------------
 // Verification
 
-const sameKeys = (o: unknown, keys: readonly string[]): o is Record<string, unknown> =>
-  typeof o === "object" &&
-  o !== null &&
-  !Array.isArray(o) &&
-  Object.keys(o).sort().join() === [...keys].sort().join();
-
-const decimal = (v: unknown): bigint | undefined =>
-  typeof v === "string" && /^(0|[1-9][0-9]{0,77})$/.test(v) && BigInt(v) < P
-    ? BigInt(v)
-    : undefined;
-
 function decimals(v: unknown, n: number): bigint[] | undefined {
   if (!Array.isArray(v) || v.length !== n) return undefined;
-  const out = v.map(decimal);
+  const out = v.map((x) => canonicalDecimal(x));
   return out.every((x) => x !== undefined) ? (out as bigint[]) : undefined;
 }
 
@@ -486,17 +468,10 @@ export async function verifyFold(
     return reject("the proof is for other rules than this build folder's");
   if (file.circuitDigest !== manifest.circuitDigest)
     return reject("the proof is for another circuit (other slots) than this build folder's");
-  const statement = file.statement;
-  const block = (b: unknown) =>
-    sameKeys(b, ["rule", "shown"]) &&
-    typeof b.rule === "string" &&
-    Array.isArray(b.shown) &&
-    b.shown.every((v) => decimal(v) !== undefined);
-  if (!Array.isArray(statement) || !statement.every(block))
-    return reject("the statement is malformed");
+  if (!isStatement(file.statement)) return reject("the statement is malformed");
   let expected: bigint[];
   try {
-    expected = publicSignals(statement as StatementBlock[]).map(BigInt);
+    expected = publicSignals(file.statement).map(BigInt);
   } catch (error) {
     return reject((error as Error).message);
   }
@@ -578,7 +553,7 @@ export async function verifyFold(
       comPre: decodePoint(curve, folded.comPre),
       comRest: decodePoint(curve, folded.comRest),
       comE: decodePoint(curve, folded.comE),
-      u: decimal(folded.u),
+      u: canonicalDecimal(folded.u),
       x: decimals(folded.x, circuit.nPublic),
     };
     if (

@@ -14,7 +14,7 @@
  *   z = z1 + r z2, u = u1 + r u2, E = E1 + r T + r^2 E2, and the same for the commitments.
  */
 import type { Bn128 } from "ffjavascript";
-import { P } from "../../field/index.js";
+import { mod, P } from "../../field/index.js";
 import type { CommitmentKey } from "./commit.js";
 import { pointLimbs, type Point } from "./curve.js";
 import { multiply, type SparseR1cs } from "./r1cs.js";
@@ -35,11 +35,6 @@ export interface RelaxedWitness {
   readonly E: readonly bigint[];
 }
 
-const mod = (v: bigint) => {
-  const r = v % P;
-  return r < 0n ? r + P : r;
-};
-
 export function zOf(u: bigint, x: readonly bigint[], w: Pick<RelaxedWitness, "pre" | "rest">) {
   return [u, ...x, ...w.pre, ...w.rest];
 }
@@ -58,6 +53,17 @@ export function products(r1cs: SparseR1cs, z: readonly bigint[]): Products {
     );
   }
   return { az: multiply(r1cs.A, z), bz: multiply(r1cs.B, z), cz: multiply(r1cs.C, z) };
+}
+
+/**
+ * The first constraint that (A z) o (B z) = u (C z) + E does not satisfy, or -1. E defaults
+ * to zero: a fresh instance.
+ */
+export function unsatisfiedConstraint(p: Products, u: bigint, E?: readonly bigint[]): number {
+  for (let i = 0; i < p.az.length; i++) {
+    if (mod(p.az[i] * p.bz[i] - u * p.cz[i] - (E ? E[i] : 0n)) !== 0n) return i;
+  }
+  return -1;
 }
 
 export function crossTerm(p1: Products, u1: bigint, p2: Products, u2: bigint): bigint[] {
@@ -157,10 +163,8 @@ export async function relaxedProblem(
     return "the folded witness does not open the folded commitment to the internal wires";
   if (!G.eq(await key.commit(W.E), U.comE))
     return "the folded error vector does not open its commitment";
-  const p = products(r1cs, zOf(U.u, U.x, W));
-  for (let i = 0; i < r1cs.nConstraints; i++) {
-    if (mod(p.az[i] * p.bz[i] - U.u * p.cz[i] - W.E[i]) !== 0n)
-      return `the folded instance does not satisfy constraint ${i}`;
-  }
-  return undefined;
+  const unsatisfied = unsatisfiedConstraint(products(r1cs, zOf(U.u, U.x, W)), U.u, W.E);
+  return unsatisfied < 0
+    ? undefined
+    : `the folded instance does not satisfy constraint ${unsatisfied}`;
 }
