@@ -2,7 +2,7 @@
  * One measurement of the fold benchmark in a fresh process (so that peak memory is its own).
  * Prints one JSON line.
  *
- *   compile OUT PROOFS_PER_SEGMENT      compile the propositional fold circuit
+ *   compile OUT PROOFS_PER_SEGMENT      compile the propositional circuits (Groth16 and fold)
  *   prove OUT PROOFS                     fold N proofs of X -> X (12 blocks each), then verify
  *   msm N                                bare ffjavascript MSM of N random full-size scalars,
  *                                        and the small-scalar comparison
@@ -59,12 +59,12 @@ switch (phase) {
       rulesFile: RULES,
       outDir: out,
       shape: { slots, publicSlots },
-      backends: ["fold"],
       optimize: 1,
     });
     if (!compiled.ok) throw new Error(compiled.circom?.output ?? "compile failed");
     result = {
       constraints: compiled.manifest!.fold!.constraints,
+      groth16Constraints: compiled.manifest!.constraints,
       slots: compiled.emitted.slots.length,
     };
     break;

@@ -2,7 +2,8 @@
  * `npm run bench:fold`: folded proofs of large propositional transcripts.
  *   - transcripts of N proofs of X -> X (examples/propositional/generate.ts, 12 blocks each),
  *     up to 10^5 blocks and more;
- *   - a fold circuit holding K whole proofs per segment (circom --O1);
+ *   - a fold circuit holding K whole proofs per segment (circom --O1; bmc compiles the Groth16
+ *     main of the same segment with it);
  *   - per size, in a fresh process: validation, layout, witness generation, commitments,
  *     cross terms, folding, proof size and verification, peak memory;
  *   - the MSM inside the prover against a bare ffjavascript MSM of the segment's size, and
@@ -163,7 +164,8 @@ const report = [
   `Segment: ${perSegment} whole proofs (${perSegment * 12} private blocks) and the statement's 3 public`,
   `slots; the fold circuit (circom \`--O1\`, no challenge sponge) has ${int(compiled!.constraints.nonLinear)}`,
   `non-linear and ${int(compiled!.constraints.linear)} linear constraints (${int(largest?.wiresPerSegment ?? 0)} wires),`,
-  `compiled in ${s(compiled!.ms)} (peak ${mib(compiled!.maxRssMiB)}); its .r1cs loads into sparse`,
+  `compiled with the same segment's Groth16 circuit (${int(compiled!.groth16Constraints.nonLinear)} non-linear constraints with its`,
+  `challenge sponge) in ${s(compiled!.ms)} (peak ${mib(compiled!.maxRssMiB)}); the fold .r1cs loads into sparse`,
   `matrices in ${int(largest?.loadR1csMs ?? 0)} ms. Field arithmetic (A z, B z, C z, cross terms, folds) is plain`,
   "BigInt; the MSMs run in ffjavascript's WebAssembly.",
   "",

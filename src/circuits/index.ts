@@ -37,7 +37,7 @@ export interface Manifest {
   readonly uniqueSlots: number;
   readonly constraints?: { readonly nonLinear?: number; readonly linear?: number };
   readonly files: CircuitFiles;
-  /** The circuit for folding (absent when compiled for Groth16 only). */
+  /** The circuit for folding (absent in build folders of earlier versions of bmc). */
   readonly fold?: {
     readonly files: CircuitFiles;
     /** Public wires after the constant one, in wire order (outputs, then public inputs). */
@@ -76,8 +76,6 @@ export interface CompileOptions {
    * on very large circuits, where 1 is the better choice.
    */
   readonly optimize?: 1 | 2;
-  /** Which main circuits to compile (default both). */
-  readonly backends?: readonly ("groth16" | "fold")[];
 }
 
 export interface CompileResult {
@@ -103,36 +101,30 @@ export async function compileProgram(
     copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(circuits, "bmc.circom"));
     const circomlib = join(packageRoot(), "node_modules", "circomlib", "circuits");
     for (const f of CIRCOMLIB_FILES) copyFileSync(join(circomlib, f), join(circuits, f));
-    const backends = options.backends ?? ["groth16", "fold"];
-    const compiled: Partial<
-      Record<"groth16" | "fold", { circom: CircomCompileResult; files: CircuitFiles }>
-    > = {};
-    for (const backend of backends) {
-      const mainName = backend === "groth16" ? emitted.main : emitted.foldMain;
-      options.onProgress?.(
-        `compiling ${emitted.slots.length} slots with circom2 (${backend === "groth16" ? "Groth16" : "folding"} circuit)`,
-      );
+    // The same segment under two mains: one for a single Groth16 proof, one for folding.
+    const compileMain = async (mainName: string, label: string) => {
+      options.onProgress?.(`compiling ${emitted.slots.length} slots with circom2 (${label})`);
       const circom = await compileCircom({
         mainFile: join(circuits, mainName),
         outDir: staging,
         optimize: options.optimize ?? 2,
       });
-      if (!circom.ok) return { ok: false, emitted, circom };
       const stem = mainName.replace(/\.circom$/, "");
-      // circom's witness_calculator.js is CommonJS; this package is ESM, so say so locally.
-      writeFileSync(join(staging, `${stem}_js`, "package.json"), '{ "type": "commonjs" }\n');
-      compiled[backend] = {
-        circom,
-        files: {
-          r1cs: `${stem}.r1cs`,
-          wasm: `${stem}_js/${stem}.wasm`,
-          sym: `${stem}.sym`,
-          main: `circuits/${mainName}`,
-        },
+      const files: CircuitFiles = {
+        r1cs: `${stem}.r1cs`,
+        wasm: `${stem}_js/${stem}.wasm`,
+        sym: `${stem}.sym`,
+        main: `circuits/${mainName}`,
       };
-    }
-    const main = compiled.groth16 ?? compiled.fold!;
-    const fold = compiled.fold;
+      // circom's witness_calculator.js is CommonJS; this package is ESM, so say so locally.
+      if (circom.ok)
+        writeFileSync(join(staging, `${stem}_js`, "package.json"), '{ "type": "commonjs" }\n');
+      return { circom, files };
+    };
+    const main = await compileMain(emitted.main, "Groth16 circuit");
+    if (!main.circom.ok) return { ok: false, emitted, circom: main.circom };
+    const fold = await compileMain(emitted.foldMain, "folding circuit");
+    if (!fold.circom.ok) return { ok: false, emitted, circom: fold.circom };
     const manifest: Manifest = {
       version: MANIFEST_VERSION,
       rulesDigest: program.rulesDigest,
@@ -147,14 +139,12 @@ export async function compileProgram(
       uniqueSlots: emitted.uniqueSlots,
       constraints: main.circom.constraints,
       files: main.files,
-      ...(fold && {
-        fold: {
-          files: fold.files,
-          publicWires: emitted.foldPublic,
-          privateInputs: emitted.foldPrivate,
-          constraints: fold.circom.constraints,
-        },
-      }),
+      fold: {
+        files: fold.files,
+        publicWires: emitted.foldPublic,
+        privateInputs: emitted.foldPrivate,
+        constraints: fold.circom.constraints,
+      },
     };
     writeFileSync(
       join(staging, "manifest.json"),
