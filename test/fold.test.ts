@@ -151,6 +151,21 @@ describe("folding valid transcripts", () => {
     expect(unknown.status).toBe(2);
   }, 120_000);
 
+  it("says which blocks have no slots in the segments", async () => {
+    // instance.bmt asserts in public (no public assert slot here) and instantiates in private
+    // (no instantiate slot): without the check, planning would open segments forever.
+    const proved = await proveFold(build, "examples/propositional/instance.bmt");
+    expect(proved.proof).toBeUndefined();
+    expect(proved.diagnostics.map((d) => d.code)).toEqual(["BM0603"]);
+    expect(proved.diagnostics[0].message).toBe(
+      "the transcript does not fit the segments (def_term_mvar: 2 public blocks, 1 public slots; " +
+        "def_term_impl: 2 public blocks, 1 public slots; assert: 1 public blocks, 0 public slots; " +
+        "instantiate: private blocks, but no private slots; subst_impl: private blocks, but no private slots; " +
+        "subst_mvar: private blocks, but no private slots; subst_here: private blocks, but no private slots; " +
+        "def_subst_single: private blocks, but no private slots): compile with other --slots",
+    );
+  });
+
   it("says when unique claims cannot be ordered into segments", async () => {
     // The public definitions (in segment 0) have larger names than five private ones: the
     // fifth no longer fits segment 0, and every later segment's claims must lie above 101.

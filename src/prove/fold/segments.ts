@@ -68,6 +68,7 @@ export function planSegments(
   // Segment 0 holds the statement: every public block, in the public slots.
   const first = open();
   const publicCount = new Map<number, number>();
+  const privateRules = new Set<number>();
   const uniqueBlocks: { block: number; keys: bigint[] }[] = [];
   const plainBlocks: number[] = [];
   for (let b = 0; b < transcript.blockCount; b++) {
@@ -75,10 +76,10 @@ export function planSegments(
     if (transcript.isPublic[b]) {
       publicCount.set(rule, (publicCount.get(rule) ?? 0) + 1);
       put(first, b, uniquesOf(b));
-    } else if (program.rules[rule].uniques.length) {
-      uniqueBlocks.push({ block: b, keys: uniquesOf(b) });
     } else {
-      plainBlocks.push(b);
+      privateRules.add(rule);
+      if (program.rules[rule].uniques.length) uniqueBlocks.push({ block: b, keys: uniquesOf(b) });
+      else plainBlocks.push(b);
     }
   }
   const short: string[] = [];
@@ -87,11 +88,8 @@ export function planSegments(
     const slots = shape.publicSlots[name] ?? 0;
     if (n > slots) short.push(`${name}: ${n} public blocks, ${slots} public slots`);
   }
-  for (let rule = 0; rule < program.rules.length; rule++) {
-    const used =
-      uniqueBlocks.some((u) => transcript.rule[u.block] === rule) ||
-      plainBlocks.some((b) => transcript.rule[b] === rule);
-    if (used && capacity(rule) === 0)
+  for (const rule of [...privateRules].sort((x, y) => x - y)) {
+    if (capacity(rule) === 0)
       short.push(`${program.rules[rule].name}: private blocks, but no private slots`);
   }
   if (short.length) {
