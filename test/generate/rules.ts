@@ -1,0 +1,168 @@
+/**
+ * Random small rule files for the differential fuzzer (test/differential.test.ts): ordinary
+ * relations of arity 0 to 3, unique relations (sometimes sharing a name with an ordinary one),
+ * setup rules, `_` in hypotheses, every comparison operator, arithmetic, constants at the edges
+ * of the order range and of the field (0, 1, 2^40 - 1, 2^40, p - 1, p - 2^40), and sometimes a
+ * sort whose constructors appear as nested terms in rules (`x = c0(y, _)`, `p0(c1(x))`).
+ *
+ * The text is what a user would write; the fuzzer checks it with bmc's own checker, so a file
+ * that `bmc check` rejects is simply not compiled (the test counts those).
+ */
+import { EDGE_VALUES, Random } from "./random.js";
+
+const SMALL = [0n, 1n, 2n, 3n];
+const OPS = ["==", "!=", "<", "<=", ">", ">="] as const;
+
+interface Relation {
+  readonly name: string;
+  readonly arity: number;
+}
+
+interface Sort {
+  readonly name: string;
+  readonly constructors: { readonly name: string; readonly args: ("s" | "field")[] }[];
+}
+
+class RuleWriter {
+  constructor(
+    readonly rng: Random,
+    readonly vars: readonly string[],
+    readonly sort: Sort | undefined,
+  ) {}
+  readonly used = new Set<string>();
+
+  constant(): string {
+    const v = this.rng.chance(0.5) ? this.rng.pick(SMALL) : this.rng.pick(EDGE_VALUES);
+    return this.rng.chance(0.2) ? `0x${v.toString(16)}` : v.toString();
+  }
+  variable(): string {
+    const v = this.rng.pick(this.vars);
+    this.used.add(v);
+    return v;
+  }
+  /** A field expression: mostly a variable, sometimes a constant or a little arithmetic. */
+  expr(depth = 0): string {
+    const r = this.rng.next();
+    if (this.vars.length === 0 || r < 0.2) return this.constant();
+    if (depth > 0 || r < 0.7) return this.variable();
+    const op = this.rng.pick(["+", "-", "*", "neg"]);
+    if (op === "neg") return `-${this.variable()}`;
+    const right = this.rng.chance(0.5) ? this.expr(1) : this.constant();
+    return `${this.expr(1)} ${op} ${right}`;
+  }
+  /** A constructor application, e.g. `c0(x, c1(_))`. */
+  term(depth: number, wildcards: boolean): string {
+    const c = this.rng.pick(this.sort!.constructors);
+    const args = c.args.map((a) => {
+      if (a === "field") return this.rng.chance(0.3) ? this.constant() : this.argVar(wildcards);
+      if (depth < 1 && this.rng.chance(0.3)) return this.term(depth + 1, wildcards);
+      return this.argVar(wildcards);
+    });
+    return `${c.name}(${args.join(", ")})`;
+  }
+  argVar(wildcards: boolean): string {
+    if (this.vars.length === 0 || (wildcards && this.rng.chance(0.2))) return wildcards ? "_" : "0";
+    return this.variable();
+  }
+  /** One argument of a claim. */
+  arg(hypothesis: boolean): string {
+    const r = this.rng.next();
+    if (hypothesis && r < 0.15) return "_";
+    if (this.sort && r < 0.3) return this.term(0, hypothesis);
+    if (r < 0.8 && this.vars.length) return this.variable();
+    return this.expr();
+  }
+  claim(rel: Relation, hypothesis: boolean): string {
+    const args = Array.from({ length: rel.arity }, () => this.arg(hypothesis));
+    return `${rel.name}(${args.join(", ")})`;
+  }
+  constraint(): string {
+    return `${this.expr()} ${this.rng.pick(OPS)} ${this.expr()}`;
+  }
+}
+
+function sortDeclaration(rng: Random): Sort {
+  const count = rng.int(1, 3);
+  const constructors = Array.from({ length: count }, (_, i) => ({
+    name: `c${i}`,
+    args: Array.from({ length: rng.int(0, 2) }, () =>
+      rng.chance(0.5) ? ("s" as const) : ("field" as const),
+    ),
+  }));
+  // Some constructor must build a term from nothing but fields, or no term exists.
+  if (constructors.every((c) => c.args.includes("s"))) constructors[0].args = ["field"];
+  return { name: "s", constructors };
+}
+
+/** A random rule file, from a seed. */
+export function generateRuleFile(seed: number): string {
+  const rng = new Random(seed);
+  const lines: string[] = [];
+  const sort = rng.chance(0.3) ? sortDeclaration(rng) : undefined;
+  if (sort) {
+    const ctors = sort.constructors.map((c) =>
+      c.args.length
+        ? `${c.name}(${c.args.map((a) => (a === "s" ? "s" : "field")).join(", ")})`
+        : c.name,
+    );
+    lines.push(`sort s = ${ctors.join(" | ")}.`);
+  }
+  const ordinary: Relation[] = Array.from({ length: rng.int(1, 3) }, (_, i) => ({
+    name: `p${i}`,
+    arity: rng.int(0, 3),
+  }));
+  const unique: Relation[] = Array.from(
+    { length: rng.chance(0.6) ? rng.int(1, 2) : 0 },
+    (_, i) => ({
+      name: rng.chance(0.2) ? `p${i % ordinary.length}` : `u${i}`,
+      arity: rng.int(0, 2),
+    }),
+  ).filter((u, i, all) => all.findIndex((v) => v.name === u.name) === i);
+  const params = (n: number) => Array.from({ length: n }, (_, i) => `a${i}`).join(", ");
+  for (const r of ordinary) lines.push(`relation ${r.name}(${params(r.arity)}).`);
+  for (const r of unique) lines.push(`unique relation ${r.name}(${params(r.arity)}).`);
+  // Relations a hand-written rule may use: its own, and those a sort declares.
+  const usable: Relation[] = [...ordinary];
+  if (sort) {
+    usable.push({ name: "s", arity: 2 });
+    for (const c of sort.constructors) usable.push({ name: c.name, arity: c.args.length + 1 });
+  }
+  const ruleCount = rng.int(2, 5);
+  for (let i = 0; i < ruleCount; i++) lines.push(rule(rng, i, usable, unique, sort));
+  return lines.join("\n") + "\n";
+}
+
+function rule(
+  rng: Random,
+  index: number,
+  usable: readonly Relation[],
+  unique: readonly Relation[],
+  sort: Sort | undefined,
+): string {
+  const vars = ["x", "y", "z", "w"].slice(0, rng.int(0, index === 0 ? 3 : 4));
+  const w = new RuleWriter(rng, vars, sort);
+  // The first rule has no hypotheses, so that some block can start every transcript.
+  const hypotheses = Array.from({ length: index === 0 ? 0 : rng.int(0, 2) }, () =>
+    w.claim(rng.pick(usable), true),
+  );
+  const conclusions = Array.from({ length: rng.int(index === 0 ? 1 : 0, 2) }, () =>
+    w.claim(rng.pick(usable.slice(0, usable.length)), false),
+  );
+  if (unique.length && rng.chance(0.4)) {
+    const u = rng.pick(unique);
+    const args = Array.from({ length: u.arity }, () => w.expr());
+    conclusions.push(`unique ${u.name}(${args.join(", ")})`);
+  }
+  const body = [...hypotheses];
+  for (let k = rng.int(0, 2); k > 0; k--) body.push(w.constraint());
+  if (sort && vars.length && rng.chance(0.3)) body.push(`${w.variable()} = ${w.term(0, false)}`);
+  // Every variable used somewhere (an unused one is only a warning, but it is dead weight).
+  for (const v of vars) if (!w.used.has(v)) body.push(`${v} ${rng.pick(OPS)} ${w.expr()}`);
+  const semicolon = vars.length && rng.chance(0.6) ? rng.int(0, vars.length) : -1;
+  const header =
+    semicolon < 0
+      ? vars.join(", ")
+      : [vars.slice(0, semicolon).join(", "), vars.slice(semicolon).join(", ")].join("; ").trim();
+  const setup = index > 0 && rng.chance(0.15) ? "setup " : "";
+  return `${setup}rule r${index}(${header}): ${conclusions.join(", ")} -: ${body.join(", ")}.`;
+}
