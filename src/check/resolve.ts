@@ -4,7 +4,8 @@
  * reported; a rule with errors is still resolved as far as possible so later checks can run.
  */
 import { diagnostic, type Diagnostic, type Span } from "../diagnostics/index.js";
-import { ORDER_BOUND, P } from "../field/index.js";
+import { P } from "../field/index.js";
+import { checkOrderConstants, checkUniqueConstants } from "./constants.js";
 import type { ClaimAst, Expr, RuleAst, RuleFileAst } from "../syntax/index.js";
 import type { SortTable } from "./expand.js";
 import type {
@@ -219,6 +220,7 @@ function resolveRule(
   for (const c of ast.conclusions) {
     const r = claim(c, "conclusion");
     if (r) conclusions.push(r);
+    if (r) checkUniqueConstants(r, diagnostics);
   }
   const hypotheses: Claim[] = [];
   const constraints: Constraint[] = [];
@@ -232,7 +234,7 @@ function resolveRule(
       if (left && right) {
         const c: Constraint = { op: item.op, left, right, span: item.span };
         constraints.push(c);
-        warnIfNeverHolds(c, diagnostics);
+        checkOrderConstants(c, diagnostics);
       }
     }
   }
@@ -387,39 +389,4 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
-}
-
-/** Order comparisons against constants that no small value can satisfy. */
-function warnIfNeverHolds(c: Constraint, diagnostics: Diagnostic[]): void {
-  if (c.op === "==" || c.op === "!=") return;
-  const l = c.left.kind === "int" ? c.left.value : undefined;
-  const r = c.right.kind === "int" ? c.right.value : undefined;
-  // Normalise to "small < big" / "small <= big".
-  const [lo, hi, strict] =
-    c.op === "<"
-      ? [l, r, true]
-      : c.op === "<="
-        ? [l, r, false]
-        : c.op === ">"
-          ? [r, l, true]
-          : [r, l, false];
-  const max = ORDER_BOUND - 1n;
-  let never = false;
-  if ((lo !== undefined && lo > max) || (hi !== undefined && hi > max)) never = true;
-  else if (strict && hi === 0n) never = true;
-  else if (strict && lo === max) never = true;
-  else if (lo !== undefined && hi !== undefined && (strict ? !(lo < hi) : !(lo <= hi)))
-    never = true;
-  if (never) {
-    diagnostics.push(
-      diagnostic(
-        "BM0115",
-        "this comparison can never hold, so no block of this rule is valid",
-        c.span,
-        {
-          help: `order comparisons hold only between values below 2^40 (${ORDER_BOUND})`,
-        },
-      ),
-    );
-  }
 }

@@ -102,7 +102,7 @@ export const codes = {
     example: 'import "self.bm". // in self.bm',
   },
   BM0115: {
-    severity: "warning",
+    severity: "error",
     title: "order comparison that can never hold",
     example: "relation p(x).\nrule r(x): p(x) -: x < 0.",
   },
@@ -140,6 +140,11 @@ export const codes = {
     severity: "error",
     title: "a term where a number is needed",
     example: "sort t = leaf.\nrelation p(x).\nrule r(x): p(x) -: x < leaf() + 1.",
+  },
+  BM0123: {
+    severity: "error",
+    title: "unique claim argument out of range",
+    example: "unique relation name(x).\nrule r(): unique name(1099511627776) -: .",
   },
   BM0201: {
     severity: "error",

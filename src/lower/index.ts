@@ -5,8 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { printRuleSet, type Arg, type Claim, type RuleSet, type Term } from "../check/index.js";
-import { diagnostic, type Diagnostic } from "../diagnostics/index.js";
-import { ORDER_BITS } from "../field/index.js";
+import { checkOrderConstants, checkUniqueConstants, constantValue } from "../check/constants.js";
+import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js";
+import { mod, ORDER_BITS } from "../field/index.js";
 import type { LClaim, LConstraint, LExpr, LoweredProgram, LoweredRule } from "./model.js";
 
 export type * from "./model.js";
@@ -38,7 +39,10 @@ export function exprText(e: LExpr, inputs: readonly string[]): string {
   }
 }
 
+/** Variable-free terms become one constant, so that range checks on them are decided here. */
 function lowerTerm(t: Term): LExpr {
+  const value = constantValue(t);
+  if (value !== undefined) return { kind: "const", value };
   switch (t.kind) {
     case "int":
       return { kind: "const", value: t.value };
@@ -103,11 +107,18 @@ export function lowerRuleSet(ruleSet: RuleSet): LowerResult {
     const uniqueClaims = rule.conclusions.filter((c) => c.relation.unique).map((c) => claim(c));
     const constraints: LConstraint[] = [];
     const checks = new Map<string, LExpr>();
+    // A constant needs no range check: rules whose constants are out of range are refused
+    // below (BM0115, BM0123), as the checker does, in case a RuleSet did not come through it.
     const check = (e: LExpr) => {
       const text = exprText(e, inputs);
       if (!checks.has(text) && e.kind !== "const") checks.set(text, e);
     };
+    const minus = (l: LExpr, r: LExpr): LExpr =>
+      l.kind === "const" && r.kind === "const"
+        ? { kind: "const", value: mod(l.value - r.value) }
+        : { kind: "sub", left: l, right: r };
     for (const c of rule.constraints) {
+      checkOrderConstants(c, diagnostics);
       const text = c.span.file.text.slice(c.span.start, c.span.end);
       let left = lowerTerm(c.left);
       let right = lowerTerm(c.right);
@@ -118,12 +129,11 @@ export function lowerRuleSet(ruleSet: RuleSet): LowerResult {
       if (kind === "lt" || kind === "le") {
         check(left);
         check(right);
-        const gap: LExpr = { kind: "sub", left: right, right: left };
-        check(
-          kind === "lt" ? { kind: "sub", left: gap, right: { kind: "const", value: 1n } } : gap,
-        );
+        const gap = minus(right, left);
+        check(kind === "lt" ? minus(gap, { kind: "const", value: 1n }) : gap);
       }
     }
+    for (const c of rule.conclusions) checkUniqueConstants(c, diagnostics);
     for (const u of uniqueClaims) for (const a of u.args) check(a);
     return {
       index: rule.index,
@@ -144,6 +154,7 @@ export function lowerRuleSet(ruleSet: RuleSet): LowerResult {
       rangeChecks: [...checks].map(([text, expr]) => ({ expr, text })),
     };
   });
+  if (hasErrors(diagnostics)) return { diagnostics };
   const rulesDigest = createHash("sha256").update(printRuleSet(ruleSet)).digest("hex");
   return {
     diagnostics,
