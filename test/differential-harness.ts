@@ -287,11 +287,13 @@ export function unconstrainedSignals(main: CompiledMain, witness: readonly bigin
   const firstInput = 1 + r1cs.nPubOut;
   const lastInput = firstInput + r1cs.nPubIn + r1cs.nPrvIn;
   const free: number[] = [];
+  // One copy, changed and restored wire by wire (a copy per wire is quadratic).
+  const perturbed = witness.slice();
   for (let wire = 1; wire < r1cs.nWires; wire++) {
     if (wire >= firstInput && wire < lastInput) continue;
-    const perturbed = witness.slice();
     perturbed[wire] = (witness[wire] + 1n) % P;
     if (by[wire].every((k) => constraintHolds(r1cs.constraints[k], perturbed))) free.push(wire);
+    perturbed[wire] = witness[wire];
   }
   if (free.length === 0) return [];
   const names = readSym(main.sym);

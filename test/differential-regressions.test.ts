@@ -80,6 +80,22 @@ rule r1(x): unique v(x, x) -: .
     valid: false,
     culprit: "1099511627776",
   },
+  {
+    // Found by the differential fuzzer (rule file seed 64626292, before the fix): the same
+    // hole with `<=`, a hex constant, in a rule whose hypothesis is a sort's constructor.
+    name: "fuzz 64626292: 3 <= 0x10000000000 in a rule over a sort",
+    rules: `sort s = c0.
+relation p0(a0).
+rule r0(): c0(c0()), s(c0(), c0()) -: 21888242871839275222246405745257275088548364400416034343698204186575808495616 < 3.
+rule r1(): s(1, 3) -: c0(_), 3 <= 0x10000000000.
+`,
+    transcript: `private:
+  def_c0(15)
+  r1()
+`,
+    valid: false,
+    culprit: "0x10000000000",
+  },
 ];
 
 describe("differential regressions: the circuit accepts exactly when the validator does", () => {
