@@ -19,6 +19,7 @@ import {
   SourceFile,
   validateTranscript,
 } from "../src/index.js";
+import { P } from "../src/field/index.js";
 import { lowerRuleSet } from "../src/lower/index.js";
 import { challenges, compileSegment, segmentVerdict, shapeFor } from "./differential-harness.js";
 import { Random } from "./generate/random.js";
@@ -32,6 +33,8 @@ interface Regression {
   readonly transcript: string;
   /** What the validator says (the reference semantics). */
   readonly valid: boolean;
+  /** The dishonest prover's change to the laid-out inputs, if any. */
+  readonly edit?: (inputs: any) => void;
   /** When `bmc check` rejects the rules, one error must point at this text (the culprit). */
   readonly culprit?: string;
 }
@@ -96,6 +99,25 @@ rule r1(): s(1, 3) -: c0(_), 3 <= 0x10000000000.
     valid: false,
     culprit: "0x10000000000",
   },
+  {
+    // A layout edit rather than a fuzzer find: with an enable bit of p - 1 (that is, -1) a
+    // slot's hypothesis enters the LogUp sum with the sign of a conclusion, and cancels the
+    // public goal's demand. Only `en * (en - 1) = 0` stops it (a conclusion's multiplicity is
+    // forced to 0 unless en = 1, so en = -1 cannot be used to conclude anything directly).
+    name: "an enable bit of p - 1 turns a slot's hypothesis into a conclusion",
+    rules: `relation p(a).
+rule goal(x): -: p(x).
+`,
+    transcript: `public:
+  goal(5)
+private:
+  goal(5)
+`,
+    valid: false,
+    edit: (inputs) => {
+      inputs.r0_en[0] = P - 1n;
+    },
+  },
 ];
 
 describe("differential regressions: the circuit accepts exactly when the validator does", () => {
@@ -138,6 +160,7 @@ describe("differential regressions: the circuit accepts exactly when the validat
           const verdict = await segmentVerdict(c, transcript, validation, {
             main,
             challenges: challenges(new Random(3)),
+            edit: r.edit,
           });
           expect(verdict.accepted, `${main} main: ${verdict.reason}`).toBe(r.valid);
         }

@@ -8,10 +8,11 @@
  * The text is what a user would write; the fuzzer checks it with bmc's own checker, so a file
  * that `bmc check` rejects is simply not compiled (the test counts those).
  */
-import { EDGE_VALUES, Random } from "./random.js";
+import { EDGE_VALUES, Random, TWO_40 } from "./random.js";
 
 const SMALL = [0n, 1n, 2n, 3n];
 const OPS = ["==", "!=", "<", "<=", ">", ">="] as const;
+const IN_RANGE = [0n, 1n, TWO_40 - 1n];
 
 interface Relation {
   readonly name: string;
@@ -31,8 +32,14 @@ class RuleWriter {
   ) {}
   readonly used = new Set<string>();
 
-  constant(): string {
-    const v = this.rng.chance(0.5) ? this.rng.pick(SMALL) : this.rng.pick(EDGE_VALUES);
+  /**
+   * A literal. In order comparisons mostly one below 2^40: a constant operand of 2^40 or more
+   * makes the comparison impossible, which `bmc check` refuses (BM0115), and a rule file it
+   * refuses tests nothing in the circuit.
+   */
+  constant(order = false): string {
+    const edges = order && this.rng.chance(0.9) ? IN_RANGE : EDGE_VALUES;
+    const v = this.rng.chance(0.5) ? this.rng.pick(SMALL) : this.rng.pick(edges);
     return this.rng.chance(0.2) ? `0x${v.toString(16)}` : v.toString();
   }
   variable(): string {
@@ -41,14 +48,14 @@ class RuleWriter {
     return v;
   }
   /** A field expression: mostly a variable, sometimes a constant or a little arithmetic. */
-  expr(depth = 0): string {
+  expr(depth = 0, order = false): string {
     const r = this.rng.next();
-    if (this.vars.length === 0 || r < 0.2) return this.constant();
+    if (this.vars.length === 0 || r < 0.2) return this.constant(order);
     if (depth > 0 || r < 0.7) return this.variable();
     const op = this.rng.pick(["+", "-", "*", "neg"]);
     if (op === "neg") return `-${this.variable()}`;
-    const right = this.rng.chance(0.5) ? this.expr(1) : this.constant();
-    return `${this.expr(1)} ${op} ${right}`;
+    const right = this.rng.chance(0.5) ? this.expr(1, order) : this.constant(order);
+    return `${this.expr(1, order)} ${op} ${right}`;
   }
   /** A constructor application, e.g. `c0(x, c1(_))`. */
   term(depth: number, wildcards: boolean): string {
@@ -76,8 +83,26 @@ class RuleWriter {
     const args = Array.from({ length: rel.arity }, () => this.arg(hypothesis));
     return `${rel.name}(${args.join(", ")})`;
   }
+  /**
+   * A primitive constraint. Order comparisons between two literals, or against 0 from below,
+   * are mostly impossible (BM0115 again), so they are rare.
+   */
   constraint(): string {
-    return `${this.expr()} ${this.rng.pick(OPS)} ${this.expr()}`;
+    let op: (typeof OPS)[number] = this.rng.pick(OPS);
+    if (this.vars.length === 0 && this.rng.chance(0.8)) op = this.rng.pick(["==", "!="]);
+    const order = op !== "==" && op !== "!=";
+    const left = this.expr(0, order);
+    let right = this.expr(0, order);
+    const literal = /^(0x[0-9a-f]+|\d+)$/;
+    if (
+      order &&
+      this.vars.length &&
+      literal.test(left) &&
+      literal.test(right) &&
+      this.rng.chance(0.9)
+    )
+      right = this.variable();
+    return `${left} ${op} ${right}`;
   }
 }
 
@@ -150,14 +175,18 @@ function rule(
   );
   if (unique.length && rng.chance(0.4)) {
     const u = rng.pick(unique);
-    const args = Array.from({ length: u.arity }, () => w.expr());
+    const args = Array.from({ length: u.arity }, () => w.expr(0, true));
     conclusions.push(`unique ${u.name}(${args.join(", ")})`);
   }
   const body = [...hypotheses];
   for (let k = rng.int(0, 2); k > 0; k--) body.push(w.constraint());
   if (sort && vars.length && rng.chance(0.3)) body.push(`${w.variable()} = ${w.term(0, false)}`);
   // Every variable used somewhere (an unused one is only a warning, but it is dead weight).
-  for (const v of vars) if (!w.used.has(v)) body.push(`${v} ${rng.pick(OPS)} ${w.expr()}`);
+  for (const v of vars) {
+    if (w.used.has(v)) continue;
+    const op = rng.pick(OPS);
+    body.push(`${v} ${op} ${w.expr(0, op !== "==" && op !== "!=")}`);
+  }
   const semicolon = vars.length && rng.chance(0.6) ? rng.int(0, vars.length) : -1;
   const header =
     semicolon < 0
