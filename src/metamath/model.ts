@@ -104,20 +104,19 @@ export type Assertion = Axiom | Theorem;
 export type Statement = Hypothesis | Assertion;
 
 /**
- * One step of a proof as written. Steps are numbered from 1 in the order they appear (for a
- * compressed proof: the order of the decoded numbers; a `Z` marker is not a step).
+ * A proof as written, after decompression. Steps are numbered from 1 in the order they appear
+ * (for a compressed proof: the order of the decoded numbers; a `Z` marker is not a step).
  *
- * - `statement`: push the hypothesis, or apply the assertion, with that statement index.
- * - `reuse`: push again the result of an earlier step (a compressed proof's back-reference to
- *   a step tagged `Z`); `step` is the 1-based number of that earlier step.
+ * `steps[i]` (step i + 1) is either a statement index (>= 0): push that hypothesis, or apply
+ * that assertion; or a negative number -k: push again the result of step k, an earlier step
+ * (a compressed proof's back-reference to a step tagged `Z`). A typed array, because set.mm
+ * has millions of steps.
  */
-export type ProofItem =
-  | { readonly kind: "statement"; readonly statement: number; readonly location: Location }
-  | { readonly kind: "reuse"; readonly step: number; readonly location: Location };
-
 export interface Proof {
   readonly format: "normal" | "compressed";
-  readonly items: readonly ProofItem[];
+  readonly steps: Int32Array;
+  /** Where the proof starts (the `$=` keyword). */
+  readonly location: Location;
 }
 
 export interface MetamathDatabase {
@@ -163,7 +162,7 @@ export interface ProofDag {
 
 /**
  * A diagnostic about a Metamath database. Verification failures name the theorem, the step
- * (1-based, as in ProofItem), the label used at that step, and what was expected and found.
+ * (1-based, as in Proof.steps), the label used at that step, and what was expected and found.
  */
 export interface MetamathDiagnostic extends Diagnostic {
   readonly theorem?: string;
