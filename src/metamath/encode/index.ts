@@ -200,7 +200,8 @@ abstract class Encoder {
   protected goalRules(): { rule: string; shown: string[] } {
     const o = this.out;
     o.push("");
-    o.push("// The public goal.");
+    o.push("// The public goal: goal(i) for theorem number i (database order).");
+    o.push("rule goal(i): -: lemma_ok(i, _).");
     if (this.all) {
       const n = this.ordinal.size;
       o.push(
@@ -222,7 +223,6 @@ abstract class Encoder {
       }
       return { rule: "all", shown: [String(n)] };
     }
-    o.push("rule goal(i): -: lemma_ok(i, _).");
     return { rule: "goal", shown: [String(this.ctx(this.targets[0]))] };
   }
 
