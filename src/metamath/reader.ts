@@ -183,6 +183,8 @@ class Reader {
   private readonly scopes: Scope[] = [];
   private readonly mark = new IntArray(0);
   private stamp = 0;
+  /** Token of the label of the `$p` whose proof is being read. */
+  private theoremLabel = -1;
 
   constructor(
     path: string,
@@ -760,7 +762,9 @@ class Reader {
         terminator.start,
         terminator.end,
       );
+    this.theoremLabel = label;
     const proof = this.proof(index, name, frame);
+    this.theoremLabel = -1;
     const active = [...new Set(this.disjoint)].sort((a, b) => a - b);
     const activeDisjoint = active.map((k) => [Math.floor(k / PAIR_BASE), k % PAIR_BASE] as const);
     const theorem: Assertion = {
@@ -893,17 +897,17 @@ class Reader {
         `\`${this.name(t)}\` inside the proof of \`${theorem}\`: \`$.\` missing`,
         extra,
       );
+    if (t === this.theoremLabel)
+      throw this.errorHere(
+        "BM0720",
+        `step ${step} of \`${theorem}\`: a theorem cannot be used in its own proof`,
+        extra,
+      );
     const s = this.labelOfToken.get(t);
     if (s < 0)
       throw this.errorHere(
         "BM0720",
-        `step ${step} of \`${theorem}\`: \`${this.name(t)}\` is not a statement label`,
-        extra,
-      );
-    if (s >= index)
-      throw this.errorHere(
-        "BM0720",
-        `step ${step} of \`${theorem}\`: \`${theorem}\` cannot be used in its own proof`,
+        `step ${step} of \`${theorem}\`: \`${this.name(t)}\` is not the label of an earlier statement`,
         extra,
       );
     const kind = this.statements[s].kind;

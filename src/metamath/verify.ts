@@ -175,7 +175,7 @@ export class ProofChecker {
         if (depth < n)
           throw new VerifyFailure(
             "BM0722",
-            `\`${statement.label}\` needs ${n} hypotheses but the stack holds ${depth}`,
+            `\`${statement.label}\` needs ${n} hypothes${n === 1 ? "is" : "es"} but the stack holds ${depth}`,
             i + 1,
             { expected: `${n} expressions`, found: `${depth}` },
           );
