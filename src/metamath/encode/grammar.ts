@@ -126,6 +126,21 @@ export function buildGrammar(db: MetamathDatabase): Grammar {
     rulesByTc.set(s.expression[0], list);
   }
 
+  // Coercions (a syntax axiom whose pattern is one variable, `wff x`, `class x`) rank typecodes:
+  // where two phrases of different typecodes span the same tokens, the coerced-to one is chosen,
+  // as templates are instantiated through the coercion (`|- ph` with ph := `x`).
+  const rank = new Map<SymbolId, number>([...syntaxTypecodes].map((t) => [t, 0]));
+  for (let round = 0; round < syntaxTypecodes.size; round++) {
+    for (const [tc, rules] of rulesByTc) {
+      for (const r of rules) {
+        if (r.pattern.length !== 1 || r.pattern[0] >= 0) continue;
+        const from = r.argTypecodes[-1 - r.pattern[0]];
+        if ((rank.get(from) ?? 0) + 1 > (rank.get(tc) ?? 0))
+          rank.set(tc, (rank.get(from) ?? 0) + 1);
+      }
+    }
+  }
+
   const varLeaf = (tc: SymbolId, v: SymbolId) => store.node(varCtor.get(sortOf.get(tc)!)!, [v]);
 
   const shapes = new Map<string, number>();
@@ -182,7 +197,9 @@ export function buildGrammar(db: MetamathDatabase): Grammar {
         let best: { end: number; node: number; tc: SymbolId } | undefined;
         for (const t of syntaxTypecodes) {
           for (const [end, node] of parse(t, at)) {
-            if (end > at && (!best || end > best.end)) best = { end, node, tc: t };
+            const better =
+              !best || end > best.end || (end === best.end && rank.get(t)! > rank.get(best.tc)!);
+            if (end > at && better) best = { end, node, tc: t };
           }
         }
         if (best) {
