@@ -148,6 +148,9 @@ const [C, V, F, E, D, A, P, EQ, DOT, OPEN, CLOSE, COMMENT, END_COMMENT, INCLUDE,
   KEYWORDS.map((_, i) => i);
 
 interface Scope {
+  /** Where its `${` is. */
+  file: number;
+  start: number;
   hypotheses: number;
   disjoint: number;
   variables: SymbolId[];
@@ -205,11 +208,15 @@ class Reader {
       if (!(e instanceof StatementError)) throw e;
       this.report(e);
     }
-    if (this.scopes.length > 0 && this.diagnostics.length === 0)
+    const unclosed = this.scopes.at(-1);
+    if (unclosed && this.diagnostics.length === 0)
       this.report(
-        this.errorHere(
+        new StatementError(
           "BM0716",
-          `${this.scopes.length} \`\${\` not closed by \`$}\` at the end of the file`,
+          `\`\${\` not closed by \`$}\` at the end of the file (${this.scopes.length} open)`,
+          unclosed.file,
+          unclosed.start,
+          unclosed.start + 2,
         ),
       );
     if (this.diagnostics.length > 0) return { diagnostics: this.diagnostics };
@@ -402,6 +409,8 @@ class Reader {
     switch (t) {
       case OPEN:
         this.scopes.push({
+          file: this.lexer.file,
+          start: this.lexer.start,
           hypotheses: this.hypotheses.length,
           disjoint: this.disjoint.length,
           variables: [],
