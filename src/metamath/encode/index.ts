@@ -169,6 +169,16 @@ abstract class Encoder {
     protected readonly targets: Theorem[],
   ) {}
 
+  /**
+   * The number of theorems before statement `index`: an axiom stated after theorem number j
+   * may only be used in contexts after j (`j < c`), as Metamath allows only earlier statements.
+   */
+  protected theoremsBefore(index: number): number {
+    let n = 0;
+    for (const [i] of this.ordinal) if (i < index) n++;
+    return n;
+  }
+
   protected ctx(t: Theorem): number {
     return this.ordinal.get(t.index)!;
   }
@@ -508,6 +518,7 @@ class TreeEncoder extends Encoder {
     for (const [x, y] of a.frame.disjoint) body.push(`dvs(c, ${vars.get(x)}, ${vars.get(y)})`);
     body.push(...depthVars.map((k) => `${k} < k`));
     if (lemma) body.push(`${this.ctx(a)} < c`);
+    else if (this.theoremsBefore(a.index) > 0) body.push(`${this.theoremsBefore(a.index)} < c`);
     const k = depthVars.length ? "k" : "0";
     const hidden = depthVars.length ? `; k, ${depthVars.join(", ")}` : "";
     const o = this.out;
@@ -866,6 +877,7 @@ class StringEncoder extends Encoder {
     if (lemma) body.push(`lemma_ok(${this.ctx(s)}, k0)`);
     body.push(...apps, ...depth.map((k) => `${k} < k`));
     if (lemma) body.push(`${this.ctx(s)} < c`);
+    else if (this.theoremsBefore(s.index) > 0) body.push(`${this.theoremsBefore(s.index)} < c`);
     const k = depth.length ? "k" : "0";
     const shown = ["c", ...vars.values()].join(", ");
     const hid = ["E", ...(depth.length ? ["k", ...depth] : []), ...hidden];
