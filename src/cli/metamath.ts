@@ -292,6 +292,7 @@ export async function proveMetamath(
 export interface MetamathVerifyResult {
   readonly valid: boolean;
   readonly reason?: string;
+  readonly scope?: "theorem" | "all";
   readonly statement?: MetamathStatement;
   readonly segments?: number;
 }
@@ -363,7 +364,7 @@ export async function verifyMetamath(
   }
   const r = await verifyFoldProof(prepared.buildDir, file.proof, { cacheDir: options.cacheDir });
   if (!r.valid) return { valid: false, reason: r.reason };
-  return { valid: true, statement: expected, segments: r.segments };
+  return { valid: true, scope: file.scope, statement: expected, segments: r.segments };
 }
 
 // ---- The commands (thin: arguments in, library call, text or --json out). ----
@@ -454,10 +455,7 @@ export async function verifyCommand(
   }
   const r = await verifyMetamath(opts.metamath!, text, { progress });
   if (opts.json) io.out(JSON.stringify(r, null, 2) + "\n");
-  else if (r.valid)
-    io.out(
-      `valid: ${args[0]} proves ${describe(r.statement!, r.statement!.theorems.length > 1 ? "all" : "theorem")}\n`,
-    );
+  else if (r.valid) io.out(`valid: ${args[0]} proves ${describe(r.statement!, r.scope!)}\n`);
   else io.err(`invalid: ${args[0]}: ${r.reason}\n`);
   return r.valid ? 0 : 1;
 }
