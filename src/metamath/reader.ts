@@ -22,8 +22,8 @@ import { SourceFile, span } from "../diagnostics/source.js";
 import { IllegalCharacter, Lexer, TokenTable } from "./lexer.js";
 import type {
   Assertion,
+  FloatingHypothesis,
   Frame,
-  Hypothesis,
   Location,
   MetamathDatabase,
   MetamathDiagnostic,
@@ -73,6 +73,15 @@ export function pairKey(a: SymbolId, b: SymbolId): number {
 }
 
 const MAX_DIAGNOSTICS = 100;
+
+const NO_PAIRS: readonly (readonly [SymbolId, SymbolId])[] = [];
+
+/** Pair keys as sorted, distinct pairs. */
+function pairsOf(keys: Iterable<number>): (readonly [SymbolId, SymbolId])[] {
+  return [...new Set(keys)]
+    .sort((x, y) => x - y)
+    .map((k) => [Math.floor(k / PAIR_BASE), k % PAIR_BASE] as const);
+}
 
 /** The files behind each database read, for locating proof steps in diagnostics later. */
 const sourcesByDatabase = new WeakMap<MetamathDatabase, SourceFiles>();
@@ -152,6 +161,7 @@ interface Scope {
   file: number;
   start: number;
   hypotheses: number;
+  essentials: number;
   disjoint: number;
   variables: SymbolId[];
 }
@@ -182,6 +192,11 @@ class Reader {
   /** Per statement index: 1 when the hypothesis is active. */
   private readonly activeHypothesis = new IntArray(0);
   private readonly hypotheses: number[] = [];
+  /** The active `$e` hypotheses, in order. */
+  private readonly essentials: number[] = [];
+  /** Per variable: its latest active `$f`, and how many are active. */
+  private readonly floatOf = new IntArray(-1);
+  private readonly floatCount = new IntArray(0);
   private readonly disjoint: number[] = [];
   private readonly scopes: Scope[] = [];
   private readonly mark = new IntArray(0);
@@ -412,6 +427,7 @@ class Reader {
           file: this.lexer.file,
           start: this.lexer.start,
           hypotheses: this.hypotheses.length,
+          essentials: this.essentials.length,
           disjoint: this.disjoint.length,
           variables: [],
         });
@@ -495,11 +511,28 @@ class Reader {
   private closeScope(): void {
     const scope = this.scopes.pop();
     if (!scope) throw this.errorHere("BM0716", "`$}` without a `${` to close");
-    for (let i = scope.hypotheses; i < this.hypotheses.length; i++)
-      this.activeHypothesis.set(this.hypotheses[i], 0);
+    for (let i = this.hypotheses.length - 1; i >= scope.hypotheses; i--) {
+      const h = this.hypotheses[i];
+      this.activeHypothesis.set(h, 0);
+      const hyp = this.statements[h];
+      if (hyp.kind !== "f") continue;
+      const v = hyp.variable;
+      this.floatCount.set(v, this.floatCount.get(v) - 1);
+      if (this.floatOf.get(v) === h) this.floatOf.set(v, this.earlierFloat(v, i));
+    }
     this.hypotheses.length = scope.hypotheses;
+    this.essentials.length = scope.essentials;
     this.disjoint.length = scope.disjoint;
     for (const v of scope.variables) this.activeVariable.set(v, 0);
+  }
+
+  /** The active `$f` of `v` before position `before` of the active hypotheses, or -1. */
+  private earlierFloat(v: SymbolId, before: number): number {
+    for (let i = before - 1; i >= 0; i--) {
+      const hyp = this.statements[this.hypotheses[i]];
+      if (hyp.kind === "f" && hyp.variable === v) return hyp.index;
+    }
+    return -1;
   }
 
   /** Reads math symbols up to `$.`; each one checked by `each` (called with the token current). */
@@ -723,6 +756,8 @@ class Reader {
       variable: ids[1],
     });
     this.activate(index);
+    this.floatOf.set(ids[1], index);
+    this.floatCount.set(ids[1], this.floatCount.get(ids[1]) + 1);
   }
 
   private activate(index: number): void {
@@ -742,6 +777,7 @@ class Reader {
       expression: symbols,
     });
     this.activate(index);
+    this.essentials.push(index);
   }
 
   private assertion(label: number, location: Location, isTheorem: boolean): void {
@@ -774,8 +810,7 @@ class Reader {
     this.theoremLabel = label;
     const proof = this.proof(index, name, frame);
     this.theoremLabel = -1;
-    const active = [...new Set(this.disjoint)].sort((a, b) => a - b);
-    const activeDisjoint = active.map((k) => [Math.floor(k / PAIR_BASE), k % PAIR_BASE] as const);
+    const activeDisjoint = this.disjoint.length === 0 ? NO_PAIRS : pairsOf(this.disjoint);
     const theorem: Assertion = {
       kind: "p",
       index,
@@ -793,65 +828,54 @@ class Reader {
   private frame(symbols: SymbolId[], location: Location): Frame {
     const stamp = ++this.stamp;
     const mark = this.mark;
-    for (const s of symbols) if (this.isVariable.get(s)) mark.set(s, stamp);
-    for (const h of this.hypotheses) {
-      const hyp = this.statements[h];
-      if (hyp.kind === "e")
-        for (const s of hyp.expression) if (this.isVariable.get(s)) mark.set(s, stamp);
-    }
-    const hypotheses: number[] = [];
-    const variables: SymbolId[] = [];
-    const floating: number[] = [];
-    const essential: number[] = [];
-    const typed = -stamp;
-    for (const h of this.hypotheses) {
-      const hyp = this.statements[h] as Hypothesis;
-      if (hyp.kind === "e") {
-        hypotheses.push(h);
-        essential.push(h);
-      } else if (mark.get(hyp.variable) === stamp || mark.get(hyp.variable) === typed) {
-        if (mark.get(hyp.variable) === typed)
+    const used: SymbolId[] = [];
+    const use = (list: readonly SymbolId[], where: Location, what: string) => {
+      for (const v of list) {
+        if (!this.isVariable.get(v) || mark.get(v) === stamp) continue;
+        mark.set(v, stamp);
+        used.push(v);
+        const count = this.floatCount.get(v);
+        if (count === 0)
           throw this.errorAt(
-            hyp.location,
-            "BM0712",
-            `variable \`${this.symbols[hyp.variable].name}\` already has an active \`$f\`; the assertion on line ${location.line} uses it`,
+            where,
+            "BM0713",
+            `variable \`${this.symbols[v].name}\`${what} has no active \`$f\``,
           );
-        mark.set(hyp.variable, typed);
-        hypotheses.push(h);
-        variables.push(hyp.variable);
-        floating.push(h);
+        if (count > 1) {
+          const second = this.statements[this.floatOf.get(v)];
+          throw this.errorAt(
+            second.location,
+            "BM0712",
+            `variable \`${this.symbols[v].name}\` already has an active \`$f\`; the assertion on line ${location.line} uses it`,
+          );
+        }
       }
-    }
-    // Every variable used must have met its $f.
-    const untyped = (list: readonly SymbolId[]) =>
-      list.find((s) => this.isVariable.get(s) && mark.get(s) !== typed);
-    for (const h of essential) {
-      const v = untyped(this.statements[h].expression);
-      if (v !== undefined) {
-        const hyp = this.statements[h];
-        throw this.errorAt(
-          hyp.location,
-          "BM0713",
-          `variable \`${this.symbols[v].name}\` in \`$e\` \`${hyp.label}\` has no active \`$f\` (needed by the assertion on line ${location.line})`,
-        );
-      }
-    }
-    const v = untyped(symbols);
-    if (v !== undefined)
-      throw this.errorAt(
-        location,
-        "BM0713",
-        `variable \`${this.symbols[v].name}\` has no active \`$f\``,
+    };
+    for (const h of this.essentials) {
+      const hyp = this.statements[h];
+      use(
+        hyp.expression,
+        hyp.location,
+        ` in \`$e\` \`${hyp.label}\` (needed by the assertion on line ${location.line})`,
       );
-    const pairs = new Set<number>();
-    for (const k of this.disjoint) {
-      const a = Math.floor(k / PAIR_BASE);
-      const b = k % PAIR_BASE;
-      if (mark.get(a) === typed && mark.get(b) === typed) pairs.add(k);
     }
-    const disjoint = [...pairs]
-      .sort((x, y) => x - y)
-      .map((k) => [Math.floor(k / PAIR_BASE), k % PAIR_BASE] as const);
+    use(symbols, location, "");
+    const floating = used.map((v) => this.floatOf.get(v)).sort((a, b) => a - b);
+    const essential = [...this.essentials];
+    const hypotheses = [...floating, ...essential].sort((a, b) => a - b);
+    const variables = floating.map((h) => (this.statements[h] as FloatingHypothesis).variable);
+    let disjoint: (readonly [SymbolId, SymbolId])[] = [];
+    if (this.disjoint.length > 0) {
+      const pairs = new Set<number>();
+      for (const k of this.disjoint) {
+        const a = Math.floor(k / PAIR_BASE);
+        const b = k - a * PAIR_BASE;
+        if (mark.get(a) === stamp && mark.get(b) === stamp) pairs.add(k);
+      }
+      disjoint = [...pairs]
+        .sort((x, y) => x - y)
+        .map((k) => [Math.floor(k / PAIR_BASE), k % PAIR_BASE] as const);
+    }
     return { hypotheses, variables, floating, essential, disjoint };
   }
 
@@ -968,39 +992,68 @@ class Reader {
       const b = this.lexer.bytes;
       for (let i = this.lexer.start; i < this.lexer.end; i++) {
         const c = b[i];
-        const fail = (code: Code, message: string) =>
-          new StatementError(code, message, this.lexer.file, i, i + 1, {
-            theorem,
-            step: steps.length + 1,
-          });
         if (c >= 65 && c <= 84) {
           const n = value * 20 + (c - 64);
           value = 0;
-          steps.push(this.decoded(n, table, mandatory, saved, fail));
+          if (n <= table.length) steps.push(table[n - 1]);
+          else if (n - table.length <= saved.length) steps.push(-saved[n - table.length - 1]);
+          else
+            throw this.letterError(
+              "BM0718",
+              `compressed step number ${n} refers to nothing: ${mandatory} mandatory hypotheses, ${table.length - mandatory} labels and ${saved.length} tagged steps so far`,
+              i,
+              theorem,
+              steps.length + 1,
+            );
         } else if (c >= 85 && c <= 89) {
           value = value * 5 + (c - 84);
-          if (value > 1e8) throw fail("BM0718", "compressed step number too large");
+          if (value > 1e8)
+            throw this.letterError(
+              "BM0718",
+              "compressed step number too large",
+              i,
+              theorem,
+              steps.length + 1,
+            );
         } else if (c === 90) {
-          if (value !== 0) throw fail("BM0718", "`Z` in the middle of a step number");
           const last = steps.length;
-          if (last === 0) throw fail("BM0718", "`Z` must follow a proof step");
+          if (value !== 0)
+            throw this.letterError(
+              "BM0718",
+              "`Z` in the middle of a step number",
+              i,
+              theorem,
+              last,
+            );
+          if (last === 0)
+            throw this.letterError("BM0718", "`Z` must follow a proof step", i, theorem, 1);
           const s = steps[last - 1];
           if (s < 0 || !(this.statements[s].kind === "a" || this.statements[s].kind === "p"))
-            throw fail(
+            throw this.letterError(
               "BM0718",
               "`Z` may only tag an assertion step, not a hypothesis or a reused step",
+              i,
+              theorem,
+              last,
             );
-          if (saved.at(-1) === last) throw fail("BM0718", "`Z` tags the same step twice");
+          if (saved.length > 0 && saved[saved.length - 1] === last)
+            throw this.letterError("BM0718", "`Z` tags the same step twice", i, theorem, last);
           saved.push(last);
         } else if (c === 63) {
-          throw fail(
+          throw this.letterError(
             "BM0719",
             `the proof of \`${theorem}\` is incomplete: step ${steps.length + 1} is \`?\``,
+            i,
+            theorem,
+            steps.length + 1,
           );
         } else {
-          throw fail(
+          throw this.letterError(
             "BM0718",
             `\`${String.fromCharCode(c)}\` is not a compressed-proof letter (A-Z or ?)`,
+            i,
+            theorem,
+            steps.length + 1,
           );
         }
       }
@@ -1014,20 +1067,7 @@ class Reader {
     return Int32Array.from(steps);
   }
 
-  private decoded(
-    n: number,
-    table: readonly number[],
-    mandatory: number,
-    saved: readonly number[],
-    fail: (code: Code, message: string) => StatementError,
-  ): number {
-    if (n <= table.length) return table[n - 1];
-    const k = n - table.length;
-    if (k > saved.length)
-      throw fail(
-        "BM0718",
-        `compressed step number ${n} refers to nothing: ${mandatory} mandatory hypotheses, ${table.length - mandatory} labels and ${saved.length} tagged steps so far`,
-      );
-    return -saved[k - 1];
+  private letterError(code: Code, message: string, at: number, theorem: string, step: number) {
+    return new StatementError(code, message, this.lexer.file, at, at + 1, { theorem, step });
   }
 }

@@ -62,7 +62,23 @@ export class ProofChecker {
     this.compiled = new Array(db.statements.length).fill(undefined);
     this.slotOfSymbol = new Int32Array(db.symbols.length);
     for (const s of db.symbols) if (s.kind === "variable") this.isVariable[s.id] = 1;
+    // Hypotheses live at the bottom of the arena for good: pushing one costs nothing.
+    this.hypothesisAt = new Int32Array(db.statements.length).fill(-1);
+    this.hypothesisCount = new Int32Array(db.statements.length).fill(-1);
+    for (const st of db.statements) {
+      if (st.kind === "f" || st.kind === "e")
+        this.hypothesisAt[st.index] = this.push(st.expression);
+      else this.hypothesisCount[st.index] = st.frame.hypotheses.length;
+    }
+    this.base = this.top;
   }
+
+  /** Per statement: the arena offset of a hypothesis' expression, -1 for an assertion. */
+  private readonly hypothesisAt: Int32Array;
+  /** Per statement: an assertion's number of mandatory hypotheses, -1 for a hypothesis. */
+  private readonly hypothesisCount: Int32Array;
+  /** Where each proof's working memory starts (above the hypotheses). */
+  private readonly base: number;
 
   /** Checks one theorem; returns a diagnostic when its proof is wrong. */
   check(theorem: Theorem): MetamathDiagnostic | undefined {
@@ -164,18 +180,17 @@ export class ProofChecker {
 
   /** Stack depths alone, first: metamath-exe reports these errors before any unification. */
   private checkShape(theorem: Theorem): void {
-    const statements = this.db.statements;
     const steps = theorem.proof.steps;
+    const counts = this.hypothesisCount;
     let depth = 0;
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i];
-      const statement = s < 0 ? undefined : statements[s];
-      if (statement && (statement.kind === "a" || statement.kind === "p")) {
-        const n = statement.frame.hypotheses.length;
+      const n = s < 0 ? -1 : counts[s];
+      if (n >= 0) {
         if (depth < n)
           throw new VerifyFailure(
             "BM0722",
-            `\`${statement.label}\` needs ${n} hypothes${n === 1 ? "is" : "es"} but the stack holds ${depth}`,
+            `\`${this.db.statements[s].label}\` needs ${n} hypothes${n === 1 ? "is" : "es"} but the stack holds ${depth}`,
             i + 1,
             { expected: `${n} expressions`, found: `${depth}` },
           );
@@ -196,10 +211,15 @@ export class ProofChecker {
     this.checkShape(theorem);
     const statements = this.db.statements;
     const steps = theorem.proof.steps;
-    const results = new Int32Array(steps.length);
-    const stack = new Int32Array(steps.length);
+    if (this.results.length < steps.length) {
+      this.results = new Int32Array(steps.length * 2);
+      this.stack = new Int32Array(steps.length * 2);
+    }
+    const results = this.results;
+    const stack = this.stack;
     let depth = 0;
-    this.top = 0;
+    this.top = this.base;
+    const hypothesisAt = this.hypothesisAt;
     // DAG bookkeeping, only when asked for.
     const nodes: ProofNode[] = [];
     const nodeOfStep: number[] = [];
@@ -214,12 +234,13 @@ export class ProofChecker {
         result = results[-s - 1];
         if (wantDag) nodeStack.push(nodeOfStep[-s - 1]);
       } else {
-        const statement = statements[s];
-        if (statement.kind === "f" || statement.kind === "e") {
-          result = this.push(statement.expression);
+        const at = hypothesisAt[s];
+        if (at >= 0) {
+          result = at;
           if (wantDag) nodeStack.push(this.node(nodes, shared, share, s, [], result, [], step));
         } else {
-          const c = this.compile(statement);
+          const statement = statements[s] as Assertion;
+          const c = this.compiled[s] ?? this.compile(statement);
           const n = c.hypothesisSlot.length;
           const base = depth - n;
           const subs =
@@ -271,6 +292,10 @@ export class ProofChecker {
     if (!wantDag) return undefined;
     return { theorem: theorem.index, nodes, root: nodeStack[0], steps: steps.length };
   }
+
+  /** Scratch, per step of the proof being checked: its result, and the stack. */
+  private results: Int32Array = new Int32Array(1024);
+  private stack: Int32Array = new Int32Array(1024);
 
   /** Scratch: per slot of the assertion being applied, the offset of its `$f`'s stack entry. */
   private subs: Int32Array = new Int32Array(64);
