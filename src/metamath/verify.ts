@@ -518,7 +518,7 @@ export function verifyMetamath(
   db: MetamathDatabase,
   options: MetamathVerifyOptions = {},
 ): MetamathVerifyResult {
-  const checker = new ProofChecker(db);
+  const checker = checkerOf(db);
   const diagnostics: MetamathDiagnostic[] = [];
   const max = options.maxErrors ?? Infinity;
   let verified = 0;
@@ -557,5 +557,13 @@ export function proofDag(
   if (typeof t === "string") return diagnostic("BM0720", t);
   if (!t || t.kind !== "p")
     return diagnostic("BM0720", `statement ${String(theorem)} is not a \`$p\` theorem`);
-  return new ProofChecker(db).dag(t, options.share ?? true);
+  return checkerOf(db).dag(t, options.share ?? true);
+}
+
+/** One checker per database, so that DAGs of many theorems share the compiled assertions. */
+const checkers = new WeakMap<MetamathDatabase, ProofChecker>();
+function checkerOf(db: MetamathDatabase): ProofChecker {
+  let checker = checkers.get(db);
+  if (!checker) checkers.set(db, (checker = new ProofChecker(db)));
+  return checker;
 }
