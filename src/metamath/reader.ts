@@ -201,6 +201,10 @@ class Reader {
   private readonly scopes: Scope[] = [];
   private readonly mark = new IntArray(0);
   private stamp = 0;
+  /** Counts scope openings and closings: with the list's length, it dates the active $d pairs. */
+  private scopeSerial = 0;
+  private disjointCache?: { length: number; pairs: readonly (readonly [SymbolId, SymbolId])[] };
+  private disjointCacheScope = -1;
   /** Token of the label of the `$p` whose proof is being read. */
   private theoremLabel = -1;
 
@@ -423,6 +427,7 @@ class Reader {
     const t = this.token;
     switch (t) {
       case OPEN:
+        this.scopeSerial++;
         this.scopes.push({
           file: this.lexer.file,
           start: this.lexer.start,
@@ -511,6 +516,7 @@ class Reader {
   private closeScope(): void {
     const scope = this.scopes.pop();
     if (!scope) throw this.errorHere("BM0716", "`$}` without a `${` to close");
+    this.scopeSerial++;
     for (let i = this.hypotheses.length - 1; i >= scope.hypotheses; i--) {
       const h = this.hypotheses[i];
       this.activeHypothesis.set(h, 0);
@@ -810,7 +816,7 @@ class Reader {
     this.theoremLabel = label;
     const proof = this.proof(index, name, frame);
     this.theoremLabel = -1;
-    const activeDisjoint = this.disjoint.length === 0 ? NO_PAIRS : pairsOf(this.disjoint);
+    const activeDisjoint = this.activeDisjoint();
     const theorem: Assertion = {
       kind: "p",
       index,
@@ -822,6 +828,20 @@ class Reader {
       activeDisjoint,
     };
     this.addStatement(label, theorem);
+  }
+
+  /** The active $d pairs, shared by the theorems between two changes of them. */
+  private activeDisjoint(): readonly (readonly [SymbolId, SymbolId])[] {
+    if (
+      this.disjointCache?.length !== this.disjoint.length ||
+      this.disjointCacheScope !== this.scopeSerial
+    )
+      this.disjointCache = {
+        length: this.disjoint.length,
+        pairs: this.disjoint.length === 0 ? NO_PAIRS : pairsOf(this.disjoint),
+      };
+    this.disjointCacheScope = this.scopeSerial;
+    return this.disjointCache.pairs;
   }
 
   /** Mandatory hypotheses and $d pairs of an assertion stated with `symbols`, here. */
