@@ -578,6 +578,10 @@ describe("proof DAGs", () => {
       );
     });
     expect(expressionText(db, dag.nodes[dag.root].expression)).toBe("|- t = t");
+    // Every step maps to a node made by that step or an earlier one; the last to the root.
+    expect(dag.stepNodes).toHaveLength(dag.steps);
+    dag.stepNodes.forEach((n, i) => expect(dag.nodes[n].step).toBeLessThanOrEqual(i + 1));
+    expect(dag.stepNodes.at(-1)).toBe(dag.root);
   });
 
   it("a compressed proof and its normal twin give the same DAG", () => {

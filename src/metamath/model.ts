@@ -158,6 +158,8 @@ export interface ProofDag {
   readonly root: number;
   /** Number of steps of the proof as written (after decompression). */
   readonly steps: number;
+  /** Per step of the proof as written (index step - 1): the node it produced or reused. */
+  readonly stepNodes: readonly number[];
 }
 
 /**

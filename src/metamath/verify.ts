@@ -290,7 +290,13 @@ export class ProofChecker {
         },
       );
     if (!wantDag) return undefined;
-    return { theorem: theorem.index, nodes, root: nodeStack[0], steps: steps.length };
+    return {
+      theorem: theorem.index,
+      nodes,
+      root: nodeStack[0],
+      steps: steps.length,
+      stepNodes: nodeOfStep,
+    };
   }
 
   /** Scratch, per step of the proof being checked: its result, and the stack. */
