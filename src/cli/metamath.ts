@@ -76,20 +76,27 @@ export interface Built {
   readonly validation: ValidationResult;
 }
 
-/** Checks the generated rules, builds the transcript and validates it. */
-export function buildEncoding(
-  rulesPath: string,
-  rulesText: string,
-  proof: ProofFile,
-  header = "",
-): Built {
+/** The checked rule set of generated rules (which always check: anything else is a bug). */
+export function checkGenerated(rulesPath: string, rulesText: string): RuleSet {
   const check = checkRuleFile(rulesPath, { entryText: rulesText });
   if (!check.ruleSet) {
     throw new Error(
       `the generated rules do not check (a bug in the Metamath encoder):\n${renderDiagnostics(check.diagnostics, { color: false })}`,
     );
   }
-  const built = buildBlocks(check.ruleSet, proof);
+  return check.ruleSet;
+}
+
+/** Checks the generated rules (unless given checked), builds the transcript and validates it. */
+export function buildEncoding(
+  rulesPath: string,
+  rulesText: string,
+  proof: ProofFile,
+  header = "",
+  checked?: RuleSet,
+): Built {
+  const ruleSet = checked ?? checkGenerated(rulesPath, rulesText);
+  const built = buildBlocks(ruleSet, proof);
   if (built.errors.length) {
     const e = built.errors[0];
     throw new Error(
@@ -97,10 +104,10 @@ export function buildEncoding(
     );
   }
   const transcript = transcriptText(built.blocks, header);
-  const parsed = parseTranscript(new SourceFile("transcript.bmt", transcript), check.ruleSet);
+  const parsed = parseTranscript(new SourceFile("transcript.bmt", transcript), ruleSet);
   if (!parsed.transcript) throw new Error("the generated transcript does not read (a bug)");
   const validation = validateTranscript(parsed.transcript);
-  return { ruleSet: check.ruleSet, blocks: built.blocks, transcript, validation };
+  return { ruleSet, blocks: built.blocks, transcript, validation };
 }
 
 /** The proof steps one theorem needs (its context, its lemmas', and what they use). */
@@ -146,10 +153,11 @@ export async function importMetamath(
   const ordinals = new Map<string, number>();
   let n = 0;
   for (const s of db.statements) if (s.kind === "p") ordinals.set(s.label, ++n);
+  const ruleSet = checkGenerated(rulesPath, rulesText);
   for (const t of enc.statement.theorems) {
     const proof = proofForTheorem(enc, ordinals.get(t.label)!);
     const header = `// ${t.label} of ${enc.statement.database.file} (sha256 ${enc.statement.database.digest}), built by bmc import.\n`;
-    const built = buildEncoding(rulesPath, rulesText, proof, header);
+    const built = buildEncoding(rulesPath, rulesText, proof, header, ruleSet);
     const file = join(outDir, `${t.label.replace(/[^A-Za-z0-9._-]/g, "_")}.bmt`);
     writeFileAtomic(file, built.transcript);
     transcripts.push({
