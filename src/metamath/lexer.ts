@@ -100,6 +100,29 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
   return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
 }
 
+/** The token contains a `$`. */
+export const HAS_DOLLAR = 1;
+/** The token is made of letters, digits, `-`, `_` and `.` only (it can be a label). */
+export const LABEL_CHARACTERS = 2;
+
+function flagsOf(bytes: Uint8Array, start: number, end: number): number {
+  let dollar = false;
+  let label = true;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c === 36) dollar = true;
+    const ok =
+      (c >= 48 && c <= 57) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 45 ||
+      c === 46 ||
+      c === 95;
+    if (!ok) label = false;
+  }
+  return (dollar ? HAS_DOLLAR : 0) | (label ? LABEL_CHARACTERS : 0);
+}
+
 /**
  * Interns byte strings to dense integers (0, 1, 2, ...). Open addressing over FNV-1a hashes;
  * the bytes of each distinct token are kept in one growing pool.
@@ -113,6 +136,8 @@ export class TokenTable {
   private lengths: number[] = [];
   private hashes: number[] = [];
   readonly names: string[] = [];
+  /** Per token: HAS_DOLLAR and/or LABEL_CHARACTERS, worked out once when it is first seen. */
+  readonly flags: number[] = [];
 
   get size(): number {
     return this.names.length;
@@ -162,6 +187,7 @@ export class TokenTable {
     this.lengths.push(len);
     this.hashes.push(hash);
     this.names.push(latin1(bytes, start, end));
+    this.flags.push(flagsOf(bytes, start, end));
     this.slots[slot] = id;
     if (this.names.length * 2 > this.slots.length) this.grow();
     return id;

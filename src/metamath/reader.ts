@@ -19,7 +19,7 @@ import { dirname, resolve } from "node:path";
 import type { Code } from "../diagnostics/codes.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { SourceFile, span } from "../diagnostics/source.js";
-import { IllegalCharacter, Lexer, TokenTable } from "./lexer.js";
+import { HAS_DOLLAR, IllegalCharacter, LABEL_CHARACTERS, Lexer, TokenTable } from "./lexer.js";
 import type {
   Assertion,
   FloatingHypothesis,
@@ -374,14 +374,11 @@ class Reader {
 
   /** Tokens with a `$` are keywords; any other one is an error. */
   private checkNoDollar(): void {
-    if (this.isKeyword(this.token)) return;
-    const b = this.lexer.bytes;
-    for (let i = this.lexer.start; i < this.lexer.end; i++)
-      if (b[i] === 36)
-        throw this.errorHere(
-          "BM0703",
-          `\`${this.lexer.text()}\`: \`$\` may only start a keyword, and keywords stand alone between white space`,
-        );
+    if (this.isKeyword(this.token) || !(this.tokens.flags[this.token] & HAS_DOLLAR)) return;
+    throw this.errorHere(
+      "BM0703",
+      `\`${this.lexer.text()}\`: \`$\` may only start a keyword, and keywords stand alone between white space`,
+    );
   }
 
   // ---- statements ------------------------------------------------------------------------
@@ -484,22 +481,11 @@ class Reader {
   }
 
   private checkLabel(): void {
-    const b = this.lexer.bytes;
-    for (let i = this.lexer.start; i < this.lexer.end; i++) {
-      const c = b[i];
-      const ok =
-        (c >= 48 && c <= 57) ||
-        (c >= 65 && c <= 90) ||
-        (c >= 97 && c <= 122) ||
-        c === 45 ||
-        c === 46 ||
-        c === 95;
-      if (!ok)
-        throw this.errorHere(
-          "BM0706",
-          `\`${this.lexer.text()}\` is not a label: labels use letters, digits, \`-\`, \`_\` and \`.\` only (or a \`$\` keyword is missing)`,
-        );
-    }
+    if (!(this.tokens.flags[this.token] & LABEL_CHARACTERS))
+      throw this.errorHere(
+        "BM0706",
+        `\`${this.lexer.text()}\` is not a label: labels use letters, digits, \`-\`, \`_\` and \`.\` only (or a \`$\` keyword is missing)`,
+      );
     const t = this.token;
     const earlier = this.labelOfToken.get(t);
     if (earlier >= 0) {
