@@ -202,7 +202,7 @@ ${nativeRows.length ? `## Encoded and validated natively only (one transcript fo
 writeResult(join(root, "bench", "results"), `${outName}.md`, md);
 writeResult(
   join(root, "bench", "results"),
-  "metamath.json",
+  `${outName}.json`,
   JSON.stringify({ machine: m, started, rows, nativeRows }, null, 2) + "\n",
 );
 process.stderr.write(md);
