@@ -185,6 +185,27 @@ describe("the circuit rejects bad Metamath transcripts on its own (test/metamath
   });
 });
 
+describe("order: a theorem is usable only in the contexts of later theorems", () => {
+  it("th1 applied inside th1's own context breaks `1 < c`", () => {
+    const enc = encodeFile("test/metamath/dv.mm");
+    const rulesPath = join(scratch, "order.bm");
+    const th3 = buildEncoding(rulesPath, enc.rulesText, proofForTheorem(enc, 3));
+    // Copy th3's use of th1 and its distinct-variable blocks into context 1, where th1's own
+    // $d x y makes the dvpair fact exist: only the order constraint is left to fail.
+    const moved = th3.transcript
+      .split("\n")
+      .filter((l) => /^\s*(th1|dvs_\w+|dvv_\w+)\(3, /.test(l))
+      .map((l) => l.replace("(3, ", "(1, "));
+    expect(moved.length).toBeGreaterThanOrEqual(3);
+    const text = `${th3.transcript.trimEnd()}\n  dv_1_1()\n${moved.join("\n")}\n`;
+    const v = validateTranscript(
+      read(checkRuleFile(rulesPath, { entryText: enc.rulesText }).ruleSet!, text),
+    );
+    expect(v.valid).toBe(false);
+    expect(v.errors.map((e) => e.code)).toEqual(["BM0301"]);
+  });
+});
+
 describe("prove and verify with the fold backend", () => {
   const cacheDir = join(scratch, "cache");
   const tiny = join(SHARED, "tiny.mm");
