@@ -15,6 +15,7 @@
  *                    src/prove/fold: folding (Pedersen commitments, NIFS, segments)
  *   src/bindings     RuleSet -> generated TypeScript bindings
  *   src/format       the prettier plugin behind `bmc fmt`
+ *   src/metamath     Metamath databases: reader, proof checker, proof DAGs (model.ts)
  *   src/cli          the `bmc` command, a thin layer over src/api.ts
  */
 export * from "./api.js";
@@ -61,3 +62,19 @@ export {
   type BindingsOptions,
   type ProvingBackend,
 } from "./bindings/index.js";
+export {
+  expressionText,
+  proofDag,
+  readMetamath,
+  verifyMetamath,
+  type MetamathDatabase,
+  type MetamathDiagnostic,
+  type MetamathReadOptions,
+  type MetamathReadResult,
+  type MetamathVerifyOptions,
+  type MetamathVerifyResult,
+  type ProofDag,
+  type ProofNode,
+} from "./metamath/index.js";
+/** The whole Metamath model (statements, frames, proofs) under one name. */
+export * as metamath from "./metamath/index.js";

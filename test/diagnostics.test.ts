@@ -77,8 +77,12 @@ describe("coverage of diagnostic codes", () => {
     "BM0901",
     "BM0902",
   ]);
+  // BM07xx (Metamath databases) have their annotated cases in test/metamath-reader.test.ts.
+  const elsewhere = (c: string) => c.startsWith("BM07");
   it("every code with a span has an annotated fixture", () => {
-    const missing = Object.keys(codes).filter((c) => !withoutSpan.has(c) && !covered.has(c));
+    const missing = Object.keys(codes).filter(
+      (c) => !withoutSpan.has(c) && !elsewhere(c) && !covered.has(c),
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@
  *   ```bm file=NAME.bm          names the block, for imports and for rules=
  *   ```bmt rules=NAME.bm        a transcript read against NAME.bm: valid, or expect=CODE only
  *   ```json rules=NAME.bm       a proof file for bmc build: valid, or expect=CODE only
+ *   ```mm                       a Metamath database: reads and verifies, or expect=CODE only
  *
  * Named blocks live in a virtual folder (a SourceHost), so imports between examples work and
  * nothing is written to disk; bare imports still reach the real stdlib/.
@@ -23,6 +24,8 @@ import {
   codes,
   lowerRuleSet,
   nodeHost,
+  readMetamath,
+  verifyMetamath,
   validateFiles,
   type Diagnostic,
   type SourceHost,
@@ -55,7 +58,10 @@ function examplesOf(markdown: string): Example[] {
 
 const examples = examplesOf(reference);
 const tested = examples.filter(
-  (e) => e.lang === "bm" || ((e.lang === "bmt" || e.lang === "json") && "rules" in e.attrs),
+  (e) =>
+    e.lang === "bm" ||
+    e.lang === "mm" ||
+    ((e.lang === "bmt" || e.lang === "json") && "rules" in e.attrs),
 );
 
 // Every example rule file gets a path in a folder that does not exist on disk.
@@ -76,6 +82,13 @@ const host: SourceHost = {
 
 /** The diagnostics of one example, every stage that applies. */
 function run(e: Example): Diagnostic[] {
+  if (e.lang === "mm") {
+    const path = join(folder, `line-${e.line}.mm`);
+    const read = readMetamath(path, {
+      readFile: (p) => (p === path ? Buffer.from(e.text, "latin1") : undefined),
+    });
+    return read.database ? [...verifyMetamath(read.database).diagnostics] : [...read.diagnostics];
+  }
   if (e.lang === "bm") {
     const check = checkRuleFile(pathOf.get(e)!, { host });
     if (!check.ruleSet) return check.diagnostics;
@@ -120,8 +133,8 @@ describe("docs/reference.md", () => {
     expect(named.filter((c) => !(c in codes))).toEqual([]);
   });
 
-  it("has examples of rule files, transcripts and proof files", () => {
-    for (const lang of ["bm", "bmt", "json"])
+  it("has examples of rule files, transcripts, proof files and Metamath databases", () => {
+    for (const lang of ["bm", "bmt", "json", "mm"])
       expect(tested.filter((e) => e.lang === lang).length, lang).toBeGreaterThan(1);
   });
 

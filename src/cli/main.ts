@@ -71,6 +71,12 @@ Usage:
   bmc verify BUILD_DIR PROOF.json
       Check a proof against its statement (the public blocks it carries).
   bmc export solidity BUILD_DIR [-o Verifier.sol]
+  bmc import metamath FILE.mm [--theorem LABEL] -o DIR
+      Encode a Metamath database as rules (DIR/rules.bm) and a transcript per theorem.
+  bmc prove --metamath FILE.mm [--theorem LABEL] -o PROOF.json
+      Import, compile (cached) and fold a proof of the theorem (default: every theorem).
+  bmc verify --metamath FILE.mm PROOF.json
+      Re-derive the rules and the statement from the database and verify the proof.
   bmc fmt [--check] [--write] FILES_OR_DIRS...
       Format rule files and transcripts (folders: every .bm and .bmt file in them).
   bmc new NAME
@@ -185,6 +191,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         "no-color": { type: "boolean" },
         check: { type: "boolean" },
         write: { type: "boolean" },
+        metamath: { type: "string" },
+        theorem: { type: "string" },
       },
     });
   } catch (error) {
@@ -429,7 +437,15 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         );
       return EXIT.ok;
     }
+    case "import": {
+      const { importCommand } = await import("./metamath.js");
+      return importCommand(args, opts, io, progress, usage);
+    }
     case "prove": {
+      if (opts.metamath !== undefined) {
+        const { proveCommand } = await import("./metamath.js");
+        return proveCommand(args, opts, io, progress, usage);
+      }
       if (args.length !== 2 || !opts.output)
         usage("bmc prove BUILD_DIR TRANSCRIPT.bmt --backend groth16|fold -o PROOF.json");
       const backend = opts.backend ?? "groth16";
@@ -464,6 +480,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       return EXIT.ok;
     }
     case "verify": {
+      if (opts.metamath !== undefined) {
+        const { verifyCommand } = await import("./metamath.js");
+        return verifyCommand(args, opts, io, progress, usage);
+      }
       if (args.length !== 2) usage("bmc verify BUILD_DIR PROOF.json");
       const r = await verifyProofText(args[0], readText(args[1]));
       if (opts.json) io.out(JSON.stringify(r, null, 2) + "\n");

@@ -4,7 +4,8 @@
  * feeds the language reference.
  *
  * Ranges: BM00xx rule-file syntax, BM01xx rule-file semantics, BM02xx transcript syntax and
- * shape, BM03xx transcript validity (the native validator), BM09xx files and the tool itself.
+ * shape, BM03xx transcript validity (the native validator), BM07xx Metamath databases (reader
+ * and proof verifier), BM09xx files and the tool itself.
  */
 export type Severity = "error" | "warning";
 
@@ -246,6 +247,138 @@ export const codes = {
     severity: "error",
     title: "the transcript does not fit one segment",
     example: "",
+  },
+  BM0701: {
+    severity: "error",
+    title: "Metamath: illegal character",
+    example: "$c wff \u0007 $.",
+  },
+  BM0702: {
+    severity: "error",
+    title: "Metamath: comment not closed, or nested",
+    example: "$( a comment $( inside $)",
+  },
+  BM0703: {
+    severity: "error",
+    title: "Metamath: unexpected token",
+    example: "$c wff $. $x",
+  },
+  BM0704: {
+    severity: "error",
+    title: "Metamath: statement not terminated by `$.`",
+    example: "$c wff",
+  },
+  BM0705: {
+    severity: "error",
+    title: "Metamath: statement label missing or not allowed",
+    example: "$c wff $. $v p $. $f wff p $.",
+  },
+  BM0706: {
+    severity: "error",
+    title: "Metamath: label or math symbol spelt with illegal characters",
+    example: "$c wff $. $v p $. w@p $f wff p $.",
+  },
+  BM0707: {
+    severity: "error",
+    title: "Metamath: label declared twice, or equal to a math symbol",
+    example: "$c wff $. $v p q $. wp $f wff p $. wp $f wff q $.",
+  },
+  BM0708: {
+    severity: "error",
+    title: "Metamath: math symbol declared twice",
+    example: "$c wff wff $.",
+  },
+  BM0709: {
+    severity: "error",
+    title: "Metamath: math symbol not declared or not active",
+    example: "$c wff $. ax $a wff p $.",
+  },
+  BM0710: {
+    severity: "error",
+    title: "Metamath: `$c` or `$[` inside a `${ $}` block",
+    example: "${ $c wff $. $}",
+  },
+  BM0711: {
+    severity: "error",
+    title: "Metamath: malformed `$f` hypothesis",
+    example: "$c wff $. $v p q $. wp $f q p $.",
+  },
+  BM0712: {
+    severity: "error",
+    title: "Metamath: variable with more than one active `$f`",
+    example: "$c wff $. $v p $. wp $f wff p $. wp2 $f wff p $. ax $a wff p $.",
+  },
+  BM0713: {
+    severity: "error",
+    title: "Metamath: variable without an active `$f`",
+    example: "$c wff $. $v p $. ax $a wff p $.",
+  },
+  BM0714: {
+    severity: "error",
+    title: "Metamath: malformed `$d` condition",
+    example: "$c wff $. $v p $. $d p $.",
+  },
+  BM0715: {
+    severity: "error",
+    title: "Metamath: statement does not start with a constant (its typecode)",
+    example: "$c wff $. $v p $. wp $f wff p $. ax $a p $.",
+  },
+  BM0716: {
+    severity: "error",
+    title: "Metamath: unbalanced `${ $}`",
+    example: "$c wff $. $}",
+  },
+  BM0717: {
+    severity: "error",
+    title: "Metamath: included file not found",
+    example: "$[ no-such-file.mm $]",
+  },
+  BM0718: {
+    severity: "error",
+    title: "Metamath: malformed compressed proof",
+    example: "$c wff $. $v p $. wp $f wff p $. ax $a wff p $. th $p wff p $= ( ax ) AU $.",
+  },
+  BM0719: {
+    severity: "error",
+    title: "Metamath: incomplete proof (`?`)",
+    example: "$c wff $. $v p $. wp $f wff p $. th $p wff p $= ? $.",
+  },
+  BM0720: {
+    severity: "error",
+    title: "Metamath: proof uses a label that is unknown, later, or not active here",
+    example: "$c wff $. $v p $. wp $f wff p $. th $p wff p $= th $.",
+  },
+  BM0721: {
+    severity: "error",
+    title: "Metamath: proof step does not match the hypothesis it fills",
+    example:
+      "$c wff |- $. $v p $. wp $f wff p $. ${ h $e |- p $. ax $a |- p $. $} th $p |- p $= wp wp ax $.",
+  },
+  BM0722: {
+    severity: "error",
+    title: "Metamath: proof step needs more hypotheses than the stack holds",
+    example: "$c wff |- $. $v p $. wp $f wff p $. ax $a |- p $. th $p |- p $= ax $.",
+  },
+  BM0723: {
+    severity: "error",
+    title: "Metamath: distinct-variable condition violated",
+    example:
+      "$c wff |- $. $v p q $. wp $f wff p $. wq $f wff q $. ${ $d p q $. ax $a |- p q $. $} th $p |- p p $= wp wp ax $.",
+  },
+  BM0724: {
+    severity: "error",
+    title: "Metamath: proof does not end with exactly one expression",
+    example: "$c wff $. $v p $. wp $f wff p $. th $p wff p $= wp wp $.",
+  },
+  BM0725: {
+    severity: "error",
+    title: "Metamath: proof proves a different statement",
+    example: "$c wff |- $. $v p $. wp $f wff p $. th $p |- p $= wp $.",
+  },
+  BM0726: {
+    severity: "error",
+    title: "Metamath: `$p` without a proof, or `$=` outside a `$p`",
+    example: "$c wff $. $v p $. wp $f wff p $. th $p wff p $.",
   },
   BM0901: {
     severity: "error",

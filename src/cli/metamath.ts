@@ -1,0 +1,486 @@
+/**
+ * Metamath databases in zero knowledge: `bmc import metamath`, `bmc prove --metamath` and
+ * `bmc verify --metamath` (docs/metamath.md). Each runs src/metamath (read, encode) and then the
+ * ordinary pipeline: check, build, validate, compile (cached by digest), fold, verify.
+ *
+ * The verifier never takes rules or a statement from the prover: it reads the database, encodes
+ * it again for the labels the proof names, and checks the folded proof against that.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildBlocks, transcriptText, type BuiltBlock, type ProofFile } from "../build/index.js";
+import { checkRuleFile, type RuleSet } from "../check/index.js";
+import { compileProgram, type SegmentShape } from "../circuits/index.js";
+import { renderDiagnostics, SourceFile, type Diagnostic } from "../diagnostics/index.js";
+import { formatText } from "../format/index.js";
+import { lowerRuleSet } from "../lower/index.js";
+import { proofDag, readMetamath } from "../metamath/index.js";
+import type { MetamathDatabase } from "../metamath/model.js";
+import {
+  encodeMetamath,
+  EncodeError,
+  type MetamathEncoding,
+  type MetamathStatement,
+} from "../metamath/encode/index.js";
+import { defaultCacheDir, proveFold, verifyFoldProof } from "../prove/index.js";
+import type { FoldProof } from "../prove/fold/index.js";
+import { parseTranscript } from "../transcript/parse.js";
+import { validateTranscript, type ValidationResult } from "../validate/index.js";
+import { CommandError } from "./prove.js";
+import { writeFileAtomic } from "./files.js";
+
+export const METAMATH_PROOF_FORMAT = "bmc-metamath-proof";
+
+/** A proof file of `bmc prove --metamath`: the statement, then the folded proof. */
+export interface MetamathProofFile {
+  readonly format: typeof METAMATH_PROOF_FORMAT;
+  readonly version: 1;
+  /** "theorem": the theorems listed; "all": every theorem of the database. */
+  readonly scope: "theorem" | "all";
+  readonly statement: MetamathStatement;
+  readonly proof: FoldProof;
+}
+
+export interface Progress {
+  (message: string): void;
+}
+
+/** Reads a database; a database with errors is a CommandError with its rendered diagnostics. */
+export function readDatabase(path: string, color = false): MetamathDatabase {
+  if (!existsSync(path)) throw new CommandError(`cannot read ${path}`);
+  const r = readMetamath(path);
+  if (!r.database) {
+    throw new CommandError(
+      `${path} is not a valid Metamath database:\n${renderDiagnostics(r.diagnostics as Diagnostic[], { color })}`,
+    );
+  }
+  return r.database;
+}
+
+export function encode(db: MetamathDatabase, theorem?: string): MetamathEncoding {
+  try {
+    return encodeMetamath(db, (d, i) => proofDag(d, i) as never, {
+      theorems: theorem === undefined ? undefined : [theorem],
+    });
+  } catch (e) {
+    if (e instanceof EncodeError) throw new CommandError(e.message);
+    throw e;
+  }
+}
+
+export interface Built {
+  readonly ruleSet: RuleSet;
+  readonly blocks: BuiltBlock[];
+  readonly transcript: string;
+  readonly validation: ValidationResult;
+}
+
+/** The checked rule set of generated rules (which always check: anything else is a bug). */
+export function checkGenerated(rulesPath: string, rulesText: string): RuleSet {
+  const check = checkRuleFile(rulesPath, { entryText: rulesText });
+  if (!check.ruleSet) {
+    throw new Error(
+      `the generated rules do not check (a bug in the Metamath encoder):\n${renderDiagnostics(check.diagnostics, { color: false })}`,
+    );
+  }
+  return check.ruleSet;
+}
+
+/** Checks the generated rules (unless given checked), builds the transcript and validates it. */
+export function buildEncoding(
+  rulesPath: string,
+  rulesText: string,
+  proof: ProofFile,
+  header = "",
+  checked?: RuleSet,
+): Built {
+  const ruleSet = checked ?? checkGenerated(rulesPath, rulesText);
+  const built = buildBlocks(ruleSet, proof);
+  if (built.errors.length) {
+    const e = built.errors[0];
+    throw new Error(
+      `the generated proof does not build (a bug in the Metamath encoder): ${e.path}: ${e.message}`,
+    );
+  }
+  const transcript = transcriptText(built.blocks, header);
+  const parsed = parseTranscript(new SourceFile("transcript.bmt", transcript), ruleSet);
+  if (!parsed.transcript) throw new Error("the generated transcript does not read (a bug)");
+  const validation = validateTranscript(parsed.transcript);
+  return { ruleSet, blocks: built.blocks, transcript, validation };
+}
+
+/** The proof steps one theorem needs (its context, its lemmas', and what they use). */
+export function proofForTheorem(enc: MetamathEncoding, ctx: number): ProofFile {
+  const byId = new Map(enc.proof.proofs!.map((s) => [s.id!, s]));
+  const keep = new Set<string>();
+  const visit = (id: string) => {
+    if (keep.has(id)) return;
+    keep.add(id);
+    for (const p of byId.get(id)?.premises ?? []) if ("ref" in p) visit(p.ref);
+  };
+  visit(`qed${ctx}`);
+  return {
+    let: enc.proof.let,
+    public: [{ rule: "goal", args: { i: ctx } }],
+    proofs: enc.proof.proofs!.filter((s) => keep.has(s.id!)),
+  };
+}
+
+export interface ImportResult {
+  readonly mode: "tree" | "string";
+  readonly rules: string;
+  readonly transcripts: { theorem: string; path: string; blocks: number; valid: boolean }[];
+  readonly statement: MetamathStatement;
+}
+
+/** `bmc import metamath FILE.mm [--theorem LABEL] -o DIR`. */
+export async function importMetamath(
+  path: string,
+  outDir: string,
+  options: { theorem?: string; progress?: Progress } = {},
+): Promise<ImportResult> {
+  const db = readDatabase(path);
+  options.progress?.(`read ${path}: ${db.statements.length} statements`);
+  const enc = encode(db, options.theorem);
+  options.progress?.(
+    `encoded (${enc.mode} encoding): ${enc.stats.contexts} theorems, ${enc.stats.terms} terms`,
+  );
+  mkdirSync(outDir, { recursive: true });
+  const rulesPath = join(outDir, "rules.bm");
+  const rulesText = await formatText(enc.rulesText, "bm", { path: rulesPath });
+  const transcripts: ImportResult["transcripts"] = [];
+  const ordinals = new Map<string, number>();
+  let n = 0;
+  for (const s of db.statements) if (s.kind === "p") ordinals.set(s.label, ++n);
+  const ruleSet = checkGenerated(rulesPath, rulesText);
+  for (const t of enc.statement.theorems) {
+    const proof = proofForTheorem(enc, ordinals.get(t.label)!);
+    const header = `// ${t.label} of ${enc.statement.database.file} (sha256 ${enc.statement.database.digest}), built by bmc import.\n`;
+    const built = buildEncoding(rulesPath, rulesText, proof, header, ruleSet);
+    const file = join(outDir, `${t.label.replace(/[^A-Za-z0-9._-]/g, "_")}.bmt`);
+    writeFileAtomic(file, built.transcript);
+    transcripts.push({
+      theorem: t.label,
+      path: file,
+      blocks: built.blocks.length,
+      valid: built.validation.valid,
+    });
+    options.progress?.(
+      `${t.label}: ${built.blocks.length} blocks, ${built.validation.valid ? "valid" : "NOT valid"}`,
+    );
+  }
+  writeFileAtomic(rulesPath, rulesText);
+  return { mode: enc.mode, rules: rulesPath, transcripts, statement: enc.statement };
+}
+
+/** Blocks per segment when a proof is split: segments of about this many blocks. */
+const SEGMENT_TARGET = 384;
+
+/** A segment shape sized for this transcript: every block fits in one segment, or in about
+ * blocks / SEGMENT_TARGET segments of equal shape. */
+export function shapeFor(blocks: readonly BuiltBlock[]): SegmentShape {
+  const priv: Record<string, number> = {};
+  const pub: Record<string, number> = {};
+  let total = 0;
+  for (const b of blocks) {
+    const m = b.isPublic ? pub : priv;
+    m[b.rule.name] = (m[b.rule.name] ?? 0) + 1;
+    if (!b.isPublic) total++;
+  }
+  const segments = Math.max(1, Math.ceil(total / SEGMENT_TARGET));
+  for (const r of Object.keys(priv)) priv[r] = Math.ceil(priv[r] / segments);
+  return { slots: priv, publicSlots: pub };
+}
+
+export interface Prepared {
+  readonly enc: MetamathEncoding;
+  readonly built: Built;
+  readonly buildDir: string;
+  readonly transcriptPath: string;
+  readonly timings: { encode: number; build: number; compile: number };
+  readonly compiled: boolean;
+}
+
+/** Encode, build, validate, and compile (or find in the cache) the circuit for a proof. */
+export async function prepareMetamath(
+  db: MetamathDatabase,
+  theorem: string | undefined,
+  options: { cacheDir?: string; progress?: Progress } = {},
+): Promise<Prepared> {
+  const t0 = performance.now();
+  const enc = encode(db, theorem);
+  const t1 = performance.now();
+  const cache = join(options.cacheDir ?? defaultCacheDir(), "metamath");
+  const rulesDigest = createHash("sha256").update(enc.rulesText).digest("hex");
+  const rulesDir = join(cache, rulesDigest.slice(0, 32));
+  mkdirSync(rulesDir, { recursive: true });
+  const rulesPath = join(rulesDir, "rules.bm");
+  if (!existsSync(rulesPath) || readFileSync(rulesPath, "utf8") !== enc.rulesText) {
+    writeFileAtomic(rulesPath, enc.rulesText);
+  }
+  const built = buildEncoding(rulesPath, enc.rulesText, enc.proof);
+  const t2 = performance.now();
+  if (!built.validation.valid) {
+    throw new Error(
+      `the generated transcript is not valid (a bug in the Metamath encoder):\n${renderDiagnostics(built.validation.diagnostics.slice(0, 3), { color: false })}`,
+    );
+  }
+  options.progress?.(
+    `encoded ${enc.stats.contexts} theorem${enc.stats.contexts === 1 ? "" : "s"} (${enc.mode} encoding): ${built.blocks.length} blocks, valid`,
+  );
+  const shape = shapeFor(built.blocks);
+  const shapeDigest = createHash("sha256").update(JSON.stringify(shape)).digest("hex");
+  const buildDir = join(rulesDir, `build-${shapeDigest.slice(0, 16)}`);
+  let compiled = false;
+  if (!existsSync(join(buildDir, "manifest.json"))) {
+    const lowered = lowerRuleSet(built.ruleSet);
+    if (!lowered.program)
+      throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
+    options.progress?.(`compiling the circuit (cached under ${buildDir})`);
+    const r = await compileProgram(lowered.program, {
+      rulesFile: rulesPath,
+      outDir: buildDir,
+      shape,
+      onProgress: options.progress,
+    });
+    if (!r.ok)
+      throw new Error(
+        `circom could not compile the generated circuit: ${JSON.stringify(r.circom ?? {}).slice(0, 400)}`,
+      );
+    compiled = true;
+  }
+  const t3 = performance.now();
+  const transcriptPath = join(rulesDir, "transcript.bmt");
+  return {
+    enc,
+    built,
+    buildDir,
+    transcriptPath,
+    compiled,
+    timings: { encode: t1 - t0, build: t2 - t1, compile: t3 - t2 },
+  };
+}
+
+export interface MetamathProveResult {
+  readonly file: MetamathProofFile;
+  readonly prepared: Prepared;
+  readonly segments: number;
+  readonly proveMs: number;
+}
+
+/** `bmc prove --metamath FILE.mm [--theorem LABEL]`: a folded proof of the theorem(s). */
+export async function proveMetamath(
+  path: string,
+  options: { theorem?: string; cacheDir?: string; progress?: Progress } = {},
+): Promise<MetamathProveResult> {
+  const db = readDatabase(path);
+  const prepared = await prepareMetamath(db, options.theorem, options);
+  const t0 = performance.now();
+  const r = await proveFold(prepared.buildDir, prepared.transcriptPath, {
+    transcriptText: prepared.built.transcript,
+    onProgress: options.progress,
+    cacheDir: options.cacheDir,
+  });
+  if (!r.proof) {
+    throw new Error(
+      `the folding prover rejected the generated transcript (a bug):\n${renderDiagnostics(r.diagnostics, { color: false })}`,
+    );
+  }
+  const file: MetamathProofFile = {
+    format: METAMATH_PROOF_FORMAT,
+    version: 1,
+    scope: options.theorem === undefined ? "all" : "theorem",
+    statement: prepared.enc.statement,
+    proof: r.proof,
+  };
+  return { file, prepared, segments: r.segments ?? 0, proveMs: performance.now() - t0 };
+}
+
+export interface MetamathVerifyResult {
+  readonly valid: boolean;
+  readonly reason?: string;
+  readonly scope?: "theorem" | "all";
+  readonly statement?: MetamathStatement;
+  readonly segments?: number;
+}
+
+/**
+ * `bmc verify --metamath FILE.mm PROOF.json`: the proof's statement must be the database's
+ * (same digest, same theorems with the same hypotheses and conclusions), and the folded proof
+ * must verify against the circuit compiled from the database's own encoding, with the goal the
+ * encoding names as its only public block.
+ */
+export async function verifyMetamath(
+  path: string,
+  proofText: string,
+  options: { cacheDir?: string; progress?: Progress } = {},
+): Promise<MetamathVerifyResult> {
+  let file: MetamathProofFile;
+  try {
+    file = JSON.parse(proofText);
+  } catch {
+    return { valid: false, reason: "the proof file is not valid JSON" };
+  }
+  const shapeOk =
+    typeof file === "object" &&
+    file !== null &&
+    file.format === METAMATH_PROOF_FORMAT &&
+    file.version === 1 &&
+    (file.scope === "all" || file.scope === "theorem") &&
+    typeof file.statement === "object" &&
+    file.statement !== null &&
+    Array.isArray(file.statement.theorems) &&
+    typeof file.proof === "object";
+  if (!shapeOk) return { valid: false, reason: "not a bmc Metamath proof file" };
+  const db = readDatabase(path);
+  const labels = file.statement.theorems.map((t) => (t as { label?: unknown }).label);
+  if (file.scope === "theorem" && (labels.length !== 1 || typeof labels[0] !== "string")) {
+    return { valid: false, reason: "a theorem proof names exactly one theorem" };
+  }
+  let prepared: Prepared;
+  try {
+    prepared = await prepareMetamath(
+      db,
+      file.scope === "all" ? undefined : (labels[0] as string),
+      options,
+    );
+  } catch (e) {
+    if (e instanceof CommandError) return { valid: false, reason: e.message };
+    throw e;
+  }
+  const expected = prepared.enc.statement;
+  if (JSON.stringify(file.statement.database) !== JSON.stringify(expected.database)) {
+    return {
+      valid: false,
+      reason: `the proof is for another database than ${path} (sha256 ${expected.database.digest})`,
+    };
+  }
+  if (JSON.stringify(file.statement) !== JSON.stringify(expected)) {
+    return {
+      valid: false,
+      reason: "the proof's statement is not the database's (hypotheses or conclusion differ)",
+    };
+  }
+  const goal = JSON.stringify(publicBlocks(prepared.built.blocks));
+  const claimed = (file.proof as { statement?: unknown }).statement;
+  if (JSON.stringify(claimed) !== goal) {
+    return {
+      valid: false,
+      reason: "the folded proof's public blocks are not the goal the database's encoding names",
+    };
+  }
+  const r = await verifyFoldProof(prepared.buildDir, file.proof, { cacheDir: options.cacheDir });
+  if (!r.valid) return { valid: false, reason: r.reason };
+  return { valid: true, scope: file.scope, statement: expected, segments: r.segments };
+}
+
+// ---- The commands (thin: arguments in, library call, text or --json out). ----
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+type Opts = {
+  output?: string;
+  metamath?: string;
+  theorem?: string;
+  json?: boolean;
+  quiet?: boolean;
+};
+
+export async function importCommand(
+  args: string[],
+  opts: Opts,
+  io: Io,
+  progress: Progress | undefined,
+  usage: (m: string) => never,
+): Promise<number> {
+  if (args[0] !== "metamath" || args.length !== 2 || !opts.output) {
+    usage("bmc import metamath FILE.mm [--theorem LABEL] -o DIR");
+  }
+  const r = await importMetamath(args[1], opts.output!, { theorem: opts.theorem, progress });
+  const valid = r.transcripts.every((t) => t.valid);
+  if (opts.json) io.out(JSON.stringify({ valid, ...r }, null, 2) + "\n");
+  else if (!opts.quiet) {
+    const blocks = r.transcripts.reduce((n, t) => n + t.blocks, 0);
+    io.out(
+      `imported: ${r.rules} (${r.mode} encoding) and ${r.transcripts.length} transcript${r.transcripts.length === 1 ? "" : "s"} (${blocks} blocks), ${valid ? "all valid" : "NOT all valid"}\n`,
+    );
+  }
+  return valid ? 0 : 1;
+}
+
+export async function proveCommand(
+  args: string[],
+  opts: Opts,
+  io: Io,
+  progress: Progress | undefined,
+  usage: (m: string) => never,
+): Promise<number> {
+  if (args.length !== 0 || !opts.output) {
+    usage("bmc prove --metamath FILE.mm [--theorem LABEL] -o PROOF.json");
+  }
+  const r = await proveMetamath(opts.metamath!, { theorem: opts.theorem, progress });
+  writeFileAtomic(opts.output!, JSON.stringify(r.file) + "\n");
+  const what = describe(r.file.statement, r.file.scope);
+  if (opts.json) {
+    io.out(
+      JSON.stringify(
+        {
+          proof: opts.output,
+          statement: r.file.statement,
+          mode: r.prepared.enc.mode,
+          blocks: r.prepared.built.blocks.length,
+          segments: r.segments,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+  } else if (!opts.quiet) {
+    io.out(
+      `proved: ${what}\n  ${opts.output} (${r.prepared.built.blocks.length} blocks, ${r.segments} segment${r.segments === 1 ? "" : "s"} folded)\n` +
+        "NOT SUCCINCT AND NOT ZERO-KNOWLEDGE: the proof contains the folded witness in the clear.\n",
+    );
+  }
+  return 0;
+}
+
+export async function verifyCommand(
+  args: string[],
+  opts: Opts,
+  io: Io,
+  progress: Progress | undefined,
+  usage: (m: string) => never,
+): Promise<number> {
+  if (args.length !== 1) usage("bmc verify --metamath FILE.mm PROOF.json");
+  let text: string;
+  try {
+    text = readFileSync(args[0], "utf8");
+  } catch {
+    throw new CommandError(`cannot read ${args[0]}`);
+  }
+  const r = await verifyMetamath(opts.metamath!, text, { progress });
+  if (opts.json) io.out(JSON.stringify(r, null, 2) + "\n");
+  else if (r.valid) io.out(`valid: ${args[0]} proves ${describe(r.statement!, r.scope!)}\n`);
+  else io.err(`invalid: ${args[0]}: ${r.reason}\n`);
+  return r.valid ? 0 : 1;
+}
+
+function describe(s: MetamathStatement, scope: "all" | "theorem"): string {
+  const db = `${s.database.file} (sha256 ${s.database.digest})`;
+  if (scope === "all") return `all ${s.theorems.length} theorems of ${db}`;
+  const t = s.theorems[0];
+  const hyps = t.hypotheses.length ? ` from ${t.hypotheses.map((h) => `\`${h}\``).join(", ")}` : "";
+  return `${t.label} of ${db}: \`${t.conclusion}\`${hyps}`;
+}
+
+/** The public blocks of a built transcript, as a proof file's statement lists them: the goal,
+ * and the definitions of any term a goal's value happens to name (the builder makes them
+ * public, docs/build.md). */
+export function publicBlocks(blocks: readonly BuiltBlock[]): { rule: string; shown: string[] }[] {
+  return blocks
+    .filter((b) => b.isPublic)
+    .map((b) => ({ rule: b.rule.name, shown: b.values.slice(0, b.rule.shownCount).map(String) }));
+}

@@ -1,0 +1,908 @@
+/**
+ * The block-model encoding of a Metamath database (docs/metamath.md): a rule file generated from
+ * the database, and for a set of theorems a proof file (docs/build.md) whose transcript proves
+ * them. The rule file and the public statement are functions of the database and the theorem
+ * labels alone, so a verifier re-derives both from the database.
+ *
+ * Two encodings:
+ * - tree: expressions are named trees (grammar.ts); syntax steps cost nothing (they are the
+ *   term definitions), each `|-` step is one block; `$d` by generated relations `dvs`/`dvv`.
+ * - string: expressions are cons lists of symbols; every assertion (syntax ones too) is a rule,
+ *   substitution is list concatenation (`app`, one block per cell). For databases whose grammar
+ *   does not give trees (miu.mm). No `$d` support (refused).
+ * The tree encoding is tried first; the string one is used when a proof does not fit trees.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import type { ProofFile, ProofStep } from "../../build/index.js";
+import type { Assertion, MetamathDatabase, ProofDag, SymbolId, Theorem } from "../model.js";
+import { expressionText } from "../model.js";
+import { buildGrammar, frameVarTypes, type Grammar } from "./grammar.js";
+import { Names, TermStore } from "./terms.js";
+
+export interface MetamathTheoremStatement {
+  readonly label: string;
+  readonly hypotheses: readonly string[];
+  readonly conclusion: string;
+}
+
+/** What a verifier learns: which database, which theorems, their hypotheses and conclusions. */
+export interface MetamathStatement {
+  readonly database: { readonly file: string; readonly digest: string };
+  readonly theorems: readonly MetamathTheoremStatement[];
+}
+
+export interface MetamathEncoding {
+  readonly mode: "tree" | "string";
+  /** The rule file (not yet formatted). */
+  readonly rulesText: string;
+  /** The proof file for the transcript builder. */
+  readonly proof: ProofFile;
+  readonly statement: MetamathStatement;
+  /** The public blocks the transcript must have: the goal. */
+  readonly goal: { readonly rule: string; readonly shown: readonly string[] };
+  readonly stats: {
+    /** Theorems proven in the transcript (targets and the lemmas they use). */
+    readonly contexts: number;
+    /** Proof steps as written (after decompression), over every context. */
+    readonly proofSteps: number;
+    /** Distinct proof DAG nodes over every context. */
+    readonly dagNodes: number;
+    /** Distinct terms. */
+    readonly terms: number;
+  };
+}
+
+export class EncodeError extends Error {}
+
+export type ProofDagFn = (db: MetamathDatabase, theorem: number) => ProofDag | { message: string };
+
+export interface EncodeOptions {
+  /** Theorem labels; every theorem of the database when absent. */
+  readonly theorems?: readonly string[];
+  /** Force an encoding (tests); by default tree, falling back to string. */
+  readonly mode?: "tree" | "string";
+}
+
+/** SHA-256 over the database's files, main file first, each prefixed by its length. */
+export function databaseDigest(db: MetamathDatabase): string {
+  const h = createHash("sha256");
+  for (const f of db.files) {
+    const bytes = readFileSync(f);
+    h.update(`${bytes.length}:`);
+    h.update(bytes);
+  }
+  return h.digest("hex");
+}
+
+export function encodeMetamath(
+  db: MetamathDatabase,
+  proofDag: ProofDagFn,
+  options: EncodeOptions = {},
+): MetamathEncoding {
+  const theorems = db.statements.filter((s): s is Theorem => s.kind === "p");
+  let targets: Theorem[];
+  if (options.theorems) {
+    targets = options.theorems.map((label) => {
+      const i = db.labels.get(label);
+      const s = i === undefined ? undefined : db.statements[i];
+      if (!s || s.kind !== "p")
+        throw new EncodeError(`\`${label}\` is not a theorem ($p) of the database`);
+      return s;
+    });
+  } else targets = theorems;
+  if (!targets.length) throw new EncodeError("the database has no theorem ($p) to prove");
+  const ordinal = new Map(theorems.map((t, i) => [t.index, i + 1]));
+  const all = !options.theorems;
+  const contexts = closure(db, targets, proofDag);
+  const statement = statementOf(db, targets);
+  if (options.mode !== "string") {
+    try {
+      return new TreeEncoder(db, contexts, ordinal, all, targets).encode(statement);
+    } catch (e) {
+      if (!(e instanceof TreeMismatch) || options.mode === "tree") throw e;
+    }
+  }
+  return new StringEncoder(db, contexts, ordinal, all, targets).encode(statement);
+}
+
+function statementOf(db: MetamathDatabase, targets: Theorem[]): MetamathStatement {
+  return {
+    database: { file: basename(db.files[0]), digest: databaseDigest(db) },
+    theorems: targets.map((t) => ({
+      label: t.label,
+      hypotheses: t.frame.essential.map((e) =>
+        expressionText(db, db.statements[e].expression as never),
+      ),
+      conclusion: expressionText(db, t.expression),
+    })),
+  };
+}
+
+interface Context {
+  readonly theorem: Theorem;
+  readonly dag: ProofDag;
+}
+
+/** The targets and every theorem their proofs use, in database order, with their proof DAGs. */
+function closure(db: MetamathDatabase, targets: Theorem[], proofDag: ProofDagFn): Context[] {
+  const dags = new Map<number, ProofDag>();
+  const todo = targets.map((t) => t.index);
+  while (todo.length) {
+    const i = todo.pop()!;
+    if (dags.has(i)) continue;
+    const dag = proofDag(db, i);
+    if (!("nodes" in dag)) throw new EncodeError(`${db.statements[i].label}: ${dag.message}`);
+    dags.set(i, dag);
+    for (const n of dag.nodes) {
+      const s = db.statements[n.statement];
+      if (s.kind === "p" && !dags.has(s.index)) todo.push(s.index);
+    }
+  }
+  return [...dags.keys()]
+    .sort((a, b) => a - b)
+    .map((i) => ({ theorem: db.statements[i] as Theorem, dag: dags.get(i)! }));
+}
+
+/** A proof the tree encoding cannot express (an ambiguous or missing grammar). */
+class TreeMismatch extends Error {}
+
+const where = (db: MetamathDatabase, s: { location: { file: number; line: number } }) =>
+  `${basename(db.files[s.location.file])}:${s.location.line}`;
+
+/** Shared by both encodings: rule text assembly, contexts, goals, lets. */
+abstract class Encoder {
+  protected readonly out: string[] = [];
+  protected readonly steps: ProofStep[] = [];
+  protected readonly stepIds = new Set<string>();
+  protected readonly ruleName = new Map<number, string>();
+  protected readonly names = new Names(["goal", "all", "upto", "upto0"]);
+  protected abstract readonly store: TermStore;
+  protected readonly usedAssertions = new Set<number>();
+
+  constructor(
+    protected readonly db: MetamathDatabase,
+    protected readonly contexts: Context[],
+    protected readonly ordinal: Map<number, number>,
+    protected readonly all: boolean,
+    protected readonly targets: Theorem[],
+  ) {}
+
+  /**
+   * The number of theorems before statement `index`: an axiom stated after theorem number j
+   * may only be used in contexts after j (`j < c`), as Metamath allows only earlier statements.
+   */
+  protected theoremsBefore(index: number): number {
+    let n = 0;
+    for (const [i] of this.ordinal) if (i < index) n++;
+    return n;
+  }
+
+  protected ctx(t: Theorem): number {
+    return this.ordinal.get(t.index)!;
+  }
+
+  protected text(s: { expression: readonly number[] }): string {
+    const t = expressionText(this.db, s.expression);
+    return t.length > 200 ? `${t.slice(0, 200)} ...` : t;
+  }
+
+  protected addStep(step: ProofStep & { id: string }): string {
+    if (!this.stepIds.has(step.id)) {
+      this.stepIds.add(step.id);
+      this.steps.push(step);
+    }
+    return step.id;
+  }
+
+  protected letName = (id: number) => `t${id}`;
+
+  protected header(): string[] {
+    const file = basename(this.db.files[0]);
+    return [
+      `// Generated by bmc from ${file}: the Metamath database as block-model rules (docs/metamath.md).`,
+      `// Regenerated from the database by \`bmc verify --metamath\`; editing it changes nothing.`,
+      "",
+    ];
+  }
+
+  protected goalRules(): { rule: string; shown: string[] } {
+    const o = this.out;
+    o.push("");
+    o.push("// The public goal: goal(i) for theorem number i (database order).");
+    o.push("rule goal(i): -: lemma_ok(i, _).");
+    if (this.all) {
+      const n = this.ordinal.size;
+      o.push(
+        "// ok_upto(j): theorems 1..j (in database order) are proven.",
+        "relation ok_upto(j).",
+        "rule upto0(): ok_upto(0) -: .",
+        "rule upto(j; i, k): ok_upto(j) -: ok_upto(i), lemma_ok(j, k), i + 1 == j.",
+        `// Every one of the database's ${n} theorems.`,
+        "rule all(n): -: ok_upto(n).",
+      );
+      let prev = this.addStep({ id: "upto0", rule: "upto0" });
+      for (let j = 1; j <= n; j++) {
+        prev = this.addStep({
+          id: `upto${j}`,
+          rule: "upto",
+          args: { j },
+          premises: [{ ref: prev }, { ref: `qed${j}` }],
+        });
+      }
+      return { rule: "all", shown: [String(n)] };
+    }
+    return { rule: "goal", shown: [String(this.ctx(this.targets[0]))] };
+  }
+
+  protected finish(
+    mode: "tree" | "string",
+    statement: MetamathStatement,
+    goal: { rule: string; shown: string[] },
+  ): MetamathEncoding {
+    const lets: Record<string, string> = {};
+    this.store.nodes.forEach(
+      (_, id) => (lets[this.letName(id)] = this.store.text(id, this.letName)),
+    );
+    const publicSteps: ProofStep[] = this.all
+      ? [{ rule: "all", args: { n: Number(goal.shown[0]) } }]
+      : this.targets.map((t) => ({ rule: "goal", args: { i: this.ctx(t) } }));
+    let proofSteps = 0;
+    let dagNodes = 0;
+    for (const c of this.contexts) {
+      proofSteps += c.dag.steps;
+      dagNodes += c.dag.nodes.length;
+    }
+    return {
+      mode,
+      rulesText: this.out.join("\n") + "\n",
+      proof: { let: lets, public: publicSteps, proofs: this.steps },
+      statement,
+      goal,
+      stats: {
+        contexts: this.contexts.length,
+        proofSteps,
+        dagNodes,
+        terms: this.store.nodes.length,
+      },
+    };
+  }
+}
+
+class TreeEncoder extends Encoder {
+  protected readonly grammar: Grammar = buildGrammar(this.db);
+  protected readonly store: TermStore = this.grammar.store;
+  private readonly templates = new Map<number, { concl: number; hyps: number[] }>();
+  private readonly macros = new Map<number, number>();
+  private readonly dvUsed = new Set<number>();
+
+  private tree(expression: readonly number[], varTypes: Map<SymbolId, SymbolId>, what: string) {
+    const t = this.grammar.treeOf(expression, varTypes);
+    if (t === undefined)
+      throw new TreeMismatch(`${what}: no tree for ${expressionText(this.db, expression)}`);
+    return t;
+  }
+
+  private template(a: Assertion) {
+    let t = this.templates.get(a.index);
+    if (!t) {
+      const types = frameVarTypes(this.db, a);
+      t = {
+        concl: this.tree(a.expression, types, a.label),
+        hyps: a.frame.essential.map((e) =>
+          this.tree(this.db.statements[e].expression, types, a.label),
+        ),
+      };
+      this.templates.set(a.index, t);
+    }
+    return t;
+  }
+
+  private subst(
+    node: number,
+    sigma: Map<SymbolId, number>,
+    memo = new Map<number, number>(),
+  ): number {
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    const n = this.store.nodes[node];
+    const c = this.store.ctors[n.ctor];
+    let r: number;
+    if (this.isVarLeaf(n.ctor)) r = sigma.get(n.args[0]) ?? node;
+    else
+      r = this.store.node(
+        n.ctor,
+        n.args.map((a, j) => (c.argSorts[j] === "field" ? a : this.subst(a, sigma, memo))),
+      );
+    memo.set(node, r);
+    return r;
+  }
+
+  private varLeafCtors?: Set<number>;
+  private isVarLeaf(ctor: number): boolean {
+    this.varLeafCtors ??= new Set(this.grammar.varCtor.values());
+    return this.varLeafCtors.has(ctor);
+  }
+
+  /** Rule-language text of a template tree: mandatory variables by name, the rest as terms. */
+  private render(node: number, vars: Map<SymbolId, string>): string {
+    const n = this.store.nodes[node];
+    const c = this.store.ctors[n.ctor];
+    if (this.isVarLeaf(n.ctor) && vars.has(n.args[0])) return vars.get(n.args[0])!;
+    const args = n.args.map((a, j) =>
+      c.argSorts[j] === "field" ? String(a) : this.render(a, vars),
+    );
+    return `${c.name}(${args.join(", ")})`;
+  }
+
+  /** A syntax theorem used as a constructor: the tree its proof builds. */
+  private macro(t: Theorem): number {
+    let m = this.macros.get(t.index);
+    if (m === undefined) {
+      throw new TreeMismatch(
+        `${t.label}: a syntax theorem ($p of a syntax typecode) is not supported`,
+      );
+    }
+    return m;
+  }
+
+  encode(statement: MetamathStatement): MetamathEncoding {
+    // Proof trees first: they decide which rules exist (and whether trees fit at all).
+    const walked = this.contexts.map((c) => this.walk(c));
+    this.out.push(...this.header());
+    this.sortsText();
+    this.out.push(
+      "",
+      "// proved(S, c, k): statement S holds in context c (the theorem numbered c, with its",
+      "// hypotheses), by a derivation of depth k.",
+      "relation proved(S, c, k).",
+      "// lemma_ok(i, k): theorem number i is proven (from its hypotheses), at depth k.",
+      "relation lemma_ok(i, k).",
+    );
+    if (this.dvUsed.size) this.dvRelations();
+    this.out.push("", "// Assertions used by the proofs: one rule each.");
+    for (const i of [...this.usedAssertions].sort((a, b) => a - b))
+      this.assertionRule(this.db.statements[i] as Assertion);
+    for (const [k, c] of this.contexts.entries()) this.contextRules(c, walked[k]);
+    const goal = this.goalRules();
+    return this.finish("tree", statement, goal);
+  }
+
+  private sortsText() {
+    const o = this.out;
+    o.push("// Expressions: one sort per typecode. Syntax axioms are constructors; variables are");
+    o.push("// leaves v_<sort>(n), n the variable's symbol number; a `|-` statement is a shape");
+    o.push("// (its constant tokens) applied to its phrases.");
+    for (const s of this.grammar.sorts) {
+      const ctors = s.ctors;
+      o.push("", `// ${this.db.symbols[s.typecode].name}:`);
+      for (const c of ctors)
+        o.push(`//   ${this.store.ctors[c].name}: ${this.store.ctors[c].comment}`);
+      if (!ctors.length) continue;
+      const alts = ctors.map((c) => {
+        const k = this.store.ctors[c];
+        return k.argSorts.length ? `${k.name}(${k.argSorts.join(", ")})` : k.name;
+      });
+      o.push(`sort ${s.name} = ${alts.join(" | ")}.`);
+    }
+  }
+
+  /** Trees of every node of a context's proof; the steps of its `|-` nodes. */
+  private walk(c: Context): { root: number; hypRules: string[] } {
+    const { db } = this;
+    const trees: number[] = [];
+    const stepOf: (string | undefined)[] = [];
+    const ctx = this.ctx(c.theorem);
+    const hypIndex = new Map(c.theorem.frame.essential.map((e, j) => [e, j]));
+    const types = frameVarTypes(db, c.theorem);
+    const hypRules: string[] = [];
+    c.theorem.frame.essential.forEach(
+      (e, j) => (hypRules[j] = this.names.take(`hyp_${c.theorem.label}_${j + 1}`, "h")),
+    );
+    c.dag.nodes.forEach((node, k) => {
+      const s = db.statements[node.statement];
+      if (s.kind === "f") {
+        trees[k] = this.grammar.varLeaf(s.typecode, s.variable);
+      } else if (s.kind === "e") {
+        const j = hypIndex.get(s.index);
+        if (j === undefined)
+          throw new EncodeError(`${c.theorem.label}: uses a hypothesis not its own`);
+        trees[k] = this.tree(s.expression, types, c.theorem.label);
+        stepOf[k] = this.addStep({
+          id: `c${ctx}h${j}`,
+          rule: hypRules[j],
+          args: { E: this.letName(trees[k]) },
+        });
+      } else if (this.grammar.syntaxTypecodes.has(s.expression[0])) {
+        const floats = s.frame.hypotheses
+          .map((h, j) => (db.statements[h].kind === "f" ? trees[node.premises[j]] : -1))
+          .filter((x) => x >= 0);
+        if (s.kind === "a")
+          trees[k] = this.store.node(this.grammar.axiomCtor.get(s.index)!, floats);
+        else {
+          const sigma = new Map(s.frame.variables.map((v, j) => [v, floats[j]]));
+          trees[k] = this.subst(this.macro(s), sigma);
+        }
+      } else {
+        const tpl = this.template(s);
+        const sigma = new Map<SymbolId, number>();
+        const premiseSteps: { ref: string }[] = [];
+        s.frame.hypotheses.forEach((h, j) => {
+          const hs = db.statements[h];
+          if (hs.kind === "f") sigma.set(hs.variable, trees[node.premises[j]]);
+        });
+        s.frame.essential.forEach((h, j) => {
+          const p = node.premises[s.frame.hypotheses.indexOf(h)];
+          if (this.subst(tpl.hyps[j], sigma) !== trees[p]) {
+            throw new TreeMismatch(
+              `${c.theorem.label} step ${node.step}: hypothesis ${j + 1} of ${s.label} has another tree`,
+            );
+          }
+          premiseSteps.push({ ref: stepOf[p]! });
+        });
+        if (s.kind === "p") premiseSteps.push({ ref: `qed${this.ctx(s)}` });
+        for (const [x, y] of s.frame.disjoint) {
+          this.dvUsed.add(ctx);
+          premiseSteps.push({ ref: this.dvsStep(ctx, sigma.get(x)!, sigma.get(y)!) });
+        }
+        trees[k] = this.subst(tpl.concl, sigma);
+        this.usedAssertions.add(s.index);
+        const args: Record<string, string | number> = { c: ctx };
+        s.frame.variables.forEach((v) => (args[this.varName(s, v)] = this.letName(sigma.get(v)!)));
+        stepOf[k] = this.addStep({
+          id: `c${ctx}n${k}`,
+          rule: this.ruleOf(s),
+          args,
+          premises: premiseSteps,
+        });
+      }
+    });
+    const root = trees[c.dag.root];
+    const concl = this.tree(c.theorem.expression, types, c.theorem.label);
+    if (root !== concl)
+      throw new TreeMismatch(`${c.theorem.label}: the proof's last tree is not the statement's`);
+    // A syntax theorem: its tree is the proof (term definitions are syntax derivations).
+    const syntax = this.isSyntax(c.theorem);
+    if (syntax) this.macros.set(c.theorem.index, root);
+    this.addStep({
+      id: `qed${ctx}`,
+      rule: this.qedName(c.theorem),
+      args: { E: this.letName(concl) },
+      premises: syntax ? [] : [{ ref: stepOf[c.dag.root]! }],
+    });
+    return { root, hypRules };
+  }
+
+  private isSyntax(t: Assertion): boolean {
+    return this.grammar.syntaxTypecodes.has(t.expression[0]);
+  }
+
+  private qedNames = new Map<number, string>();
+  private qedName(t: Theorem): string {
+    let n = this.qedNames.get(t.index);
+    if (!n) this.qedNames.set(t.index, (n = this.names.take(`qed_${t.label}`, "q")));
+    return n;
+  }
+
+  private ruleOf(a: Assertion): string {
+    let n = this.ruleName.get(a.index);
+    if (!n) this.ruleName.set(a.index, (n = this.names.take(a.label, "r")));
+    return n;
+  }
+
+  private varNames = new Map<number, Map<SymbolId, string>>();
+  private varsOf(a: Assertion): Map<SymbolId, string> {
+    let m = this.varNames.get(a.index);
+    if (!m) {
+      const local = new Names(["c", "k", "E"]);
+      m = new Map(a.frame.variables.map((v) => [v, local.take(this.db.symbols[v].name, "x")]));
+      this.varNames.set(a.index, m);
+    }
+    return m;
+  }
+  private varName(a: Assertion, v: SymbolId): string {
+    return this.varsOf(a).get(v)!;
+  }
+
+  private assertionRule(a: Assertion) {
+    const tpl = this.template(a);
+    const vars = this.varsOf(a);
+    const hyps = tpl.hyps.map((h) => this.render(h, vars));
+    const concl = this.render(tpl.concl, vars);
+    const depthVars = hyps.map((_, j) => `k${j + 1}`);
+    const lemma = a.kind === "p";
+    if (lemma) depthVars.push("k0");
+    const body = hyps.map((h, j) => `proved(${h}, c, k${j + 1})`);
+    if (lemma) body.push(`lemma_ok(${this.ctx(a)}, k0)`);
+    for (const [x, y] of a.frame.disjoint) body.push(`dvs(c, ${vars.get(x)}, ${vars.get(y)})`);
+    body.push(...depthVars.map((k) => `${k} < k`));
+    if (lemma) body.push(`${this.ctx(a)} < c`);
+    else if (this.theoremsBefore(a.index) > 0) body.push(`${this.theoremsBefore(a.index)} < c`);
+    const k = depthVars.length ? "k" : "0";
+    const hidden = depthVars.length ? `; k, ${depthVars.join(", ")}` : "";
+    const o = this.out;
+    o.push(
+      "",
+      `// ${a.label} (${a.kind === "p" ? "theorem" : "axiom"}, ${where(this.db, a)}): ${this.text(a)}`,
+    );
+    for (const e of a.frame.essential)
+      o.push(`//   hypothesis ${this.db.statements[e].label}: ${this.text(this.db.statements[e])}`);
+    if (a.frame.disjoint.length) {
+      o.push(
+        `//   $d ${a.frame.disjoint.map(([x, y]) => `${this.db.symbols[x].name} ${this.db.symbols[y].name}`).join(", ")}`,
+      );
+    }
+    o.push(
+      `rule ${this.ruleOf(a)}(c, ${[...vars.values()].join(", ")}${hidden}): proved(${concl}, c, ${k}) -: ${body.join(", ")}.`
+        .replace("(c, )", "(c)")
+        .replace("(c, ;", "(c;"),
+    );
+  }
+
+  private contextRules(c: Context, w: { hypRules: string[] }) {
+    const t = c.theorem;
+    const ctx = this.ctx(t);
+    const types = frameVarTypes(this.db, t);
+    const none = new Map<SymbolId, string>();
+    const o = this.out;
+    o.push(
+      "",
+      `// Context ${ctx}: the proof of ${t.label} (${where(this.db, t)}): ${this.text(t)}`,
+    );
+    t.frame.essential.forEach((e, j) => {
+      const h = this.db.statements[e];
+      const tree = this.tree(h.expression, types, t.label);
+      o.push(`// ${h.label}: ${this.text(h)}`);
+      o.push(`rule ${w.hypRules[j]}(E): proved(E, ${ctx}, 0) -: E = ${this.render(tree, none)}.`);
+    });
+    for (const [n, [x, y]] of t.activeDisjoint.entries()) {
+      if (!this.dvUsed.has(ctx)) break;
+      const name = (v: number) => this.db.symbols[v].name;
+      o.push(
+        `rule dv_${ctx}_${2 * n + 1}(): dvpair(${ctx}, ${x}, ${y}) -: .  // $d ${name(x)} ${name(y)}`,
+      );
+      o.push(`rule dv_${ctx}_${2 * n + 2}(): dvpair(${ctx}, ${y}, ${x}) -: .`);
+    }
+    const concl = this.tree(t.expression, types, t.label);
+    if (this.isSyntax(t)) {
+      o.push(`// A syntax theorem: the definition of its tree is its proof.`);
+      o.push(`rule ${this.qedName(t)}(E): lemma_ok(${ctx}, 0) -: E = ${this.render(concl, none)}.`);
+      return;
+    }
+    o.push(
+      `rule ${this.qedName(t)}(E; k): lemma_ok(${ctx}, k) -: E = ${this.render(concl, none)}, proved(E, ${ctx}, k).`,
+    );
+  }
+
+  private dvRelations() {
+    const o = this.out;
+    o.push(
+      "",
+      "// Distinct variables. dvpair(c, a, b): context c keeps variables a and b apart ($d).",
+      "// dvs(c, X, Y): every variable of X and every variable of Y are kept apart in c;",
+      "// dvv(c, a, Y): variable a and every variable of Y are. Both recurse on the terms'",
+      "// structure (well founded: every name is defined once, by a deeper term's definition).",
+      "relation dvpair(c, a, b).",
+      "relation dvs(c, X, Y).",
+      "relation dvv(c, a, Y).",
+    );
+    for (const s of this.grammar.sorts) {
+      if (!this.grammar.syntaxTypecodes.has(s.typecode)) continue;
+      for (const ci of s.ctors) {
+        const k = this.store.ctors[ci];
+        if (this.isVarLeaf(ci)) {
+          o.push(`rule dvs_${k.name}(c, X, Y; a): dvs(c, X, Y) -: X = ${k.name}(a), dvv(c, a, Y).`);
+          o.push(
+            `rule dvv_${k.name}(c, a, Y; b): dvv(c, a, Y) -: Y = ${k.name}(b), dvpair(c, a, b).`,
+          );
+          continue;
+        }
+        const xs = k.argSorts.map((_, j) => `A${j + 1}`);
+        const sub = k.argSorts.flatMap((srt, j) => (srt === "field" ? [] : [xs[j]]));
+        const hid = xs.length ? `; ${xs.join(", ")}` : "";
+        o.push(
+          `rule dvs_${k.name}(c, X, Y${hid}): dvs(c, X, Y) -: X = ${k.name}(${xs.join(", ")})${sub.map((x) => `, dvs(c, ${x}, Y)`).join("")}.`,
+          `rule dvv_${k.name}(c, a, Y${hid}): dvv(c, a, Y) -: Y = ${k.name}(${xs.join(", ")})${sub.map((x) => `, dvv(c, a, ${x})`).join("")}.`,
+        );
+      }
+    }
+  }
+
+  private dvsStep(ctx: number, x: number, y: number): string {
+    const id = `dvs${ctx}_${x}_${y}`;
+    if (this.stepIds.has(id)) return id;
+    const n = this.store.nodes[x];
+    const k = this.store.ctors[n.ctor];
+    const premises = this.isVarLeaf(n.ctor)
+      ? [{ ref: this.dvvStep(ctx, n.args[0], y) }]
+      : n.args.flatMap((a, j) =>
+          k.argSorts[j] === "field" ? [] : [{ ref: this.dvsStep(ctx, a, y) }],
+        );
+    return this.addStep({
+      id,
+      rule: `dvs_${k.name}`,
+      args: { c: ctx, X: this.letName(x), Y: this.letName(y) },
+      premises,
+    });
+  }
+
+  private dvvStep(ctx: number, a: number, y: number): string {
+    const id = `dvv${ctx}_${a}_${y}`;
+    if (this.stepIds.has(id)) return id;
+    const n = this.store.nodes[y];
+    const k = this.store.ctors[n.ctor];
+    let premises: { ref: string }[];
+    if (this.isVarLeaf(n.ctor)) {
+      const b = n.args[0];
+      const c = this.contexts.find((cc) => this.ctx(cc.theorem) === ctx)!;
+      const pairs = c.theorem.activeDisjoint;
+      const at = pairs.findIndex(([p, q]) => (p === a && q === b) || (p === b && q === a));
+      if (at < 0)
+        throw new EncodeError(`${c.theorem.label}: variables ${a} and ${b} are not kept apart`);
+      const rule = `dv_${ctx}_${2 * at + (pairs[at][0] === a ? 1 : 2)}`;
+      premises = [{ ref: this.addStep({ id: `dvp${ctx}_${a}_${b}`, rule }) }];
+    } else {
+      premises = n.args.flatMap((arg, j) =>
+        k.argSorts[j] === "field" ? [] : [{ ref: this.dvvStep(ctx, a, arg) }],
+      );
+    }
+    return this.addStep({
+      id,
+      rule: `dvv_${k.name}`,
+      args: { c: ctx, a, Y: this.letName(y) },
+      premises,
+    });
+  }
+}
+class StringEncoder extends Encoder {
+  protected readonly store = new TermStore();
+  private readonly cons = 1;
+  private readonly nil = this.initStore();
+
+  private initStore(): number {
+    this.store.addConstructor({
+      name: "nil",
+      sort: "str",
+      argSorts: [],
+      comment: "the empty string",
+    });
+    this.store.addConstructor({
+      name: "cons",
+      sort: "str",
+      argSorts: ["field", "str"],
+      comment: "a symbol, then a string",
+    });
+    return this.store.node(0, []);
+  }
+
+  private list(symbols: readonly number[], tail?: number): number {
+    let r = tail ?? this.nil;
+    for (let i = symbols.length - 1; i >= 0; i--) r = this.store.node(this.cons, [symbols[i], r]);
+    return r;
+  }
+
+  private symbolsOf(node: number): number[] {
+    const out: number[] = [];
+    for (let n = this.store.nodes[node]; n.ctor === this.cons; n = this.store.nodes[n.args[1]])
+      out.push(n.args[0]);
+    return out;
+  }
+
+  encode(statement: MetamathStatement): MetamathEncoding {
+    for (const c of this.contexts) {
+      if (
+        c.theorem.activeDisjoint.length &&
+        c.dag.nodes.some((n) => {
+          const s = this.db.statements[n.statement];
+          return (s.kind === "a" || s.kind === "p") && s.frame.disjoint.length > 0;
+        })
+      ) {
+        throw new EncodeError(
+          `${c.theorem.label}: $d conditions need the tree encoding, and this database's grammar gives no trees`,
+        );
+      }
+    }
+    for (const c of this.contexts) this.walk(c);
+    const o = this.out;
+    o.push(...this.header());
+    o.push(
+      "// Expressions are strings of symbols (symbol numbers), typecode first.",
+      "sort str = nil | cons(field, str).",
+      "",
+      "// app(X, Y, Z): Z is X followed by Y. One block per symbol of X (well founded: X is a",
+      "// shorter string at every step).",
+      "relation app(X, Y, Z).",
+      "rule app_nil(X, Y): app(X, Y, Y) -: X = nil().",
+      "rule app_cons(X, Y, Z; h, X1, Z1): app(X, Y, Z) -: X = cons(h, X1), Z = cons(h, Z1), app(X1, Y, Z1).",
+      "",
+      "// proved(S, c, k): string S (typecode first) is derivable in context c at depth k.",
+      "relation proved(S, c, k).",
+      "relation lemma_ok(i, k).",
+    );
+    o.push("", "// Symbols: " + this.db.symbols.map((s) => `${s.id} ${s.name}`).join(", "));
+    o.push("", "// Floating hypotheses and assertions used by the proofs: one rule each.");
+    for (const i of [...this.usedAssertions].sort((a, b) => a - b)) this.statementRule(i);
+    for (const c of this.contexts) this.contextRules(c);
+    const goal = this.goalRules();
+    return this.finish("string", statement, goal);
+  }
+
+  /** A template as rule text: constants consed, each variable joined by an `app` hypothesis. */
+  private templateText(
+    expr: readonly number[],
+    vars: Map<SymbolId, string>,
+    apps: string[],
+    hidden: string[],
+  ): string {
+    let cur = "nil()";
+    for (let i = expr.length - 1; i >= 0; i--) {
+      const v = vars.get(expr[i]);
+      if (v === undefined) cur = `cons(${expr[i]}, ${cur})`;
+      else if (cur === "nil()") cur = v;
+      else {
+        const r = `R${hidden.length + 1}`;
+        hidden.push(r);
+        apps.push(`app(${v}, ${cur}, ${r})`);
+        cur = r;
+      }
+    }
+    return cur;
+  }
+
+  /** The app steps a template needs under a substitution (same order as templateText). */
+  private templateApps(
+    expr: readonly number[],
+    sigma: Map<SymbolId, number>,
+    refs: { ref: string }[],
+  ): number {
+    let cur = this.nil;
+    let empty = true; // as templateText's "nil()": nothing placed yet
+    for (let i = expr.length - 1; i >= 0; i--) {
+      const v = sigma.get(expr[i]);
+      if (v === undefined) cur = this.store.node(this.cons, [expr[i], cur]);
+      else if (empty) cur = v;
+      else {
+        refs.push({ ref: this.appStep(v, cur) });
+        cur = this.list(this.symbolsOf(v), cur);
+      }
+      empty = false;
+    }
+    return cur;
+  }
+
+  private appStep(x: number, y: number): string {
+    const id = `app${x}_${y}`;
+    if (this.stepIds.has(id)) return id;
+    const n = this.store.nodes[x];
+    if (n.ctor !== this.cons)
+      return this.addStep({
+        id,
+        rule: "app_nil",
+        args: { X: this.letName(x), Y: this.letName(y) },
+      });
+    const premise = this.appStep(n.args[1], y);
+    return this.addStep({
+      id,
+      rule: "app_cons",
+      args: { X: this.letName(x), Y: this.letName(y) },
+      premises: [{ ref: premise }],
+    });
+  }
+
+  private varsOf(s: { frame?: Assertion["frame"] }, index: number): Map<SymbolId, string> {
+    const a = this.db.statements[index];
+    if (a.kind !== "a" && a.kind !== "p") return new Map();
+    const local = new Names(["c", "k", "E", "R"]);
+    return new Map(a.frame.variables.map((v) => [v, local.take(this.db.symbols[v].name, "x")]));
+  }
+
+  private ruleOf(index: number): string {
+    let n = this.ruleName.get(index);
+    if (!n) this.ruleName.set(index, (n = this.names.take(this.db.statements[index].label, "r")));
+    return n;
+  }
+
+  private walk(c: Context) {
+    const { db } = this;
+    const ctx = this.ctx(c.theorem);
+    const stepOf: string[] = [];
+    const hypIndex = new Map(c.theorem.frame.essential.map((e, j) => [e, j]));
+    c.dag.nodes.forEach((node, k) => {
+      const s = db.statements[node.statement];
+      const expr = this.list(node.expression);
+      if (s.kind === "f") {
+        this.usedAssertions.add(s.index);
+        stepOf[k] = this.addStep({
+          id: `f${s.index}`,
+          rule: this.ruleOf(s.index),
+          args: { c: ctx, E: this.letName(expr) },
+        });
+        return;
+      }
+      if (s.kind === "e") {
+        const j = hypIndex.get(s.index)!;
+        stepOf[k] = this.addStep({
+          id: `c${ctx}h${j}`,
+          rule: `hyp_${ctx}_${j + 1}`,
+          args: { E: this.letName(expr) },
+        });
+        return;
+      }
+      this.usedAssertions.add(s.index);
+      const sigma = new Map<SymbolId, number>();
+      s.frame.variables.forEach((v, j) => sigma.set(v, this.list(node.substitution[j])));
+      const premises: { ref: string }[] = node.premises.map((p) => ({ ref: stepOf[p] }));
+      if (s.kind === "p") premises.push({ ref: `qed${this.ctx(s)}` });
+      for (const h of s.frame.hypotheses)
+        this.templateApps(db.statements[h].expression, sigma, premises);
+      const concl = this.templateApps(s.expression, sigma, premises);
+      if (concl !== expr)
+        throw new Error(`string encoding: ${s.label} does not rebuild its conclusion (a bug)`);
+      const vars = this.varsOf(s, s.index);
+      const args: Record<string, string | number> = { c: ctx, E: this.letName(expr) };
+      for (const [v, name] of vars) args[name] = this.letName(sigma.get(v)!);
+      stepOf[k] = this.addStep({ id: `c${ctx}n${k}`, rule: this.ruleOf(s.index), args, premises });
+    });
+    this.addStep({
+      id: `qed${ctx}`,
+      rule: `qed_${ctx}`,
+      args: { E: this.letName(this.list(c.theorem.expression)) },
+      premises: [{ ref: stepOf[c.dag.root] }],
+    });
+  }
+
+  private statementRule(index: number) {
+    const s = this.db.statements[index];
+    const o = this.out;
+    o.push("", `// ${s.label} (${where(this.db, s)}): ${this.text(s)}`);
+    if (s.kind === "f") {
+      o.push(
+        `rule ${this.ruleOf(index)}(c, E): proved(E, c, 0) -: E = ${this.templateText(s.expression, new Map(), [], [])}.`,
+      );
+      return;
+    }
+    if (s.kind !== "a" && s.kind !== "p") return;
+    const vars = this.varsOf(s, index);
+    const apps: string[] = [];
+    const hidden: string[] = [];
+    const hyps = s.frame.hypotheses.map((h) =>
+      this.templateText(this.db.statements[h].expression, vars, apps, hidden),
+    );
+    const concl = this.templateText(s.expression, vars, apps, hidden);
+    const depth = hyps.map((_, j) => `k${j + 1}`);
+    const lemma = s.kind === "p";
+    if (lemma) depth.push("k0");
+    const body = hyps.map((h, j) => `proved(${h}, c, k${j + 1})`);
+    if (lemma) body.push(`lemma_ok(${this.ctx(s)}, k0)`);
+    body.push(...apps, ...depth.map((k) => `${k} < k`));
+    if (lemma) body.push(`${this.ctx(s)} < c`);
+    else if (this.theoremsBefore(s.index) > 0) body.push(`${this.theoremsBefore(s.index)} < c`);
+    const k = depth.length ? "k" : "0";
+    const shown = ["c", ...vars.values()].join(", ");
+    const hid = ["E", ...(depth.length ? ["k", ...depth] : []), ...hidden];
+    o.push(
+      `rule ${this.ruleOf(index)}(${shown}; ${hid.join(", ")}): proved(E, c, ${k}) -: ${[`E = ${concl}`, ...body].join(", ")}.`,
+    );
+  }
+
+  private contextRules(c: Context) {
+    const t = c.theorem;
+    const ctx = this.ctx(t);
+    const o = this.out;
+    o.push(
+      "",
+      `// Context ${ctx}: the proof of ${t.label} (${where(this.db, t)}): ${this.text(t)}`,
+    );
+    t.frame.essential.forEach((e, j) => {
+      const h = this.db.statements[e];
+      o.push(`// ${h.label}: ${this.text(h)}`);
+      o.push(
+        `rule hyp_${ctx}_${j + 1}(E): proved(E, ${ctx}, 0) -: E = ${this.templateText(h.expression, new Map(), [], [])}.`,
+      );
+    });
+    o.push(
+      `rule qed_${ctx}(E; k): lemma_ok(${ctx}, k) -: E = ${this.templateText(t.expression, new Map(), [], [])}, proved(E, ${ctx}, k).`,
+    );
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The Metamath encoding (src/metamath/encode, docs/metamath.md) and its commands:
+ *   - every good file of the shared data imports and its transcripts validate natively;
+ *   - the circuit rejects, on its own (layout without the validator, witness, R1CS check), a
+ *     changed statement, a wrong substitution, a violated $d and a missing hypothesis, and the
+ *     validator agrees with it on each;
+ *   - the smallest file proves and verifies with the fold backend, and a proof file whose
+ *     statement was changed is rejected.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { compileProgram, type SegmentShape } from "../src/circuits/index.js";
+import { checkRuleFile } from "../src/check/index.js";
+import { SourceFile } from "../src/diagnostics/index.js";
+import { lowerRuleSet } from "../src/lower/index.js";
+import { proofDag, readMetamath } from "../src/metamath/index.js";
+import { encodeMetamath, type MetamathEncoding } from "../src/metamath/encode/index.js";
+import {
+  buildEncoding,
+  proofForTheorem,
+  proveMetamath,
+  verifyMetamath,
+} from "../src/cli/metamath.js";
+import { parseTranscript } from "../src/transcript/parse.js";
+import type { Transcript } from "../src/transcript/model.js";
+import { validateTranscript } from "../src/validate/index.js";
+import { calculateWitness, WitnessError } from "../src/witness/calculator.js";
+import { segmentInputs } from "../src/witness/inputs.js";
+import { checkR1cs, readR1cs } from "../src/witness/r1cs.js";
+import { runBmc } from "./fixtures.js";
+
+const DATA = join("..", "..", "shared", "data", "metamath");
+const SHARED = existsSync(DATA) ? DATA : "/work/shared/data/metamath";
+const scratch = mkdtempSync(join(tmpdir(), "bmc-metamath-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function encodeFile(path: string, theorems?: string[]): MetamathEncoding {
+  const r = readMetamath(path);
+  expect(r.diagnostics).toEqual([]);
+  return encodeMetamath(r.database!, (d, i) => proofDag(d, i) as never, { theorems });
+}
+
+describe.skipIf(!existsSync(SHARED))("every good shared file imports and validates", () => {
+  const files = existsSync(SHARED)
+    ? readdirSync(SHARED).filter((f) => f.endsWith(".mm") && !/-bad|broken/.test(f))
+    : [];
+  for (const f of files.sort()) {
+    it(
+      f,
+      () => {
+        const r = readMetamath(join(SHARED, f));
+        const db = r.database!;
+        if (!db.statements.some((s) => s.kind === "p")) {
+          // peano.mm: axioms only; nothing to prove, said clearly.
+          expect(() => encodeMetamath(db, (d, i) => proofDag(d, i) as never)).toThrow(/no theorem/);
+          return;
+        }
+        const enc = encodeMetamath(db, (d, i) => proofDag(d, i) as never);
+        expect(enc.mode).toBe(f === "miu.mm" ? "string" : "tree");
+        const rulesPath = join(scratch, `${f}.bm`);
+        const built = buildEncoding(rulesPath, enc.rulesText, enc.proof);
+        expect(built.validation.diagnostics).toEqual([]);
+        expect(built.validation.valid).toBe(true);
+      },
+      60_000,
+    );
+  }
+});
+
+/** Transcript text -> Transcript against a rule set, without validating. */
+function read(ruleSet: Parameters<typeof parseTranscript>[1], text: string): Transcript {
+  const parsed = parseTranscript(new SourceFile("t.bmt", text), ruleSet);
+  expect(parsed.diagnostics).toEqual([]);
+  return parsed.transcript!;
+}
+
+describe("the circuit rejects bad Metamath transcripts on its own (test/metamath/dv.mm)", () => {
+  // The rules a verifier derives for dv.mm with th3's `$d x y` removed: the same rules but for
+  // th3's dvpair facts (nothing else of the encoding depends on th3's own $d).
+  const enc = encodeFile("test/metamath/dv.mm");
+  const rulesText = enc.rulesText
+    .split("\n")
+    .filter((l) => !/^rule dv_3_/.test(l))
+    .join("\n");
+  const rulesPath = join(scratch, "dv.bm");
+  writeFileSync(rulesPath, rulesText);
+  const ruleSet = checkRuleFile(rulesPath).ruleSet!;
+  const program = lowerRuleSet(ruleSet).program!;
+  const good = buildEncoding(join(scratch, "dv-good.bm"), enc.rulesText, proofForTheorem(enc, 2));
+  const th3 = buildEncoding(join(scratch, "dv-good.bm"), enc.rulesText, proofForTheorem(enc, 3));
+  const lines = (t: string) => t.split("\n");
+  const th2Text = good.transcript;
+  // th3 without the $d: the prover leaves out every distinct-variable block of context 3 (there
+  // is no dvpair fact to stand on), so only th1's rule's own dvs hypothesis can catch it.
+  const th3Text = lines(th3.transcript)
+    .filter((l) => !/^\s*(dv_3_|dvs_\w+\(3,|dvv_\w+\(3,)/.test(l))
+    .join("\n");
+  expect(th3Text.split("\n").length).toBeLessThan(th3.transcript.split("\n").length - 2);
+
+  const mutations: Record<string, string> = {
+    // The qed block of th2 claims the hypothesis's term (`|- y`) instead of the statement.
+    "a changed statement (qed of another term)": th2Text.replace(
+      /qed_th2\((\d+);/,
+      (_, e) => `qed_th2(${e === "7" ? "8" : "7"};`,
+    ),
+    // The public goal names another theorem than the one the proof proves.
+    "a changed statement (goal of another theorem)": th2Text.replace("goal(2)", "goal(1)"),
+    // mp with ph and ps swapped.
+    "a wrong substitution": th2Text.replace(
+      /mp\(2, (\d+), (\d+);/,
+      (_, a, b) => `mp(2, ${b}, ${a};`,
+    ),
+    "a violated $d": th3Text,
+    "a missing hypothesis": lines(th2Text)
+      .filter((l) => !/^\s*hyp_th2_1/.test(l))
+      .join("\n"),
+  };
+
+  const transcripts = [th2Text, ...Object.values(mutations)].map((t) => read(ruleSet, t));
+  const shape: { slots: Record<string, number>; publicSlots: Record<string, number> } = {
+    slots: {},
+    publicSlots: {},
+  };
+  for (const t of transcripts) {
+    for (const isPublic of [true, false]) {
+      const counts = new Map<string, number>();
+      for (let b = 0; b < t.blockCount; b++) {
+        if (!!t.isPublic[b] !== isPublic) continue;
+        const name = program.rules[t.rule[b]].name;
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+      }
+      const target = isPublic ? shape.publicSlots : shape.slots;
+      for (const [r, n] of counts) target[r] = Math.max(target[r] ?? 0, n);
+    }
+  }
+  const build = join(scratch, "dv-build");
+  let compiled: Promise<unknown> | undefined;
+  const ready = () =>
+    (compiled ??= compileProgram(program, {
+      rulesFile: rulesPath,
+      outDir: build,
+      shape: shape as SegmentShape,
+    }).then((r) => expect(r.ok).toBe(true)));
+  const uniqueSlots = program.rules.reduce(
+    (n, r) =>
+      n + ((shape.slots[r.name] ?? 0) + (shape.publicSlots[r.name] ?? 0)) * r.uniques.length,
+    0,
+  );
+
+  /** Lays the transcript out without the validator's verdict and runs the Groth16 circuit. */
+  async function circuitAccepts(t: Transcript): Promise<boolean> {
+    await ready();
+    const inputs = segmentInputs(
+      program,
+      { uniqueSlots },
+      shape as SegmentShape,
+      t,
+      validateTranscript(t),
+      {
+        allowInvalid: true,
+      },
+    );
+    const witness = await calculateWitness(join(build, "groth16_js"), "groth16.wasm", inputs).catch(
+      (e: unknown) => e,
+    );
+    if (witness instanceof WitnessError) return false;
+    return checkR1cs(readR1cs(join(build, "groth16.r1cs")), witness as bigint[]).ok;
+  }
+
+  it("the valid transcript of th2 satisfies the circuit", async () => {
+    expect(validateTranscript(transcripts[0]).valid).toBe(true);
+    expect(await circuitAccepts(transcripts[0])).toBe(true);
+  }, 900_000); // compiles the circuit: seconds on a quiet machine, minutes on a loaded one
+
+  Object.keys(mutations).forEach((name, i) => {
+    it(`${name}: the circuit fails, and the validator agrees`, async () => {
+      expect(mutations[name]).not.toBe(th2Text);
+      const t = transcripts[i + 1];
+      expect(t.blockCount).toBeGreaterThan(0);
+      expect(validateTranscript(t).valid).toBe(false);
+      expect(await circuitAccepts(t)).toBe(false);
+    }, 300_000);
+  });
+});
+
+describe("order: a theorem is usable only in the contexts of later theorems", () => {
+  it("th1 applied inside th1's own context breaks `1 < c`", () => {
+    const enc = encodeFile("test/metamath/dv.mm");
+    const rulesPath = join(scratch, "order.bm");
+    const th3 = buildEncoding(rulesPath, enc.rulesText, proofForTheorem(enc, 3));
+    // Copy th3's use of th1 and its distinct-variable blocks into context 1, where th1's own
+    // $d x y makes the dvpair fact exist: only the order constraint is left to fail.
+    const moved = th3.transcript
+      .split("\n")
+      .filter((l) => /^\s*(th1|dvs_\w+|dvv_\w+)\(3, /.test(l))
+      .map((l) => l.replace("(3, ", "(1, "));
+    expect(moved.length).toBeGreaterThanOrEqual(3);
+    const text = `${th3.transcript.trimEnd()}\n  dv_1_1()\n${moved.join("\n")}\n`;
+    const v = validateTranscript(
+      read(checkRuleFile(rulesPath, { entryText: enc.rulesText }).ruleSet!, text),
+    );
+    expect(v.valid).toBe(false);
+    expect(v.errors.map((e) => e.code)).toEqual(["BM0301"]);
+  });
+});
+
+describe("prove and verify with the fold backend", () => {
+  const cacheDir = join(scratch, "cache");
+  const tiny = join(SHARED, "tiny.mm");
+  it.skipIf(!existsSync(tiny))(
+    "tiny.mm: proves, verifies, and a changed statement is rejected",
+    async () => {
+      const proved = await proveMetamath(tiny, { theorem: "thm", cacheDir });
+      expect(proved.file.statement.theorems).toEqual([
+        { label: "thm", hypotheses: [], conclusion: "true" },
+      ]);
+      const text = JSON.stringify(proved.file);
+      const ok = await verifyMetamath(tiny, text, { cacheDir });
+      expect(ok).toMatchObject({ valid: true });
+      expect(ok.statement?.database.digest).toMatch(/^[0-9a-f]{64}$/);
+
+      const changed = JSON.parse(text);
+      changed.statement.theorems[0].conclusion = "false";
+      expect(await verifyMetamath(tiny, JSON.stringify(changed), { cacheDir })).toMatchObject({
+        valid: false,
+        reason: expect.stringMatching(/statement is not the database's/),
+      });
+      const otherDb = JSON.parse(text);
+      otherDb.statement.database.digest = "0".repeat(64);
+      expect((await verifyMetamath(tiny, JSON.stringify(otherDb), { cacheDir })).valid).toBe(false);
+      const otherGoal = JSON.parse(text);
+      otherGoal.proof.statement = [{ rule: "goal", shown: ["2"] }];
+      expect((await verifyMetamath(tiny, JSON.stringify(otherGoal), { cacheDir })).reason).toMatch(
+        /public blocks/,
+      );
+    },
+    600_000,
+  );
+});
+
+describe("bmc import metamath", () => {
+  it("writes formatted rules naming the .mm labels and lines, and valid transcripts", async () => {
+    const out = join(scratch, "import-dv");
+    const r = await runBmc("import", "metamath", "test/metamath/dv.mm", "-o", out, "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.transcripts.map((t: { theorem: string }) => t.theorem)).toEqual([
+      "th1",
+      "th2",
+      "th3",
+    ]);
+    const rules = readFileSync(join(out, "rules.bm"), "utf8");
+    expect(rules).toContain("// ax17 (axiom, dv.mm:18): |- ( ph -> A. x ph )");
+    const check = await runBmc("fmt", "--check", join(out, "rules.bm"));
+    expect(check.code).toBe(0);
+    const v = await runBmc("validate", join(out, "rules.bm"), join(out, "th3.bmt"));
+    expect(v.code).toBe(0);
+  }, 60_000);
+
+  it("a file that is not a Metamath database is a clear error", async () => {
+    const bad = join(scratch, "bad.mm");
+    writeFileSync(bad, "$c a $.\nx $p a $= ? $.\n");
+    const r = await runBmc("import", "metamath", bad, "-o", join(scratch, "bad-out"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a valid Metamath database/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+});
