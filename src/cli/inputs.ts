@@ -70,15 +70,29 @@ export interface CommandPaths {
   readonly bindings?: string;
 }
 
+/** How many positional arguments each command that takes paths has. */
+const ARGUMENTS: Record<string, number> = {
+  check: 1,
+  validate: 2,
+  build: 2,
+  compile: 1,
+  setup: 1,
+  prove: 2,
+  verify: 2,
+  export: 2,
+};
+
 /**
  * Checks the paths of one command line (positional arguments and path options) for the
- * commands that take them; the argument count is the command's own business.
+ * commands that take them, when the number of arguments is right.
  */
 export function checkCommandPaths(
   command: string,
   args: readonly string[],
   options: CommandPaths,
 ): void {
+  // A wrong number of arguments is the command's usage error, reported as such.
+  if (args.length !== ARGUMENTS[command]) return;
   const [first, second] = args;
   const output = options.output;
   switch (command) {
