@@ -93,6 +93,8 @@ const counts: Check = (v, at) => {
 };
 
 const MAX_DEPTH = 200;
+/** Far beyond what circom and snarkjs handle in one segment (about 450 constraints a slot). */
+const MAX_SLOTS = 1 << 18;
 function expression(depth = 0): Check {
   return (v, at) => {
     if (depth > MAX_DEPTH) problem(at, "nested too deeply");
@@ -243,9 +245,15 @@ const bigintText = (v: unknown) =>
 /** The fields compileProgram derives from the program and shape, derived again. */
 function checkDerived(m: Manifest): void {
   if (m.rulesDigest !== m.program.rulesDigest) problem("rulesDigest", "not the program's");
-  for (const key of [...Object.keys(m.shape.slots), ...Object.keys(m.shape.publicSlots)]) {
-    if (!m.program.rules.some((r) => r.name === key)) problem("shape", `no rule \`${key}\``);
+  let total = 0;
+  for (const counts of [m.shape.slots, m.shape.publicSlots]) {
+    for (const [key, n] of Object.entries(counts)) {
+      if (!m.program.rules.some((r) => r.name === key)) problem("shape", `no rule \`${key}\``);
+      total += n;
+    }
   }
+  // Emitting is linear in the slots: a bound keeps a damaged count from stalling the check.
+  if (total > MAX_SLOTS) problem("shape", `more than ${MAX_SLOTS} slots`);
   const emitted = emitCircuit(m.program, m.shape);
   if (circuitDigest(emitted.files) !== m.circuitDigest)
     problem("circuitDigest", "not the digest of the circuit its program and shape give");

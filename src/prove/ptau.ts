@@ -84,7 +84,8 @@ export function ptauPower(path: string): number {
       [4, n * 64, "alpha tau G1"],
       [5, n * 64, "beta tau G1"],
       [6, 128, "beta G2"],
-      [12, (2 * n - 1) * 64, "Lagrange tau G1 (prepared for phase 2)"],
+      // snarkjs's phase-2 preparation: tau G1 in the Lagrange bases of every domain.
+      [12, (4 * n - 1) * 64, "Lagrange tau G1 (prepared for phase 2)"],
     ];
     for (const [type, size, what] of expected) {
       const section = sizes.get(type);
