@@ -64,7 +64,8 @@ describe("coverage of diagnostic codes", () => {
   // Codes about data files and the file system have no span; test/build.test.ts and the CLI
   // tests cover them.
   // BM0501 (lowering) and BM0502 (circom2 errors) come after checking: test/emit.test.ts
-  // covers them; test/groth16.test.ts covers BM0601-BM0603 (build folders).
+  // covers them; test/groth16.test.ts covers BM0601-BM0603 (build folders), and
+  // test/cli-errors.test.ts and test/files-fuzz.test.ts BM0604-BM0607 and BM0903.
   const withoutSpan = new Set([
     "BM0401",
     "BM0402",
@@ -74,8 +75,13 @@ describe("coverage of diagnostic codes", () => {
     "BM0601",
     "BM0602",
     "BM0603",
+    "BM0604",
+    "BM0605",
+    "BM0606",
+    "BM0607",
     "BM0901",
     "BM0902",
+    "BM0903",
   ]);
   // BM07xx (Metamath databases) have their annotated cases in test/metamath-reader.test.ts.
   const elsewhere = (c: string) => c.startsWith("BM07");

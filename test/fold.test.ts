@@ -143,7 +143,7 @@ describe("folding valid transcripts", () => {
     writeFileSync(proof, tampered);
     const rejected = bmc("verify", build, proof);
     expect(rejected.status).toBe(1);
-    expect(rejected.stderr).toMatch(/^invalid: .*: /);
+    expect(rejected.stderr).toMatch(/^error\[BM0606\]: invalid: .*: /);
     const quiet = bmc("prove", build, example, "--backend", "fold", "-o", proof, "--quiet");
     expect(quiet.stderr).toBe("");
     expect(quiet.stdout).toBe("");

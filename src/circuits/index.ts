@@ -4,11 +4,20 @@
  * that replaces the target only when compilation succeeded.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { LoweredProgram } from "../lower/index.js";
 import { packageRoot, stdlibDir } from "../paths.js";
 import { compileCircom, type CircomCompileResult } from "./circom.js";
+import { readManifestText } from "./manifest.js";
 import { emitCircuit, type EmittedCircuit, type SegmentShape, type SlotLayout } from "./emit.js";
 
 export {
@@ -19,7 +28,8 @@ export {
   type SlotLayout,
 } from "./emit.js";
 
-export const MANIFEST_VERSION = 1;
+/** 2: every compiled file's SHA-256 is recorded (CircuitFiles.sha256). */
+export const MANIFEST_VERSION = 2;
 
 /** Everything later stages need to know about a compiled rule set, as stored in manifest.json. */
 export interface Manifest {
@@ -54,6 +64,16 @@ export interface CircuitFiles {
   readonly wasm: string;
   readonly sym: string;
   readonly main: string;
+  /**
+   * SHA-256 of each file circom wrote for this main (the R1CS, the symbols, the witness
+   * generator's wasm and script), by path: readers check a file before they trust it.
+   */
+  readonly sha256: Readonly<Record<string, string>>;
+}
+
+/** The SHA-256 of a file of the build folder, in hex. */
+export function fileDigest(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
 /** Circom templates from circomlib that bmc.circom includes (copied next to the circuits). */
@@ -110,15 +130,21 @@ export async function compileProgram(
         optimize: options.optimize ?? 2,
       });
       const stem = mainName.replace(/\.circom$/, "");
-      const files: CircuitFiles = {
+      const paths = {
         r1cs: `${stem}.r1cs`,
         wasm: `${stem}_js/${stem}.wasm`,
         sym: `${stem}.sym`,
         main: `circuits/${mainName}`,
       };
-      // circom's witness_calculator.js is CommonJS; this package is ESM, so say so locally.
-      if (circom.ok)
+      const generator = `${stem}_js/witness_calculator.js`;
+      const sha256: Record<string, string> = {};
+      if (circom.ok) {
+        // circom's witness_calculator.js is CommonJS; this package is ESM, so say so locally.
         writeFileSync(join(staging, `${stem}_js`, "package.json"), '{ "type": "commonjs" }\n');
+        for (const f of [paths.r1cs, paths.sym, paths.wasm, generator])
+          sha256[f] = fileDigest(join(staging, f));
+      }
+      const files: CircuitFiles = { ...paths, sha256 };
       return { circom, files };
     };
     const main = await compileMain(emitted.main, "Groth16 circuit");
@@ -159,17 +185,12 @@ export async function compileProgram(
   }
 }
 
-/** Reads a build folder's manifest.json, restoring the big integers of the lowered program. */
-export function parseManifest(text: string): Manifest {
-  const manifest = JSON.parse(text, (key, value) =>
-    key === "value" && typeof value === "string" && /^\d+$/.test(value) ? BigInt(value) : value,
-  ) as Manifest;
-  if (manifest.version !== MANIFEST_VERSION) {
-    throw new Error(
-      `manifest version ${manifest.version}; this bmc reads version ${MANIFEST_VERSION}: compile again`,
-    );
-  }
-  return manifest;
+/**
+ * Reads a build folder's manifest.json, restoring the big integers of the lowered program and
+ * checking it whole (./manifest.ts): a DiagnosticError (BM0605) when it is damaged.
+ */
+export function parseManifest(text: string, path?: string): Manifest {
+  return readManifestText(text, path);
 }
 
 /**

@@ -24,7 +24,9 @@ import {
   setupCommand,
   verifyProofText,
 } from "./prove.js";
+import { reportDiagnostics, reportFailure } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
+import { checkCommandPaths } from "./inputs.js";
 import { newCommand } from "./new.js";
 import { checkRuleFile, printRuleSet } from "../check/index.js";
 import {
@@ -151,11 +153,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.err(`bmc: ${error.message}\n`);
       return EXIT.invalid;
     }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.err(
-      `bmc: internal error, this is a bug in bmc; please report it with the input.\n${detail}\n`,
-    );
-    return EXIT.internal;
+    return reportFailure(error, argv.includes("--json"), io);
   }
 }
 
@@ -222,6 +220,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     if (diagnostics.length) io.err(renderDiagnostics(diagnostics, { color }) + "\n");
   };
 
+  checkCommandPaths(command, args, opts);
   switch (command) {
     case "check": {
       if (args.length !== 1) usage("check takes one rule file: bmc check RULES.bm");
@@ -455,8 +454,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         backend === "fold"
           ? await proveFold(args[0], args[1], { onProgress: progress })
           : await proveGroth16(args[0], args[1], { onProgress: progress });
+      if (!r.proof) {
+        reportDiagnostics(r.diagnostics, !!opts.json, { ...io, color });
+        return EXIT.invalid;
+      }
       print(r.diagnostics);
-      if (!r.proof) return EXIT.invalid;
       writeFileAtomic(opts.output!, JSON.stringify(r.proof, null, 1) + "\n");
       const segments = "segments" in r ? r.segments : 1;
       if (opts.json) {
@@ -486,15 +488,18 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       }
       if (args.length !== 2) usage("bmc verify BUILD_DIR PROOF.json");
       const r = await verifyProofText(args[0], readText(args[1]));
-      if (opts.json) io.out(JSON.stringify(r, null, 2) + "\n");
-      else if (r.valid)
+      const rejected = r.valid ? [] : [diagnostic("BM0606", `invalid: ${args[1]}: ${r.reason}`)];
+      if (opts.json) {
+        const diagnostics = rejected.map(diagnosticToJson);
+        io.out(JSON.stringify({ ...r, diagnostics }, null, 2) + "\n");
+      } else if (r.valid)
         io.out(
           `valid: ${args[1]} proves its statement (${r.statement!.length} public blocks` +
             (r.segments === undefined
               ? ")\n"
               : `, ${r.segments} segments folded; not zero-knowledge)\n`),
         );
-      else io.err(`invalid: ${args[1]}: ${r.reason}\n`);
+      else reportDiagnostics(rejected, false, { ...io, color });
       return r.valid ? EXIT.ok : EXIT.invalid;
     }
     case "export": {

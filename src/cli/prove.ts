@@ -1,8 +1,11 @@
 /** `bmc ptau`, `bmc setup`, `bmc prove`, `bmc verify`, `bmc export solidity`. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { raise } from "../diagnostics/index.js";
+import { readZkeyHeader } from "../prove/groth16.js";
 import { readR1cs } from "../witness/r1cs.js";
 import {
+  checkCircuitFiles,
   devPtau,
   exportSolidity,
   loadManifest,
@@ -24,6 +27,7 @@ type Progress = ((m: string) => void) | undefined;
 /** The power of tau a build folder's circuit needs. */
 export function neededPower(buildDir: string): number {
   const manifest = loadManifest(buildDir);
+  checkCircuitFiles(buildDir, manifest.files);
   return Math.max(8, powerFor(readR1cs(join(buildDir, manifest.files.r1cs))));
 }
 
@@ -40,21 +44,12 @@ export async function setupCommand(
   dev: boolean,
   progress: Progress,
 ): Promise<{ ptau: string; power: number; insecure: boolean }> {
-  if (!existsSync(join(buildDir, "manifest.json"))) {
-    throw new CommandError(`${buildDir} is not a build folder (no manifest.json): run bmc compile`);
-  }
+  loadManifest(buildDir);
   if (!ptau && !dev)
     throw new CommandError("setup needs --ptau FILE, or --dev for an insecure local ceremony");
   const power = neededPower(buildDir);
+  if (ptau) ptauPower(ptau);
   const path = ptau ?? (await devPtau(power, { onProgress: progress }));
-  if (ptau) {
-    if (!existsSync(ptau)) throw new CommandError(`cannot read ${ptau}`);
-    try {
-      ptauPower(ptau);
-    } catch (error) {
-      throw new CommandError((error as Error).message);
-    }
-  }
   progress?.(`setup: Groth16 keys for 2^${power}`);
   try {
     const vkey = await setup(
@@ -64,7 +59,7 @@ export async function setupCommand(
     );
     writeFileAtomic(join(buildDir, VKEY), JSON.stringify(vkey, null, 1) + "\n");
   } catch (error) {
-    if (error instanceof ProvingError) throw new CommandError(error.message);
+    if (error instanceof ProvingError) raise("BM0607", error.message);
     throw error;
   }
   return { ptau: path, power, insecure: !ptau };
@@ -73,15 +68,23 @@ export async function setupCommand(
 export { proveGroth16, verifyProofText };
 
 export async function exportSolidityCommand(buildDir: string): Promise<string> {
-  if (!existsSync(join(buildDir, ZKEY)))
-    throw new CommandError(`${buildDir} has no proving key: run bmc setup`);
-  return exportSolidity(join(buildDir, ZKEY));
+  loadManifest(buildDir);
+  const zkey = join(buildDir, ZKEY);
+  if (!existsSync(zkey)) raise("BM0602", `${buildDir} has no proving key: run bmc setup`);
+  const again = { help: `run bmc setup ${buildDir} again` };
+  if (!readZkeyHeader(zkey)) raise("BM0605", `${zkey} is not a whole Groth16 proving key`, again);
+  try {
+    return await exportSolidity(zkey);
+  } catch (error) {
+    return raise("BM0605", `${zkey} is damaged (snarkjs: ${(error as Error).message})`, again);
+  }
 }
 
 export function readText(path: string): string {
   try {
     return readFileSync(path, "utf8");
-  } catch {
-    throw new CommandError(`cannot read ${path}`);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    return raise("BM0901", `cannot read ${path} (${reason})`);
   }
 }

@@ -248,6 +248,25 @@ export const codes = {
     title: "the transcript does not fit one segment",
     example: "",
   },
+  BM0604: {
+    severity: "error",
+    title: "not a build folder (run bmc compile)",
+    example: "",
+  },
+  BM0605: {
+    severity: "error",
+    title: "a file of the build folder is damaged or does not belong to it",
+    example: "",
+  },
+  BM0606: {
+    severity: "error",
+    title: "the proof is rejected",
+    example: "",
+  },
+  BM0607: {
+    severity: "error",
+    title: "the powers-of-tau file cannot be used",
+    example: "",
   BM0701: {
     severity: "error",
     title: "Metamath: illegal character",
@@ -388,6 +407,11 @@ export const codes = {
   BM0902: {
     severity: "error",
     title: "file cannot be written",
+    example: "",
+  },
+  BM0903: {
+    severity: "error",
+    title: "a folder where a file belongs, or a file where a folder belongs",
     example: "",
   },
 } as const satisfies Record<string, CodeInfo>;

@@ -26,6 +26,32 @@ export function diagnostic(
   return { code, severity: codes[code].severity, message, span, ...extra };
 }
 
+/**
+ * A diagnostic thrown where returning it would thread a result through many callers: a damaged
+ * or missing file deep inside a stage. The CLI reports it like any other diagnostic, with the
+ * exit code it carries (1 for bad input, 2 for a wrong invocation), never as an internal error.
+ */
+export class DiagnosticError extends Error {
+  constructor(
+    readonly diagnostic: Diagnostic,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(diagnostic.message);
+  }
+}
+
+/** Throws `code` with `message` (and help) as a DiagnosticError. */
+export function raise(
+  code: Code,
+  message: string,
+  options: { help?: string; exitCode?: 1 | 2 } = {},
+): never {
+  throw new DiagnosticError(
+    diagnostic(code, message, undefined, options.help ? { help: options.help } : {}),
+    options.exitCode,
+  );
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }

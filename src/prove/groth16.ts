@@ -4,7 +4,16 @@
  * that never throws, and a Solidity verifier. Every entry point releases snarkjs's threads.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -12,6 +21,7 @@ import * as snarkjs from "snarkjs";
 import { P } from "../field/index.js";
 import { checkR1cs, readR1cs, type R1cs } from "../witness/r1cs.js";
 import { recordingLogger, releaseCurve } from "./curve.js";
+import { Q } from "./proof-file.js";
 import { ptauPower } from "./ptau.js";
 
 export type Groth16Proof = Record<string, unknown>;
@@ -98,6 +108,63 @@ export async function setup(
     rmSync(temporary, { force: true });
     rmSync(`${temporary}.0`, { force: true });
     await releaseCurve();
+  }
+}
+
+/** What a .zkey's Groth16 header says about the circuit it is for. */
+export interface ZkeyHeader {
+  readonly nVars: number;
+  readonly nPublic: number;
+  readonly domainSize: number;
+}
+
+/**
+ * Reads a .zkey's section table and Groth16 header (snarkjs's format: "zkey", version,
+ * sections of type, size and body; section 1 the protocol, section 2 the header), reading only
+ * those bytes. Undefined when the file is not a whole Groth16 .zkey over BN254.
+ */
+export function readZkeyHeader(path: string): ZkeyHeader | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const fileSize = fstatSync(fd).size;
+    const read = (at: number, length: number): Buffer | undefined => {
+      if (at + length > fileSize) return undefined;
+      const b = Buffer.alloc(length);
+      return readSync(fd, b, 0, length, at) === length ? b : undefined;
+    };
+    const head = read(0, 12);
+    if (!head || head.toString("latin1", 0, 4) !== "zkey" || head.readUInt32LE(4) !== 1)
+      return undefined;
+    const count = head.readUInt32LE(8);
+    const bodies = new Map<number, number>();
+    let at = 12;
+    for (let i = 0; i < count && i < 64; i++) {
+      const entry = read(at, 12);
+      if (!entry) return undefined;
+      const size = entry.readBigUInt64LE(4);
+      if (size > BigInt(fileSize)) return undefined;
+      bodies.set(entry.readUInt32LE(0), at + 12);
+      at += 12 + Number(size);
+    }
+    if (at !== fileSize) return undefined;
+    const protocol = bodies.has(1) ? read(bodies.get(1)!, 4) : undefined;
+    if (protocol?.readUInt32LE(0) !== 1 || !bodies.has(2)) return undefined;
+    const h = read(bodies.get(2)!, 4 + 32 + 4 + 32 + 12);
+    if (!h || h.readUInt32LE(0) !== 32 || h.readUInt32LE(36) !== 32) return undefined;
+    const le = (b: Buffer) => BigInt(`0x${Buffer.from(b).reverse().toString("hex")}`);
+    if (le(h.subarray(4, 36)) !== Q || le(h.subarray(40, 72)) !== P) return undefined;
+    return {
+      nVars: h.readUInt32LE(72),
+      nPublic: h.readUInt32LE(76),
+      domainSize: h.readUInt32LE(80),
+    };
+  } finally {
+    closeSync(fd);
   }
 }
 

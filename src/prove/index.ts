@@ -9,8 +9,21 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { checkRuleFile, type RuleSet } from "../check/index.js";
-import { parseManifest, type Manifest } from "../circuits/index.js";
-import { diagnostic, SourceFile, type Diagnostic } from "../diagnostics/index.js";
+import type { Manifest } from "../circuits/index.js";
+import {
+  checkCircuitFiles,
+  loadManifest,
+  readVerificationKey,
+  VKEY,
+  ZKEY,
+} from "./build-folder.js";
+import {
+  diagnostic,
+  DiagnosticError,
+  raise,
+  SourceFile,
+  type Diagnostic,
+} from "../diagnostics/index.js";
 import { P } from "../field/index.js";
 import { lowerRuleSet } from "../lower/index.js";
 import { parseTranscript } from "../transcript/parse.js";
@@ -28,7 +41,14 @@ import { calculateWitness, WitnessError } from "../witness/calculator.js";
 import { explainConstraint } from "../witness/explain.js";
 import { checkR1cs, readR1cs, readSym } from "../witness/r1cs.js";
 import { segmentInputs, SegmentCapacityError } from "../witness/inputs.js";
-import { prove, verify, type Groth16Proof, type VerificationKey } from "./groth16.js";
+import {
+  powerFor,
+  prove,
+  ProvingError,
+  readZkeyHeader,
+  verify,
+  type Groth16Proof,
+} from "./groth16.js";
 import { canonicalDecimal, isStatement, Q, sameKeys, type StatementBlock } from "./proof-file.js";
 
 export { devPtau, devPtauPath, ptauPower, defaultCacheDir } from "./ptau.js";
@@ -49,12 +69,14 @@ export interface SegmentProof {
   readonly proof: Groth16Proof;
 }
 
-export const ZKEY = "groth16.zkey";
-export const VKEY = "verification_key.json";
-
-export function loadManifest(buildDir: string): Manifest {
-  return parseManifest(readFileSync(join(buildDir, "manifest.json"), "utf8"));
-}
+export {
+  checkBuildFolder,
+  checkCircuitFiles,
+  loadManifest,
+  readVerificationKey,
+  VKEY,
+  ZKEY,
+} from "./build-folder.js";
 
 export function statementOf(t: Transcript): StatementBlock[] {
   const out: StatementBlock[] = [];
@@ -131,7 +153,15 @@ function validTranscript(
   transcriptPath: string,
   transcriptText: string | undefined,
 ): { transcript: Transcript; validation: ValidationResult } | { diagnostics: Diagnostic[] } {
-  const text = transcriptText ?? readFileSync(transcriptPath, "utf8");
+  let text = transcriptText;
+  if (text === undefined) {
+    try {
+      text = readFileSync(transcriptPath, "utf8");
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      return { diagnostics: [diagnostic("BM0901", `cannot read ${transcriptPath} (${reason})`)] };
+    }
+  }
   const parsed = parseTranscript(new SourceFile(transcriptPath, text), ruleSet);
   if (!parsed.transcript) return { diagnostics: parsed.diagnostics };
   const validation = validateTranscript(parsed.transcript);
@@ -139,10 +169,30 @@ function validTranscript(
   return { transcript: parsed.transcript, validation };
 }
 
-export async function proveGroth16(
+/** A damaged build folder found deep inside proving is one more diagnostic of the result. */
+async function diagnosticsOf<R extends { diagnostics: Diagnostic[] }>(
+  prove: () => Promise<R>,
+): Promise<R | { diagnostics: Diagnostic[] }> {
+  try {
+    return await prove();
+  } catch (error) {
+    if (error instanceof DiagnosticError) return { diagnostics: [error.diagnostic] };
+    throw error;
+  }
+}
+
+export function proveGroth16(
   buildDir: string,
   transcriptPath: string,
   options: { transcriptText?: string; onProgress?: (m: string) => void } = {},
+): Promise<ProveResult> {
+  return diagnosticsOf(() => proveGroth16Unchecked(buildDir, transcriptPath, options));
+}
+
+async function proveGroth16Unchecked(
+  buildDir: string,
+  transcriptPath: string,
+  options: { transcriptText?: string; onProgress?: (m: string) => void },
 ): Promise<ProveResult> {
   const rules = currentRules(buildDir);
   if ("diagnostics" in rules) return rules;
@@ -151,6 +201,8 @@ export async function proveGroth16(
       diagnostics: [diagnostic("BM0602", `${buildDir} has no proving key: run bmc setup first`)],
     };
   }
+  checkCircuitFiles(buildDir, rules.manifest.files);
+  readVerificationKey(buildDir, rules.manifest);
   const read = validTranscript(rules.ruleSet, transcriptPath, options.transcriptText);
   if ("diagnostics" in read) return read;
   const { manifest } = rules;
@@ -191,7 +243,32 @@ export async function proveGroth16(
     );
   }
   options.onProgress?.(`prove: Groth16 over ${witness.length} wires`);
-  const { proof } = await prove(join(buildDir, ZKEY), join(buildDir, manifest.files.r1cs), witness);
+  const zkey = join(buildDir, ZKEY);
+  const header = readZkeyHeader(zkey);
+  const again = { help: `run bmc setup ${buildDir} again` };
+  if (!header) raise("BM0605", `${zkey} is not a whole Groth16 proving key`, again);
+  if (
+    header.nVars !== r1cs.nWires ||
+    header.nPublic !== r1cs.nPubIn + r1cs.nPubOut ||
+    header.domainSize !== 2 ** powerFor(r1cs)
+  )
+    raise("BM0605", `${zkey} is for another circuit`, again);
+  let proof;
+  try {
+    ({ proof } = await prove(zkey, join(buildDir, manifest.files.r1cs), witness));
+  } catch (error) {
+    if (error instanceof ProvingError) throw error;
+    return raise("BM0605", `${zkey} is damaged (snarkjs: ${(error as Error).message})`, again);
+  }
+  // snarkjs proves with whatever key it is given: a damaged one makes proofs that fail later.
+  const statement = statementOf(transcript);
+  const vkey = readVerificationKey(buildDir, manifest);
+  if (!(await verify(vkey, publicSignalsFor(manifest, statement), proof)))
+    raise(
+      "BM0605",
+      `the proof made with ${zkey} does not verify with ${VKEY}: a key is damaged`,
+      again,
+    );
   return {
     diagnostics: [],
     proof: {
@@ -200,7 +277,7 @@ export async function proveGroth16(
       backend: "groth16",
       rulesDigest: manifest.rulesDigest,
       circuitDigest: manifest.circuitDigest,
-      statement: statementOf(transcript),
+      statement,
       proof,
     },
   };
@@ -294,7 +371,7 @@ export async function verifyProofText(buildDir: string, text: string): Promise<V
   } catch (error) {
     return { valid: false, reason: (error as Error).message };
   }
-  const vkey = JSON.parse(readFileSync(join(buildDir, VKEY), "utf8")) as VerificationKey;
+  const vkey = readVerificationKey(buildDir, manifest);
   const ok = await verify(vkey, signals, file.proof);
   return ok
     ? { valid: true, statement: file.statement }
@@ -308,10 +385,18 @@ export interface FoldProveResult {
 }
 
 /** Validates a transcript, splits it into segments of the build's circuit and folds them. */
-export async function proveFold(
+export function proveFold(
   buildDir: string,
   transcriptPath: string,
   options: { transcriptText?: string; onProgress?: (m: string) => void; cacheDir?: string } = {},
+): Promise<FoldProveResult> {
+  return diagnosticsOf(() => proveFoldUnchecked(buildDir, transcriptPath, options));
+}
+
+async function proveFoldUnchecked(
+  buildDir: string,
+  transcriptPath: string,
+  options: { transcriptText?: string; onProgress?: (m: string) => void; cacheDir?: string },
 ): Promise<FoldProveResult> {
   const rules = currentRules(buildDir);
   if ("diagnostics" in rules) return rules;
@@ -319,6 +404,7 @@ export async function proveFold(
   if ("diagnostics" in read) return read;
   const { manifest } = rules;
   const { transcript, validation } = read;
+  if (manifest.fold) checkCircuitFiles(buildDir, manifest.fold.files);
   let circuit;
   try {
     circuit = loadFoldCircuit(buildDir, manifest);
@@ -351,6 +437,7 @@ export async function verifyFoldProof(
   options: { cacheDir?: string } = {},
 ): Promise<VerifyResult> {
   const manifest = loadManifest(buildDir);
+  if (manifest.fold) checkCircuitFiles(buildDir, manifest.fold.files);
   let circuit;
   try {
     circuit = loadFoldCircuit(buildDir, manifest);

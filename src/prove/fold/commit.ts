@@ -63,6 +63,30 @@ export function deriveGenerators(curve: Bn128, label: string, from: number, to: 
   return out;
 }
 
+/** How far a generator's derivation may search before the cache is not believed. */
+const MAX_TRIES = 256;
+
+/**
+ * How many leading points of `cached` are generators of `label`: x is the hash of the label,
+ * the index and some counter below MAX_TRIES, and y is the even square root of x^3 + 3. This
+ * costs hashes and two multiplications per point, a fraction of deriving them (which tests
+ * for squares and takes roots). It does not re-check that the counter is the first that
+ * works: a point with a later one is still hashed to the curve, with no discrete logarithm
+ * known to anyone, so commitments stay binding.
+ */
+export function derivedPrefix(label: string, cached: Buffer): number {
+  const n = Math.floor(cached.length / 64);
+  for (let i = 0; i < n; i++) {
+    const x = BigInt(`0x${cached.toString("hex", i * 64, i * 64 + 32)}`);
+    const y = BigInt(`0x${cached.toString("hex", i * 64 + 32, i * 64 + 64)}`);
+    if (x >= Q || y >= Q || y & 1n || (y * y) % Q !== (((x * x) % Q) * x + 3n) % Q) return i;
+    let c = 0;
+    while (c < MAX_TRIES && candidateX(label, i, c) !== x) c++;
+    if (c === MAX_TRIES) return i;
+  }
+  return n;
+}
+
 /** Uncompressed bytes to ffjavascript's affine form, checking that every point is valid. */
 function toAffine(curve: Bn128, uncompressed: Buffer): Uint8Array {
   const n = uncompressed.length / 64;
@@ -90,8 +114,10 @@ export async function pedersenKey(
   const dir = join(options.cacheDir ?? defaultCacheDir(), "pedersen");
   const file = join(dir, `${label}.bin`);
   let cached: Buffer = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
-  // A cache file cut short (or not a whole number of points) is rebuilt from where it is whole.
-  cached = cached.subarray(0, Math.floor(cached.length / 64) * 64);
+  // A cache file cut short (or not a whole number of points) is rebuilt from where it is whole;
+  // one with a point that is not G_i (damaged, or planted to change what verifies) from there.
+  cached = cached.subarray(0, Math.min(size, Math.floor(cached.length / 64)) * 64);
+  cached = cached.subarray(0, derivedPrefix(label, cached) * 64);
   if (cached.length < size * 64) {
     const more = deriveGenerators(curve, label, cached.length / 64, size);
     cached = Buffer.concat([cached, more]);

@@ -5,6 +5,7 @@
  * cheap. The reader checks the prime, the header counts and every wire index it reads.
  */
 import { readFileSync } from "node:fs";
+import { diagnostic, DiagnosticError } from "../../diagnostics/index.js";
 import { P } from "../../field/index.js";
 
 /** One matrix in compressed sparse rows: row i's entries are start[i] .. start[i+1]-1. */
@@ -26,7 +27,16 @@ export interface SparseR1cs {
   readonly C: SparseMatrix;
 }
 
-export class R1csLoadError extends Error {}
+/** A damaged or foreign .r1cs (BM0605). */
+export class R1csLoadError extends DiagnosticError {
+  constructor(message: string) {
+    super(
+      diagnostic("BM0605", message, undefined, {
+        help: "compile the rules into this folder again (bmc compile RULES.bm -o DIR)",
+      }),
+    );
+  }
+}
 
 const HALF = P >> 1n;
 
@@ -93,6 +103,8 @@ export function parseSparseR1cs(buf: Buffer, path = "the R1CS"): SparseR1cs {
   const nConstraints = u32();
   if (1 + nPubOut + nPubIn + nPrvIn > nWires)
     fail(`the header counts more inputs and outputs than wires (${nWires})`);
+  // Each constraint takes at least three 4-byte counts: a bound before allocating.
+  if (nConstraints * 12 > body.size) fail("fewer constraints than the header says");
   o = body.at;
   const end = body.at + body.size;
   const build = () => ({
