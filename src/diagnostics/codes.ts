@@ -267,6 +267,7 @@ export const codes = {
     severity: "error",
     title: "the powers-of-tau file cannot be used",
     example: "",
+  },
   BM0701: {
     severity: "error",
     title: "Metamath: illegal character",
