@@ -15,7 +15,7 @@ import {
   type Diagnostic,
 } from "../diagnostics/index.js";
 import { writeFileAtomic } from "./files.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./types.js";
 
 export interface FmtOptions {
   check: boolean;

@@ -16,8 +16,9 @@ import {
   ZKEY,
 } from "../prove/index.js";
 import { writeFileAtomic } from "./files.js";
+import { CommandError } from "./types.js";
 
-export class CommandError extends Error {}
+export { CommandError } from "./types.js";
 
 type Progress = ((m: string) => void) | undefined;
 
@@ -29,7 +30,7 @@ export function neededPower(buildDir: string): number {
 
 export async function ptauCommand(power: number, progress: Progress): Promise<string> {
   if (!Number.isInteger(power) || power < 1 || power > 28) {
-    throw new CommandError("--power takes a whole number from 1 to 28");
+    throw new CommandError("--power takes a whole number from 1 to 28", "BM0922", undefined, 2);
   }
   return devPtau(power, { onProgress: progress });
 }
@@ -39,20 +40,39 @@ export async function setupCommand(
   ptau: string | undefined,
   dev: boolean,
   progress: Progress,
+  force = false,
 ): Promise<{ ptau: string; power: number; insecure: boolean }> {
   if (!existsSync(join(buildDir, "manifest.json"))) {
-    throw new CommandError(`${buildDir} is not a build folder (no manifest.json): run bmc compile`);
+    throw new CommandError(
+      `${buildDir} is not a build folder (no manifest.json)`,
+      "BM0901",
+      `run bmc compile RULES.bm -o ${buildDir}`,
+    );
   }
   if (!ptau && !dev)
-    throw new CommandError("setup needs --ptau FILE, or --dev for an insecure local ceremony");
+    throw new CommandError(
+      "setup needs --ptau FILE, or --dev for an insecure local ceremony",
+      "BM0922",
+      undefined,
+      2,
+    );
+  if (ptau && dev)
+    throw new CommandError("setup takes --ptau FILE or --dev, not both", "BM0922", undefined, 2);
+  if (!force && existsSync(join(buildDir, ZKEY)) && existsSync(join(buildDir, VKEY))) {
+    throw new CommandError(
+      `${buildDir} has Groth16 keys already; proofs made with them verify only with them`,
+      "BM0910",
+      "keep them, or run setup with --force to replace them",
+    );
+  }
   const power = neededPower(buildDir);
   const path = ptau ?? (await devPtau(power, { onProgress: progress }));
   if (ptau) {
-    if (!existsSync(ptau)) throw new CommandError(`cannot read ${ptau}`);
+    if (!existsSync(ptau)) throw new CommandError(`cannot read ${ptau}`, "BM0901");
     try {
       ptauPower(ptau);
     } catch (error) {
-      throw new CommandError((error as Error).message);
+      throw new CommandError((error as Error).message, "BM0901");
     }
   }
   progress?.(`setup: Groth16 keys for 2^${power}`);
@@ -64,7 +84,7 @@ export async function setupCommand(
     );
     writeFileAtomic(join(buildDir, VKEY), JSON.stringify(vkey, null, 1) + "\n");
   } catch (error) {
-    if (error instanceof ProvingError) throw new CommandError(error.message);
+    if (error instanceof ProvingError) throw new CommandError(error.message, "BM0902");
     throw error;
   }
   return { ptau: path, power, insecure: !ptau };
@@ -74,14 +94,28 @@ export { proveGroth16, verifyProofText };
 
 export async function exportSolidityCommand(buildDir: string): Promise<string> {
   if (!existsSync(join(buildDir, ZKEY)))
-    throw new CommandError(`${buildDir} has no proving key: run bmc setup`);
+    throw new CommandError(
+      `${buildDir} has no proving key`,
+      "BM0602",
+      `run bmc setup ${buildDir} --dev (or --ptau FILE)`,
+    );
   return exportSolidity(join(buildDir, ZKEY));
 }
 
 export function readText(path: string): string {
   try {
     return readFileSync(path, "utf8");
-  } catch {
-    throw new CommandError(`cannot read ${path}`);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new CommandError(`cannot read ${path} (${reason})`, "BM0901");
   }
+}
+
+/** A transcript with no block: only comments, blank lines and section headers. */
+export function isEmptyTranscript(text: string): boolean {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .split("\n")
+    .map((line) => line.replace(/\/\/.*$/, "").trim())
+    .every((line) => line === "" || line === "public:" || line === "private:");
 }

@@ -242,6 +242,16 @@ export const codes = {
     title: "the transcript does not fit one segment",
     example: "",
   },
+  BM0604: {
+    severity: "error",
+    title: "the transcript has no blocks: nothing to prove",
+    example: "",
+  },
+  BM0605: {
+    severity: "error",
+    title: "the proof does not verify: no calldata for it",
+    example: "",
+  },
   BM0901: {
     severity: "error",
     title: "file cannot be read",
@@ -250,6 +260,36 @@ export const codes = {
   BM0902: {
     severity: "error",
     title: "file cannot be written",
+    example: "",
+  },
+  BM0910: {
+    severity: "error",
+    title: "the output would replace files bmc did not make",
+    example: "",
+  },
+  BM0911: {
+    severity: "error",
+    title: "the project's folder or files already exist",
+    example: "",
+  },
+  BM0912: {
+    severity: "error",
+    title: "the project file (bmc.json) is not valid",
+    example: "",
+  },
+  BM0920: {
+    severity: "error",
+    title: "unknown command or flag",
+    example: "",
+  },
+  BM0921: {
+    severity: "error",
+    title: "a flag that does not apply to the command",
+    example: "",
+  },
+  BM0922: {
+    severity: "error",
+    title: "missing, extra or malformed command-line arguments",
     example: "",
   },
 } as const satisfies Record<string, CodeInfo>;

@@ -139,14 +139,30 @@ function validTranscript(
   return { transcript: parsed.transcript, validation };
 }
 
-export async function proveGroth16(
+export interface SegmentWitness {
+  readonly manifest: Manifest;
+  readonly transcript: Transcript;
+  /** Every wire of the Groth16 circuit, checked against its R1CS. */
+  readonly witness: bigint[];
+}
+
+/**
+ * Computes and checks the witness of a transcript in one segment of a build folder's circuit,
+ * without proving (`bmc execute`, and the first half of proveGroth16).
+ */
+export async function segmentWitness(
   buildDir: string,
   transcriptPath: string,
-  options: { transcriptText?: string; onProgress?: (m: string) => void } = {},
-): Promise<ProveResult> {
+  options: {
+    transcriptText?: string;
+    onProgress?: (m: string) => void;
+    /** Checked after the rules, before the transcript (BM0602). */
+    requireProvingKey?: boolean;
+  } = {},
+): Promise<SegmentWitness | { diagnostics: Diagnostic[] }> {
   const rules = currentRules(buildDir);
   if ("diagnostics" in rules) return rules;
-  if (!existsSync(join(buildDir, ZKEY))) {
+  if (options.requireProvingKey && !existsSync(join(buildDir, ZKEY))) {
     return {
       diagnostics: [diagnostic("BM0602", `${buildDir} has no proving key: run bmc setup first`)],
     };
@@ -161,7 +177,9 @@ export async function proveGroth16(
     inputs = segmentInputs(manifest.program, manifest, manifest.shape, transcript, validation);
   } catch (error) {
     if (error instanceof SegmentCapacityError) {
-      return { diagnostics: [diagnostic("BM0603", `${error.message}: compile with more --slots`)] };
+      const help =
+        "compile with --fit TRANSCRIPT.bmt or more --slots, or prove with --backend fold (any number of segments)";
+      return { diagnostics: [diagnostic("BM0603", error.message, undefined, { help })] };
     }
     throw error;
   }
@@ -190,6 +208,20 @@ export async function proveGroth16(
       `the witness violates constraint ${check.constraint}, ${origin.message}: a bug in bmc`,
     );
   }
+  return { manifest, transcript, witness };
+}
+
+export async function proveGroth16(
+  buildDir: string,
+  transcriptPath: string,
+  options: { transcriptText?: string; onProgress?: (m: string) => void } = {},
+): Promise<ProveResult> {
+  const computed = await segmentWitness(buildDir, transcriptPath, {
+    ...options,
+    requireProvingKey: true,
+  });
+  if ("diagnostics" in computed) return computed;
+  const { manifest, transcript, witness } = computed;
   options.onProgress?.(`prove: Groth16 over ${witness.length} wires`);
   const { proof } = await prove(join(buildDir, ZKEY), join(buildDir, manifest.files.r1cs), witness);
   return {
