@@ -5,6 +5,7 @@
  * and stdout); the last test starts `bmc lsp` itself.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -204,6 +205,26 @@ describe("bmc's language server", () => {
     await change("proof.bmt", "public:\n  demand(2\n");
     expect(await format()).toEqual([]);
     await change("proof.bmt", SMALL_TRANSCRIPT);
+  });
+});
+
+describe("editors/vscode", () => {
+  it("ships the grammar files of grammar/, unchanged", () => {
+    for (const name of [
+      "bm.tmLanguage.json",
+      "bmt.tmLanguage.json",
+      "language-configuration.json",
+    ]) {
+      const copy = readFileSync(join("editors", "vscode", "grammar", name), "utf8");
+      expect(JSON.parse(copy), name).toEqual(
+        JSON.parse(readFileSync(join("grammar", name), "utf8")),
+      );
+    }
+    const manifest = JSON.parse(readFileSync("editors/vscode/package.json", "utf8"));
+    expect(manifest.contributes.grammars.map((g: { path: string }) => g.path)).toEqual([
+      "./grammar/bm.tmLanguage.json",
+      "./grammar/bmt.tmLanguage.json",
+    ]);
   });
 });
 
