@@ -136,6 +136,21 @@ describe("a build folder bmc made", () => {
     expect(readFileSync(join(dir, "build", "groth16.zkey"), "utf8")).toBe("the proving key");
   }, 300_000);
 
+  it("refuses to prove an empty transcript (BM0604); BM0603 suggests folding", async () => {
+    writeFileSync(join(dir, "empty.bmt"), "// nothing yet\npublic:\nprivate:\n");
+    const empty = await bmcIn(dir, "prove", "build", "empty.bmt", "-o", "e.json");
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain("error[BM0604]: empty.bmt has no blocks");
+    expect(existsSync(join(dir, "e.json"))).toBe(false);
+    writeFileSync(join(dir, "two.bmt"), "public:\n  g(1)\nprivate:\n  a(1)\n  a(2)\n");
+    const big = await bmcIn(dir, "execute", "build", "two.bmt");
+    expect(big.code).toBe(1);
+    expect(big.stderr).toContain("error[BM0603]");
+    expect(big.stderr).toContain("--backend fold");
+    rmSync(join(dir, "empty.bmt"));
+    rmSync(join(dir, "two.bmt"));
+  });
+
   it("refuses to replace it when it holds a file of the user's", async () => {
     writeFileSync(join(dir, "build", "my-proof.json"), "{}");
     const before = snapshot(dir);
@@ -147,15 +162,8 @@ describe("a build folder bmc made", () => {
 
   it("says the keys were removed when the circuit changes", async () => {
     rmSync(join(dir, "build", "my-proof.json"));
-    const r = await bmcIn(
-      dir,
-      "compile",
-      "rules.bm",
-      "-o",
-      "build",
-      "--slots",
-      "def_atom=1,def_impl=1,modus_ponens=1",
-    );
+    const r = await bmcIn(dir, "compile", "rules.bm", "-o", "build", "--slots", "a=2");
+    expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("the circuit changed; the old Groth16 keys were removed");
     expect(existsSync(join(dir, "build", "groth16.zkey"))).toBe(false);
