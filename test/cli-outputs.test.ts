@@ -136,11 +136,11 @@ describe("a build folder bmc made", () => {
     expect(readFileSync(join(dir, "build", "groth16.zkey"), "utf8")).toBe("the proving key");
   }, 300_000);
 
-  it("refuses to prove an empty transcript (BM0604); BM0603 suggests folding", async () => {
+  it("refuses to prove an empty transcript (BM0620); BM0603 suggests folding", async () => {
     writeFileSync(join(dir, "empty.bmt"), "// nothing yet\npublic:\nprivate:\n");
     const empty = await bmcIn(dir, "prove", "build", "empty.bmt", "-o", "e.json");
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toContain("error[BM0604]: empty.bmt has no blocks");
+    expect(empty.stderr).toContain("error[BM0620]: empty.bmt has no blocks");
     expect(existsSync(join(dir, "e.json"))).toBe(false);
     writeFileSync(join(dir, "two.bmt"), "public:\n  g(1)\nprivate:\n  a(1)\n  a(2)\n");
     const big = await bmcIn(dir, "execute", "build", "two.bmt");

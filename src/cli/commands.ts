@@ -160,7 +160,7 @@ replaces them.`,
     help: `groth16 (the default, or bmc.json's "backend") proves one segment; fold proves as many
 segments as the transcript needs, folded into one instance (sound, but the proof holds the
 folded witness: NOT succinct, NOT zero-knowledge). A transcript without blocks proves
-nothing and is refused (BM0604).`,
+nothing and is refused (BM0620).`,
     run: runProve,
   },
   {
@@ -551,7 +551,7 @@ async function runProve(c: CommandContext): Promise<number> {
   if (isEmptyTranscript(text)) {
     throw new CommandError(
       `${transcriptPath} has no blocks: its proof would prove nothing`,
-      "BM0604",
+      "BM0620",
       "a transcript proves its public blocks; add the blocks of a proof",
     );
   }

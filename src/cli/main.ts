@@ -185,6 +185,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   };
   const args = fillArgs(spec, found.rest, projectOnce);
   checkKinds(spec, args);
+  // Up-front path checks (existence, file or folder: src/cli/inputs.ts of the path-validation
+  // branch) belong here, once per command line, with `spec`, `args` and `flags` known.
   for (const [flag, what] of Object.entries(spec.required ?? {})) {
     if (flags[flag as FlagName] === undefined) {
       throw new UsageError(

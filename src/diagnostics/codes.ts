@@ -242,7 +242,7 @@ export const codes = {
     title: "the transcript does not fit one segment",
     example: "",
   },
-  BM0604: {
+  BM0620: {
     severity: "error",
     title: "the transcript has no blocks: nothing to prove",
     example: "",
