@@ -115,9 +115,11 @@ rules and goals by default; --fit sizes it for one transcript exactly.`,
     summary: "Make (once, then cached) an INSECURE local powers-of-tau file for development.",
     run: async (c) => {
       const path = await ptauCommand(Number(c.str("power")), c.progress);
-      c.io.out(
-        `${path}\nINSECURE: a local development ceremony with one contributor; never use it for real proofs.\n`,
-      );
+      if (c.json) c.printJson({ ok: true, ptau: path, insecure: true });
+      else
+        c.io.out(
+          `${path}\nINSECURE: a local development ceremony with one contributor; never use it for real proofs.\n`,
+        );
       return EXIT.ok;
     },
   },
@@ -246,7 +248,11 @@ if there is any. A file that does not parse is reported and left alone (exit 1).
         json: c.json,
         color: c.color,
       };
-      const r = await fmtCommand(c.args, { ...options, quiet: c.quiet }, c.io);
+      const r = await fmtCommand(
+        c.args,
+        { ...options, quiet: c.quiet, maxErrors: c.maxErrors },
+        c.io,
+      );
       if (typeof r === "string") throw new UsageError("BM0922", r);
       return r;
     },
