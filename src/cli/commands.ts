@@ -23,7 +23,7 @@ import { writeFileAtomic } from "./files.js";
 import { FLAGS, flagHelp, GLOBAL_FLAGS } from "./flags.js";
 import { executeCommand, infoCommand } from "./inspect.js";
 import { initCommand, newCommand } from "./new.js";
-import { checkOutputFile } from "./outputs.js";
+import { checkOutputFile, writeOutputFile } from "./outputs.js";
 import {
   exportSolidityCommand,
   isEmptyTranscript,
@@ -210,7 +210,7 @@ checks every constraint of the R1CS. No keys are needed.`,
       const out = c.str("output");
       if (out) checkOutputFile(out, [".sol"]);
       const sol = await exportSolidityCommand(c.args[0]);
-      if (out) writeFileAtomic(out, sol);
+      if (out) writeOutputFile(out, sol);
       if (c.json) c.printJson({ ok: true, output: out, solidity: out ? undefined : sol });
       else if (!out) c.io.out(sol);
       else if (!c.quiet) c.io.out(`exported: ${out}\n`);
@@ -571,7 +571,7 @@ async function runProve(c: CommandContext): Promise<number> {
     else c.print(r.diagnostics);
     return EXIT.invalid;
   }
-  writeFileAtomic(out, JSON.stringify(r.proof, null, 1) + "\n");
+  writeOutputFile(out, JSON.stringify(r.proof, null, 1) + "\n");
   const segments = "segments" in r ? (r.segments ?? 1) : 1;
   if (c.json) {
     c.printJson({ ok: true, proof: out, backend, segments, statement: r.proof.statement });

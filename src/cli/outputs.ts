@@ -20,6 +20,7 @@ import {
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { parseManifest } from "../circuits/index.js";
 import { VKEY, ZKEY } from "../prove/index.js";
+import { writeFileAtomic } from "./files.js";
 import { CommandError } from "./types.js";
 
 /** The file that says bmc made a build folder; it lists what bmc wrote there. */
@@ -216,4 +217,15 @@ export function checkOutputFile(
 export function shown(path: string): string {
   const r = relative(process.cwd(), resolve(path));
   return r && !r.startsWith("..") && r.length < path.length ? r : path;
+}
+
+/** Writes an output file whole (temporary sibling, then rename); a failure is BM0902. */
+export function writeOutputFile(path: string, text: string): void {
+  try {
+    writeFileAtomic(path, text);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code;
+    if (!reason) throw error;
+    throw new CommandError(`cannot write ${path} (${reason})`, "BM0902");
+  }
 }
