@@ -13,6 +13,7 @@ import { readR1cs, readSym } from "../witness/r1cs.js";
 import {
   compileCommand,
   compileSummary,
+  keysRemovedNote,
   plural,
   watchCommand,
   type CompileCommandResult,
@@ -515,6 +516,8 @@ async function runCompile(c: CommandContext): Promise<number> {
       c.print(r.diagnostics);
       for (const m of r.messages) c.io.err(`bmc: ${m}\n`);
       if (r.ok) c.io.out(compileSummary(outDir, r) + "\n");
+      const removed = keysRemovedNote(r);
+      if (removed) c.io.err(removed + "\n");
       else c.io.err(`compile failed: ${outDir} left as it was\n`);
     });
   }
@@ -529,6 +532,8 @@ async function runCompile(c: CommandContext): Promise<number> {
     c.io.out(compileSummary(outDir, result) + "\n");
     if (c.bool("stats")) c.io.out(constraintStats(outDir));
   }
+  const removed = keysRemovedNote(result);
+  if (removed) c.io.err(removed + "\n");
   return result.ok ? EXIT.ok : EXIT.invalid;
 }
 

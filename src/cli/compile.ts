@@ -215,12 +215,15 @@ export function compileSummary(outDir: string, result: CompileCommandResult): st
       ? `; folding circuit ${result.stats.foldConstraints.nonLinear ?? "?"} non-linear and ${result.stats.foldConstraints.linear ?? "?"} linear)`
       : ")") +
     (result.bindings ? `; bindings: ${result.bindings}` : "") +
-    (result.keys === "kept"
-      ? "\nkeys: the circuit is unchanged; the Groth16 keys were kept"
-      : result.keys === "invalidated"
-        ? "\nkeys: the circuit changed; the old Groth16 keys were removed (run bmc setup again)"
-        : "")
+    (result.keys === "kept" ? "\nkeys: the circuit is unchanged; the Groth16 keys were kept" : "")
   );
+}
+
+/** What a compile that replaced a folder with keys says even with --quiet: they are gone. */
+export function keysRemovedNote(result: CompileCommandResult): string | undefined {
+  return result.keys === "invalidated"
+    ? "keys: the circuit changed; the old Groth16 keys were removed (run bmc setup again)"
+    : undefined;
 }
 
 export interface WatchOptions {
