@@ -5,13 +5,11 @@
  * when the circuit is unchanged; groth16 gets development keys when it has none), every valid
  * transcript is proved and its proof verified, and every invalid one must be refused.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateFiles } from "../api.js";
 import { proveFold, proveGroth16, verifyProofText, VKEY, ZKEY } from "../prove/index.js";
 import { compileCommand } from "./compile.js";
-import { existsSync } from "node:fs";
 import { projectTranscripts } from "./project.js";
 import { setupCommand } from "./prove.js";
 import { CommandError, EXIT, UsageError, type CommandContext } from "./types.js";
@@ -130,33 +128,28 @@ async function proveAll(c: CommandContext, outcomes: Outcome[]): Promise<void> {
   }
   if (backend === "groth16" && !(existsSync(join(build, ZKEY)) && existsSync(join(build, VKEY))))
     await setupCommand(build, undefined, true, c.progress);
-  const scratch = mkdtempSync(join(tmpdir(), "bmc-test-"));
-  try {
-    for (const o of outcomes) {
-      c.progress?.(`test: proving ${o.file} (${backend})`);
-      const r =
-        backend === "fold"
-          ? await proveFold(build, o.file, { onProgress: c.progress })
-          : await proveGroth16(build, o.file, { onProgress: c.progress });
-      const shouldProve = o.got === "valid";
-      if (!r.proof) {
-        o.proved = false;
-        if (shouldProve) {
-          o.ok = false;
-          o.got = `valid, but the prover refused it: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join("; ")}`;
-        }
-        continue;
-      }
-      const verdict = await verifyProofText(build, JSON.stringify(r.proof));
-      o.proved = verdict.valid;
-      if (!shouldProve || !verdict.valid) {
+  for (const o of outcomes) {
+    c.progress?.(`test: proving ${o.file} (${backend})`);
+    const r =
+      backend === "fold"
+        ? await proveFold(build, o.file, { onProgress: c.progress })
+        : await proveGroth16(build, o.file, { onProgress: c.progress });
+    const shouldProve = o.got === "valid";
+    if (!r.proof) {
+      o.proved = false;
+      if (shouldProve) {
         o.ok = false;
-        o.got = shouldProve
-          ? `a proof that does not verify (${verdict.reason})`
-          : "invalid, yet the prover proved it";
+        o.got = `valid, but the prover refused it: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join("; ")}`;
       }
+      continue;
     }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    const verdict = await verifyProofText(build, JSON.stringify(r.proof));
+    o.proved = verdict.valid;
+    if (!shouldProve || !verdict.valid) {
+      o.ok = false;
+      o.got = shouldProve
+        ? `a proof that does not verify (${verdict.reason})`
+        : "invalid, yet the prover proved it";
+    }
   }
 }
