@@ -66,8 +66,8 @@ constructor hypotheses with fresh variables.`,
     flags: [],
     summary: "Check the rules, read the transcript and decide whether it is valid.",
     help: `Every block satisfies its rule's constraints, no unique claim is emitted twice, every
-hypothesis is concluded by some block, and setup blocks appear only under public:. Exit 0
-when valid, 1 when not.`,
+hypothesis is concluded by some block, and setup blocks appear only under public:.
+Exit 0 when valid, 1 when not.`,
     run: runValidate,
   },
   {
