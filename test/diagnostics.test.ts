@@ -74,8 +74,17 @@ describe("coverage of diagnostic codes", () => {
     "BM0601",
     "BM0602",
     "BM0603",
+    "BM0605",
+    "BM0620",
     "BM0901",
     "BM0902",
+    // Outputs, projects and command lines: test/cli-outputs, cli-flags and new.test.ts.
+    "BM0910",
+    "BM0911",
+    "BM0912",
+    "BM0920",
+    "BM0921",
+    "BM0922",
   ]);
   it("every code with a span has an annotated fixture", () => {
     const missing = Object.keys(codes).filter((c) => !withoutSpan.has(c) && !covered.has(c));
