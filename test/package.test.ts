@@ -12,17 +12,25 @@
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { scratchFolders } from "./fixtures.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testPtau } from "./groth16-keys.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
 const ROOT = resolve(".");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-const scratch = scratchFolders("bmc-package-");
 
 interface Run {
   status: number | null;
@@ -127,9 +135,11 @@ let dir: string;
 let tarball: string;
 
 beforeAll(() => {
-  dir = scratch({});
+  dir = mkdtempSync(join(tmpdir(), "bmc-package-"));
   tarball = pack(dir);
 }, 900_000);
+// Two installed projects and a build folder: more than the default hook time on a busy machine.
+afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
 describe("the packed tarball", () => {
   it("ships the library, the command, stdlib, examples and docs; no tests or benchmarks", () => {
