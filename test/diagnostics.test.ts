@@ -74,8 +74,8 @@ describe("coverage of diagnostic codes", () => {
     "BM0601",
     "BM0602",
     "BM0603",
-    "BM0605",
     "BM0620",
+    "BM0621",
     "BM0901",
     "BM0902",
     // Outputs, projects and command lines: test/cli-outputs, cli-flags and new.test.ts.

@@ -136,7 +136,7 @@ describe("the exported Solidity verifier, in an EVM", () => {
     }
   });
 
-  it("refuses calldata for a proof that does not verify (BM0605)", async () => {
+  it("refuses calldata for a proof that does not verify (BM0621)", async () => {
     const proof = JSON.parse(readFileSync(join(dir, "proof.json"), "utf8"));
     proof.statement = proof.statement.map((b: { rule: string; shown: string[] }) =>
       b.rule === "demand" ? { rule: "demand", shown: ["1"] } : b,
@@ -145,7 +145,7 @@ describe("the exported Solidity verifier, in an EVM", () => {
     writeFileSync(changed, JSON.stringify(proof));
     const r = await runBmc("export", "calldata", build, changed);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/BM0605/);
+    expect(r.stderr).toMatch(/BM0621/);
     expect(r.stderr).toMatch(/does not verify for this statement/);
   });
 });

@@ -13,7 +13,7 @@ export async function exportCalldataCommand(c: CommandContext): Promise<number> 
   if ("reason" in r) {
     throw new CommandError(
       `no calldata for ${proofPath}: ${r.reason}`,
-      "BM0605",
+      "BM0621",
       "the verifier contract would reject it too; prove again against this build folder",
     );
   }

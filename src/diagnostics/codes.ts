@@ -247,7 +247,7 @@ export const codes = {
     title: "the transcript has no blocks: nothing to prove",
     example: "",
   },
-  BM0605: {
+  BM0621: {
     severity: "error",
     title: "the proof does not verify: no calldata for it",
     example: "",
