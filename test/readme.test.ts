@@ -34,16 +34,18 @@ const README = readFileSync("README.md", "utf8");
 const BIN = resolve("bin/bmc.js");
 const SKIPPED = /^npm (ci|install|test|run build)\b/;
 
-/** The lines of the README's sh blocks, without comments. */
-function shellLines(markdown: string): string[] {
+/** The README's sh blocks, as lines without comments. */
+function shellBlocks(markdown: string): string[][] {
   const blocks = [...markdown.matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) => m[1]);
-  return blocks.flatMap((b) =>
+  return blocks.map((b) =>
     b
       .split("\n")
       .map((l) => l.replace(/\s+#.*$/, "").trim())
       .filter((l) => l && !l.startsWith("#")),
   );
 }
+
+const shellLines = (markdown: string) => shellBlocks(markdown).flat();
 
 /** A digest of every file under the paths (bmc's code, the examples): what outputs depend on. */
 function treeDigest(paths: string[]): string {
@@ -76,14 +78,16 @@ function runReadme(dir: string): Ran[] {
   const cacheRoot = join(defaultCacheDir(), "readme");
   let chain = treeDigest(["dist/src", "stdlib", "examples", "package.json"]);
   let cwd = dir;
-  for (const line of shellLines(README)) {
+  // Each block starts in the README's folder (a `cd` holds until the end of its block).
+  for (const line of shellBlocks(README).flatMap((block) => ["cd .", ...block])) {
+    if (line === "cd .") cwd = dir;
     for (const part of line.split("&&").map((p) => p.trim())) {
       if (SKIPPED.test(part)) continue;
-      chain = createHash("sha256").update(chain).update(part).digest("hex");
       if (part.startsWith("cd ")) {
         cwd = resolve(cwd, part.slice(3).trim());
         continue;
       }
+      chain = createHash("sha256").update(chain).update(part).digest("hex");
       expect(part, "README commands run bmc through npx").toMatch(/^npx bmc /);
       const args = part.replace(/^npx bmc /, "").split(/\s+/);
       const output = outputsOf(args);
