@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Entry point of the `bmc` command. The TypeScript sources are compiled to dist/ by
-// `npm ci` / `npm install` (the package's prepare script) or `npm run build`.
+// `npm run build` (and `npm test`) in a checkout; the published package ships dist/ built
+// (prepack). There is no prepare script: npm reports one as an install script to whoever
+// installs the package from a tarball.
 import { existsSync } from "node:fs";
 
 const entry = new URL("../dist/src/cli/main.js", import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write("bmc: not built yet; run `npm run build` (npm ci does it too)\n");
+  process.stderr.write("bmc: not built yet; run `npm run build`\n");
   process.exit(3);
 }
 const { main } = await import(entry.href);

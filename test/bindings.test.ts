@@ -5,27 +5,16 @@
  * Groth16, and misuses that must not type-check, each with its TypeScript error code.
  *
  * The golden files are real modules: `tsc -p tsconfig.json` type-checks them (strict), and the
- * program below imports test/golden/propositional.bindings.ts itself. The Groth16 part uses the
- * cached development powers of tau of test/groth16.test.ts (.cache/, or $BMC_CACHE).
+ * program below imports test/golden/propositional.bindings.ts itself. The Groth16 part takes its
+ * keys from the shared cache of test/groth16-keys.ts (.cache/, or $BMC_CACHE).
  */
-import { createHash } from "node:crypto";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../src/cli/compile.js";
-import { neededPower, setupCommand } from "../src/cli/prove.js";
 import {
   bindingsRuntime,
   checkRuleFile,
@@ -35,7 +24,8 @@ import {
   rulesDigest,
   type ProvingBackend,
 } from "../src/index.js";
-import { defaultCacheDir, devPtauPath, loadManifest, VKEY, ZKEY } from "../src/prove/index.js";
+import { loadManifest } from "../src/prove/index.js";
+import { setupWithCachedKeys } from "./groth16-keys.js";
 import * as hilbert from "./golden/hilbert.bindings.js";
 import {
   claims,
@@ -94,6 +84,36 @@ describe("golden bindings", () => {
       expect(module.RULES_DIGEST).toBe(rulesDigest(ruleSet));
     }
   });
+
+  it("type-check under the options of `tsc --init` (TypeScript 5.9)", () => {
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ESNext,
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      exactOptionalPropertyTypes: true,
+      verbatimModuleSyntax: true,
+      isolatedModules: true,
+      moduleDetection: ts.ModuleDetectionKind.Force,
+      skipLibCheck: true,
+      noEmit: true,
+      types: ["node"],
+    };
+    const files = ["propositional", "hilbert"].map((e) =>
+      join(TEST_DIR, "golden", `${e}.bindings.ts`),
+    );
+    const program = ts.createProgram(files, options);
+    const problems = files.flatMap((f) =>
+      ts
+        .getPreEmitDiagnostics(program, program.getSourceFile(f))
+        .map(
+          (d) =>
+            `${d.file?.fileName}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
+        ),
+    );
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it("falls back on TypeScript's formatter on request, still a valid module", async () => {
     const text = await generateBindings(ruleSetOf(RULES), {
@@ -229,36 +249,18 @@ describe("a program using the propositional bindings", () => {
 });
 
 /**
- * `bmc setup --dev` for the build folder, with its keys cached next to the development powers
- * of tau: the phase-2 setup of this 7,873-constraint circuit takes about 100 s on two cores,
- * and test/groth16.test.ts already tests setup itself. Keys are reused only for the same R1CS,
- * the same powers of tau and the same snarkjs.
+ * A -> (A -> A) by axiom 1: five blocks, so that its segment (3,053 constraints) fits the
+ * development powers of tau of the other Groth16 tests (2^12); a-implies-a.bmt needs 2^13.
  */
-async function setupWithCachedKeys(build: string): Promise<void> {
-  const ptau = devPtauPath(neededPower(build));
-  const r1cs = join(build, loadManifest(build).files.r1cs);
-  const key = () => {
-    const h = createHash("sha256");
-    h.update(readFileSync(r1cs)).update(readFileSync(ptau));
-    h.update(readFileSync("node_modules/snarkjs/package.json"));
-    return join(defaultCacheDir(), "test-keys", h.digest("hex").slice(0, 32));
-  };
-  const files = [ZKEY, VKEY];
-  if (existsSync(ptau)) {
-    const cached = key();
-    if (files.every((f) => existsSync(join(cached, f)))) {
-      for (const f of files) copyFileSync(join(cached, f), join(build, f));
-      return;
-    }
-  }
-  const setup = await setupCommand(build, undefined, true, undefined);
-  expect(setup.insecure).toBe(true);
-  const cached = key();
-  const staging = `${cached}.${process.pid}.tmp`;
-  mkdirSync(staging, { recursive: true });
-  for (const f of files) copyFileSync(join(build, f), join(staging, f));
-  rmSync(cached, { recursive: true, force: true });
-  renameSync(staging, cached);
+function aImpliesAImpliesA() {
+  return transcript()
+    .public(
+      rules.def_term_mvar({ T: 0, V: 0 }),
+      rules.def_term_impl({ T: 1, TA: 0, TB: 0, k: 1, ka: 0, kb: 0 }),
+      rules.def_term_impl({ T: 2, TA: 0, TB: 1, k: 2, ka: 0, kb: 1 }),
+      rules.demand({ T: 2 }),
+    )
+    .private(rules.axiom1({ T: 2, TA: 0, TB: 0, TI: 1 }));
 }
 
 describe("Groth16 through the bindings", () => {
@@ -267,7 +269,9 @@ describe("Groth16 through the bindings", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "bmc-bindings-"));
     build = join(dir, "propositional");
-    const compiled = await compileCommand({ rulesPath: RULES, outDir: build, fit: TRANSCRIPT });
+    const fit = join(dir, "a-implies-a-implies-a.bmt");
+    writeFileSync(fit, aImpliesAImpliesA().toText());
+    const compiled = await compileCommand({ rulesPath: RULES, outDir: build, fit });
     expect(compiled.diagnostics).toEqual([]);
     expect(compiled.ok).toBe(true);
     await setupWithCachedKeys(build);
@@ -284,7 +288,7 @@ describe("Groth16 through the bindings", () => {
   });
 
   it("proves the transcript the program built, and the proof verifies", async () => {
-    const t = aImpliesA();
+    const t = aImpliesAImpliesA();
     const proved = await prove(t, { buildDir: build });
     expect(proved.diagnostics).toEqual([]);
     expect(proved.proof?.backend).toBe("groth16");

@@ -100,7 +100,8 @@ const rows: [string, string[], 1 | 2, string][] = [
   ["verify: a folder as the proof", ["verify", at("fake"), at("sub")], 2, "BM0903"],
   ["verify: a missing proof", ["verify", at("fake"), at("missing.json")], 1, "BM0901"],
   ["verify: a proof that is not JSON", ["verify", at("fake"), at("not-json.json")], 1, "BM0606"],
-  ["verify: a transcript as the proof", ["verify", at("fake"), transcript], 1, "BM0606"],
+  // A .bmt where the proof belongs is a usage error with a swapped-arguments hint.
+  ["verify: a transcript as the proof", ["verify", at("fake"), transcript], 2, "BM0922"],
   ["export: a folder never compiled", ["export", "solidity", at("empty")], 1, "BM0604"],
   ["export: a manifest that is not one", ["export", "solidity", at("fake")], 1, "BM0605"],
   ["fmt: a missing file", ["fmt", at("missing.bm")], 1, "BM0901"],

@@ -146,9 +146,9 @@ describe("bmc build", () => {
 describe("usage", () => {
   it.each([
     [["frobnicate"], /unknown command `frobnicate`/],
-    [["check"], /check takes one rule file/],
-    [["validate", "a.bm"], /validate takes a rule file and a transcript/],
-    [["check", "--bogus", "x.bm"], /Unknown option '--bogus'/],
+    [["check"], /BM0922\]: bmc check needs RULES.bm/],
+    [["validate", "a.bm"], /BM0922\]: bmc validate needs TRANSCRIPT.bmt/],
+    [["check", "--bogus", "x.bm"], /BM0920\]: unknown flag --bogus/],
     [["validate", "--max-errors", "0", "a", "b"], /--max-errors takes a whole number/],
   ])("bmc %j exits 2", async (argv, message) => {
     const r = await bmc(...argv);
@@ -159,7 +159,7 @@ describe("usage", () => {
   it("prints help with exit 0, and with exit 2 when no command is given", async () => {
     const help = await bmc("--help");
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("bmc validate RULES.bm TRANSCRIPT.bmt");
+    expect(help.stdout).toContain("bmc validate [RULES.bm] TRANSCRIPT.bmt");
     expect((await bmc("help", "validate")).stdout).toContain("Exit 0 when valid, 1 when not");
     expect((await bmc()).code).toBe(2);
   });

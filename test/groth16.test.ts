@@ -1,14 +1,15 @@
 /**
- * Groth16 round trip on the whitepaper's proof of A -> A, with real circom2 and snarkjs, and
- * every tampering the verifier must catch. The development powers of tau are generated once
- * (about two minutes for 2^13) and cached in .cache/ (or $BMC_CACHE).
+ * Groth16 round trip on the small rule set of the fixtures (modus ponens over defined terms,
+ * every kind of rule and constraint in 3,067 constraints: 2^12), with real circom2 and snarkjs,
+ * and every tampering the verifier must catch. The development powers of tau are generated once
+ * and cached in .cache/ (or $BMC_CACHE), shared with the other tests (test/groth16-keys.ts).
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../src/cli/compile.js";
-import { exportSolidityCommand, setupCommand } from "../src/cli/prove.js";
+import { exportSolidityCommand, neededPower, setupCommand } from "../src/cli/prove.js";
 import { P } from "../src/field/index.js";
 import { checkRuleFile, readTranscript, validateTranscript } from "../src/index.js";
 import {
@@ -27,11 +28,13 @@ import { verify, type VerificationKey } from "../src/prove/groth16.js";
 import { calculateWitness } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
 import { constraintHolds, constraintsByWire, readR1cs, readSym } from "../src/witness/r1cs.js";
+import { SMALL_RULES_FILE, SMALL_TRANSCRIPT } from "./fixtures.js";
+import { testPtau } from "./groth16-keys.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
-const RULES = "examples/propositional/propositional.bm";
-const TRANSCRIPT = "examples/propositional/a-implies-a.bmt";
+const RULES = SMALL_RULES_FILE;
+let TRANSCRIPT: string;
 let dir: string;
 let build: string;
 let proofText: string;
@@ -39,10 +42,13 @@ const silent = { info() {}, log() {}, debug() {}, warn() {}, error() {} };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bmc-groth16-"));
-  build = join(dir, "propositional");
+  TRANSCRIPT = join(dir, "small.bmt");
+  writeFileSync(TRANSCRIPT, SMALL_TRANSCRIPT);
+  build = join(dir, "small");
   const compiled = await compileCommand({ rulesPath: RULES, outDir: build, fit: TRANSCRIPT });
   expect(compiled.diagnostics).toEqual([]);
   expect(compiled.ok).toBe(true);
+  await testPtau(build); // made once for every test file that needs it
   const setup = await setupCommand(build, undefined, true, undefined);
   expect(setup.insecure).toBe(true);
   const proved = await proveGroth16(build, TRANSCRIPT);
@@ -52,13 +58,13 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("Groth16 on a-implies-a.bmt", () => {
+describe("Groth16 on the small rule set", () => {
   it("proves, and the proof verifies for its statement", async () => {
     const proof = JSON.parse(proofText) as SegmentProof;
     expect(proof.statement).toEqual([
-      { rule: "def_term_mvar", shown: ["0", "0"] },
-      { rule: "def_term_impl", shown: ["1", "0", "0"] },
-      { rule: "demand", shown: ["1"] },
+      { rule: "assert", shown: ["1", "0"] },
+      { rule: "assert", shown: ["3", "0"] },
+      { rule: "demand", shown: ["2"] },
     ]);
     expect(await verifyProofText(build, proofText)).toEqual({
       valid: true,
@@ -71,7 +77,7 @@ describe("Groth16 on a-implies-a.bmt", () => {
     const other = {
       ...proof,
       statement: proof.statement.map((b) =>
-        b.rule === "demand" ? { rule: "demand", shown: ["2"] } : b,
+        b.rule === "demand" ? { rule: "demand", shown: ["1"] } : b,
       ),
     };
     const r = await verifyProofText(build, JSON.stringify(other));
@@ -92,7 +98,7 @@ describe("Groth16 on a-implies-a.bmt", () => {
       const r = await verifyProofText(build, flipped.toString("latin1"));
       expect({ at, valid: r.valid }).toEqual({ at, valid: false });
     }
-  }, 120_000);
+  }, 600_000);
 
   it("rejects a proof presented for other rules or another circuit", async () => {
     const proof = JSON.parse(proofText) as SegmentProof;
@@ -108,16 +114,20 @@ describe("Groth16 on a-implies-a.bmt", () => {
   });
 
   it("refuses to prove an invalid transcript, with the validator's errors", async () => {
-    const r = await proveGroth16(build, "examples/propositional/invalid/missing-hypothesis.bmt");
+    const missing = join(dir, "missing-hypothesis.bmt");
+    writeFileSync(missing, SMALL_TRANSCRIPT.replace("demand(2)", "demand(9)"));
+    const r = await proveGroth16(build, missing);
     expect(r.proof).toBeUndefined();
     expect(r.diagnostics.map((d) => d.code)).toEqual(["BM0303"]);
   });
 
   it("refuses a transcript that does not fit, a missing key, and rules changed since compiling", async () => {
-    const fits = await proveGroth16(build, "examples/propositional/instance.bmt");
+    const larger = join(dir, "larger.bmt");
+    writeFileSync(larger, SMALL_TRANSCRIPT + "  def_atom(4)\n");
+    const fits = await proveGroth16(build, larger);
     expect(fits.diagnostics.map((d) => d.code)).toEqual(["BM0603"]);
     expect(fits.diagnostics[0].message).toMatch(
-      /does not fit one segment \(.*instantiate: 1 blocks, 0 slots/,
+      /does not fit one segment \(.*def_atom: 3 blocks, 2 slots/,
     );
     const copy = join(dir, "copy");
     cpSync(build, copy, { recursive: true });
@@ -137,7 +147,7 @@ describe("Groth16 on a-implies-a.bmt", () => {
     ]);
   });
 
-  it("constrains every internal signal of the propositional segment", async () => {
+  it("constrains every internal signal of the segment", async () => {
     const manifest = loadManifest(build);
     const rules = checkRuleFile(RULES).ruleSet!;
     const t = readTranscript(TRANSCRIPT, rules).transcript!;
@@ -170,8 +180,8 @@ describe("Groth16 on a-implies-a.bmt", () => {
     // against the key bmc setup made.
     const manifest = loadManifest(build);
     const statement = [
-      { rule: "def_term_mvar", shown: ["0", "0"] },
-      { rule: "def_term_impl", shown: ["1", "0", "0"] },
+      { rule: "assert", shown: ["1", "0"] },
+      { rule: "assert", shown: ["3", "0"] },
       { rule: "demand", shown: ["0"] },
     ];
     const signals = publicSignalsFor(manifest, statement);
@@ -197,7 +207,8 @@ describe("Groth16 on a-implies-a.bmt", () => {
     };
     const bareZkey = join(dir, "bare.zkey");
     const r1cs = join(build, manifest.files.r1cs);
-    const status = await snarkjs.zKey.newZKey(r1cs, devPtauPath(13), bareZkey, silent);
+    const ptau = devPtauPath(neededPower(build));
+    const status = await snarkjs.zKey.newZKey(r1cs, ptau, bareZkey, silent);
     expect(status).not.toBe(-1);
     const bare = (await snarkjs.zKey.exportVerificationKey(bareZkey, silent)) as VerificationKey;
     expect(await verify(bare, signals, await forge(bare))).toBe(true);
@@ -208,7 +219,7 @@ describe("Groth16 on a-implies-a.bmt", () => {
     const forged = { ...(JSON.parse(proofText) as SegmentProof), statement };
     forged.proof = await forge(ours);
     expect((await verifyProofText(build, JSON.stringify(forged))).valid).toBe(false);
-  }, 120_000);
+  }, 600_000);
 
   it("exports a Solidity verifier", async () => {
     const sol = await exportSolidityCommand(build);

@@ -480,12 +480,17 @@ function buildModule(
     ],
     parameters: [
       { name: "text", type: "string" },
-      { name: "options", type: "rt.Paths & { readonly path?: string }", initializer: "{}" },
+      {
+        name: "options",
+        type: "rt.Paths & { readonly path?: string | undefined }",
+        initializer: "{}",
+      },
     ],
     returnType: "rt.ParseResult<Transcript>",
     statements: [
       "const make = rules as unknown as Record<string, (args: object) => Block>;",
-      "return rt.parseText(meta, text, (rule, args) => make[rule](args), options);",
+      // The reader passes only names of these rules (checked against the same rule file).
+      "return rt.parseText(meta, text, (rule, args) => make[rule]!(args), options);",
     ],
   });
   file.addFunction({
@@ -571,7 +576,8 @@ function buildModule(
       { name: "proof", type: "Proof | string" },
       {
         name: "options",
-        type: "rt.Paths & { readonly backend?: rt.ProvingBackend<Proof> }",
+        // `| undefined` keeps the overloads compatible under exactOptionalPropertyTypes.
+        type: "rt.Paths & { readonly backend?: rt.ProvingBackend<Proof> | undefined }",
         initializer: "{}",
       },
     ],

@@ -55,9 +55,9 @@ export interface RuleInfo {
 /** Where a generated module finds the rule file and the build folder at run time. */
 export interface Paths {
   /** The rule file (for validate() and parse()); relative paths resolve against the working directory. */
-  readonly rulesFile?: string;
+  readonly rulesFile?: string | undefined;
   /** The build folder `bmc compile` wrote (for prove() and verify()). */
-  readonly buildDir?: string;
+  readonly buildDir?: string | undefined;
 }
 
 /** The table a generated module hands to every runtime function. */
@@ -235,7 +235,7 @@ export interface ValidationReport {
 }
 
 export interface ValidateOptions extends Paths {
-  readonly maxErrors?: number;
+  readonly maxErrors?: number | undefined;
 }
 
 const TRANSCRIPT_NAME = "bindings.bmt";
@@ -356,7 +356,7 @@ export function parseText<B extends Block, PB extends B, S>(
   meta: Meta,
   text: string,
   make: (rule: string, args: Record<string, bigint>) => B,
-  options: Paths & { readonly path?: string } = {},
+  options: Paths & { readonly path?: string | undefined } = {},
 ): ParseResult<Transcript<B, PB, S>> {
   const rulesFile = rulesFileOf(meta, options);
   const checked = checkRuleFile(rulesFile);
@@ -435,8 +435,8 @@ export const foldBackend: ProvingBackend<FoldProof> = {
 };
 
 export interface ProveOptions<Proof> extends Paths {
-  readonly backend?: ProvingBackend<Proof>;
-  readonly onProgress?: (message: string) => void;
+  readonly backend?: ProvingBackend<Proof> | undefined;
+  readonly onProgress?: ((message: string) => void) | undefined;
 }
 
 export interface ProveOutcome<Proof, S> {
@@ -485,7 +485,7 @@ export async function prove<Proof, B extends Block, PB extends B, S>(
 export async function verify<Proof, S>(
   meta: Meta,
   proof: Proof | string,
-  options: Paths & { readonly backend?: ProvingBackend<Proof> } = {},
+  options: Paths & { readonly backend?: ProvingBackend<Proof> | undefined } = {},
 ): Promise<VerifyOutcome<S>> {
   const buildDir = buildDirOf(meta, options);
   const backend = options.backend ?? (groth16Backend as unknown as ProvingBackend<Proof>);

@@ -98,11 +98,27 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
     blocks.push({ rule, values, isPublic });
   };
 
+  // Variables compared with < or <= are depths or counts: 1 is shown as 1, never as the term
+  // that happens to be named 1.
+  const orderedVars = new Map<Rule, Set<number>>();
+  const ordered = (rule: Rule): Set<number> => {
+    let set = orderedVars.get(rule);
+    if (!set) {
+      set = new Set();
+      for (const c of rule.constraints) {
+        if (c.op === "==" || c.op === "!=") continue;
+        for (const side of [c.left, c.right]) if (side.kind === "var") set.add(side.index);
+      }
+      orderedVars.set(rule, set);
+    }
+    return set;
+  };
   const show = (rule: Rule, values: (bigint | undefined)[], a: Arg): string => {
     if (a.kind === "wildcard") return "_";
     if (a.kind === "var") {
       const v = values[a.index];
-      const isName = v !== undefined && terms.lookup(v) !== undefined;
+      const isName =
+        v !== undefined && !ordered(rule).has(a.index) && terms.lookup(v) !== undefined;
       return v === undefined ? rule.vars[a.index] : isName ? terms.show(v) : v.toString();
     }
     if (!knownTerm(a, values)) return "(an expression)";

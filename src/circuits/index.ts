@@ -15,7 +15,8 @@ import {
 } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { LoweredProgram } from "../lower/index.js";
-import { packageRoot, stdlibDir } from "../paths.js";
+import { createRequire } from "node:module";
+import { stdlibDir } from "../paths.js";
 import { compileCircom, type CircomCompileResult } from "./circom.js";
 import { readManifestText } from "./manifest.js";
 import { emitCircuit, type EmittedCircuit, type SegmentShape, type SlotLayout } from "./emit.js";
@@ -79,6 +80,15 @@ export function fileDigest(path: string): string {
 /** Circom templates from circomlib that bmc.circom includes (copied next to the circuits). */
 const CIRCOMLIB_FILES = ["poseidon.circom", "poseidon_constants.circom"];
 
+/**
+ * circomlib's circuits folder, found the way Node finds the package: npm may install it next
+ * to bmc (hoisted) rather than inside bmc's own node_modules.
+ */
+function circomlibCircuitsDir(): string {
+  const manifest = createRequire(import.meta.url).resolve("circomlib/package.json");
+  return join(dirname(manifest), "circuits");
+}
+
 export function circuitDigest(files: Record<string, string>): string {
   const h = createHash("sha256");
   for (const name of Object.keys(files).sort()) h.update(`${name}\0${files[name]}\0`);
@@ -119,7 +129,7 @@ export async function compileProgram(
     for (const [name, text] of Object.entries(emitted.files))
       writeFileSync(join(circuits, name), text);
     copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(circuits, "bmc.circom"));
-    const circomlib = join(packageRoot(), "node_modules", "circomlib", "circuits");
+    const circomlib = circomlibCircuitsDir();
     for (const f of CIRCOMLIB_FILES) copyFileSync(join(circomlib, f), join(circuits, f));
     // The same segment under two mains: one for a single Groth16 proof, one for folding.
     const compileMain = async (mainName: string, label: string) => {

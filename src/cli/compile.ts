@@ -3,8 +3,8 @@
  * plus TypeScript bindings for the rules (src/bindings; written here, not by src/circuits,
  * which knows nothing of them). `bmc compile --watch` compiles again on every change.
  */
-import { mkdirSync, watch, type FSWatcher } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { mkdirSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { generateBindings } from "../bindings/index.js";
 import { checkRuleFile } from "../check/index.js";
 import {
@@ -17,6 +17,18 @@ import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js"
 import { lowerRuleSet } from "../lower/index.js";
 import { readTranscript } from "../api.js";
 import { writeFileAtomic } from "./files.js";
+import {
+  carryKeys,
+  checkBuildFolder,
+  checkOutputFile,
+  replaceFolder,
+  stagingPath,
+  writeBuildMarker,
+  type KeysFate,
+} from "./outputs.js";
+import { bmcVersion, CommandError } from "./types.js";
+
+const isInside = (path: string, folder: string) => path === folder || path.startsWith(folder + sep);
 
 export interface CompileCommandOptions {
   readonly rulesPath: string;
@@ -50,6 +62,8 @@ export interface CompileCommandResult {
   readonly bindings?: string;
   /** Every rule file read (entry first), and the --fit transcript: what --watch watches. */
   readonly inputs: string[];
+  /** What became of the Groth16 keys of the build folder this compile replaced. */
+  readonly keys?: KeysFate;
 }
 
 const DEFAULT_SLOTS = 4;
@@ -99,41 +113,80 @@ export async function compileCommand(
     }
   }
   if (messages.length) return { ok: false, diagnostics, messages, inputs };
+  let previous: boolean;
+  try {
+    previous = checkBuildFolder(options.outDir, inputs).previous;
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    diagnostics.push(diagnostic(error.code, error.message, undefined, { help: error.help }));
+    return { ok: false, diagnostics, messages, inputs };
+  }
+  let stats: CompileCommandResult["stats"];
   const shape: SegmentShape = {
     slots: { ...base.slots, ...slots.counts },
     publicSlots: { ...base.publicSlots, ...publicSlots.counts },
   };
   // Generated before the circuits, so that a failure leaves no build folder behind.
   const bindingsPath = options.bindings ?? join(options.outDir, "bindings.ts");
+  const bindingsInBuild = isInside(resolve(bindingsPath), resolve(options.outDir));
+  try {
+    if (!bindingsInBuild) checkOutputFile(bindingsPath, [".ts"], inputs);
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    diagnostics.push(diagnostic(error.code, error.message, undefined, { help: error.help }));
+    return { ok: false, diagnostics, messages, shape, inputs };
+  }
   const bindingsText = await generateBindings(checked.ruleSet, {
     importFrom: options.bindingsImport,
     rulesFile: options.rulesPath,
     buildDir: options.outDir,
   });
   options.progress?.("compile: lowering done, running circom2");
-  const result = await compileProgram(program, {
-    rulesFile: options.rulesPath,
-    outDir: options.outDir,
-    shape,
-    optimize: options.optimize,
-    onProgress: options.progress,
-  });
-  if (!result.ok) {
-    for (const e of result.circom?.errors ?? []) {
-      // Errors in generated code are bmc's bugs; say where, so they can be reported.
-      const at = e.file ? ` (${e.file}${e.line ? `:${e.line}:${e.column}` : ""})` : "";
-      diagnostics.push(diagnostic("BM0502", `circom2: ${e.message}${at}`));
-    }
-    return { ok: false, diagnostics, messages, shape, inputs };
-  }
-  // The build folder is in place (renamed whole); the bindings join it by an atomic rename too.
+  // Compiled into a sibling of the build folder, which replaces it only when all is written.
+  const staging = stagingPath(options.outDir, "bmc-new");
+  rmSync(staging, { recursive: true, force: true });
+  let keys: KeysFate = "none";
   try {
-    mkdirSync(dirname(resolve(bindingsPath)), { recursive: true });
-    writeFileAtomic(bindingsPath, bindingsText);
+    const result = await compileProgram(program, {
+      rulesFile: options.rulesPath,
+      outDir: staging,
+      shape,
+      optimize: options.optimize,
+      onProgress: options.progress,
+    });
+    if (!result.ok) {
+      for (const e of result.circom?.errors ?? []) {
+        // Errors in generated code are bmc's bugs; say where, so they can be reported.
+        const at = e.file ? ` (${e.file}${e.line ? `:${e.line}:${e.column}` : ""})` : "";
+        diagnostics.push(diagnostic("BM0502", `circom2: ${e.message}${at}`));
+      }
+      return { ok: false, diagnostics, messages, shape, inputs };
+    }
+    const inBuild = relative(resolve(options.outDir), resolve(bindingsPath));
+    if (bindingsInBuild) {
+      mkdirSync(dirname(join(staging, inBuild)), { recursive: true });
+      writeFileSync(join(staging, inBuild), bindingsText);
+    }
+    writeBuildMarker(staging, bmcVersion());
+    if (previous) keys = carryKeys(options.outDir, staging);
+    replaceFolder(staging, options.outDir);
+    if (!bindingsInBuild) {
+      mkdirSync(dirname(resolve(bindingsPath)), { recursive: true });
+      writeFileAtomic(bindingsPath, bindingsText);
+    }
+    stats = {
+      slots: result.emitted.slots.length,
+      constraints: result.circom?.constraints,
+      wires: result.circom?.wires,
+      foldConstraints: result.manifest?.fold?.constraints,
+    };
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    diagnostics.push(diagnostic("BM0902", `cannot write ${bindingsPath} (${reason})`));
+    const reason = (error as NodeJS.ErrnoException).code;
+    if (!reason) throw error;
+    diagnostics.push(diagnostic("BM0902", `cannot write ${options.outDir} (${reason})`));
     return { ok: false, diagnostics, messages, shape, inputs };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
   return {
     ok: true,
@@ -142,26 +195,35 @@ export async function compileCommand(
     shape,
     inputs,
     bindings: bindingsPath,
-    stats: {
-      slots: result.emitted.slots.length,
-      constraints: result.circom?.constraints,
-      wires: result.circom?.wires,
-      foldConstraints: result.manifest?.fold?.constraints,
-    },
+    stats,
+    keys,
   };
+}
+
+/** "1 slot", "2 slots". */
+export function plural(n: number, noun: string, nouns = noun + "s"): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? noun : nouns}`;
 }
 
 /** The line `bmc compile` prints on success. */
 export function compileSummary(outDir: string, result: CompileCommandResult): string {
   const c = result.stats?.constraints;
   return (
-    `compiled: ${outDir} (${result.stats?.slots} slots, ${c?.nonLinear ?? "?"} non-linear and ` +
+    `compiled: ${outDir} (${plural(result.stats?.slots ?? 0, "slot")}, ${c?.nonLinear ?? "?"} non-linear and ` +
     `${c?.linear ?? "?"} linear constraints, ${result.stats?.wires ?? "?"} wires` +
     (result.stats?.foldConstraints
       ? `; folding circuit ${result.stats.foldConstraints.nonLinear ?? "?"} non-linear and ${result.stats.foldConstraints.linear ?? "?"} linear)`
       : ")") +
-    (result.bindings ? `; bindings: ${result.bindings}` : "")
+    (result.bindings ? `; bindings: ${result.bindings}` : "") +
+    (result.keys === "kept" ? "\nkeys: the circuit is unchanged; the Groth16 keys were kept" : "")
   );
+}
+
+/** What a compile that replaced a folder with keys says even with --quiet: they are gone. */
+export function keysRemovedNote(result: CompileCommandResult): string | undefined {
+  return result.keys === "invalidated"
+    ? "keys: the circuit changed; the old Groth16 keys were removed (run bmc setup again)"
+    : undefined;
 }
 
 export interface WatchOptions {

@@ -15,7 +15,7 @@ import {
   type Diagnostic,
 } from "../diagnostics/index.js";
 import { writeFileAtomic } from "./files.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./types.js";
 
 export interface FmtOptions {
   check: boolean;
@@ -23,6 +23,8 @@ export interface FmtOptions {
   json: boolean;
   quiet: boolean;
   color: boolean;
+  /** At most this many diagnostics are printed (--max-errors). */
+  maxErrors?: number;
 }
 
 const isFormattable = (path: string) => path.endsWith(".bm") || path.endsWith(".bmt");
@@ -138,7 +140,12 @@ export async function fmtCommand(
     return code;
   }
   const diagnostics = results.flatMap((r) => r.diagnostics);
-  if (diagnostics.length) io.err(renderDiagnostics(diagnostics, { color: opts.color }) + "\n");
+  const shown = diagnostics.slice(0, opts.maxErrors ?? diagnostics.length);
+  if (shown.length) io.err(renderDiagnostics(shown, { color: opts.color }) + "\n");
+  if (shown.length < diagnostics.length)
+    io.err(
+      `... and ${diagnostics.length - shown.length} more diagnostics (raise --max-errors to see them)\n`,
+    );
   if (printed !== undefined) io.out(printed);
   else if (opts.check) {
     for (const r of differ) io.out(`${r.file}\n`);

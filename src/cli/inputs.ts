@@ -68,6 +68,7 @@ export interface CommandPaths {
   readonly fit?: string;
   readonly ptau?: string;
   readonly bindings?: string;
+  readonly metamath?: string;
 }
 
 /** How many positional arguments each command that takes paths has. */
@@ -79,7 +80,11 @@ const ARGUMENTS: Record<string, number> = {
   setup: 1,
   prove: 2,
   verify: 2,
-  export: 2,
+  execute: 2,
+  info: 1,
+  "export solidity": 1,
+  "export calldata": 2,
+  "import metamath": 1,
 };
 
 /**
@@ -91,6 +96,7 @@ export function checkCommandPaths(
   args: readonly string[],
   options: CommandPaths,
 ): void {
+  if (options.metamath !== undefined) inputFile(options.metamath, "a Metamath database (.mm)");
   // A wrong number of arguments is the command's usage error, reported as such.
   if (args.length !== ARGUMENTS[command]) return;
   const [first, second] = args;
@@ -118,15 +124,26 @@ export function checkCommandPaths(
       if (options.ptau) inputFile(options.ptau, "a powers-of-tau file (.ptau)");
       return;
     case "prove":
+    case "execute":
     case "verify":
+    case "export calldata":
       if (first !== undefined) checkBuildFolder(first);
       if (second !== undefined)
-        inputFile(second, command === "prove" ? "a transcript (.bmt)" : "a proof file (.json)");
-      if (command === "prove" && output) outputFile(output);
+        inputFile(
+          second,
+          command === "prove" || command === "execute"
+            ? "a transcript (.bmt)"
+            : "a proof file (.json)",
+        );
+      if (command !== "verify" && output) outputFile(output);
       return;
-    case "export":
-      if (second !== undefined) checkBuildFolder(second);
+    case "info":
+    case "export solidity":
+      if (first !== undefined) checkBuildFolder(first);
       if (output) outputFile(output);
+      return;
+    case "import metamath":
+      if (first !== undefined) inputFile(first, "a Metamath database (.mm)");
       return;
   }
 }

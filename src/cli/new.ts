@@ -1,36 +1,60 @@
 /**
- * `bmc new NAME`: a folder to start a rule project from. It holds a small rule file, a valid
+ * `bmc new NAME` and `bmc init`: a rule project. It holds a small rule file, a valid
  * transcript, an invalid one whose `// expect: CODE line N` comment names the error it must
- * give (the convention of examples/), a README and `test.mjs`, a dependency-free script that
- * runs `bmc check` and `bmc validate` on all of them.
+ * give (the convention of examples/), the project file bmc.json, a package.json with bmc as a
+ * dependency (its scripts run the local bmc, no global install needed) and a README.
  *
- * The folder appears whole or not at all: the files are written into a temporary folder beside
- * NAME, which is then renamed. An existing NAME is never touched.
+ * `new` writes a new folder whole or not at all: the files go into a temporary folder beside
+ * NAME, which is then renamed; an existing NAME is never touched. `init` writes into the
+ * current folder, refusing before it writes anything if one of its files exists (an existing
+ * package.json gets the scripts and the dependency added, nothing else changed).
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { diagnostic, renderDiagnostics, type Diagnostic } from "../diagnostics/index.js";
-import type { CliIO } from "./main.js";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import { packageRoot } from "../paths.js";
+import { writeFileAtomic } from "./files.js";
+import { projectFileText, PROJECT_FILE } from "./project.js";
+import { bmcVersion, CommandError, EXIT, type CommandContext } from "./types.js";
 
-/** Exit codes, as in main.ts: 0 created, 1 could not write, 2 NAME already exists. */
-const CREATED = 0;
-const CANNOT_WRITE = 1;
-const EXISTS = 2;
+/** The scripts a project's package.json gets: they run the bmc installed in node_modules. */
+export const PROJECT_SCRIPTS: Record<string, string> = {
+  test: "bmc test",
+  check: "bmc check",
+  prove: "bmc test --prove",
+};
 
-export class NewProjectError extends Error {
-  constructor(
-    readonly diagnostic: Diagnostic,
-    readonly exitCode: number,
-  ) {
-    super(diagnostic.message);
-  }
+/** How a new project depends on bmc: this version, or this checkout when bmc is not installed. */
+export function bmcDependency(): string {
+  const root = packageRoot();
+  return root.split(sep).includes("node_modules") ? `^${bmcVersion()}` : `file:${root}`;
+}
+
+/** An npm package name made from a folder name. */
+function packageName(folder: string): string {
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[._-]+/, "");
+  return name || "rules";
+}
+
+function packageJson(name: string): string {
+  const pkg = {
+    name: packageName(name),
+    version: "0.1.0",
+    private: true,
+    type: "module",
+    scripts: PROJECT_SCRIPTS,
+    dependencies: { bmc: bmcDependency() },
+  };
+  return JSON.stringify(pkg, null, 2) + "\n";
 }
 
 /** The files of a new project, by path relative to its folder. */
 export function projectFiles(name: string): Record<string, string> {
   return {
     "rules.bm": `// ${name}: rules in the bmc rule language (see docs/reference.md in bmc).
-// Check them with \`bmc check rules.bm\`.
+// Check them with \`npx bmc check rules.bm\`.
 
 // even(n, k): the number n is even, shown by a derivation of depth k. Blocks are unordered,
 // so the depths (k1 < k below) are what stops a claim from justifying itself.
@@ -46,7 +70,8 @@ rule plus_two(m; n, k, k1): even(m, k) -: even(n, k1), m == n + 2, k1 < k.
 // The public goal: some block must show that n is even, at any depth (_).
 rule goal(n): -: even(n, _).
 `,
-    "proof.bmt": `// 4 is even: 0, then 2, then 4. Validate with \`bmc validate rules.bm proof.bmt\`.
+    "proof.bmt": `// 4 is even: 0, then 2, then 4. Validate with \`npx bmc validate rules.bm proof.bmt\`.
+// expect: valid
 // One block per line: a rule name and a value for each variable of its header, in order.
 public:
   goal(4)
@@ -65,113 +90,46 @@ private:
 `,
     "README.md": `# ${name}
 
-A rule project for bmc, the block model compiler. It was made by
-\`bmc new\`; change it as you like.
+A rule project for bmc, the block model compiler, made by \`bmc new\` (or \`bmc init\`);
+change it as you like. bmc is a dependency (package.json): \`npm install\` once, then:
 
 | file              | what it is                                                      |
 | ----------------- | --------------------------------------------------------------- |
 | \`rules.bm\`        | the rules: which claims a block of each rule emits and demands  |
 | \`proof.bmt\`       | a valid transcript: a proof that 4 is even                      |
 | \`invalid/odd.bmt\` | an invalid transcript, with the error it must give              |
-| \`test.mjs\`        | checks the rules, validates every transcript (needs only bmc)   |
+| \`bmc.json\`        | the project: rules, transcripts, build folder, slots, backend   |
 
 \`\`\`sh
-bmc check rules.bm                  # parse and check the rules
-bmc validate rules.bm proof.bmt     # is the transcript valid?
-node test.mjs                       # all of the above, and the invalid transcripts too
+npm test                              # bmc test: every transcript gives what its // expect: says
+npx bmc check                         # check the rules (bmc.json names them)
+npx bmc validate proof.bmt            # is the transcript valid?
+npm run prove                         # bmc test --prove: compile, set up, prove and verify them
+npx bmc compile && npx bmc info       # the circuit, in build/ (bmc.json's "build")
 \`\`\`
 
-\`test.mjs\` runs the \`bmc\` command; set \`BMC\` to use another one, e.g.
-\`BMC=path/to/bmc/bin/bmc.js node test.mjs\`.
-
-A transcript in \`invalid/\` names the errors it must give, one comment per error:
-\`// expect: BM0303 line 6\` (the code, and the line of the block at fault). The rule language,
-the transcript format and every diagnostic code are described in bmc's docs/reference.md.
+A transcript says what it must give: \`// expect: valid\`, \`// expect: invalid\`, or
+\`// expect: BM0303 line 6\` (a code, and the line of the block at fault; one comment per
+error). The rule language, the transcript format and every diagnostic code are described in
+bmc's docs/reference.md; \`npx bmc help\` lists the commands.
 `,
-    "test.mjs": `#!/usr/bin/env node
-// Checks this project with bmc: the rules check with no diagnostic, every transcript next to
-// them is valid, and every transcript in invalid/ fails with exactly the errors that its
-// \`// expect: CODE line N\` comments name. Run \`node test.mjs\`; it exits 0 when all is well.
-// BMC names the bmc command (default: bmc); a path to bmc's bin/bmc.js works too.
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const bmc = process.env.BMC || "bmc";
-let failures = 0;
-
-function run(...args) {
-  const [command, first] = bmc.endsWith(".js") ? [process.execPath, [bmc]] : [bmc, []];
-  const r = spawnSync(command, [...first, ...args, "--json"], {
-    cwd: here,
-    encoding: "utf8",
-    shell: process.platform === "win32",
-  });
-  if (r.error || r.status === null || r.status > 1) {
-    console.error(\`cannot run \${bmc} \${args.join(" ")}: \${r.error?.message ?? r.stderr}\`);
-    process.exit(2);
-  }
-  return { status: r.status, ...JSON.parse(r.stdout) };
-}
-
-function report(ok, what, detail = "") {
-  console.log(\`\${ok ? "ok  " : "FAIL"} \${what}\${detail ? \`\\n     \${detail}\` : ""}\`);
-  if (!ok) failures++;
-}
-
-function transcripts(dir) {
-  if (!existsSync(join(here, dir))) return [];
-  return readdirSync(join(here, dir))
-    .filter((f) => f.endsWith(".bmt"))
-    .sort()
-    .map((f) => (dir === "." ? f : \`\${dir}/\${f}\`));
-}
-
-const shown = (diagnostics) =>
-  diagnostics.map((d) => \`\${d.code} line \${d.line}: \${d.message}\`).join("; ");
-
-const check = run("check", "rules.bm");
-report(check.diagnostics.length === 0, "rules.bm checks", shown(check.diagnostics));
-
-for (const path of transcripts(".")) {
-  const r = run("validate", "rules.bm", path);
-  report(r.valid, \`\${path} is valid\`, shown(r.diagnostics));
-}
-
-for (const path of transcripts("invalid")) {
-  const text = readFileSync(join(here, path), "utf8");
-  const expected = [...text.matchAll(/^\\s*\\/\\/\\s*expect:\\s*(BM\\d{4}) line (\\d+)\\s*$/gm)]
-    .map((m) => \`\${m[1]} line \${m[2]}\`)
-    .sort();
-  const r = run("validate", "rules.bm", path);
-  const actual = r.diagnostics.map((d) => \`\${d.code} line \${d.line}\`).sort();
-  const same = expected.length > 0 && JSON.stringify(actual) === JSON.stringify(expected);
-  report(
-    !r.valid && same,
-    \`\${path} is rejected as its comments say\`,
-    same ? "" : \`expected \${expected.join(", ") || "an // expect: comment"}; got \${actual.join(", ") || "no error"}\`,
-  );
-}
-
-console.log(failures ? \`\${failures} failed\` : "all passed");
-process.exitCode = failures ? 1 : 0;
-`,
+    [PROJECT_FILE]: projectFileText(),
+    "package.json": packageJson(name),
+    ".gitignore": "node_modules/\nbuild/\n*.proof.json\n",
   };
 }
 
 /** Writes the project folder at `target`; returns the files written, relative to it. */
 export function createProject(target: string): string[] {
   const folder = resolve(target);
-  if (existsSync(folder)) {
-    throw new NewProjectError(
-      diagnostic("BM0902", `cannot create ${target}: it already exists`, undefined, {
-        help: "bmc new never writes into an existing folder; choose another name",
-      }),
-      EXISTS,
+  const exists = () =>
+    new CommandError(
+      `cannot create ${target}: it already exists`,
+      "BM0911",
+      "bmc new never writes into an existing folder; choose another name, or run bmc init in it",
+      EXIT.usage,
     );
-  }
+  if (existsSync(folder)) throw exists();
   const files = projectFiles(basename(folder));
   const temporary = join(dirname(folder), `.${basename(folder)}.${process.pid}.tmp`);
   try {
@@ -186,27 +144,94 @@ export function createProject(target: string): string[] {
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new NewProjectError(
-      diagnostic("BM0902", `cannot create ${target} (${reason})`),
-      reason === "EEXIST" ? EXISTS : CANNOT_WRITE,
-    );
+    if (reason === "EEXIST") throw exists();
+    throw new CommandError(`cannot create ${target} (${reason})`, "BM0902");
   }
   return Object.keys(files);
 }
 
-/** The `bmc new NAME` command; returns the exit code. */
-export function newCommand(target: string, io: CliIO, color: boolean): number {
-  let files: string[];
-  try {
-    files = createProject(target);
-  } catch (error) {
-    if (!(error instanceof NewProjectError)) throw error;
-    io.err(renderDiagnostics([error.diagnostic], { color }) + "\n");
-    return error.exitCode;
-  }
-  io.out(
-    `created ${target}/: ${files.join(", ")}\n` +
-      `next: cd ${target} && bmc check rules.bm && bmc validate rules.bm proof.bmt && node test.mjs\n`,
+/** Files a folder may already have; init leaves them as they are. */
+const KEPT_IF_PRESENT = ["README.md", ".gitignore"];
+
+/**
+ * Makes `folder` a project. Refuses, before writing anything, when one of the project's files
+ * is there (BM0911). Returns what it wrote and what it left as it was.
+ */
+export function initProject(folder: string): { written: string[]; kept: string[] } {
+  const files = projectFiles(basename(resolve(folder)));
+  delete files["package.json"];
+  const kept = Object.keys(files).filter(
+    (f) => KEPT_IF_PRESENT.includes(f) && existsSync(join(folder, f)),
   );
-  return CREATED;
+  const clash = Object.keys(files).filter(
+    (f) => !KEPT_IF_PRESENT.includes(f) && existsSync(join(folder, f)),
+  );
+  if (clash.length) {
+    throw new CommandError(
+      `cannot make ${folder} a project: ${clash.join(", ")} already exist${clash.length === 1 ? "s" : ""}`,
+      "BM0911",
+      "bmc init never overwrites a file; move them away, or start a new folder with bmc new NAME",
+      EXIT.usage,
+    );
+  }
+  const pkgPath = join(folder, "package.json");
+  let pkgText = packageJson(basename(resolve(folder)));
+  if (existsSync(pkgPath)) {
+    let pkg: Record<string, unknown>;
+    try {
+      pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
+    } catch (error) {
+      throw new CommandError(
+        `cannot add bmc's scripts to ${pkgPath}: not valid JSON (${(error as Error).message})`,
+        "BM0911",
+      );
+    }
+    const scripts = { ...(pkg.scripts as Record<string, string> | undefined) };
+    for (const [name, command] of Object.entries(PROJECT_SCRIPTS)) {
+      // npm init's placeholder test script is replaced; any other script is the user's.
+      if (scripts[name] === undefined || /no test specified/.test(scripts[name]))
+        scripts[name] = command;
+    }
+    const deps = { ...(pkg.dependencies as Record<string, string> | undefined) };
+    const devDeps = pkg.devDependencies as Record<string, string> | undefined;
+    if (!deps.bmc && !devDeps?.bmc) deps.bmc = bmcDependency();
+    pkgText = JSON.stringify({ ...pkg, scripts, dependencies: deps }, null, 2) + "\n";
+  }
+  const written: string[] = [];
+  for (const [path, text] of Object.entries(files)) {
+    if (kept.includes(path)) continue;
+    mkdirSync(dirname(join(folder, path)), { recursive: true });
+    writeFileAtomic(join(folder, path), text);
+    written.push(path);
+  }
+  writeFileAtomic(pkgPath, pkgText);
+  written.push("package.json");
+  return { written, kept };
+}
+
+const NEXT = "npm install && npm test";
+
+/** The `bmc new NAME` command; returns the exit code. */
+export function newCommand(target: string, c: CommandContext): number {
+  const files = createProject(target);
+  if (c.json) c.printJson({ ok: true, folder: target, files });
+  else
+    c.io.out(
+      `created ${target}/: ${files.join(", ")}\n` +
+        `next: cd ${target} && ${NEXT}   (then: npx bmc help)\n`,
+    );
+  return EXIT.ok;
+}
+
+/** The `bmc init` command, in the current folder. */
+export function initCommand(c: CommandContext): number {
+  const { written, kept } = initProject(".");
+  if (c.json) c.printJson({ ok: true, folder: ".", files: written, kept });
+  else
+    c.io.out(
+      `initialised: ${written.join(", ")}` +
+        (kept.length ? ` (kept your ${kept.join(", ")})` : "") +
+        `\nnext: ${NEXT}   (then: npx bmc help)\n`,
+    );
+  return EXIT.ok;
 }

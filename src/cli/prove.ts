@@ -19,8 +19,9 @@ import {
   ZKEY,
 } from "../prove/index.js";
 import { writeFileAtomic } from "./files.js";
+import { CommandError } from "./types.js";
 
-export class CommandError extends Error {}
+export { CommandError } from "./types.js";
 
 type Progress = ((m: string) => void) | undefined;
 
@@ -33,7 +34,7 @@ export function neededPower(buildDir: string): number {
 
 export async function ptauCommand(power: number, progress: Progress): Promise<string> {
   if (!Number.isInteger(power) || power < 1 || power > 28) {
-    throw new CommandError("--power takes a whole number from 1 to 28");
+    throw new CommandError("--power takes a whole number from 1 to 28", "BM0922", undefined, 2);
   }
   return devPtau(power, { onProgress: progress });
 }
@@ -43,10 +44,25 @@ export async function setupCommand(
   ptau: string | undefined,
   dev: boolean,
   progress: Progress,
+  force = false,
 ): Promise<{ ptau: string; power: number; insecure: boolean }> {
   loadManifest(buildDir);
   if (!ptau && !dev)
-    throw new CommandError("setup needs --ptau FILE, or --dev for an insecure local ceremony");
+    throw new CommandError(
+      "setup needs --ptau FILE, or --dev for an insecure local ceremony",
+      "BM0922",
+      undefined,
+      2,
+    );
+  if (ptau && dev)
+    throw new CommandError("setup takes --ptau FILE or --dev, not both", "BM0922", undefined, 2);
+  if (!force && existsSync(join(buildDir, ZKEY)) && existsSync(join(buildDir, VKEY))) {
+    throw new CommandError(
+      `${buildDir} has Groth16 keys already; proofs made with them verify only with them`,
+      "BM0910",
+      "keep them, or run setup with --force to replace them",
+    );
+  }
   const power = neededPower(buildDir);
   if (ptau) ptauPower(ptau);
   const path = ptau ?? (await devPtau(power, { onProgress: progress }));
@@ -87,4 +103,13 @@ export function readText(path: string): string {
     const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
     return raise("BM0901", `cannot read ${path} (${reason})`);
   }
+}
+
+/** A transcript with no block: only comments, blank lines and section headers. */
+export function isEmptyTranscript(text: string): boolean {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .split("\n")
+    .map((line) => line.replace(/\/\/.*$/, "").trim())
+    .every((line) => line === "" || line === "public:" || line === "private:");
 }

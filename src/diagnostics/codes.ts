@@ -268,6 +268,16 @@ export const codes = {
     title: "the powers-of-tau file cannot be used",
     example: "",
   },
+  BM0620: {
+    severity: "error",
+    title: "the transcript has no blocks: nothing to prove",
+    example: "",
+  },
+  BM0621: {
+    severity: "error",
+    title: "the proof does not verify: no calldata for it",
+    example: "",
+  },
   BM0701: {
     severity: "error",
     title: "Metamath: illegal character",
@@ -413,6 +423,36 @@ export const codes = {
   BM0903: {
     severity: "error",
     title: "a folder where a file belongs, or a file where a folder belongs",
+    example: "",
+  },
+  BM0910: {
+    severity: "error",
+    title: "the output would replace files bmc did not make",
+    example: "",
+  },
+  BM0911: {
+    severity: "error",
+    title: "the project's folder or files already exist",
+    example: "",
+  },
+  BM0912: {
+    severity: "error",
+    title: "the project file (bmc.json) is not valid",
+    example: "",
+  },
+  BM0920: {
+    severity: "error",
+    title: "unknown command or flag",
+    example: "",
+  },
+  BM0921: {
+    severity: "error",
+    title: "a flag that does not apply to the command",
+    example: "",
+  },
+  BM0922: {
+    severity: "error",
+    title: "missing, extra or malformed command-line arguments",
     example: "",
   },
 } as const satisfies Record<string, CodeInfo>;

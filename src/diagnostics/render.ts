@@ -39,17 +39,39 @@ function frame(
   const arrow = label ? ":::" : "-->";
   const out = [`${pad}${paint.blue(arrow)} ${location(span)}`, `${pad} ${paint.blue("|")}`];
   // Show at most the first and last line of a long span; the caret goes on the first one.
-  const text = file.lineText(start.line).replace(/\t/g, " ");
-  const lastCol = start.line === end.line ? end.column : text.length;
-  const width = Math.max(1, lastCol - start.column + 1);
-  out.push(`${String(start.line).padStart(gutter)} ${paint.blue("|")} ${text}`);
+  // Control characters would garble the terminal; one stand-in each keeps the columns.
+  const line = file
+    .lineText(start.line)
+    .replace(/\t/g, " ")
+    .replace(/[\x00-\x1f\x7f]/g, "?");
+  const lastCol = start.line === end.line ? end.column : line.length;
+  const window = lineWindow(line, start.column, Math.max(1, lastCol - start.column + 1));
+  out.push(`${String(start.line).padStart(gutter)} ${paint.blue("|")} ${window.text}`);
   out.push(
-    `${pad} ${paint.blue("|")} ${" ".repeat(start.column - 1)}${caret("^".repeat(width))}${label ? " " + caret(label) : ""}`,
+    `${pad} ${paint.blue("|")} ${" ".repeat(window.column - 1)}${caret("^".repeat(window.width))}${label ? " " + caret(label) : ""}`,
   );
   if (end.line > start.line) {
     out.push(`${pad} ${paint.blue("|")} ...`);
   }
   return out;
+}
+
+/** Frame lines longer than this show a window around the span instead of the whole line. */
+const FRAME_WIDTH = 120;
+
+/** The part of a long line around the span (a 100,000-digit value is not printed whole). */
+function lineWindow(
+  line: string,
+  column: number,
+  width: number,
+): { text: string; column: number; width: number } {
+  if (line.length <= FRAME_WIDTH) return { text: line, column, width };
+  const from = Math.max(0, column - 1 - 40);
+  const to = Math.min(line.length, from + FRAME_WIDTH);
+  const head = from > 0 ? "..." : "";
+  const text = head + line.slice(from, to) + (to < line.length ? "..." : "");
+  const shownColumn = column - from + head.length;
+  return { text, column: shownColumn, width: Math.max(1, Math.min(width, to - (column - 1))) };
 }
 
 export function renderDiagnostic(d: Diagnostic, options: RenderOptions = {}): string {

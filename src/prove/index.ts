@@ -39,7 +39,7 @@ import {
 } from "./fold/index.js";
 import { calculateWitness, WitnessError } from "../witness/calculator.js";
 import { explainConstraint } from "../witness/explain.js";
-import { checkR1cs, readR1cs, readSym } from "../witness/r1cs.js";
+import { checkR1cs, readR1cs, readSym, type R1cs } from "../witness/r1cs.js";
 import { segmentInputs, SegmentCapacityError } from "../witness/inputs.js";
 import {
   powerFor,
@@ -170,33 +170,52 @@ function validTranscript(
 }
 
 /** A damaged build folder found deep inside proving is one more diagnostic of the result. */
-async function diagnosticsOf<R extends { diagnostics: Diagnostic[] }>(
-  prove: () => Promise<R>,
+async function diagnosticsOf<R>(
+  work: () => Promise<R>,
 ): Promise<R | { diagnostics: Diagnostic[] }> {
   try {
-    return await prove();
+    return await work();
   } catch (error) {
     if (error instanceof DiagnosticError) return { diagnostics: [error.diagnostic] };
     throw error;
   }
 }
 
-export function proveGroth16(
-  buildDir: string,
-  transcriptPath: string,
-  options: { transcriptText?: string; onProgress?: (m: string) => void } = {},
-): Promise<ProveResult> {
-  return diagnosticsOf(() => proveGroth16Unchecked(buildDir, transcriptPath, options));
+export interface SegmentWitness {
+  readonly manifest: Manifest;
+  readonly transcript: Transcript;
+  readonly r1cs: R1cs;
+  /** Every wire of the Groth16 circuit, checked against its R1CS. */
+  readonly witness: bigint[];
 }
 
-async function proveGroth16Unchecked(
+interface SegmentWitnessOptions {
+  transcriptText?: string;
+  onProgress?: (m: string) => void;
+  /** Checked after the rules, before the transcript (BM0602). */
+  requireProvingKey?: boolean;
+}
+
+/**
+ * Computes and checks the witness of a transcript in one segment of a build folder's circuit,
+ * without proving (`bmc execute`, and the first half of proveGroth16).
+ */
+export function segmentWitness(
   buildDir: string,
   transcriptPath: string,
-  options: { transcriptText?: string; onProgress?: (m: string) => void },
-): Promise<ProveResult> {
+  options: SegmentWitnessOptions = {},
+): Promise<SegmentWitness | { diagnostics: Diagnostic[] }> {
+  return diagnosticsOf(() => segmentWitnessUnchecked(buildDir, transcriptPath, options));
+}
+
+async function segmentWitnessUnchecked(
+  buildDir: string,
+  transcriptPath: string,
+  options: SegmentWitnessOptions,
+): Promise<SegmentWitness | { diagnostics: Diagnostic[] }> {
   const rules = currentRules(buildDir);
   if ("diagnostics" in rules) return rules;
-  if (!existsSync(join(buildDir, ZKEY))) {
+  if (options.requireProvingKey && !existsSync(join(buildDir, ZKEY))) {
     return {
       diagnostics: [diagnostic("BM0602", `${buildDir} has no proving key: run bmc setup first`)],
     };
@@ -213,7 +232,9 @@ async function proveGroth16Unchecked(
     inputs = segmentInputs(manifest.program, manifest, manifest.shape, transcript, validation);
   } catch (error) {
     if (error instanceof SegmentCapacityError) {
-      return { diagnostics: [diagnostic("BM0603", `${error.message}: compile with more --slots`)] };
+      const help =
+        "compile with --fit TRANSCRIPT.bmt or more --slots, or prove with --backend fold (any number of segments)";
+      return { diagnostics: [diagnostic("BM0603", error.message, undefined, { help })] };
     }
     throw error;
   }
@@ -242,6 +263,28 @@ async function proveGroth16Unchecked(
       `the witness violates constraint ${check.constraint}, ${origin.message}: a bug in bmc`,
     );
   }
+  return { manifest, transcript, r1cs, witness };
+}
+
+export function proveGroth16(
+  buildDir: string,
+  transcriptPath: string,
+  options: { transcriptText?: string; onProgress?: (m: string) => void } = {},
+): Promise<ProveResult> {
+  return diagnosticsOf(() => proveGroth16Unchecked(buildDir, transcriptPath, options));
+}
+
+async function proveGroth16Unchecked(
+  buildDir: string,
+  transcriptPath: string,
+  options: { transcriptText?: string; onProgress?: (m: string) => void },
+): Promise<ProveResult> {
+  const computed = await segmentWitnessUnchecked(buildDir, transcriptPath, {
+    ...options,
+    requireProvingKey: true,
+  });
+  if ("diagnostics" in computed) return computed;
+  const { manifest, transcript, r1cs, witness } = computed;
   options.onProgress?.(`prove: Groth16 over ${witness.length} wires`);
   const zkey = join(buildDir, ZKEY);
   const header = readZkeyHeader(zkey);

@@ -357,10 +357,10 @@ export function transcript(): Transcript {
 /** Reads `.bmt` text with bmc's transcript reader (against the rule file: see `defaults`). */
 export function parse(
   text: string,
-  options: rt.Paths & { readonly path?: string } = {},
+  options: rt.Paths & { readonly path?: string | undefined } = {},
 ): rt.ParseResult<Transcript> {
   const make = rules as unknown as Record<string, (args: object) => Block>;
-  return rt.parseText(meta, text, (rule, args) => make[rule](args), options);
+  return rt.parseText(meta, text, (rule, args) => make[rule]!(args), options);
 }
 
 /** Validates `.bmt` text with bmc's validator (against the rule file: see `defaults`). */
@@ -397,7 +397,7 @@ export function verify<Proof>(
 ): Promise<rt.VerifyOutcome<Statement>>;
 export function verify<Proof>(
   proof: Proof | string,
-  options: rt.Paths & { readonly backend?: rt.ProvingBackend<Proof> } = {},
+  options: rt.Paths & { readonly backend?: rt.ProvingBackend<Proof> | undefined } = {},
 ): Promise<rt.VerifyOutcome<Statement>> {
   return rt.verify(meta, proof, options);
 }
