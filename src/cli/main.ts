@@ -66,8 +66,8 @@ Usage:
       Groth16 proving and verification keys for a compiled build folder.
   bmc prove BUILD_DIR TRANSCRIPT.bmt [--backend groth16|fold] -o PROOF.json
       Validate the transcript, compute the witness, check it, and prove it: groth16 (the
-      default) in one segment; fold in as many segments as it needs, folded into one instance
-      (sound, but the proof holds the folded witness: NOT succinct, NOT zero-knowledge).
+      default) in one segment; fold in as many segments as it needs, folded into one
+      zero-knowledge proof (docs/folding.md).
   bmc verify BUILD_DIR PROOF.json
       Check a proof against its statement (the public blocks it carries).
   bmc export solidity BUILD_DIR [-o Verifier.sol]
@@ -456,23 +456,21 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           `proved: ${opts.output} (${r.proof.statement.length} public blocks` +
             (backend === "fold" ? `, ${segments} segments folded)\n` : ")\n"),
         );
-        if (backend === "fold")
-          io.out(
-            "NOT SUCCINCT AND NOT ZERO-KNOWLEDGE: the proof contains the folded witness in the clear.\n",
-          );
       }
       return EXIT.ok;
     }
     case "verify": {
       if (args.length !== 2) usage("bmc verify BUILD_DIR PROOF.json");
-      const r = await verifyProofText(args[0], readText(args[1]));
+      const text = readText(args[1]);
+      const r = await verifyProofText(args[0], text);
+      const size = Buffer.byteLength(text, "utf8");
       if (opts.json) io.out(JSON.stringify(r, null, 2) + "\n");
       else if (r.valid)
         io.out(
           `valid: ${args[1]} proves its statement (${r.statement!.length} public blocks` +
             (r.segments === undefined
               ? ")\n"
-              : `, ${r.segments} segments folded; not zero-knowledge)\n`),
+              : `, ${r.segments} segments folded; zero-knowledge, ${formatBytes(size)})\n`),
         );
       else io.err(`invalid: ${args[1]}: ${r.reason}\n`);
       return r.valid ? EXIT.ok : EXIT.invalid;
@@ -497,4 +495,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     default:
       usage(`unknown command \`${command}\``);
   }
+}
+
+/** A proof's size for people: bytes, KiB or MiB. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

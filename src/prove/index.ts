@@ -23,6 +23,7 @@ import {
   loadFoldCircuit,
   verifyFold,
   type FoldProof,
+  type Rng,
 } from "./fold/index.js";
 import { calculateWitness, WitnessError } from "../witness/calculator.js";
 import { explainConstraint } from "../witness/explain.js";
@@ -259,7 +260,11 @@ export function proofFileProblem(file: unknown): string | undefined {
   return wellFormed ? undefined : "the Groth16 proof is malformed";
 }
 
-export async function verifyProofText(buildDir: string, text: string): Promise<VerifyResult> {
+export async function verifyProofText(
+  buildDir: string,
+  text: string,
+  options: { cacheDir?: string; ptau?: string } = {},
+): Promise<VerifyResult> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -271,7 +276,7 @@ export async function verifyProofText(buildDir: string, text: string): Promise<V
     parsed !== null &&
     (parsed as { backend?: unknown }).backend === "fold"
   ) {
-    return verifyFoldProof(buildDir, parsed);
+    return verifyFoldProof(buildDir, parsed, options);
   }
   const problem = proofFileProblem(parsed);
   if (problem) return { valid: false, reason: problem };
@@ -311,7 +316,15 @@ export interface FoldProveResult {
 export async function proveFold(
   buildDir: string,
   transcriptPath: string,
-  options: { transcriptText?: string; onProgress?: (m: string) => void; cacheDir?: string } = {},
+  options: {
+    transcriptText?: string;
+    onProgress?: (m: string) => void;
+    cacheDir?: string;
+    /** A powers-of-tau file for the commitment key (default: the INSECURE development SRS). */
+    ptau?: string;
+    /** Randomness for the zero-knowledge layer (tests only: default crypto.getRandomValues). */
+    rng?: Rng;
+  } = {},
 ): Promise<FoldProveResult> {
   const rules = currentRules(buildDir);
   if ("diagnostics" in rules) return rules;
@@ -341,6 +354,8 @@ export async function proveFold(
   const proof = await foldSegments(circuit, statementOf(transcript), segments, {
     onProgress: options.onProgress,
     cacheDir: options.cacheDir,
+    ptau: options.ptau,
+    rng: options.rng,
   });
   return { proof, segments: segments.length, diagnostics: [] };
 }
@@ -348,7 +363,7 @@ export async function proveFold(
 export async function verifyFoldProof(
   buildDir: string,
   file: unknown,
-  options: { cacheDir?: string } = {},
+  options: { cacheDir?: string; ptau?: string } = {},
 ): Promise<VerifyResult> {
   const manifest = loadManifest(buildDir);
   let circuit;

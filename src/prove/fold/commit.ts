@@ -27,7 +27,8 @@ export interface CommitmentKey {
   readonly id: string;
   /** The longest vector it commits to. */
   readonly size: number;
-  commit(values: readonly bigint[]): Promise<Point>;
+  /** sum values[j] * G_(offset + j): a vector placed at `offset` in the key. */
+  commit(values: readonly bigint[], offset?: number): Promise<Point>;
 }
 
 export const PEDERSEN_LABEL = "bmc-fold-v1";
@@ -104,13 +105,13 @@ export async function pedersenKey(
   return {
     id: `pedersen:${label}`,
     size,
-    commit: async (values) => {
-      if (values.length > size) {
+    commit: async (values, offset = 0) => {
+      if (offset + values.length > size) {
         throw new Error(
-          `bmc internal error: committing to ${values.length} values with a key of ${size}`,
+          `bmc internal error: committing to ${values.length} values at ${offset} with a key of ${size}`,
         );
       }
-      return msm(curve, bases, values, options);
+      return msm(curve, bases.subarray(offset * 64), values, options);
     },
   };
 }
