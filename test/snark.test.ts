@@ -1,0 +1,465 @@
+/**
+ * The compression SNARK (src/prove/fold/snark) with real curve arithmetic: a relaxed instance
+ * made by folding two witnesses of a small circom circuit (so u != 1 and E != 0) verifies, and
+ * every element of its proof, every part of the instance, and an unsatisfied witness are
+ * rejected; HyperKZG on random vectors; the development SRS cache and a snarkjs ptau.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Bn128 } from "ffjavascript";
+import * as snarkjs from "snarkjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileCircom } from "../src/circuits/circom.js";
+import { P } from "../src/field/index.js";
+import { withCurve } from "../src/prove/fold/curve.js";
+import { loadSparseR1cs, multiply, type SparseR1cs } from "../src/prove/fold/r1cs.js";
+import {
+  checkPowers,
+  commitVector,
+  CompressedDecodeError,
+  compressedShape,
+  compressedSize,
+  decodeCompressed,
+  devSrs,
+  devSrsPath,
+  encodeCompressed,
+  HyperKzgError,
+  proveHyperKzg,
+  proveRelaxed,
+  readPtauSrs,
+  requiredLogSize,
+  Sha256Transcript,
+  SnarkVerifyError,
+  SrsError,
+  verifierKeyOf,
+  verifyHyperKzg,
+  verifyRelaxed,
+  type CompressedProof,
+  type CompressedProofJson,
+  type RelaxedR1csInstance,
+  type RelaxedR1csWitness,
+  type Srs,
+} from "../src/prove/fold/snark/index.js";
+import { evaluateMle, eqTable, mod } from "../src/prove/fold/snark/multilinear.js";
+import { interpolate } from "../src/prove/fold/snark/sumcheck.js";
+import { calculateWitness } from "../src/witness/calculator.js";
+import { recordingLogger } from "../src/prove/curve.js";
+
+let dir: string;
+let curve: Bn128;
+let srs: Srs;
+let r1cs: SparseR1cs;
+let instance: RelaxedR1csInstance;
+let witness: RelaxedR1csWitness;
+let proof: CompressedProof;
+
+const CIRCUIT = `pragma circom 2.1.0;
+template Chain(n) {
+  signal input a;
+  signal input b;
+  signal output out;
+  signal s[n];
+  s[0] <== a * b;
+  for (var i = 1; i < n; i++) s[i] <== s[i - 1] * s[i - 1] + b;
+  out <== s[n - 1] * a;
+}
+component main { public [a] } = Chain(20);
+`;
+
+const rand = () => BigInt(`0x${randomBytes(40).toString("hex")}`) % P;
+const transcript = () => new Sha256Transcript("bmc snark test");
+
+async function prove(U = instance, W = witness) {
+  return proveRelaxed(srs, r1cs, U, W, transcript());
+}
+
+/** The check that rejects, or "accepted". */
+async function outcome(U: RelaxedR1csInstance, p: CompressedProof): Promise<string> {
+  try {
+    await verifyRelaxed(verifierKeyOf(srs), r1cs, U, p, transcript());
+    return "accepted";
+  } catch (e) {
+    if (e instanceof SnarkVerifyError) return e.check;
+    throw e;
+  }
+}
+
+/** A fresh instance (u = 1, E = 0) of the circuit for inputs a, b. */
+async function fresh(a: bigint, b: bigint) {
+  const z = await calculateWitness(join(dir, "chain_js"), "chain.wasm", { a, b });
+  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
+  return {
+    z,
+    u: 1n,
+    x: z.slice(1, 1 + nPublic),
+    W: z.slice(1 + nPublic),
+    E: new Array<bigint>(r1cs.nConstraints).fill(0n),
+  };
+}
+
+/** Nova's fold of two relaxed instances, by hand: z = z1 + r z2, E = E1 + r T + r^2 E2. */
+function foldTwo(
+  one: Awaited<ReturnType<typeof fresh>>,
+  two: Awaited<ReturnType<typeof fresh>>,
+  r: bigint,
+) {
+  const z1 = [one.u, ...one.x, ...one.W];
+  const z2 = [two.u, ...two.x, ...two.W];
+  const [a1, b1, c1] = [r1cs.A, r1cs.B, r1cs.C].map((m) => multiply(m, z1));
+  const [a2, b2, c2] = [r1cs.A, r1cs.B, r1cs.C].map((m) => multiply(m, z2));
+  const T = a1.map((_, i) => mod(a1[i] * b2[i] + a2[i] * b1[i] - one.u * c2[i] - two.u * c1[i]));
+  const f = (x: bigint[], y: bigint[]) => x.map((v, i) => mod(v + r * y[i]));
+  return {
+    u: mod(one.u + r * two.u),
+    x: f(one.x, two.x),
+    W: f(one.W, two.W),
+    E: one.E.map((e, i) => mod(e + r * T[i] + r * r * two.E[i])),
+  };
+}
+
+async function instanceOf(w: { u: bigint; x: bigint[]; W: bigint[]; E: bigint[] }) {
+  return {
+    instance: {
+      comW: await commitVector(srs, w.W),
+      comE: await commitVector(srs, w.E),
+      u: w.u,
+      x: w.x,
+    },
+    witness: { W: w.W, E: w.E },
+  };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "bmc-snark-"));
+  writeFileSync(join(dir, "chain.circom"), CIRCUIT);
+  const compiled = await compileCircom({ mainFile: join(dir, "chain.circom"), outDir: dir });
+  expect(compiled.errors).toEqual([]);
+  r1cs = loadSparseR1cs(join(dir, "chain.r1cs"));
+  curve = await (await import("ffjavascript")).buildBn128(true);
+  srs = await devSrs(curve, requiredLogSize(r1cs), { cacheDir: join(dir, "cache") });
+  const folded = foldTwo(await fresh(3n, 5n), await fresh(7n, 11n), rand());
+  ({ instance, witness } = await instanceOf(folded));
+  proof = await prove();
+}, 60_000);
+
+afterAll(async () => {
+  await curve?.terminate();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("multilinear helpers and sum-check", () => {
+  it("evaluates an MLE with variable 0 as the top bit, and eq tables agree", () => {
+    const v = [5n, 7n, 11n, 13n];
+    expect(evaluateMle(v, [0n, 1n])).toBe(7n);
+    expect(evaluateMle(v, [1n, 0n])).toBe(11n);
+    const r = [rand(), rand(), rand()];
+    const table = eqTable(r);
+    const w = Array.from({ length: 8 }, rand);
+    expect(evaluateMle(w, r)).toBe(mod(w.reduce((s, wi, i) => s + wi * table[i], 0n)));
+  });
+
+  it("interpolates a round polynomial through 0..d", () => {
+    const g = (t: bigint) => mod(3n * t * t * t + 2n * t + 9n);
+    const r = rand();
+    expect(interpolate([0n, 1n, 2n, 3n].map(g), r)).toBe(g(r));
+  });
+});
+
+describe("compression of a relaxed R1CS instance", () => {
+  it("a folded instance (u != 1, E != 0) of a real circuit verifies, and the JSON round-trips", async () => {
+    expect(instance.u).not.toBe(1n);
+    expect(witness.E.some((e) => e !== 0n)).toBe(true);
+    expect(await outcome(instance, proof)).toBe("accepted");
+    const json = JSON.parse(JSON.stringify(encodeCompressed(curve, proof)));
+    const decoded = decodeCompressed(curve, json, compressedShape(r1cs));
+    expect(await outcome(instance, decoded)).toBe("accepted");
+    expect(compressedSize(proof)).toBeGreaterThan(0);
+  });
+
+  it("rejects every changed sum-check message and evaluation", async () => {
+    const bump = (v: bigint) => mod(v + 1n);
+    for (let i = 0; i < proof.outer.length; i++)
+      for (let t = 0; t < 3; t++) {
+        const outer = proof.outer.map((round, k) =>
+          round.map((v, s) => (k === i && s === t ? bump(v) : v)),
+        );
+        expect(await outcome(instance, { ...proof, outer })).toBe("outer-sumcheck");
+      }
+    for (let i = 0; i < proof.inner.length; i++)
+      for (let t = 0; t < 2; t++) {
+        const inner = proof.inner.map((round, k) =>
+          round.map((v, s) => (k === i && s === t ? bump(v) : v)),
+        );
+        expect(await outcome(instance, { ...proof, inner })).toBe("inner-sumcheck");
+      }
+    for (const key of ["az", "bz", "cz", "evalE"] as const)
+      expect(await outcome(instance, { ...proof, [key]: bump(proof[key]) })).toBe("outer-sumcheck");
+    expect(await outcome(instance, { ...proof, evalW: bump(proof.evalW) })).toBe("inner-sumcheck");
+  });
+
+  it("rejects every changed HyperKZG element", async () => {
+    const { folds, evals, witnesses } = proof.opening;
+    const G = curve.G1;
+    const seen = new Set<string>();
+    for (let j = 0; j < folds.length; j++)
+      for (let i = 0; i < folds[j].length; i++) {
+        const changed = folds.map((list, a) =>
+          list.map((p, b) => (a === j && b === i ? G.add(p, G.g) : p)),
+        );
+        seen.add(
+          await outcome(instance, { ...proof, opening: { ...proof.opening, folds: changed } }),
+        );
+      }
+    for (let j = 0; j < evals.length; j++)
+      for (let t = 0; t < 3; t++)
+        for (let i = 0; i < evals[j][t].length; i++) {
+          const changed = evals.map((c, a) =>
+            c.map((row, s) => row.map((v, b) => (a === j && s === t && b === i ? mod(v + 1n) : v))),
+          );
+          const check = await outcome(instance, {
+            ...proof,
+            opening: { ...proof.opening, evals: changed },
+          });
+          expect(check).not.toBe("accepted");
+          seen.add(check);
+        }
+    for (let t = 0; t < 3; t++) {
+      const changed = witnesses.map((p, s) => (s === t ? G.add(p, G.g) : p));
+      expect(
+        await outcome(instance, { ...proof, opening: { ...proof.opening, witnesses: changed } }),
+      ).toBe("hyperkzg-pairing");
+    }
+    expect(seen.has("accepted")).toBe(false);
+    expect([...seen].sort()).toEqual(["hyperkzg-fold", "hyperkzg-pairing"]);
+  });
+
+  it("rejects a changed instance: comW, comE, u, each x", async () => {
+    const G = curve.G1;
+    expect(await outcome({ ...instance, comW: G.add(instance.comW, G.g) }, proof)).not.toBe(
+      "accepted",
+    );
+    expect(await outcome({ ...instance, comE: G.add(instance.comE, G.g) }, proof)).not.toBe(
+      "accepted",
+    );
+    expect(await outcome({ ...instance, u: mod(instance.u + 1n) }, proof)).not.toBe("accepted");
+    for (let i = 0; i < instance.x.length; i++) {
+      const x = instance.x.map((v, k) => (k === i ? mod(v + 1n) : v));
+      expect(await outcome({ ...instance, x }, proof)).not.toBe("accepted");
+    }
+  });
+
+  it("a prover whose comW commits to another W fails the pairing check", async () => {
+    // The transcript absorbs the lying commitment, so the challenges are honest for it: only
+    // the binding of the commitment stops this.
+    const otherW = witness.W.map((w, j) => (j === 0 ? mod(w + 1n) : w));
+    const lying = { ...instance, comW: await commitVector(srs, otherW) };
+    const p = await prove(lying, witness);
+    expect(await outcome(lying, p)).toBe("hyperkzg-pairing");
+  });
+
+  it("an unsatisfied witness makes no verifying proof", async () => {
+    for (const change of ["W", "E"] as const) {
+      const bad = {
+        ...witness,
+        [change]: witness[change].map((v, j) => (j === 3 ? mod(v + 1n) : v)),
+      };
+      const { instance: U } = await instanceOf({
+        u: instance.u,
+        x: [...instance.x],
+        W: [...bad.W],
+        E: [...bad.E],
+      });
+      expect(await outcome(U, await prove(U, bad))).toBe("outer-sumcheck");
+    }
+  });
+
+  it("rejects a proof of the wrong shape or with values out of the field", async () => {
+    expect(await outcome(instance, { ...proof, outer: proof.outer.slice(1) })).toBe("shape");
+    expect(await outcome(instance, { ...proof, az: proof.az + P })).toBe("shape");
+    expect(await outcome({ ...instance, x: instance.x.slice(1) }, proof)).toBe("shape");
+  });
+});
+
+describe("proof encoding", () => {
+  const decode = (json: unknown) => decodeCompressed(curve, json, compressedShape(r1cs));
+  const fails = (json: unknown) => {
+    try {
+      decode(json);
+      return "accepted";
+    } catch (e) {
+      if (e instanceof CompressedDecodeError) return e.path;
+      throw e;
+    }
+  };
+  const good = () =>
+    JSON.parse(JSON.stringify(encodeCompressed(curve, proof))) as CompressedProofJson &
+      Record<string, unknown>;
+
+  it("rejects extra or missing keys, wrong lengths, non-canonical numbers and points off the curve", () => {
+    expect(fails({ ...good(), extra: 1 })).toBe("proof");
+    const { evalW: _, ...missing } = good();
+    expect(fails(missing)).toBe("proof");
+    expect(fails({ ...good(), opening: { ...good().opening, more: [] } })).toBe("opening");
+    const short = good();
+    short.outer.pop();
+    expect(fails(short)).toBe("outer");
+    for (const bad of ["01", "-1", P.toString(), "1e3", " 1", 5])
+      expect(fails({ ...good(), az: bad })).toBe("az");
+    const g = good();
+    g.inner[0][1] = (P + 1n).toString();
+    expect(fails(g)).toBe("inner[0][1]");
+    const off = good();
+    off.opening.witnesses[1] = "00".repeat(63) + "05"; // (0, 5) is not on y^2 = x^3 + 3
+    expect(fails(off)).toBe("opening.witnesses[1]");
+    const upper = good();
+    upper.opening.folds[0][0] = upper.opening.folds[0][0].toUpperCase();
+    expect(fails(upper)).toBe("opening.folds[0][0]");
+    const notInField = good();
+    const hex = notInField.opening.folds[1][0];
+    // x + q: the same point with a non-canonical coordinate.
+    const q = curve.F1.p;
+    notInField.opening.folds[1][0] =
+      (BigInt(`0x${hex.slice(0, 64)}`) + q).toString(16).padStart(64, "0") + hex.slice(64);
+    expect(fails(notInField)).toBe("opening.folds[1][0]");
+    const evals = good();
+    evals.opening.evals[1][2].push("0");
+    expect(fails(evals)).toBe("opening.evals[1][2]");
+  });
+});
+
+describe("HyperKZG", () => {
+  it("opens random vectors at random points, batched; a wrong value or element is rejected", async () => {
+    const vectors = [
+      Array.from({ length: 16 }, rand),
+      Array.from({ length: 5 }, rand),
+      [rand(), rand()],
+    ];
+    const points = [4, 3, 1].map((k) => Array.from({ length: k }, rand));
+    const claims = await Promise.all(
+      vectors.map(async (v, j) => ({
+        commitment: await commitVector(srs, v),
+        point: points[j],
+        value: evaluateMle(v, points[j]),
+      })),
+    );
+    const opening = await proveHyperKzg(srs, transcript(), claims, vectors);
+    await verifyHyperKzg(srs, transcript(), claims, opening);
+    const check = async (c: typeof claims, o = opening) => {
+      try {
+        await verifyHyperKzg(srs, transcript(), c, o);
+        return "accepted";
+      } catch (e) {
+        if (e instanceof HyperKzgError) return e.check;
+        throw e;
+      }
+    };
+    for (let j = 0; j < claims.length; j++) {
+      const wrong = claims.map((c, k) => (k === j ? { ...c, value: mod(c.value + 1n) } : c));
+      expect(await check(wrong)).not.toBe("accepted");
+    }
+    // A prover that claims a wrong value from the start fails too (not just a changed claim).
+    const lie = claims.map((c, k) => (k === 0 ? { ...c, value: mod(c.value + 1n) } : c));
+    expect(await check(lie, await proveHyperKzg(srs, transcript(), lie, vectors))).not.toBe(
+      "accepted",
+    );
+    expect(await check(claims, { ...opening, witnesses: opening.witnesses.slice(1) })).toBe(
+      "hyperkzg-shape",
+    );
+  });
+});
+
+describe("SRS", () => {
+  it("reuses a consistent cached development SRS and rejects one with a wrong power", async () => {
+    const cacheDir = join(dir, "srs-cache");
+    const made = await devSrs(curve, 4, { cacheDir });
+    expect(made.insecure).toBe(true);
+    expect(made.source).toMatch(/INSECURE/);
+    const again = await devSrs(curve, 4, { cacheDir });
+    expect(again.digest).toBe(made.digest);
+    expect(Buffer.from(again.powersG1).equals(Buffer.from(made.powersG1))).toBe(true);
+    // A shorter request is served from the longer cached SRS.
+    const shorter = await devSrs(curve, 3, { cacheDir });
+    expect(
+      Buffer.from(shorter.powersG1).equals(Buffer.from(made.powersG1.subarray(0, 8 * 64))),
+    ).toBe(true);
+
+    // Plant power 5 := power 6 with a matching digest file: only the pairing check sees it.
+    const file = devSrsPath(4, cacheDir);
+    const bytes = readFileSync(file);
+    const powersAt = bytes.length - 16 * 64;
+    bytes.copy(bytes, powersAt + 5 * 64, powersAt + 6 * 64, powersAt + 7 * 64);
+    writeFileSync(file, bytes);
+    const g2 = bytes.subarray(powersAt - 128, powersAt);
+    writeFileSync(
+      `${file}.sha256`,
+      createHash("sha256").update(bytes.subarray(powersAt)).update(g2).digest("hex"),
+    );
+    const messages: string[] = [];
+    const remade = await devSrs(curve, 4, { cacheDir, onProgress: (m) => messages.push(m) });
+    expect(messages.join("\n")).toMatch(/do not match tau\*G2/);
+    expect(remade.digest).not.toBe(made.digest);
+    const powers = new Uint8Array(made.powersG1);
+    powers.copyWithin(5 * 64, 6 * 64, 7 * 64);
+    await expect(checkPowers(curve, powers, made.tauG2, "planted")).rejects.toThrow(SrsError);
+  });
+
+  it("rejects a cached SRS whose digest file does not match, or that is cut short", async () => {
+    const cacheDir = join(dir, "srs-cache-2");
+    const made = await devSrs(curve, 3, { cacheDir });
+    const file = devSrsPath(3, cacheDir);
+    writeFileSync(`${file}.sha256`, "00".repeat(32));
+    const messages: string[] = [];
+    const remade = await devSrs(curve, 3, { cacheDir, onProgress: (m) => messages.push(m) });
+    expect(messages.join("\n")).toMatch(/digest file does not match/);
+    expect(remade.digest).not.toBe(made.digest);
+    writeFileSync(file, readFileSync(file).subarray(0, 200));
+    messages.length = 0;
+    await devSrs(curve, 3, { cacheDir, onProgress: (m) => messages.push(m) });
+    expect(messages.join("\n")).toMatch(/not a whole development SRS/);
+  });
+
+  it("reads a snarkjs ptau: same tau, same powers; a damaged one is rejected", async () => {
+    const ptau0 = join(dir, "pot0.ptau");
+    const ptau1 = join(dir, "pot1.ptau");
+    const { logger } = recordingLogger();
+    const bn128 = await snarkjs.curves.getCurveFromName("bn128");
+    await snarkjs.powersOfTau.newAccumulator(bn128, 4, ptau0, logger);
+    await snarkjs.powersOfTau.contribute(
+      ptau0,
+      ptau1,
+      "test",
+      randomBytes(32).toString("hex"),
+      logger,
+    );
+    const read = await readPtauSrs(curve, ptau1, 4);
+    expect(read.insecure).toBe(false);
+    // Commitments and openings work over it.
+    const v = Array.from({ length: 16 }, rand);
+    const x = [rand(), rand(), rand(), rand()];
+    const claims = [
+      { commitment: await commitVector(read, v), point: x, value: evaluateMle(v, x) },
+    ];
+    await verifyHyperKzg(
+      read,
+      transcript(),
+      claims,
+      await proveHyperKzg(read, transcript(), claims, [v]),
+    );
+    await expect(readPtauSrs(curve, ptau1, 5)).rejects.toThrow(/2\^4 powers/);
+    // Swap two powers in section 2.
+    const bytes = readFileSync(ptau1);
+    const at = bytes.indexOf(Buffer.from(read.powersG1.subarray(64, 128)));
+    expect(at).toBeGreaterThan(0);
+    const damaged = Buffer.from(bytes);
+    damaged.set(bytes.subarray(at + 64, at + 128), at);
+    damaged.set(bytes.subarray(at, at + 64), at + 64);
+    writeFileSync(join(dir, "damaged.ptau"), damaged);
+    await expect(readPtauSrs(curve, join(dir, "damaged.ptau"), 4)).rejects.toThrow(
+      /do not match tau\*G2/,
+    );
+    await expect(readPtauSrs(curve, join(dir, "missing.ptau"), 4)).rejects.toThrow(SrsError);
+    await bn128.terminate();
+  }, 30_000);
+});
