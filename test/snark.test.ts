@@ -282,6 +282,64 @@ describe("compression of a relaxed R1CS instance", () => {
   });
 });
 
+describe("Fiat-Shamir and the verifier's own guards", () => {
+  /** A transcript that records its challenges by label (and may replace one). */
+  class Recording extends Sha256Transcript {
+    readonly seen = new Map<string, bigint[]>();
+    constructor(private readonly replace: Record<string, bigint> = {}) {
+      super("bmc snark test");
+    }
+    override challenge(label: string): bigint {
+      const c = label in this.replace ? this.replace[label] : super.challenge(label);
+      this.seen.set(label, [...(this.seen.get(label) ?? []), c]);
+      return c;
+    }
+  }
+
+  it("rejects public inputs changed so that the final inner equation still holds", async () => {
+    // z~(r_y) weighs x_i by eq(r_y, column of x_i): moving x_0 and x_1 against each other by
+    // those weights keeps z~(r_y), so only the transcript (which absorbs x) stops it.
+    const t = new Recording();
+    await verifyRelaxed(verifierKeyOf(srs), r1cs, instance, proof, t);
+    const ry = t.seen.get("spartan inner challenge")!;
+    const eqy = eqTable(ry);
+    const half = 1 << compressedShape(r1cs).colVars;
+    expect(instance.x.length).toBeGreaterThanOrEqual(2);
+    const delta = 12345n;
+    const { inverse } = await import("../src/prove/fold/snark/multilinear.js");
+    const x = [...instance.x];
+    x[0] = mod(x[0] + delta);
+    x[1] = mod(x[1] - delta * eqy[half + 1] * inverse(eqy[half + 2]));
+    const shifted = mod(x[0] * eqy[half + 1] + x[1] * eqy[half + 2]);
+    expect(shifted).toBe(mod(instance.x[0] * eqy[half + 1] + instance.x[1] * eqy[half + 2]));
+    expect(await outcome({ ...instance, x }, proof)).not.toBe("accepted");
+  });
+
+  it("rejects the HyperKZG challenge r = 0", async () => {
+    const v = [rand(), rand(), rand(), rand()];
+    const point = [rand(), rand()];
+    const claims = [
+      { commitment: await commitVector(srs, v), point, value: evaluateMle(v, point) },
+    ];
+    const zero = () => new Recording({ "hyperkzg r": 0n });
+    const opening = await proveHyperKzg(srs, zero(), claims, [v]);
+    await expect(verifyHyperKzg(srs, zero(), claims, opening)).rejects.toMatchObject({
+      check: "hyperkzg-challenge",
+    });
+  });
+
+  it("rejects a verifier key too small for the circuit and rounds of the wrong length", async () => {
+    const small = { ...verifierKeyOf(srs), logSize: requiredLogSize(r1cs) - 1 };
+    await expect(verifyRelaxed(small, r1cs, instance, proof, transcript())).rejects.toMatchObject({
+      check: "shape",
+    });
+    const outer = proof.outer.map((round, i) => (i === 2 ? round.slice(1) : round));
+    expect(await outcome(instance, { ...proof, outer })).toBe("shape");
+    const inner = proof.inner.map((round, i) => (i === 1 ? [...round, 0n] : round));
+    expect(await outcome(instance, { ...proof, inner })).toBe("shape");
+  });
+});
+
 describe("proof encoding", () => {
   const decode = (json: unknown) => decodeCompressed(curve, json, compressedShape(r1cs));
   const fails = (json: unknown) => {
@@ -403,6 +461,37 @@ describe("SRS", () => {
     const powers = new Uint8Array(made.powersG1);
     powers.copyWithin(5 * 64, 6 * 64, 7 * 64);
     await expect(checkPowers(curve, powers, made.tauG2, "planted")).rejects.toThrow(SrsError);
+  });
+
+  it("rejects powers that do not start at the generator, leave the curve, or a bad tau*G2", async () => {
+    const made = await devSrs(curve, 3, { cacheDir: join(dir, "srs-cache-3") });
+    const G = curve.G1;
+    const check = (powers: Uint8Array, tauG2 = made.tauG2) =>
+      checkPowers(curve, powers, tauG2, "test");
+    await check(made.powersG1);
+    // All powers times 2: consecutive for the same tau, but not starting at G1.
+    const doubled = new Uint8Array(made.powersG1.length);
+    for (let i = 0; i < 8; i++)
+      doubled.set(
+        G.toAffine(
+          G.add(
+            made.powersG1.subarray(i * 64, i * 64 + 64),
+            made.powersG1.subarray(i * 64, i * 64 + 64),
+          ),
+        ),
+        i * 64,
+      );
+    await expect(check(doubled)).rejects.toThrow(/first power is not the generator/);
+    const off = new Uint8Array(made.powersG1);
+    off[3 * 64 + 5] ^= 1; // y changes: off the curve
+    await expect(check(off)).rejects.toThrow(/power 3 is not a point of G1/);
+    const { engine } = await import("../src/prove/fold/snark/engine.js");
+    const G2 = engine(curve).G2;
+    await expect(check(made.powersG1, G2.zero)).rejects.toThrow(/prime-order subgroup/);
+    // tau*G2 for another tau: a valid point, inconsistent with the powers.
+    await expect(check(made.powersG1, G2.toAffine(G2.timesScalar(made.tauG2, 2n)))).rejects.toThrow(
+      /do not match tau\*G2/,
+    );
   });
 
   it("rejects a cached SRS whose digest file does not match, or that is cut short", async () => {
