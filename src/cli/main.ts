@@ -64,12 +64,14 @@ Usage:
       Make (once, then cached) an INSECURE local powers-of-tau file for development.
   bmc setup BUILD_DIR (--ptau FILE | --dev)
       Groth16 proving and verification keys for a compiled build folder.
-  bmc prove BUILD_DIR TRANSCRIPT.bmt [--backend groth16|fold] -o PROOF.json
+  bmc prove BUILD_DIR TRANSCRIPT.bmt [--backend groth16|fold [--ptau FILE]] -o PROOF.json
       Validate the transcript, compute the witness, check it, and prove it: groth16 (the
       default) in one segment; fold in as many segments as it needs, folded into one
-      zero-knowledge proof (docs/folding.md).
-  bmc verify BUILD_DIR PROOF.json
-      Check a proof against its statement (the public blocks it carries).
+      zero-knowledge proof (docs/folding.md), committed with the powers of tau of --ptau FILE
+      or, without it, an INSECURE development SRS made and cached on this machine.
+  bmc verify BUILD_DIR PROOF.json [--ptau FILE]
+      Check a proof against its statement (the public blocks it carries); a folded proof
+      against the SRS of --ptau FILE or, without it, this machine's development SRS.
   bmc export solidity BUILD_DIR [-o Verifier.sol]
   bmc fmt [--check] [--write] FILES_OR_DIRS...
       Format rule files and transcripts (folders: every .bm and .bmt file in them).
@@ -437,7 +439,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         usage(`unknown backend \`${opts.backend}\` (available: groth16, fold)`);
       const r =
         backend === "fold"
-          ? await proveFold(args[0], args[1], { onProgress: progress })
+          ? await proveFold(args[0], args[1], { onProgress: progress, ptau: opts.ptau })
           : await proveGroth16(args[0], args[1], { onProgress: progress });
       print(r.diagnostics);
       if (!r.proof) return EXIT.invalid;
@@ -456,13 +458,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           `proved: ${opts.output} (${r.proof.statement.length} public blocks` +
             (backend === "fold" ? `, ${segments} segments folded)\n` : ")\n"),
         );
+        if (backend === "fold" && !opts.ptau) io.out(`${INSECURE_SRS}\n`);
       }
       return EXIT.ok;
     }
     case "verify": {
       if (args.length !== 2) usage("bmc verify BUILD_DIR PROOF.json");
       const text = readText(args[1]);
-      const r = await verifyProofText(args[0], text);
+      const r = await verifyProofText(args[0], text, { ptau: opts.ptau });
       const size = Buffer.byteLength(text, "utf8");
       if (opts.json) io.out(JSON.stringify(r, null, 2) + "\n");
       else if (r.valid)
@@ -470,7 +473,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           `valid: ${args[1]} proves its statement (${r.statement!.length} public blocks` +
             (r.segments === undefined
               ? ")\n"
-              : `, ${r.segments} segments folded; zero-knowledge, ${formatBytes(size)})\n`),
+              : `, ${r.segments} segments folded; zero-knowledge, ${formatBytes(size)})\n` +
+                (opts.ptau ? "" : `${INSECURE_SRS}\n`)),
         );
       else io.err(`invalid: ${args[1]}: ${r.reason}\n`);
       return r.valid ? EXIT.ok : EXIT.invalid;
@@ -496,6 +500,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       usage(`unknown command \`${command}\``);
   }
 }
+
+const INSECURE_SRS =
+  "INSECURE: committed with this machine's development SRS (no --ptau); never use it for real proofs.";
 
 /** A proof's size for people: bytes, KiB or MiB. */
 function formatBytes(bytes: number): string {

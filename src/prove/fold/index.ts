@@ -22,7 +22,7 @@ import type { ValidationResult } from "../../validate/index.js";
 import { calculateWitness } from "../../witness/calculator.js";
 import { segmentInputs, type CircuitInputs } from "../../witness/inputs.js";
 import type { StatementBlock } from "../proof-file.js";
-import { encodePoint, pointBytes, withCurve, type Point } from "./curve.js";
+import { encodePoint, pointBytes, type Point } from "./curve.js";
 import { cryptoRng, hidingGenerators, randomScalar, type Rng } from "./hiding.js";
 import {
   crossTerm,
@@ -33,12 +33,16 @@ import {
   zOf,
   type Products,
 } from "./nifs.js";
+import { proveFinal } from "./final.js";
 import {
   contextChain,
   deriveChallenges,
   FoldError,
   foldKey,
   isShownWire,
+  linearCombination,
+  onCurve,
+  type KeyOptions,
   X,
   type FoldCircuit,
   type FoldProof,
@@ -116,13 +120,9 @@ export function emptyFoldStats(): FoldStats {
   };
 }
 
-export interface FoldOptions {
+export interface FoldOptions extends KeyOptions {
   /** Filled with where the time went. */
   readonly stats?: FoldStats;
-  readonly onProgress?: (message: string) => void;
-  readonly cacheDir?: string;
-  /** A powers-of-tau file for the commitment key (default: the INSECURE development SRS). */
-  readonly ptau?: string;
   /**
    * Where the blinding factors and the random instance come from: crypto.getRandomValues
    * unless a test passes a seeded stream (./hiding.ts seededRng) to reproduce a proof.
@@ -139,6 +139,11 @@ export interface FoldOptions {
     ) => { a: bigint; b: bigint };
     readonly witness?: (segment: number, witness: bigint[]) => bigint[];
     readonly allowUnsatisfied?: boolean;
+    /**
+     * Private inputs of a segment (indices) to commit in comRest instead of comPre, at their
+     * own positions: a prover that would choose them after the challenges.
+     */
+    readonly movePre?: (segment: number) => readonly number[];
   };
 }
 
@@ -160,9 +165,6 @@ export function layoutSegments(
     uOut: plan.uOut[i],
   }));
 }
-
-const hexVector = (values: readonly bigint[]) =>
-  values.map((v) => v.toString(16).padStart(64, "0")).join("");
 
 /** The running (folded) instance and witness, with every blinding factor the prover tracks. */
 interface Running {
@@ -206,7 +208,7 @@ export async function foldSegments(
   if (segments.length === 0) throw new FoldError("nothing to fold: no segments");
   const rng = options.rng ?? cryptoRng;
   const random = () => randomScalar(rng);
-  return withCurve(async (curve) => {
+  return onCurve(options, async (curve) => {
     const G = curve.G1;
     progress(`commit: key for vectors of ${circuit.nPre + circuit.nRest}`);
     const stats = options.stats ?? emptyFoldStats();
@@ -216,11 +218,7 @@ export async function foldSegments(
       stats[field] += now - clock;
       clock = now;
     };
-    const { key, srs } = await foldKey(curve, circuit, {
-      cacheDir: options.cacheDir,
-      ptau: options.ptau,
-      onProgress: report,
-    });
+    const { key, srs } = await foldKey(curve, circuit, { ...options, onProgress: report });
     if (srs.insecure) report(`commit: ${srs.source}`);
     const gens = hidingGenerators(curve);
     lap("generatorsMs");
@@ -236,12 +234,16 @@ export async function foldSegments(
     const rhoPre: bigint[] = [];
     const comPre: Point[] = [];
     const slots: bigint[][] = [];
+    const moved: bigint[][] = [];
     for (let i = 0; i < segments.length; i++) {
       progress(`commit: segment ${i + 1}/${segments.length} inputs`, ends(i));
       const s = segments[i];
       pre.push(fold.privateInputs.map((name) => inputValue(s.inputs, name)));
       rhoPre.push(random());
-      comPre.push(hide(await key.commit(pre[i], 0), rhoPre[i]));
+      const movedIndices = new Set(options.tamper?.movePre?.(i) ?? []);
+      moved.push(pre[i].map((v, k) => (movedIndices.has(k) ? v : 0n)));
+      const kept = pre[i].map((v, k) => (movedIndices.has(k) ? 0n : v));
+      comPre.push(hide(await key.commit(kept, 0), rhoPre[i]));
       stats.commitWitnessPoints += pre[i].length;
       for (const v of pre[i]) if (v === 0n) stats.commitWitnessZeros++;
       slots.push(fold.publicWires.slice(X.slots).map((name) => inputValue(s.inputs, name)));
@@ -251,6 +253,10 @@ export async function foldSegments(
 
     let acc: Running | undefined;
     const encoded: string[] = [];
+    // The folding coefficients (1 for the first segment) and the points they multiply.
+    const coefficients: bigint[] = [];
+    const comRests: Point[] = [];
+    const comTs: Point[] = [];
     let previous = { A: 0n, B: 0n, rho: 0n };
     let sumU = 0n;
     let sumRho = 0n;
@@ -283,7 +289,8 @@ export async function foldSegments(
       }
       progress(`commit: segment ${i + 1}/${segments.length} witness`, ends(i));
       const rhoRest = random();
-      const comRest = hide(await key.commit(w.rest, circuit.restOffset), rhoRest);
+      let comRest = hide(await key.commit(w.rest, circuit.restOffset), rhoRest);
+      if (moved[i].some((v) => v !== 0n)) comRest = G.add(comRest, await key.commit(moved[i], 0));
       const rhoD = random();
       const D = accumulators(x[X.A], x[X.B], x[X.uOut], rhoD);
       sumU = mod(sumU + x[X.uOut]);
@@ -300,7 +307,9 @@ export async function foldSegments(
       }
       lap("crossTermMs");
       const points = [comPre[i], comRest, D];
+      comRests.push(comRest);
       if (!acc) {
+        coefficients.push(1n);
         chain.absorb("segment", points.map(bytes));
         encoded.push(Buffer.concat(points.map(bytes)).toString("base64"));
         acc = {
@@ -331,6 +340,8 @@ export async function foldSegments(
       chain.absorb("segment", points.map(bytes));
       encoded.push(Buffer.concat(points.map(bytes)).toString("base64"));
       const r = chain.challenge("r");
+      coefficients.push(r);
+      comTs.push(comT);
       acc = {
         pre: foldVector(acc.pre, w.pre, r),
         rest: foldVector(acc.rest, w.rest, r),
@@ -412,12 +423,26 @@ export async function foldSegments(
     const c = chain.challenge("c");
     lap("zkMs");
 
-    const final = {
-      scheme: "open" as const,
-      pre: hexVector(folded.pre),
-      rest: hexVector(folded.rest),
-      E: hexVector(folded.E),
+    // The final step, on the folded instance with its blinding removed.
+    const combine = async (points: Point[], scalars: bigint[], rho: bigint) =>
+      G.sub(await linearCombination(curve, points, scalars), times(gens.H, rho));
+    const r = [...coefficients, rZ];
+    const U = {
+      comPre: await combine([...comPre, randomPoints.comPre], r, folded.rho.pre),
+      comRest: await combine([...comRests, randomPoints.comRest], r, folded.rho.rest),
+      comE: await combine(
+        [...comTs, randomPoints.comT, randomPoints.comE],
+        [...coefficients.slice(1), rZ, rZ2],
+        folded.rho.E,
+      ),
+      u: folded.u,
+      x: folded.x,
     };
+    progress("compress: the folded instance");
+    const movedFolded = moved[0].map((_, k) =>
+      coefficients.reduce((sum, c, i) => mod(sum + c * moved[i][k]), 0n),
+    );
+    const final = await proveFinal(srs, circuit, U, folded, chain, movedFolded);
     lap("finalMs");
     const point = (p: Point) => encodePoint(curve, p);
     const dec = (v: bigint) => v.toString();

@@ -8,7 +8,8 @@ import type { Bn128 } from "ffjavascript";
 import type { Manifest } from "../../circuits/index.js";
 import type { StatementBlock } from "../proof-file.js";
 import type { CommitmentKey } from "./commit.js";
-import { msm, type Point } from "./curve.js";
+import { msm, withCurve, type Point } from "./curve.js";
+import type { SpartanFinal } from "./final.js";
 import { HIDING_LABEL } from "./hiding.js";
 import { devSrs, readPtauSrs, srsCommitmentKey, type Srs } from "./snark/index.js";
 import { loadSparseR1cs, type SparseR1cs } from "./r1cs.js";
@@ -63,19 +64,7 @@ export interface FoldProof {
   readonly final: FinalProof;
 }
 
-/**
- * "open": the folded witness and error vector in the clear (32-byte big-endian hex). They are
- * uniformly random given the statement (the random instance folded in last), so this reveals
- * nothing, but it is not succinct.
- */
-export interface OpenFinal {
-  readonly scheme: "open";
-  readonly pre: string;
-  readonly rest: string;
-  readonly E: string;
-}
-
-export type FinalProof = OpenFinal;
+export type FinalProof = SpartanFinal;
 
 /** What the fold backend needs from a build folder. */
 export interface FoldCircuit {
@@ -143,6 +132,16 @@ export interface KeyOptions {
   /** A snarkjs powers-of-tau file to take the SRS from; without it, the INSECURE dev SRS. */
   readonly ptau?: string;
   readonly onProgress?: (message: string) => void;
+  /**
+   * An SRS already loaded and checked (readPtauSrs or devSrs of this circuit's logSize), to
+   * prove or verify many proofs with one: the work runs on its curve instance.
+   */
+  readonly srs?: Srs;
+}
+
+/** Runs `work` on the given SRS's curve, or on a fresh curve instance. */
+export function onCurve<T>(options: KeyOptions, work: (curve: Bn128) => Promise<T>): Promise<T> {
+  return options.srs ? work(options.srs.curve) : withCurve(work);
 }
 
 /**
@@ -159,12 +158,18 @@ export async function foldKey(
   circuit: FoldCircuit,
   options: KeyOptions = {},
 ): Promise<{ key: CommitmentKey; srs: Srs }> {
-  const srs = options.ptau
-    ? await readPtauSrs(curve, options.ptau, circuit.logSize)
-    : await devSrs(curve, circuit.logSize, {
-        cacheDir: options.cacheDir,
-        onProgress: options.onProgress,
-      });
+  if (options.srs && options.srs.logSize !== circuit.logSize)
+    throw new Error(
+      `bmc internal error: an SRS of 2^${options.srs.logSize} for a circuit of 2^${circuit.logSize}`,
+    );
+  const srs = options.srs
+    ? options.srs
+    : options.ptau
+      ? await readPtauSrs(curve, options.ptau, circuit.logSize)
+      : await devSrs(curve, circuit.logSize, {
+          cacheDir: options.cacheDir,
+          onProgress: options.onProgress,
+        });
   return { key: srsCommitmentKey(srs), srs };
 }
 

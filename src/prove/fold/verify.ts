@@ -7,10 +7,10 @@
 import type { Bn128 } from "ffjavascript";
 import { mod, P } from "../../field/index.js";
 import { canonicalDecimal, isStatement, sameKeys, type StatementBlock } from "../proof-file.js";
-import type { CommitmentKey } from "./commit.js";
-import { decodePoint, pointBytes, pointFromBytes, withCurve, type Point } from "./curve.js";
+import { decodePoint, pointBytes, pointFromBytes, type Point } from "./curve.js";
 import { hidingGenerators, type HidingGenerators } from "./hiding.js";
-import { products, unsatisfiedConstraint, zOf } from "./nifs.js";
+import { verifyFinal } from "./final.js";
+import { verifierKeyOf } from "./snark/index.js";
 import {
   contextChain,
   deriveChallenges,
@@ -18,6 +18,7 @@ import {
   isShownWire,
   type KeyOptions,
   linearCombination,
+  onCurve,
   X,
   type FoldCircuit,
 } from "./protocol.js";
@@ -61,17 +62,6 @@ function decimals(v: unknown, n: number): bigint[] | undefined {
   if (!Array.isArray(v) || v.length !== n) return undefined;
   const out = v.map((x) => canonicalDecimal(x));
   return out.every((x) => x !== undefined) ? (out as bigint[]) : undefined;
-}
-
-function hexValues(v: unknown, n: number): bigint[] | undefined {
-  if (typeof v !== "string" || v.length !== 64 * n || !/^[0-9a-f]*$/.test(v)) return undefined;
-  const out = new Array<bigint>(n);
-  for (let i = 0; i < n; i++) {
-    const x = BigInt(`0x${v.slice(64 * i, 64 * i + 64)}`);
-    if (x >= P) return undefined;
-    out[i] = x;
-  }
-  return out;
 }
 
 /** A segment's points from its base64 text: exactly `count` canonical points, or undefined. */
@@ -143,9 +133,9 @@ export async function verifyFold(
   if (randomU === undefined || !randomX) return reject("the random instance is malformed");
   if (zu === undefined || zh === undefined) return reject("the sum proof is malformed");
 
-  return withCurve(async (curve) => {
+  return onCurve(options, async (curve) => {
     const G = curve.G1;
-    const { key } = await foldKey(curve, circuit, options);
+    const { key, srs } = await foldKey(curve, circuit, options);
     if (file.commitmentKey !== key.id)
       return reject(
         `the proof uses another commitment key (${String(file.commitmentKey)}) than this verifier's SRS (${key.id})`,
@@ -230,12 +220,14 @@ export async function verifyFold(
       ),
       revealed.rhoE,
     );
-    return (
-      (await openFinal(curve, circuit, key, file.final, { comPre, comRest, comE, u, x })) ?? {
-        valid: true,
-        segments: n,
-      }
+    const problem2 = await verifyFinal(
+      verifierKeyOf(srs),
+      circuit,
+      { comPre, comRest, comE, u, x },
+      file.final,
+      chain,
     );
+    return problem2 ? reject(problem2) : { valid: true, segments: n };
   });
 }
 
@@ -293,35 +285,4 @@ async function accumulatorProblem(
   if (!G.isZero(inCheck))
     return "the folded u_in does not open the fold of the previous segments' u_out: the chain of unique claims is broken";
   return undefined;
-}
-
-/** The final step "open": the folded witness opens the unblinded commitments and satisfies. */
-async function openFinal(
-  curve: Bn128,
-  circuit: FoldCircuit,
-  key: CommitmentKey,
-  final: unknown,
-  U: { comPre: Point; comRest: Point; comE: Point; u: bigint; x: bigint[] },
-): Promise<FoldVerifyResult | undefined> {
-  const reject = (reason: string): FoldVerifyResult => ({ valid: false, reason });
-  if (!sameKeys(final, ["scheme", "pre", "rest", "E"]) || final.scheme !== "open")
-    return reject("the final step is malformed");
-  const W = {
-    pre: hexValues(final.pre, circuit.nPre),
-    rest: hexValues(final.rest, circuit.nRest),
-    E: hexValues(final.E, circuit.r1cs.nConstraints),
-  };
-  if (!W.pre || !W.rest || !W.E) return reject("the final step is malformed");
-  const G = curve.G1;
-  if (!G.eq(await key.commit(W.pre, 0), U.comPre))
-    return reject("the folded witness does not open the folded commitment to the inputs");
-  if (!G.eq(await key.commit(W.rest, circuit.restOffset), U.comRest))
-    return reject("the folded witness does not open the folded commitment to the internal wires");
-  if (!G.eq(await key.commit(W.E), U.comE))
-    return reject("the folded error vector does not open its commitment");
-  const z = zOf(U.u, U.x, { pre: W.pre, rest: W.rest });
-  const unsatisfied = unsatisfiedConstraint(products(circuit.r1cs, z), U.u, W.E);
-  return unsatisfied < 0
-    ? undefined
-    : reject(`the folded instance does not satisfy constraint ${unsatisfied}`);
 }
