@@ -24,11 +24,13 @@ import {
   decodeCompressed,
   devSrs,
   devSrsPath,
+  devVerifierKey,
   encodeCompressed,
   HyperKzgError,
   proveHyperKzg,
   proveRelaxed,
   readPtauSrs,
+  readPtauVerifierKey,
   requiredLogSize,
   Sha256Transcript,
   SnarkVerifyError,
@@ -44,6 +46,7 @@ import {
 } from "../src/prove/fold/snark/index.js";
 import { evaluateMle, eqTable, mod } from "../src/prove/fold/snark/multilinear.js";
 import { interpolate } from "../src/prove/fold/snark/sumcheck.js";
+import { engine } from "../src/prove/fold/snark/engine.js";
 import { calculateWitness } from "../src/witness/calculator.js";
 import { recordingLogger } from "../src/prove/curve.js";
 
@@ -485,12 +488,44 @@ describe("SRS", () => {
     const off = new Uint8Array(made.powersG1);
     off[3 * 64 + 5] ^= 1; // y changes: off the curve
     await expect(check(off)).rejects.toThrow(/power 3 is not a point of G1/);
-    const { engine } = await import("../src/prove/fold/snark/engine.js");
     const G2 = engine(curve).G2;
     await expect(check(made.powersG1, G2.zero)).rejects.toThrow(/prime-order subgroup/);
     // tau*G2 for another tau: a valid point, inconsistent with the powers.
     await expect(check(made.powersG1, G2.toAffine(G2.timesScalar(made.tauG2, 2n)))).rejects.toThrow(
       /do not match tau\*G2/,
+    );
+  });
+
+  it("loads a verifier key alone: same key as the SRS, checked cheaply, never made", async () => {
+    const cacheDir = join(dir, "srs-cache-vk");
+    expect(() => devVerifierKey(curve, 3, { cacheDir })).toThrow(/no development SRS of 2\^3/);
+    const made = await devSrs(curve, 4, { cacheDir });
+    const vk = devVerifierKey(curve, 4, { cacheDir });
+    expect(vk.digest).toBe(made.digest);
+    expect(engine(curve).G2.eq(vk.tauG2, made.tauG2)).toBe(true);
+    // From the larger cache, with the digest of the prefix, as devSrs computes it.
+    expect(devVerifierKey(curve, 3, { cacheDir }).digest).toBe(
+      (await devSrs(curve, 3, { cacheDir })).digest,
+    );
+    // Planted with a digest file to match: tau*G2 off the curve; a first power that is not
+    // the generator.
+    const file = devSrsPath(4, cacheDir);
+    const bytes = readFileSync(file);
+    const plant = (edit: (copy: Buffer) => void) => {
+      const copy = Buffer.from(bytes);
+      edit(copy);
+      writeFileSync(file, copy);
+      const digest = createHash("sha256")
+        .update(copy.subarray(160))
+        .update(copy.subarray(32, 160))
+        .digest("hex");
+      writeFileSync(`${file}.sha256`, digest);
+    };
+    plant((copy) => (copy[159] ^= 1));
+    expect(() => devVerifierKey(curve, 4, { cacheDir })).toThrow(/prime-order subgroup/);
+    plant((copy) => copy.copy(copy, 160, 224, 288));
+    expect(() => devVerifierKey(curve, 4, { cacheDir })).toThrow(
+      /first power is not the generator/,
     );
   });
 
@@ -524,6 +559,9 @@ describe("SRS", () => {
     );
     const read = await readPtauSrs(curve, ptau1, 4);
     expect(read.insecure).toBe(false);
+    const vk = readPtauVerifierKey(curve, ptau1, 3);
+    expect(vk.digest).toBe((await readPtauSrs(curve, ptau1, 3)).digest);
+    expect(engine(curve).G2.eq(vk.tauG2, read.tauG2)).toBe(true);
     // Commitments and openings work over it.
     const v = Array.from({ length: 16 }, rand);
     const x = [rand(), rand(), rand(), rand()];
@@ -549,6 +587,15 @@ describe("SRS", () => {
       /do not match tau\*G2/,
     );
     await expect(readPtauSrs(curve, join(dir, "missing.ptau"), 4)).rejects.toThrow(SrsError);
+    // tau*G2 off the curve: the verifier key is refused.
+    const g2At = bytes.indexOf(Buffer.from(read.tauG2));
+    expect(g2At).toBeGreaterThan(0);
+    const badG2 = Buffer.from(bytes);
+    badG2[g2At + 3] ^= 1;
+    writeFileSync(join(dir, "bad-g2.ptau"), badG2);
+    expect(() => readPtauVerifierKey(curve, join(dir, "bad-g2.ptau"), 4)).toThrow(
+      /prime-order subgroup/,
+    );
     await bn128.terminate();
   }, 30_000);
 });

@@ -4,6 +4,9 @@
  *   verifierKeyOf), commitVector / srsCommitmentKey, the transcript interface, sum-check,
  *   batched HyperKZG, proveRelaxed / verifyRelaxed (Spartan), encodeCompressed /
  *   decodeCompressed. The exported types and functions below are the stable interface.
+ * - VERIFIERS: load a VerifierKey with devVerifierKey / readPtauVerifierKey (milliseconds:
+ *   tau*G2, the digest, cheap checks), not devSrs / readPtauSrs + verifierKeyOf, which load
+ *   and pairing-check every power (seconds at 2^16: a prover's cost). Same digest either way.
  * - Measurements and the protocol with every check: docs/compression.md.
  *
  * The compression SNARK of a folded relaxed R1CS instance: Spartan's two sum-checks and a
@@ -30,7 +33,9 @@ export {
   checkPowers,
   devSrs,
   devSrsPath,
+  devVerifierKey,
   readPtauSrs,
+  readPtauVerifierKey,
   SrsError,
   verifierKeyOf,
   type DevSrsOptions,

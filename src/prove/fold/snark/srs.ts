@@ -153,6 +153,24 @@ function getRandomBytes(length: number): Uint8Array {
   return out;
 }
 
+/**
+ * What a verifier's soundness rests on, checked cheaply: the first power is the generator of
+ * G1 and tau*G2 is a non-zero point of the prime-order subgroup of G2.
+ */
+function checkVerifierPoints(
+  curve: Bn128,
+  firstPower: Uint8Array,
+  tauG2: Uint8Array,
+  what: string,
+) {
+  const G1 = curve.G1;
+  const { G2 } = engine(curve);
+  if (!G1.eq(firstPower, G1.toAffine(G1.g)))
+    throw new SrsError(`${what}: the first power is not the generator of G1`);
+  if (G2.isZero(tauG2) || !G2.isValid(tauG2) || !G2.isZero(G2.timesScalar(tauG2, P)))
+    throw new SrsError(`${what}: tau*G2 is not a point of the prime-order subgroup of G2`);
+}
+
 /** Throws unless the powers are 1, tau, tau^2, ... times G1 for the tau of tauG2. */
 export async function checkPowers(
   curve: Bn128,
@@ -163,12 +181,9 @@ export async function checkPowers(
   const G1 = curve.G1;
   const { G2 } = engine(curve);
   const n = powersG1.length / 64;
-  if (!G1.eq(powersG1.subarray(0, 64), G1.toAffine(G1.g)))
-    throw new SrsError(`${what}: the first power is not the generator of G1`);
+  checkVerifierPoints(curve, powersG1.subarray(0, 64), tauG2, what);
   const invalid = firstInvalidPoint(curve, powersG1);
   if (invalid >= 0) throw new SrsError(`${what}: power ${invalid} is not a point of G1`);
-  if (G2.isZero(tauG2) || !G2.isValid(tauG2) || !G2.isZero(G2.timesScalar(tauG2, P)))
-    throw new SrsError(`${what}: tau*G2 is not a point of the prime-order subgroup of G2`);
   if (n < 2) return;
   // A = sum_{i<n-1} c_i P_{i+1}, B = sum_{i<n-1} c_i P_i with random 64-bit c_i: two MSMs
   // over 8-byte scalars cost less than one over 32-byte scalars (c_i = rho^i would need one).
@@ -271,15 +286,13 @@ export async function devSrs(
 ): Promise<Srs> {
   checkLogSize(logSize);
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  for (let size = logSize; size <= MAX_LOG_SIZE; size++) {
-    const file = devSrsPath(size, cacheDir);
-    if (!existsSync(file)) continue;
+  const cache = findDevCache(curve, logSize, cacheDir, options.onProgress);
+  if (cache) {
     try {
-      const srs = await readDevSrs(curve, file, size, logSize);
-      return srs;
+      return await devSrsFromCache(curve, cache, logSize);
     } catch (e) {
       if (!(e instanceof SrsError)) throw e;
-      options.onProgress?.(`srs: ignoring the cached ${file}: ${e.message}`);
+      options.onProgress?.(`srs: ignoring the cached ${cache.file}: ${e.message}`);
     }
   }
   options.onProgress?.(`srs: making an INSECURE development SRS of 2^${logSize} powers`);
@@ -316,8 +329,36 @@ export async function devSrs(
   };
 }
 
-/** A cached development SRS of 2^size powers, checked, cut to 2^logSize. */
-async function readDevSrs(curve: Bn128, file: string, size: number, logSize: number): Promise<Srs> {
+/** The first cached development SRS of at least 2^logSize powers that reads whole. */
+function findDevCache(
+  curve: Bn128,
+  logSize: number,
+  cacheDir: string,
+  onProgress?: (message: string) => void,
+): DevCache | undefined {
+  for (let size = logSize; size <= MAX_LOG_SIZE; size++) {
+    const file = devSrsPath(size, cacheDir);
+    if (!existsSync(file)) continue;
+    try {
+      return readDevCache(curve, file, size, logSize);
+    } catch (e) {
+      if (!(e instanceof SrsError)) throw e;
+      onProgress?.(`srs: ignoring the cached ${file}: ${e.message}`);
+    }
+  }
+  return undefined;
+}
+
+interface DevCache {
+  readonly file: string;
+  /** The first 2^logSize powers, uncompressed. */
+  readonly powers: Uint8Array;
+  readonly tauG2: Uint8Array;
+  readonly digest: string;
+}
+
+/** A cached development SRS of 2^size powers, whole and matching its digest file. */
+function readDevCache(curve: Bn128, file: string, size: number, logSize: number): DevCache {
   const bytes = readFileSync(file);
   const n = 1 << size;
   if (
@@ -326,7 +367,6 @@ async function readDevSrs(curve: Bn128, file: string, size: number, logSize: num
     bytes.readUInt32LE(DEV_HEADER - 4) !== size
   )
     throw new SrsError("not a whole development SRS of its size");
-  const digestFile = `${file}.sha256`;
   const { G2 } = engine(curve);
   let tauG2: Uint8Array;
   try {
@@ -336,21 +376,66 @@ async function readDevSrs(curve: Bn128, file: string, size: number, logSize: num
   }
   const uncompressed = bytes.subarray(DEV_HEADER + 128);
   const fullDigest = srsDigest(curve, uncompressed, tauG2);
+  const digestFile = `${file}.sha256`;
   const recorded = existsSync(digestFile) ? readFileSync(digestFile, "utf8").trim() : "";
   if (recorded !== fullDigest) throw new SrsError("its digest file does not match its content");
-  const keep = uncompressed.subarray(0, (1 << logSize) * 64);
-  const powersG1 = fromUncompressed(curve, keep);
-  await checkPowers(curve, powersG1, tauG2, file);
+  const powers = uncompressed.subarray(0, (1 << logSize) * 64);
+  const digest = size === logSize ? fullDigest : srsDigest(curve, powers, tauG2);
+  return { file, powers, tauG2, digest };
+}
+
+async function devSrsFromCache(curve: Bn128, cache: DevCache, logSize: number): Promise<Srs> {
+  const powersG1 = fromUncompressed(curve, cache.powers);
+  await checkPowers(curve, powersG1, cache.tauG2, cache.file);
+  const { G2 } = engine(curve);
   return {
     curve,
     logSize,
     g1: curve.G1.toAffine(curve.G1.g),
     g2: G2.toAffine(G2.g),
-    tauG2,
-    digest: size === logSize ? fullDigest : srsDigest(curve, keep, tauG2),
+    tauG2: cache.tauG2,
+    digest: cache.digest,
     insecure: true,
     source: devSource(logSize),
     powersG1,
+  };
+}
+
+/**
+ * A verifier's key from the cached INSECURE development SRS, without the powers: the cache
+ * must be whole, match its digest file, start at the generator and hold a tau*G2 of the
+ * subgroup; the consistency of the powers (a prover's concern: inconsistent ones only make
+ * proofs that fail) is not re-checked, which keeps this to milliseconds. Throws SrsError when
+ * no usable cache exists: a verifier never makes an SRS (a new tau verifies nothing).
+ */
+export function devVerifierKey(
+  curve: Bn128,
+  logSize: number,
+  options: DevSrsOptions = {},
+): VerifierKey {
+  checkLogSize(logSize);
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const cache = findDevCache(curve, logSize, cacheDir, options.onProgress);
+  if (!cache)
+    throw new SrsError(
+      `no development SRS of 2^${logSize} powers is cached in ${join(cacheDir, "srs")}`,
+    );
+  checkVerifierPoints(
+    curve,
+    fromUncompressed(curve, cache.powers.subarray(0, 64)),
+    cache.tauG2,
+    cache.file,
+  );
+  const { G2 } = engine(curve);
+  return {
+    curve,
+    logSize,
+    g1: curve.G1.toAffine(curve.G1.g),
+    g2: G2.toAffine(G2.g),
+    tauG2: cache.tauG2,
+    digest: cache.digest,
+    insecure: true,
+    source: devSource(logSize),
   };
 }
 
@@ -358,13 +443,17 @@ async function readDevSrs(curve: Bn128, file: string, size: number, logSize: num
 // snarkjs powers of tau
 
 /**
- * The first 2^logSize powers of a snarkjs .ptau file (any phase: sections 2 and 3 are the
- * same in a prepared one), checked like any SRS. Layout (snarkjs powersoftau_new.js): "ptau",
+ * The first 2^logSize powers and tau*G2 of a snarkjs .ptau file (any phase: sections 2 and 3
+ * are the same in a prepared one), read but not checked (the callers below check). Layout (snarkjs powersoftau_new.js): "ptau",
  * u32 version, u32 section count, then sections (u32 type, u64 size, bytes); section 1 holds
  * u32 n8, the prime q (n8 bytes), u32 power; section 2, 2^(power+1) - 1 G1 points; section 3,
  * 2^power G2 points; points affine, coordinates little-endian in Montgomery form.
  */
-export async function readPtauSrs(curve: Bn128, path: string, logSize: number): Promise<Srs> {
+function readPtauParts(
+  curve: Bn128,
+  path: string,
+  logSize: number,
+): { powersG1: Uint8Array; tauG2: Uint8Array } {
   checkLogSize(logSize);
   const fail = (what: string): never => {
     throw new SrsError(`${path}: ${what}`);
@@ -412,20 +501,47 @@ export async function readPtauSrs(curve: Bn128, path: string, logSize: number): 
       fail("the tau sections do not have the sizes its power says");
     const powersG1 = new Uint8Array(read(g1Section.at, (1 << logSize) * 64));
     const tauG2 = engine(curve).G2.fromRprLEM(read(g2Section.at + 128, 128), 0);
-    await checkPowers(curve, powersG1, tauG2, path);
-    const { G2 } = engine(curve);
-    return {
-      curve,
-      logSize,
-      g1: curve.G1.toAffine(curve.G1.g),
-      g2: G2.toAffine(G2.g),
-      tauG2,
-      digest: srsDigest(curve, toUncompressed(curve, powersG1), tauG2),
-      insecure: false,
-      source: path,
-      powersG1,
-    };
+    return { powersG1, tauG2 };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The first 2^logSize powers of a snarkjs .ptau file, all checked (see readPtauParts). */
+export async function readPtauSrs(curve: Bn128, path: string, logSize: number): Promise<Srs> {
+  const { powersG1, tauG2 } = readPtauParts(curve, path, logSize);
+  await checkPowers(curve, powersG1, tauG2, path);
+  const { G2 } = engine(curve);
+  return {
+    curve,
+    logSize,
+    g1: curve.G1.toAffine(curve.G1.g),
+    g2: G2.toAffine(G2.g),
+    tauG2,
+    digest: srsDigest(curve, toUncompressed(curve, powersG1), tauG2),
+    insecure: false,
+    source: path,
+    powersG1,
+  };
+}
+
+/**
+ * A verifier's key from a snarkjs .ptau file, without keeping the powers: the same digest as
+ * readPtauSrs, tau*G2 checked in the subgroup and the first power the generator; the
+ * consistency of the powers is the prover's concern (see devVerifierKey).
+ */
+export function readPtauVerifierKey(curve: Bn128, path: string, logSize: number): VerifierKey {
+  const { powersG1, tauG2 } = readPtauParts(curve, path, logSize);
+  checkVerifierPoints(curve, powersG1.subarray(0, 64), tauG2, path);
+  const { G2 } = engine(curve);
+  return {
+    curve,
+    logSize,
+    g1: curve.G1.toAffine(curve.G1.g),
+    g2: G2.toAffine(G2.g),
+    tauG2,
+    digest: srsDigest(curve, toUncompressed(curve, powersG1), tauG2),
+    insecure: false,
+    source: path,
+  };
 }
