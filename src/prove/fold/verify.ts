@@ -10,11 +10,16 @@ import { canonicalDecimal, isStatement, sameKeys, type StatementBlock } from "..
 import { decodePoint, pointBytes, pointFromBytes, type Point } from "./curve.js";
 import { hidingGenerators, type HidingGenerators } from "./hiding.js";
 import { verifyFinal } from "./final.js";
-import { verifierKeyOf } from "./snark/index.js";
+import {
+  devVerifierKey,
+  readPtauVerifierKey,
+  SrsError,
+  verifierKeyOf,
+  type VerifierKey,
+} from "./snark/index.js";
 import {
   contextChain,
   deriveChallenges,
-  foldKey,
   isShownWire,
   type KeyOptions,
   linearCombination,
@@ -87,6 +92,18 @@ interface Segment {
 }
 
 /**
+ * The verifier's key: tau G2 and the SRS digest, from the loaded SRS the caller passes, the
+ * ptau file, or the development SRS cached on this machine (never made here: a new tau would
+ * verify nothing).
+ */
+function verifierKey(curve: Bn128, circuit: FoldCircuit, options: KeyOptions): VerifierKey {
+  if (options.srs) return verifierKeyOf(options.srs);
+  return options.ptau
+    ? readPtauVerifierKey(curve, options.ptau, circuit.logSize)
+    : devVerifierKey(curve, circuit.logSize, { cacheDir: options.cacheDir });
+}
+
+/**
  * Checks a parsed fold proof against a build folder's circuit. `publicSignals` are the
  * statement's values for the public slots (the caller derives them from the statement with
  * the build's layout, never from the proof).
@@ -135,10 +152,17 @@ export async function verifyFold(
 
   return onCurve(options, async (curve) => {
     const G = curve.G1;
-    const { key, srs } = await foldKey(curve, circuit, options);
-    if (file.commitmentKey !== key.id)
+    let vk: VerifierKey;
+    try {
+      vk = verifierKey(curve, circuit, options);
+    } catch (e) {
+      if (e instanceof SrsError) return reject(`this verifier has no usable SRS: ${e.message}`);
+      throw e;
+    }
+    const keyId = `kzg:${vk.digest}`;
+    if (file.commitmentKey !== keyId)
       return reject(
-        `the proof uses another commitment key (${String(file.commitmentKey)}) than this verifier's SRS (${key.id})`,
+        `the proof uses another commitment key (${String(file.commitmentKey)}) than this verifier's SRS (${keyId})`,
       );
     const gens = hidingGenerators(curve);
     const segments: Segment[] = [];
@@ -160,7 +184,7 @@ export async function verifyFold(
     // Every challenge, from the chain over everything before it.
     const bytes = (p: Point) => pointBytes(curve, p);
     const n = segments.length;
-    const chain = contextChain(manifest, key.id, n);
+    const chain = contextChain(manifest, keyId, n);
     const slots = segments.map((_, i) => (i === 0 ? expected : expected.map(() => 0n)));
     const { a, b } = deriveChallenges(
       chain,
@@ -221,7 +245,7 @@ export async function verifyFold(
       revealed.rhoE,
     );
     const problem2 = await verifyFinal(
-      verifierKeyOf(srs),
+      vk,
       circuit,
       { comPre, comRest, comE, u, x },
       file.final,
