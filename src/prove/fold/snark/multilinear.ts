@@ -42,8 +42,9 @@ export function eqTable(r: readonly bigint[]): bigint[] {
   for (const ri of r) {
     for (let j = size - 1; j >= 0; j--) {
       const high = (table[j] * ri) % P;
+      const low = table[j] - high; // both in [0, p): no division needed
       table[2 * j + 1] = high;
-      table[2 * j] = mod(table[j] - high);
+      table[2 * j] = low < 0n ? low + P : low;
     }
     size *= 2;
   }
