@@ -390,6 +390,24 @@ describe("proof encoding", () => {
   });
 });
 
+describe("commitments over the SRS", () => {
+  it("sparse, dense and offset commitments agree; out-of-range ones are refused", async () => {
+    const G = curve.G1;
+    const dense = [0n, 5n, 0n, 0n, rand(), 1n, 0n, P - 1n];
+    const sparse = { index: [1, 4, 5, 7], value: [5n, dense[4], 1n, P - 1n] };
+    const a = await commitVector(srs, dense);
+    expect(G.eq(a, await commitVector(srs, sparse))).toBe(true);
+    // Offset 3: the same as the dense vector shifted by three zeros.
+    expect(
+      G.eq(await commitVector(srs, dense, 3), await commitVector(srs, [0n, 0n, 0n, ...dense])),
+    ).toBe(true);
+    expect(G.eq(await commitVector(srs, sparse, 3), await commitVector(srs, dense, 3))).toBe(true);
+    const n = srs.powersG1.length / 64;
+    await expect(commitVector(srs, [1n], n)).rejects.toThrow(/internal error/);
+    await expect(commitVector(srs, { index: [n], value: [1n] })).rejects.toThrow(/internal error/);
+  });
+});
+
 describe("HyperKZG", () => {
   it("opens random vectors at random points, batched; a wrong value or element is rejected", async () => {
     const vectors = [
