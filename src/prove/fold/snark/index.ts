@@ -24,9 +24,14 @@
  * - Multilinear extensions: a vector v of length 2^k is the function on {0,1}^k with
  *   v(b_0, ..., b_(k-1)) = v[sum_j b_j 2^(k-1-j)]: the FIRST variable is the MOST significant
  *   bit of the index. A shorter vector is padded with zeros.
- * - Transcript: any object with absorb(label, bigint[]) and squeeze(label) (Transcript); the
- *   SNARK absorbs the shape of the circuit, the SRS digest and the instance itself before its
- *   first challenge, so the caller need only have absorbed what binds its own context.
+ * - Transcript: any object with absorb(label, parts: (Uint8Array | bigint)[]) and
+ *   challenge(label) (Transcript; ../transcript.ts's HashChain fits); the SNARK absorbs the
+ *   shape of the circuit, the SRS digest and the instance itself before its first challenge,
+ *   so the caller need only have absorbed what binds its own context.
+ * - Errors: verifyRelaxed throws SnarkVerifyError (its `check` names the failed check);
+ *   decodeCompressed throws CompressedDecodeError (its `path` names the element); SRS loading
+ *   throws SrsError. The provers do not check satisfiability (a false claim makes a proof
+ *   that fails) and throw plain "bmc internal error" Errors on misuse (wrong lengths).
  */
 
 export {
