@@ -226,33 +226,33 @@ describe("a dishonest prover is caught", () => {
   beforeAll(() => {
     honest = layout(identityProofs(2));
     expect(honest.segments).toHaveLength(3);
-  });
+  }, 600_000);
 
   it("a segment that uses other challenges", async () => {
     const { text } = await fold(honest.statement, honest.segments, {
       tamper: { challenges: (i, c) => (i === 1 ? { a: c.a, b: (c.b + 1n) % P } : c) },
     });
-    // The verifier puts its own a and b in every segment's public wires: the witness made
-    // with another b does not satisfy the folded instance.
-    expect((await verify(text)).reason).toMatch(NOT_SATISFIED);
-  });
+    // Segment 2's B, a sum at another b, no longer cancels the others' (and the verifier puts
+    // its own a and b in every segment's public wires).
+    expect((await verify(text)).reason).toBe(UNBALANCED);
+  }, 600_000);
 
   it("a broken u_in/u_out chain: segments in another order", async () => {
     const [s0, s1, s2] = honest.segments;
     const { text } = await fold(honest.statement, [s0, s2, s1]);
     expect((await verify(text)).reason).toBe(CHAIN_BROKEN);
-  });
+  }, 600_000);
 
   it("a first segment whose u_in is not 0", async () => {
     const [s0, ...rest] = honest.segments;
     const { text } = await fold(honest.statement, [{ ...s0, uIn: 1n }, ...rest]);
     expect((await verify(text)).reason).toBe(CHAIN_BROKEN);
-  });
+  }, 600_000);
 
   it("a hypothesis concluded only in a segment that was dropped", async () => {
     const { text } = await fold(honest.statement, honest.segments.slice(0, 2));
     expect((await verify(text)).reason).toBe(UNBALANCED);
-  });
+  }, 600_000);
 
   it("a unique claim listed that no block emits (the unique accumulators do not balance)", async () => {
     const segments = [...honest.segments];
@@ -262,7 +262,7 @@ describe("a dishonest prover is caught", () => {
     segments[2] = { ...last, inputs: { ...last.inputs, sorted }, uOut: last.uOut + 1n };
     const { text } = await fold(honest.statement, segments);
     expect((await verify(text)).reason).toBe(UNBALANCED);
-  });
+  }, 600_000);
 
   it("a duplicated unique claim split across two segments", async () => {
     // The valid transcript's segments, and a copy of one of segment 1's term definitions
@@ -301,7 +301,7 @@ describe("a dishonest prover is caught", () => {
     // With a u_in low enough for the copy, the chain is broken.
     const lowered = await fold(honest.statement, segments([plan.uIn[0], plan.uIn[1], 0n]));
     expect((await verify(lowered.text)).reason).toBe(CHAIN_BROKEN);
-  });
+  }, 600_000);
 
   it("a valid segment folded with an unsatisfied one", async () => {
     const { text } = await fold(honest.statement, honest.segments, {
@@ -312,7 +312,7 @@ describe("a dishonest prover is caught", () => {
       },
     });
     expect((await verify(text)).reason).toMatch(NOT_SATISFIED);
-  });
+  }, 600_000);
 
   it("inputs changed after the challenges were derived", async () => {
     const pre = 1 + circuit.nPublic;
@@ -324,28 +324,31 @@ describe("a dishonest prover is caught", () => {
     });
     // The folded witness the SNARK proves is not the one the folded commitment holds.
     expect((await verify(text)).reason).toMatch(
-      /^the compressed proof of the folded instance does not verify \(hyperkzg/,
+      /^the compressed proof of the folded instance does not verify/,
     );
-  });
+  }, 600_000);
 
   it("private inputs committed with the internal wires (chosen after the challenges)", async () => {
     // Segment 2 commits its first two private inputs in comRest, at their own positions: the
     // folded comPre + comRest still commit to the true witness, so only the support check
     // (comPre in the first half of the witness, comRest in the second) sees it.
     const { text } = await fold(honest.statement, honest.segments, {
-      tamper: { movePre: (i) => (i === 1 ? [0, 1] : []) },
+      tamper: {
+        movePre: (i, pre) =>
+          i === 1 ? pre.flatMap((v, k) => (v !== 0n ? [k] : [])).slice(0, 2) : [],
+      },
     });
     expect((await verify(text)).reason).toMatch(
       /^the private inputs and the internal wires are not committed apart/,
     );
-  });
+  }, 600_000);
 
   describe("tampered proof files", () => {
     let proof: FoldProof;
     beforeAll(async () => {
       proof = (await fold(honest.statement, honest.segments)).proof;
       expect((await verify(JSON.stringify(proof))).valid).toBe(true);
-    });
+    }, 600_000);
     const edit = (change: (p: Record<string, any>) => void) => {
       const copy = JSON.parse(JSON.stringify(proof)) as Record<string, any>;
       change(copy);
@@ -368,7 +371,7 @@ describe("a dishonest prover is caught", () => {
         p.segments[1] = join64(ps);
       });
       expect(verdict.valid).toBe(false);
-    });
+    }, 600_000);
 
     it("the folded values", async () => {
       const bump = (v: string) => ((BigInt(v) + 1n) % P).toString();
@@ -380,7 +383,7 @@ describe("a dishonest prover is caught", () => {
         /^the compressed proof of the folded instance does not verify/,
       );
       expect((await edit((p) => (p.random.u = bump(p.random.u)))).valid).toBe(false);
-    });
+    }, 600_000);
 
     it("the compressed proof and the support opening", async () => {
       const bump = (v: string) => ((BigInt(v) + 1n) % P).toString();
@@ -398,7 +401,7 @@ describe("a dishonest prover is caught", () => {
       );
       const scheme = await edit((p) => (p.final.scheme = "open"));
       expect(scheme.reason).toBe("the final step is malformed");
-    });
+    }, 600_000);
 
     it("segments dropped, duplicated or reordered", async () => {
       const dropped = await edit((p) => p.segments.pop());
@@ -409,7 +412,7 @@ describe("a dishonest prover is caught", () => {
         (p) => ([p.segments[1], p.segments[2]] = [p.segments[2], p.segments[1]]),
       );
       expect(swapped.valid).toBe(false);
-    });
+    }, 600_000);
 
     it("the statement", async () => {
       // Another statement gives other challenges, hence other folding coefficients.
@@ -417,7 +420,7 @@ describe("a dishonest prover is caught", () => {
       expect(verdict.valid).toBe(false);
       const extra = await edit((p) => p.statement.push({ rule: "demand", shown: ["1"] }));
       expect(extra.reason).toMatch(/more `demand` blocks than the circuit's public slots/);
-    });
+    }, 600_000);
 
     it("public blocks outside the first segment", async () => {
       const [s0, s1, s2] = honest.segments;
@@ -427,7 +430,7 @@ describe("a dishonest prover is caught", () => {
       });
       // The verifier sets every later segment's public slots to zero.
       expect((await verify(text)).reason).toMatch(NOT_SATISFIED);
-    });
+    }, 600_000);
 
     it("digests, notice and format", async () => {
       expect((await edit((p) => (p.rulesDigest = "0".repeat(64)))).reason).toBe(
@@ -441,8 +444,8 @@ describe("a dishonest prover is caught", () => {
       expect((await edit((p) => (p.commitmentKey = "kzg:other"))).reason).toMatch(
         /another commitment key/,
       );
-    });
-  });
+    }, 600_000);
+  }, 600_000);
 });
 
 describe("the parts folding stands on", () => {

@@ -143,7 +143,7 @@ export interface FoldOptions extends KeyOptions {
      * Private inputs of a segment (indices) to commit in comRest instead of comPre, at their
      * own positions: a prover that would choose them after the challenges.
      */
-    readonly movePre?: (segment: number) => readonly number[];
+    readonly movePre?: (segment: number, pre: readonly bigint[]) => readonly number[];
   };
 }
 
@@ -240,7 +240,7 @@ export async function foldSegments(
       const s = segments[i];
       pre.push(fold.privateInputs.map((name) => inputValue(s.inputs, name)));
       rhoPre.push(random());
-      const movedIndices = new Set(options.tamper?.movePre?.(i) ?? []);
+      const movedIndices = new Set(options.tamper?.movePre?.(i, pre[i]) ?? []);
       moved.push(pre[i].map((v, k) => (movedIndices.has(k) ? v : 0n)));
       const kept = pre[i].map((v, k) => (movedIndices.has(k) ? 0n : v));
       comPre.push(hide(await key.commit(kept, 0), rhoPre[i]));
