@@ -134,6 +134,32 @@ async function instanceOf(w: { u: bigint; x: bigint[]; W: bigint[]; E: bigint[] 
   };
 }
 
+/** A point on the twist curve of G2 that is not in its prime-order subgroup. */
+function offSubgroupG2(): Uint8Array {
+  type F2 = {
+    fromObject(a: bigint[]): Uint8Array;
+    toObject(a: Uint8Array): bigint[];
+    add(a: Uint8Array, b: Uint8Array): Uint8Array;
+    mul(a: Uint8Array, b: Uint8Array): Uint8Array;
+    square(a: Uint8Array): Uint8Array;
+    isSquare(a: Uint8Array): boolean;
+    sqrt(a: Uint8Array): Uint8Array;
+  };
+  const { F2, G2 } = curve as unknown as {
+    F2: F2;
+    G2: { b: Uint8Array; fromObject(o: bigint[][]): Uint8Array; isValid(p: Uint8Array): boolean };
+  };
+  for (let i = 1n; ; i++) {
+    const x = F2.fromObject([i, 1n]);
+    const rhs = F2.add(F2.mul(F2.square(x), x), G2.b);
+    if (!F2.isSquare(rhs)) continue;
+    const p = G2.fromObject([F2.toObject(x), F2.toObject(F2.sqrt(rhs))]);
+    expect(G2.isValid(p)).toBe(true);
+    expect(engine(curve).G2.isZero(engine(curve).G2.timesScalar(p, P))).toBe(false);
+    return p;
+  }
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bmc-snark-"));
   writeFileSync(join(dir, "chain.circom"), CIRCUIT);
@@ -508,6 +534,7 @@ describe("SRS", () => {
     await expect(check(off)).rejects.toThrow(/power 3 is not a point of G1/);
     const G2 = engine(curve).G2;
     await expect(check(made.powersG1, G2.zero)).rejects.toThrow(/prime-order subgroup/);
+    await expect(check(made.powersG1, offSubgroupG2())).rejects.toThrow(/prime-order subgroup/);
     // tau*G2 for another tau: a valid point, inconsistent with the powers.
     await expect(check(made.powersG1, G2.toAffine(G2.timesScalar(made.tauG2, 2n)))).rejects.toThrow(
       /do not match tau\*G2/,
