@@ -344,6 +344,33 @@ describe("Fiat-Shamir and the verifier's own guards", () => {
     expect(await outcome({ ...instance, x }, proof)).not.toBe("accepted");
   });
 
+  it("the instance and the SRS digest enter the transcript before the first challenge", async () => {
+    // Each is also checked later (the pairing binds comW and comE, the final equations u and
+    // x), but a prover that could pick them after seeing tau or r_x could fit them to the
+    // challenges: Fiat-Shamir must see them first.
+    const tauOf = async (U: RelaxedR1csInstance, vk = verifierKeyOf(srs)) => {
+      const t = new Recording();
+      await verifyRelaxed(vk, r1cs, U, proof, t).catch(() => undefined);
+      return t.seen.get("spartan tau")![0];
+    };
+    const base = await tauOf(instance);
+    expect(await tauOf(instance)).toBe(base);
+    const G = curve.G1;
+    const changed: RelaxedR1csInstance[] = [
+      { ...instance, comW: G.add(instance.comW, G.g) },
+      { ...instance, comE: G.add(instance.comE, G.g) },
+      { ...instance, u: mod(instance.u + 1n) },
+      ...instance.x.map((_, i) => ({
+        ...instance,
+        x: instance.x.map((v, k) => (k === i ? mod(v + 1n) : v)),
+      })),
+    ];
+    for (const U of changed) expect(await tauOf(U)).not.toBe(base);
+    expect(await tauOf(instance, { ...verifierKeyOf(srs), digest: "00".repeat(32) })).not.toBe(
+      base,
+    );
+  });
+
   it("rejects the HyperKZG challenge r = 0", async () => {
     const v = [rand(), rand(), rand(), rand()];
     const point = [rand(), rand()];
