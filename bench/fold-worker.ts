@@ -95,8 +95,14 @@ switch (phase) {
     const layoutMs = since(t);
     const stats = emptyFoldStats();
     t = performance.now();
+    let cpu = process.cpuUsage();
     const proof = await foldSegments(circuit, statementOf(transcript), segments, { stats });
     const proveMs = since(t);
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const d = process.cpuUsage(since);
+      return (d.user + d.system) / 1000;
+    };
+    const proveCpuMs = cpuMs(cpu);
     const proofPath = join(out, `proof-${proofs}.json`);
     const proofText = JSON.stringify(proof);
     writeFileSync(proofPath, proofText);
@@ -113,8 +119,10 @@ switch (phase) {
     const signals = (st: readonly StatementBlock[]) => publicSignalsFor(manifest, [...st]);
     await verifyFold(circuit, JSON.parse(proofText), signals, { srs }); // warm
     t = performance.now();
+    cpu = process.cpuUsage();
     const again = await verifyFold(circuit, JSON.parse(proofText), signals, { srs });
     const verifyMs = since(t);
+    const verifyCpuMs = cpuMs(cpu);
     await curve.terminate();
     if (!again.valid) throw new Error(`the proof does not verify: ${again.reason}`);
     result = {
@@ -128,6 +136,8 @@ switch (phase) {
       proveMs,
       verifyMs,
       verifyColdMs,
+      proveCpuMs,
+      verifyCpuMs,
       srsMs,
       srsLogSize: circuit.logSize,
       proofBytes: proofText.length,

@@ -8,7 +8,7 @@ import type { Bn128 } from "ffjavascript";
 import { mod, P } from "../../field/index.js";
 import { canonicalDecimal, isStatement, sameKeys, type StatementBlock } from "../proof-file.js";
 import { decodePoint, pointBytes, pointFromBytes, type Point } from "./curve.js";
-import { hidingGenerators, type HidingGenerators } from "./hiding.js";
+import { cryptoRng, hidingGenerators, randomScalar, type HidingGenerators } from "./hiding.js";
 import { verifyFinal } from "./final.js";
 import {
   devVerifierKey,
@@ -280,33 +280,47 @@ async function accumulatorProblem(
   const { revealed: v, c } = proof;
   const D = segments.map((s) => s.D);
   const n = D.length;
-  // zu G_u + zh H - K - c sum D_i = 0
-  const sumCheck = await linearCombination(
-    curve,
-    [gens.Gu, gens.H, K, ...D],
-    [proof.zu, proof.zh, neg(1n), ...D.map(() => neg(c))],
-  );
-  if (!G.isZero(sumCheck))
-    return "the segments' accumulators do not balance: the sum of their commitments D is not a commitment to A = B = 0";
+  // Each check is a linear combination of points that must be zero.
   const opening = (A: bigint, B: bigint, u: bigint, rho: bigint) => ({
     points: [gens.GA, gens.GB, gens.Gu, gens.H],
     scalars: [neg(A), neg(B), neg(u), neg(rho)],
   });
   const out = opening(v.A, v.B, v.uOut, v.rhoOut);
-  const outCheck = await linearCombination(
-    curve,
-    [...D, Z.D, ...out.points],
-    [...coefficient, rZ, ...out.scalars],
-  );
-  if (!G.isZero(outCheck))
-    return "the folded A, B and u_out do not open the fold of the segments' commitments D";
   const inn = opening(v.inA, v.inB, v.uIn, v.rhoIn);
-  const inCheck = await linearCombination(
-    curve,
-    [...D.slice(0, n - 1), Z.Din, ...inn.points],
-    [...coefficient.slice(1), rZ, ...inn.scalars],
+  const checks = [
+    {
+      // zu G_u + zh H - K - c sum D_i = 0
+      points: [gens.Gu, gens.H, K, ...D],
+      scalars: [proof.zu, proof.zh, neg(1n), ...D.map(() => neg(c))],
+      reason:
+        "the segments' accumulators do not balance: the sum of their commitments D is not a commitment to A = B = 0",
+    },
+    {
+      points: [...D, Z.D, ...out.points],
+      scalars: [...coefficient, rZ, ...out.scalars],
+      reason: "the folded A, B and u_out do not open the fold of the segments' commitments D",
+    },
+    {
+      points: [...D.slice(0, n - 1), Z.Din, ...inn.points],
+      scalars: [...coefficient.slice(1), rZ, ...inn.scalars],
+      reason:
+        "the folded u_in does not open the fold of the previous segments' u_out: the chain of unique claims is broken",
+    },
+  ];
+  // All three at once, weighted by powers of a fresh random gamma (a non-zero check escapes
+  // with probability 2/p), as one MSM over the D_i; only a failure runs them one by one, to
+  // say which.
+  const gamma = randomScalar(cryptoRng);
+  const weights = [1n, gamma, mod(gamma * gamma)];
+  const merged = new Map<Point, bigint>();
+  checks.forEach((k, j) =>
+    k.points.forEach((p, i) =>
+      merged.set(p, mod((merged.get(p) ?? 0n) + k.scalars[i] * weights[j])),
+    ),
   );
-  if (!G.isZero(inCheck))
-    return "the folded u_in does not open the fold of the previous segments' u_out: the chain of unique claims is broken";
-  return undefined;
+  const together = await linearCombination(curve, [...merged.keys()], [...merged.values()]);
+  if (G.isZero(together)) return undefined;
+  for (const k of checks)
+    if (!G.isZero(await linearCombination(curve, k.points, k.scalars))) return k.reason;
+  return "the accumulator checks do not hold";
 }
