@@ -124,7 +124,7 @@ describe("folding valid transcripts", () => {
         { rule: "demand", shown: ["1"] },
       ]);
     },
-    120_000,
+    600_000,
   );
 
   it("bmc prove --backend fold and bmc verify, on the command line", () => {
@@ -218,7 +218,7 @@ describe("folding valid transcripts", () => {
       const verdict = await verify(flipped.toString("latin1"));
       expect(verdict.valid, `byte ${at} (${text.slice(at - 10, at + 10)})`).toBe(false);
     }
-  }, 300_000);
+  }, 600_000);
 });
 
 describe("a dishonest prover is caught", () => {
