@@ -13,7 +13,7 @@ import type { SpartanFinal } from "./final.js";
 import { HIDING_LABEL } from "./hiding.js";
 import { devSrs, readPtauSrs, srsCommitmentKey, type Srs } from "./snark/index.js";
 import { loadSparseR1cs, type SparseR1cs } from "./r1cs.js";
-import { HashChain, type TranscriptPart } from "./transcript.js";
+import { HashChain } from "./transcript.js";
 
 /**
  * The proof file of the fold backend (format "bmc-proof", version 2, backend "fold"). Points
@@ -202,11 +202,6 @@ export function deriveChallenges(
 ): { a: bigint; b: bigint } {
   comPre.forEach((c, i) => chain.absorb("segment inputs", [c, ...slots[i]]));
   return { a: chain.challenge("a"), b: chain.challenge("b") };
-}
-
-/** The parts of one segment the fold challenge r_i absorbs. */
-export function segmentParts(points: readonly Uint8Array[]): TranscriptPart[] {
-  return [...points];
 }
 
 /** sum scalars[i] * points[i] for points in any ffjavascript form. */
