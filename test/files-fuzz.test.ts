@@ -30,7 +30,6 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { buildBn128 } from "ffjavascript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../src/cli/compile.js";
 import { neededPower } from "../src/cli/prove.js";
@@ -45,12 +44,6 @@ import {
   VKEY,
   ZKEY,
 } from "../src/prove/index.js";
-import {
-  deriveGenerators,
-  derivedPrefix,
-  pedersenKey,
-  PEDERSEN_LABEL,
-} from "../src/prove/fold/commit.js";
 import { parseSparseR1cs } from "../src/prove/fold/r1cs.js";
 import { readR1cs, readWtns } from "../src/witness/r1cs.js";
 import { writeWtns } from "../src/prove/groth16.js";
@@ -636,84 +629,6 @@ describe("transcripts, witnesses and circom binaries, read directly", () => {
   });
 });
 
-describe("the Pedersen generator cache", () => {
-  const SIZE = 40;
-
-  it("re-derives planted, damaged or cut-short generators instead of trusting them", async () => {
-    const curve = await buildBn128(true);
-    try {
-      const honest = deriveGenerators(curve, PEDERSEN_LABEL, 0, SIZE);
-      expect(derivedPrefix(PEDERSEN_LABEL, honest)).toBe(SIZE);
-      // G_7 replaced by 2 G_7: a valid curve point, whose discrete log to G_7 is known.
-      const planted = Buffer.from(honest);
-      const g7 = curve.G1.fromRprUncompressed(honest, 7 * 64);
-      curve.G1.toRprUncompressed(planted, 7 * 64, curve.G1.add(g7, g7));
-      const flipped = Buffer.from(honest);
-      flipped[20 * 64 + 5] ^= 1;
-      const cases: [string, Buffer][] = [
-        ["a point replaced by its double", planted],
-        ["a flipped byte", flipped],
-        ["cut short", honest.subarray(0, 100)],
-        [
-          "G_0 and G_1 swapped",
-          Buffer.concat([honest.subarray(64, 128), honest.subarray(0, 64), honest.subarray(128)]),
-        ],
-        [
-          "random bytes",
-          Buffer.from(Array.from({ length: SIZE * 64 }, (_, i) => (i * 7919) % 256)),
-        ],
-      ];
-      for (const [what, bytes] of cases) {
-        const cache = join(dir, "pedersen-cache");
-        mkdirSync(join(cache, "pedersen"), { recursive: true });
-        const file = join(cache, "pedersen", `${PEDERSEN_LABEL}.bin`);
-        writeFileSync(file, bytes);
-        const key = await pedersenKey(curve, SIZE, { cacheDir: cache });
-        const values = Array.from({ length: SIZE }, (_, i) => BigInt(i + 1));
-        const expected = await (
-          await pedersenKey(curve, SIZE, { cacheDir: join(dir, "fresh-cache") })
-        ).commit(values);
-        expect(curve.G1.eq(await key.commit(values), expected), what).toBe(true);
-        expect(
-          readFileSync(file)
-            .subarray(0, SIZE * 64)
-            .equals(honest),
-          what,
-        ).toBe(true);
-        rmSync(cache, { recursive: true, force: true });
-      }
-    } finally {
-      await curve.terminate();
-    }
-  });
-
-  it("a folded proof verifies the same with a planted cache", async () => {
-    const honest = join(dir, "honest.proof.json");
-    writeFileSync(honest, proofs.fold);
-    expect((await runBmc("verify", build, honest)).code).toBe(0);
-    const previous = process.env.BMC_CACHE;
-    const cache = join(dir, "planted-cache");
-    const file = join(cache, "pedersen", `${PEDERSEN_LABEL}.bin`);
-    mkdirSync(join(cache, "pedersen"), { recursive: true });
-    const real = join(defaultCacheDir(), "pedersen", `${PEDERSEN_LABEL}.bin`);
-    const bytes = Buffer.from(readFileSync(real));
-    // Generators 0 and 1 swapped: both valid, both hashed, in the wrong places.
-    const swapped = Buffer.concat([
-      bytes.subarray(64, 128),
-      bytes.subarray(0, 64),
-      bytes.subarray(128),
-    ]);
-    writeFileSync(file, swapped);
-    process.env.BMC_CACHE = cache;
-    try {
-      const path = join(dir, "planted.proof.json");
-      writeFileSync(path, proofs.fold);
-      const r = await runBmc("verify", build, path);
-      expect(r.stderr).toBe("");
-      expect(r.code).toBe(0);
-      expect(readFileSync(file).subarray(0, 128).equals(bytes.subarray(0, 128))).toBe(true);
-    } finally {
-      process.env.BMC_CACHE = previous;
-    }
-  }, 120_000);
-});
+// The fold backend keeps no generator cache: its hiding generators are derived on every run
+// and its SRS cache is checked before use (test/snark.test.ts "planted SRS caches",
+// test/zk.test.ts "a planted SRS cache").

@@ -423,8 +423,8 @@ export const groth16Backend: ProvingBackend<SegmentProof> = {
 };
 
 /**
- * Folding: any number of segments folded into one instance. Sound, but the proof holds the
- * folded witness: NOT succinct and NOT zero-knowledge (the proof file says so).
+ * Folding: any number of segments folded into one zero-knowledge proof (hiding commitments,
+ * a random instance folded in last; docs/folding.md).
  */
 export const foldBackend: ProvingBackend<FoldProof> = {
   name: "fold",

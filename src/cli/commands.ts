@@ -157,24 +157,30 @@ replaces them.`,
   {
     name: "prove",
     args: [BUILD, TRANSCRIPT],
-    flags: ["output", "backend"],
+    flags: ["output", "backend", "ptau"],
     required: { output: "the file the proof is written to (-o PROOF.json)" },
-    synopsis: "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold]",
+    synopsis:
+      "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold [--ptau FILE]]",
     summary: "Validate a transcript, compute its witness and prove it.",
     help: `groth16 (the default, or bmc.json's "backend") proves one segment; fold proves as many
-segments as the transcript needs, folded into one instance (sound, but the proof holds the
-folded witness: NOT succinct, NOT zero-knowledge). A transcript without blocks proves
+segments as the transcript needs, folded into one succinct zero-knowledge proof
+(docs/folding.md), committed with the powers of tau of --ptau FILE or, without it, an
+INSECURE development SRS made and cached on this machine. A transcript without blocks proves
 nothing and is refused (BM0620).`,
     run: runProve,
   },
   {
     name: "verify",
     args: [BUILD, { name: "PROOF.json", ext: ".json" }],
-    flags: [],
+    flags: ["ptau"],
     summary: "Check a proof against its statement (the public blocks it carries).",
+    help: `A folded proof is checked against the SRS of --ptau FILE or, without it, this machine's
+INSECURE development SRS.`,
     run: async (c) => {
       const [buildDir, proofPath] = c.args;
-      const r = await verifyProofText(buildDir, readText(proofPath));
+      const text = readText(proofPath);
+      const ptau = c.str("ptau");
+      const r = await verifyProofText(buildDir, text, { ptau });
       const rejected = r.valid ? [] : [diagnostic("BM0606", `invalid: ${proofPath}: ${r.reason}`)];
       if (c.json) c.printJson({ ...r, ...c.jsonDiagnostics(rejected) });
       else if (r.valid)
@@ -182,7 +188,8 @@ nothing and is refused (BM0620).`,
           `valid: ${proofPath} proves its statement (${plural(r.statement!.length, "public block")}` +
             (r.segments === undefined
               ? ")\n"
-              : `, ${plural(r.segments, "segment")} folded; not zero-knowledge)\n`),
+              : `, ${plural(r.segments, "segment")} folded; zero-knowledge, ${formatBytes(Buffer.byteLength(text, "utf8"))})\n` +
+                (ptau ? "" : `${INSECURE_SRS}\n`)),
         );
       else c.print(rejected);
       return r.valid ? EXIT.ok : EXIT.invalid;
@@ -339,6 +346,16 @@ the only .bm file in its folder or the folder above.`,
     },
   },
 ];
+
+export const INSECURE_SRS =
+  "INSECURE: committed with this machine's development SRS (no --ptau); never use it for real proofs.";
+
+/** A proof's size for people: bytes, KiB or MiB. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
 
 function usage(message: string): never {
   throw new UsageError("BM0922", message);
@@ -620,7 +637,7 @@ async function runProve(c: CommandContext): Promise<number> {
   const options = { onProgress: c.progress, transcriptText: text };
   const r =
     backend === "fold"
-      ? await proveFold(buildDir, transcriptPath, options)
+      ? await proveFold(buildDir, transcriptPath, { ...options, ptau: c.str("ptau") })
       : await proveGroth16(buildDir, transcriptPath, options);
   if (!r.proof) {
     if (c.json) c.printJson({ ok: false, ...c.jsonDiagnostics(r.diagnostics) });
@@ -636,10 +653,7 @@ async function runProve(c: CommandContext): Promise<number> {
       `proved: ${out} (${plural(r.proof.statement.length, "public block")}` +
         (backend === "fold" ? `, ${plural(segments, "segment")} folded)\n` : ")\n"),
     );
-    if (backend === "fold")
-      c.io.out(
-        "NOT SUCCINCT AND NOT ZERO-KNOWLEDGE: the proof contains the folded witness in the clear.\n",
-      );
+    if (backend === "fold" && !c.str("ptau")) c.io.out(`${INSECURE_SRS}\n`);
   }
   return EXIT.ok;
 }

@@ -441,7 +441,7 @@ export async function proveCommand(
   } else if (!opts.quiet) {
     io.out(
       `proved: ${what}\n  ${opts.output} (${r.prepared.built.blocks.length} blocks, ${r.segments} segment${r.segments === 1 ? "" : "s"} folded)\n` +
-        "NOT SUCCINCT AND NOT ZERO-KNOWLEDGE: the proof contains the folded witness in the clear.\n",
+        "INSECURE: committed with this machine's development SRS; never use it for real proofs.\n",
     );
   }
   return 0;

@@ -36,6 +36,7 @@ import {
   loadFoldCircuit,
   verifyFold,
   type FoldProof,
+  type Rng,
 } from "./fold/index.js";
 import { calculateWitness, WitnessError } from "../witness/calculator.js";
 import { explainConstraint } from "../witness/explain.js";
@@ -379,7 +380,11 @@ export function proofFileProblem(file: unknown): string | undefined {
   return wellFormed ? undefined : "the Groth16 proof is malformed";
 }
 
-export async function verifyProofText(buildDir: string, text: string): Promise<VerifyResult> {
+export async function verifyProofText(
+  buildDir: string,
+  text: string,
+  options: { cacheDir?: string; ptau?: string } = {},
+): Promise<VerifyResult> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -391,7 +396,7 @@ export async function verifyProofText(buildDir: string, text: string): Promise<V
     parsed !== null &&
     (parsed as { backend?: unknown }).backend === "fold"
   ) {
-    return verifyFoldProof(buildDir, parsed);
+    return verifyFoldProof(buildDir, parsed, options);
   }
   const problem = proofFileProblem(parsed);
   if (problem) return { valid: false, reason: problem };
@@ -427,11 +432,21 @@ export interface FoldProveResult {
   readonly diagnostics: Diagnostic[];
 }
 
+export interface FoldProveOptions {
+  transcriptText?: string;
+  onProgress?: (m: string) => void;
+  cacheDir?: string;
+  /** A powers-of-tau file for the commitment key (default: the INSECURE development SRS). */
+  ptau?: string;
+  /** Randomness for the zero-knowledge layer (tests only: default crypto.getRandomValues). */
+  rng?: Rng;
+}
+
 /** Validates a transcript, splits it into segments of the build's circuit and folds them. */
 export function proveFold(
   buildDir: string,
   transcriptPath: string,
-  options: { transcriptText?: string; onProgress?: (m: string) => void; cacheDir?: string } = {},
+  options: FoldProveOptions = {},
 ): Promise<FoldProveResult> {
   return diagnosticsOf(() => proveFoldUnchecked(buildDir, transcriptPath, options));
 }
@@ -439,7 +454,7 @@ export function proveFold(
 async function proveFoldUnchecked(
   buildDir: string,
   transcriptPath: string,
-  options: { transcriptText?: string; onProgress?: (m: string) => void; cacheDir?: string },
+  options: FoldProveOptions,
 ): Promise<FoldProveResult> {
   const rules = currentRules(buildDir);
   if ("diagnostics" in rules) return rules;
@@ -470,6 +485,8 @@ async function proveFoldUnchecked(
   const proof = await foldSegments(circuit, statementOf(transcript), segments, {
     onProgress: options.onProgress,
     cacheDir: options.cacheDir,
+    ptau: options.ptau,
+    rng: options.rng,
   });
   return { proof, segments: segments.length, diagnostics: [] };
 }
@@ -477,7 +494,7 @@ async function proveFoldUnchecked(
 export async function verifyFoldProof(
   buildDir: string,
   file: unknown,
-  options: { cacheDir?: string } = {},
+  options: { cacheDir?: string; ptau?: string } = {},
 ): Promise<VerifyResult> {
   const manifest = loadManifest(buildDir);
   if (manifest.fold) checkCircuitFiles(buildDir, manifest.fold.files);

@@ -1,13 +1,7 @@
 /**
- * Vector commitments for folding. The prover and verifier see only the CommitmentKey
- * interface: additively homomorphic commitments to vectors of field elements. The first (and
- * for now only) key is Pedersen with transparent generators: G_i is hashed to the curve from a
- * documented label and i (try-and-increment), so nobody knows a discrete-log relation between
- * them, which is what makes the commitments binding. Commitments are not hiding (no blinding
- * term): the folded proof of this stage is not zero-knowledge anyway, and says so.
- *
- * Generators are derived once and cached ($BMC_CACHE/pedersen/), in the portable uncompressed
- * form; the cache is extended when a longer key is needed.
+ * Vector commitments for folding: the CommitmentKey interface (the key itself is the SNARK's
+ * SRS, ./snark/commit.ts) and points hashed to the curve (the hiding generators, ./hiding.ts),
+ * derived on every use and never cached: nobody knows a discrete-log relation between them.
  *
  * Derivation of G_i (document of record, docs/folding.md):
  *   for c = 0, 1, ...: x = SHA-256(label || 0x00 || u32be(i) || u32be(c)) mod q;
@@ -15,22 +9,18 @@
  *   even; otherwise try the next c.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Bn128 } from "ffjavascript";
 import { Q } from "../proof-file.js";
-import { defaultCacheDir } from "../ptau.js";
-import { msm, type MsmOptions, type Point } from "./curve.js";
+import type { Point } from "./curve.js";
 
 export interface CommitmentKey {
-  /** Says how the key was made, e.g. `pedersen:bmc-fold-v1`. Part of every proof. */
+  /** Says which key it is, e.g. `kzg:<SRS digest>`. Part of every proof. */
   readonly id: string;
   /** The longest vector it commits to. */
   readonly size: number;
-  commit(values: readonly bigint[]): Promise<Point>;
+  /** sum values[j] * G_(offset + j): a vector placed at `offset` in the key. */
+  commit(values: readonly bigint[], offset?: number): Promise<Point>;
 }
-
-export const PEDERSEN_LABEL = "bmc-fold-v1";
 
 function candidateX(label: string, i: number, c: number): bigint {
   const h = createHash("sha256");
@@ -61,82 +51,4 @@ export function deriveGenerators(curve: Bn128, label: string, from: number, to: 
     }
   }
   return out;
-}
-
-/** How far a generator's derivation may search before the cache is not believed. */
-const MAX_TRIES = 256;
-
-/**
- * How many leading points of `cached` are generators of `label`: x is the hash of the label,
- * the index and some counter below MAX_TRIES, and y is the even square root of x^3 + 3. This
- * costs hashes and two multiplications per point, a fraction of deriving them (which tests
- * for squares and takes roots). It does not re-check that the counter is the first that
- * works: a point with a later one is still hashed to the curve, with no discrete logarithm
- * known to anyone, so commitments stay binding.
- */
-export function derivedPrefix(label: string, cached: Buffer): number {
-  const n = Math.floor(cached.length / 64);
-  for (let i = 0; i < n; i++) {
-    const x = BigInt(`0x${cached.toString("hex", i * 64, i * 64 + 32)}`);
-    const y = BigInt(`0x${cached.toString("hex", i * 64 + 32, i * 64 + 64)}`);
-    if (x >= Q || y >= Q || y & 1n || (y * y) % Q !== (((x * x) % Q) * x + 3n) % Q) return i;
-    let c = 0;
-    while (c < MAX_TRIES && candidateX(label, i, c) !== x) c++;
-    if (c === MAX_TRIES) return i;
-  }
-  return n;
-}
-
-/** Uncompressed bytes to ffjavascript's affine form, checking that every point is valid. */
-function toAffine(curve: Bn128, uncompressed: Buffer): Uint8Array {
-  const n = uncompressed.length / 64;
-  const bases = new Uint8Array(n * 64);
-  for (let i = 0; i < n; i++) {
-    const p = curve.G1.fromRprUncompressed(uncompressed, i * 64);
-    if (!curve.G1.isValid(p)) throw new Error(`generator ${i} is not on the curve`);
-    bases.set(p, i * 64);
-  }
-  return bases;
-}
-
-export interface PedersenOptions extends MsmOptions {
-  readonly label?: string;
-  /** Where generators are cached; defaults to $BMC_CACHE or ~/.cache/bmc. */
-  readonly cacheDir?: string;
-}
-
-export async function pedersenKey(
-  curve: Bn128,
-  size: number,
-  options: PedersenOptions = {},
-): Promise<CommitmentKey> {
-  const label = options.label ?? PEDERSEN_LABEL;
-  const dir = join(options.cacheDir ?? defaultCacheDir(), "pedersen");
-  const file = join(dir, `${label}.bin`);
-  let cached: Buffer = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
-  // A cache file cut short (or not a whole number of points) is rebuilt from where it is whole;
-  // one with a point that is not G_i (damaged, or planted to change what verifies) from there.
-  cached = cached.subarray(0, Math.min(size, Math.floor(cached.length / 64)) * 64);
-  cached = cached.subarray(0, derivedPrefix(label, cached) * 64);
-  if (cached.length < size * 64) {
-    const more = deriveGenerators(curve, label, cached.length / 64, size);
-    cached = Buffer.concat([cached, more]);
-    mkdirSync(dir, { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, cached);
-    renameSync(temporary, file);
-  }
-  const bases = toAffine(curve, cached.subarray(0, size * 64));
-  return {
-    id: `pedersen:${label}`,
-    size,
-    commit: async (values) => {
-      if (values.length > size) {
-        throw new Error(
-          `bmc internal error: committing to ${values.length} values with a key of ${size}`,
-        );
-      }
-      return msm(curve, bases, values, options);
-    },
-  };
 }

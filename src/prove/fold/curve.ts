@@ -20,16 +20,22 @@ export async function withCurve<T>(work: (curve: Bn128) => Promise<T>): Promise<
 }
 
 /** 64 bytes, x then y big-endian (ffjavascript's uncompressed form; infinity is flagged). */
-export function encodePoint(curve: Bn128, p: Point): string {
-  const out = new Uint8Array(64);
+export function pointBytes(curve: Bn128, p: Point): Buffer {
+  const out = Buffer.alloc(64);
   curve.G1.toRprUncompressed(out, 0, p);
-  return Buffer.from(out).toString("hex");
+  return out;
 }
 
-/** The inverse of encodePoint; undefined unless the text is the canonical encoding of a point. */
-export function decodePoint(curve: Bn128, text: unknown): Point | undefined {
-  if (typeof text !== "string" || !/^[0-9a-f]{128}$/.test(text)) return undefined;
-  const bytes = Buffer.from(text, "hex");
+export function encodePoint(curve: Bn128, p: Point): string {
+  return pointBytes(curve, p).toString("hex");
+}
+
+/**
+ * The inverse of pointBytes; undefined unless the 64 bytes are the canonical encoding of a
+ * point of the group (coordinates below q, on the curve, or the flagged infinity).
+ */
+export function pointFromBytes(curve: Bn128, bytes: Uint8Array): Point | undefined {
+  if (bytes.length !== 64) return undefined;
   let p: Point;
   try {
     p = curve.G1.fromRprUncompressed(bytes, 0);
@@ -38,15 +44,13 @@ export function decodePoint(curve: Bn128, text: unknown): Point | undefined {
   }
   // BN254's G1 has cofactor 1: on the curve means in the group.
   if (!curve.G1.isZero(p) && !curve.G1.isValid(p)) return undefined;
-  return encodePoint(curve, p) === text ? p : undefined;
+  return pointBytes(curve, p).equals(bytes) ? p : undefined;
 }
 
-/** A point as four field elements (128-bit limbs of x and y), for hashing. */
-export function pointLimbs(curve: Bn128, p: Point): bigint[] {
-  const hex = encodePoint(curve, p);
-  const limbs: bigint[] = [];
-  for (let i = 0; i < 4; i++) limbs.push(BigInt(`0x${hex.slice(32 * i, 32 * i + 32)}`));
-  return limbs;
+/** The inverse of encodePoint; undefined unless the text is the canonical encoding of a point. */
+export function decodePoint(curve: Bn128, text: unknown): Point | undefined {
+  if (typeof text !== "string" || !/^[0-9a-f]{128}$/.test(text)) return undefined;
+  return pointFromBytes(curve, Buffer.from(text, "hex"));
 }
 
 const MASK64 = (1n << 64n) - 1n;

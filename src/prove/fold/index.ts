@@ -1,124 +1,65 @@
 /**
  * Folded proofs: a transcript of any size, split into segments of one compiled circuit, folded
- * into a single relaxed R1CS instance (sibling folding, block-model.md section 5).
+ * into a single relaxed R1CS instance (sibling folding, block-model.md section 5), with every
+ * commitment hiding and a random instance folded in last, so that the proof reveals nothing
+ * but the statement (docs/folding.md: the protocol step by step and the simulator).
  *
- * Prover:
+ * Prover (this file):
  *   1. split the transcript (./segments.ts) and lay out each segment's inputs;
- *   2. commit to each segment's private inputs (all pre-challenge data);
- *   3. challenges a, b from the Merkle root of the segments' leaves (commitment, u_in, u_out,
- *      public inputs), bound to the rules, the circuit and the commitment key;
- *   4. per segment: the witness with a, b and u_in as inputs, a commitment to its internal
- *      wires, and a fold into the running instance (cross term, its commitment, r);
- *   5. the proof: every segment's instance, every cross-term commitment, the folded instance,
- *      and the folded witness in the clear.
- * Verifier: re-derives the challenges, checks that every segment used them, the u_in/u_out
- * chain, the public statement in segment 0 and nothing public elsewhere, the accumulators
- * summing to zero, recomputes every fold, and checks the folded witness against the folded
- * instance. Opening the witness is sound but neither succinct nor zero-knowledge: the proof
- * file says so in its `notice`.
+ *   2. hiding commitments to each segment's private inputs (all pre-challenge data);
+ *   3. challenges a, b from a SHA-256 chain over those commitments and the public slots;
+ *   4. per segment: the witness, a hiding commitment to its internal wires, D_i (its A, B and
+ *      u_out under the hiding generators), and a fold into the running instance (cross term,
+ *      its hiding commitment, r_i from the chain);
+ *   5. a random satisfying relaxed instance folded in (the zero-knowledge layer), a Schnorr
+ *      proof that the D_i total a commitment to A = B = 0, the folded hidden wires and
+ *      blinding factors, and the final step on the folded instance.
+ * Verifier: ./verify.ts.
  */
-import { dirname, join, basename } from "node:path";
-import type { Bn128 } from "ffjavascript";
-import type { Manifest } from "../../circuits/index.js";
-import { P } from "../../field/index.js";
+import { mod } from "../../field/index.js";
 import type { Transcript } from "../../transcript/model.js";
 import type { ValidationResult } from "../../validate/index.js";
 import { calculateWitness } from "../../witness/calculator.js";
 import { segmentInputs, type CircuitInputs } from "../../witness/inputs.js";
-import { pedersenKey, type CommitmentKey } from "./commit.js";
-import { decodePoint, encodePoint, pointLimbs, withCurve, type Point } from "./curve.js";
+import type { StatementBlock } from "../proof-file.js";
+import { encodePoint, pointBytes, type Point } from "./curve.js";
+import { cryptoRng, hidingGenerators, randomScalar, type Rng } from "./hiding.js";
 import {
   crossTerm,
-  foldChallenge,
-  foldInstances,
   foldProducts,
-  foldWitnesses,
+  foldVector,
   products,
-  relaxedProblem,
   unsatisfiedConstraint,
   zOf,
   type Products,
-  type RelaxedInstance,
-  type RelaxedWitness,
 } from "./nifs.js";
-import { loadSparseR1cs, type SparseR1cs } from "./r1cs.js";
+import { proveFinal } from "./final.js";
+import {
+  contextChain,
+  deriveChallenges,
+  FoldError,
+  foldKey,
+  isShownWire,
+  linearCombination,
+  onCurve,
+  type KeyOptions,
+  X,
+  type FoldCircuit,
+  type FoldProof,
+} from "./protocol.js";
 import { planSegments } from "./segments.js";
-import { FiatShamir, labelElement, merkleRoot } from "./transcript.js";
-import { canonicalDecimal, isStatement, sameKeys, type StatementBlock } from "../proof-file.js";
 
 export { planSegments, type SegmentPlan } from "./segments.js";
 export { R1csLoadError } from "./r1cs.js";
-
-export const FOLD_NOTICE =
-  "NOT SUCCINCT AND NOT ZERO-KNOWLEDGE: this proof contains the folded witness in the clear; it is sound, and its size grows with the segment circuit.";
-
-/** The proof file of the fold backend (format "bmc-proof", version 1, backend "fold"). */
-export interface FoldProof {
-  readonly format: "bmc-proof";
-  readonly version: 1;
-  readonly backend: "fold";
-  readonly notice: string;
-  readonly rulesDigest: string;
-  readonly circuitDigest: string;
-  readonly commitmentKey: string;
-  readonly statement: readonly StatementBlock[];
-  readonly segments: readonly {
-    readonly comPre: string;
-    readonly comRest: string;
-    /** Public wires: A, B, u_out, a, b, u_in, then the public slots (decimal). */
-    readonly x: readonly string[];
-  }[];
-  /** Cross-term commitments, one per fold (segments - 1). */
-  readonly folds: readonly { readonly comT: string }[];
-  readonly folded: {
-    readonly comPre: string;
-    readonly comRest: string;
-    readonly comE: string;
-    readonly u: string;
-    readonly x: readonly string[];
-  };
-  /** The folded witness: 32-byte big-endian field elements, in hex. */
-  readonly witness: { readonly pre: string; readonly rest: string; readonly E: string };
-}
-
-/** What the fold backend needs from a build folder. */
-export interface FoldCircuit {
-  readonly manifest: Manifest;
-  readonly r1cs: SparseR1cs;
-  readonly jsDir: string;
-  readonly wasmFile: string;
-  readonly nPublic: number;
-  readonly nPre: number;
-  readonly nRest: number;
-}
-
-export class FoldError extends Error {}
-
-export function loadFoldCircuit(buildDir: string, manifest: Manifest): FoldCircuit {
-  const fold = manifest.fold;
-  if (!fold) {
-    throw new FoldError(`${buildDir} has no folding circuit: compile it again with this bmc`);
-  }
-  const r1cs = loadSparseR1cs(join(buildDir, fold.files.r1cs));
-  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
-  if (nPublic !== fold.publicWires.length || r1cs.nPrvIn !== fold.privateInputs.length) {
-    throw new FoldError(`${buildDir}: the folding circuit does not match its manifest`);
-  }
-  return {
-    manifest,
-    r1cs,
-    jsDir: join(buildDir, dirname(fold.files.wasm)),
-    wasmFile: basename(fold.files.wasm),
-    nPublic,
-    nPre: r1cs.nPrvIn,
-    nRest: r1cs.nWires - 1 - nPublic - r1cs.nPrvIn,
-  };
-}
-
-/** Public wire positions in x (after the leading one). */
-const X = { A: 0, B: 1, uOut: 2, a: 3, b: 4, uIn: 5, slots: 6 } as const;
-
-const hexDigest = (d: string) => BigInt(`0x${d}`) % P;
+export {
+  FoldError,
+  loadFoldCircuit,
+  type FoldCircuit,
+  type FoldProof,
+  type FinalProof,
+} from "./protocol.js";
+export { verifyFold, type FoldVerifyResult } from "./verify.js";
+export { seededRng, type Rng } from "./hiding.js";
 
 function inputValue(inputs: CircuitInputs, name: string): bigint {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$/.exec(name);
@@ -126,32 +67,6 @@ function inputValue(inputs: CircuitInputs, name: string): bigint {
   for (const index of m?.[2].match(/\d+/g) ?? []) v = (v as unknown[] | undefined)?.[Number(index)];
   if (typeof v !== "bigint") throw new Error(`bmc internal error: no input value for ${name}`);
   return v;
-}
-
-/** Everything the challenges depend on besides the segments: rules, circuit, key. */
-function contextElements(manifest: Manifest, keyId: string, segments: number): bigint[] {
-  return [
-    hexDigest(manifest.rulesDigest),
-    hexDigest(manifest.circuitDigest),
-    labelElement(keyId),
-    BigInt(segments),
-  ];
-}
-
-/** A segment's Merkle leaf: its pre-challenge commitment and its pre-challenge public values. */
-function leaf(curve: Bn128, comPre: Point, x: readonly bigint[]): bigint {
-  return new FiatShamir("bmc fold segment leaf v1")
-    .absorb("comPre", pointLimbs(curve, comPre))
-    .absorb("u_in, u_out", [x[X.uIn], x[X.uOut]])
-    .absorb("public", x.slice(X.slots))
-    .squeeze("leaf");
-}
-
-function challenges(context: readonly bigint[], root: bigint): { a: bigint; b: bigint } {
-  const fs = new FiatShamir("bmc fold challenges v1")
-    .absorb("context", context)
-    .absorb("root", [root]);
-  return { a: fs.squeeze("a"), b: fs.squeeze("b") };
 }
 
 /** One segment's data before the challenges: its inputs and the public values known then. */
@@ -181,6 +96,10 @@ export interface FoldStats {
   crossTermSmall: number;
   /** Folding instances, witnesses and products. */
   foldMs: number;
+  /** The zero-knowledge layer: the random instance, its commitments and its fold. */
+  zkMs: number;
+  /** The final step (compression of the folded instance). */
+  finalMs: number;
 }
 
 export function emptyFoldStats(): FoldStats {
@@ -196,14 +115,19 @@ export function emptyFoldStats(): FoldStats {
     crossTermZeros: 0,
     crossTermSmall: 0,
     foldMs: 0,
+    zkMs: 0,
+    finalMs: 0,
   };
 }
 
-export interface FoldOptions {
+export interface FoldOptions extends KeyOptions {
   /** Filled with where the time went. */
   readonly stats?: FoldStats;
-  readonly onProgress?: (message: string) => void;
-  readonly cacheDir?: string;
+  /**
+   * Where the blinding factors and the random instance come from: crypto.getRandomValues
+   * unless a test passes a seeded stream (./hiding.ts seededRng) to reproduce a proof.
+   */
+  readonly rng?: Rng;
   /**
    * For tests of the verifier only: replace a segment's challenges or u_in (a dishonest
    * prover), and skip the prover's own satisfiability check.
@@ -215,6 +139,11 @@ export interface FoldOptions {
     ) => { a: bigint; b: bigint };
     readonly witness?: (segment: number, witness: bigint[]) => bigint[];
     readonly allowUnsatisfied?: boolean;
+    /**
+     * Private inputs of a segment (indices) to commit in comRest instead of comPre, at their
+     * own positions: a prover that would choose them after the challenges.
+     */
+    readonly movePre?: (segment: number, pre: readonly bigint[]) => readonly number[];
   };
 }
 
@@ -237,8 +166,20 @@ export function layoutSegments(
   }));
 }
 
-const hexVector = (values: readonly bigint[]) =>
-  values.map((v) => v.toString(16).padStart(64, "0")).join("");
+/** The running (folded) instance and witness, with every blinding factor the prover tracks. */
+interface Running {
+  pre: bigint[];
+  rest: bigint[];
+  E: bigint[];
+  x: bigint[];
+  u: bigint;
+  products: Products;
+  /** Blinding factors of the folded comPre, comRest, comE, D (out) and previous D's (in). */
+  rho: { pre: bigint; rest: bigint; E: bigint; out: bigint; in: bigint };
+  /** The G_A and G_B parts of the folded previous-segment commitments (the in check). */
+  inA: bigint;
+  inB: bigint;
+}
 
 /**
  * Folds the segments into one proof. Does not validate anything: an honest caller passes the
@@ -265,9 +206,11 @@ export async function foldSegments(
   const ends = (i: number) => i === 0 || i === segments.length - 1;
   const fold = manifest.fold!;
   if (segments.length === 0) throw new FoldError("nothing to fold: no segments");
-  return withCurve(async (curve) => {
-    const keySize = Math.max(circuit.nPre, circuit.nRest, r1cs.nConstraints);
-    progress(`commit: generators for vectors of ${keySize}`);
+  const rng = options.rng ?? cryptoRng;
+  const random = () => randomScalar(rng);
+  return onCurve(options, async (curve) => {
+    const G = curve.G1;
+    progress(`commit: key for vectors of ${circuit.nPre + circuit.nRest}`);
     const stats = options.stats ?? emptyFoldStats();
     let clock = performance.now();
     const lap = (field: `${string}Ms` & keyof FoldStats) => {
@@ -275,41 +218,48 @@ export async function foldSegments(
       stats[field] += now - clock;
       clock = now;
     };
-    const key = await pedersenKey(curve, keySize, { cacheDir: options.cacheDir });
+    const { key, srs } = await foldKey(curve, circuit, { ...options, onProgress: report });
+    if (srs.insecure) report(`commit: ${srs.source}`);
+    const gens = hidingGenerators(curve);
     lap("generatorsMs");
-    const context = contextElements(manifest, key.id, segments.length);
+    const times = (p: Point, k: bigint) => (k === 0n ? G.zero : G.timesScalar(p, k));
+    const hide = (com: Point, rho: bigint) => G.add(com, times(gens.H, rho));
+    const accumulators = (A: bigint, B: bigint, u: bigint, rho: bigint) =>
+      G.add(G.add(times(gens.GA, A), times(gens.GB, B)), hide(times(gens.Gu, u), rho));
+    const bytes = (p: Point) => pointBytes(curve, p);
+    const chain = contextChain(manifest, key.id, segments.length);
 
-    // Pre-challenge data: commitments to the private inputs, and the public values known now.
+    // Pre-challenge data: hiding commitments to the private inputs, and the public slots.
     const pre: bigint[][] = [];
+    const rhoPre: bigint[] = [];
     const comPre: Point[] = [];
-    const xKnown: bigint[][] = [];
+    const slots: bigint[][] = [];
+    const moved: bigint[][] = [];
     for (let i = 0; i < segments.length; i++) {
       progress(`commit: segment ${i + 1}/${segments.length} inputs`, ends(i));
       const s = segments[i];
       pre.push(fold.privateInputs.map((name) => inputValue(s.inputs, name)));
-      comPre.push(await key.commit(pre[i]));
+      rhoPre.push(random());
+      const movedIndices = new Set(options.tamper?.movePre?.(i, pre[i]) ?? []);
+      moved.push(pre[i].map((v, k) => (movedIndices.has(k) ? v : 0n)));
+      const kept = pre[i].map((v, k) => (movedIndices.has(k) ? 0n : v));
+      comPre.push(hide(await key.commit(kept, 0), rhoPre[i]));
       stats.commitWitnessPoints += pre[i].length;
       for (const v of pre[i]) if (v === 0n) stats.commitWitnessZeros++;
+      slots.push(fold.publicWires.slice(X.slots).map((name) => inputValue(s.inputs, name)));
       lap("commitWitnessMs");
-      const x = fold.publicWires.map((name) =>
-        name === "A" || name === "B" || name === "a" || name === "b"
-          ? 0n
-          : name === "u_out"
-            ? s.uOut
-            : name === "u_in"
-              ? s.uIn
-              : inputValue(s.inputs, name),
-      );
-      xKnown.push(x);
     }
-    const root = merkleRoot(comPre.map((c, i) => leaf(curve, c, xKnown[i])));
-    const honest = challenges(context, root);
+    const honest = deriveChallenges(chain, comPre.map(bytes), slots);
 
-    let U: RelaxedInstance | undefined;
-    let W: RelaxedWitness | undefined;
-    let running: Products | undefined;
-    const instances: RelaxedInstance[] = [];
+    let acc: Running | undefined;
+    const encoded: string[] = [];
+    // The folding coefficients (1 for the first segment) and the points they multiply.
+    const coefficients: bigint[] = [];
+    const comRests: Point[] = [];
     const comTs: Point[] = [];
+    let previous = { A: 0n, B: 0n, rho: 0n };
+    let sumU = 0n;
+    let sumRho = 0n;
     for (let i = 0; i < segments.length; i++) {
       const s = segments[i];
       const { a, b } = options.tamper?.challenges?.(i, honest) ?? honest;
@@ -338,17 +288,16 @@ export async function foldSegments(
         );
       }
       progress(`commit: segment ${i + 1}/${segments.length} witness`, ends(i));
-      const Ui: RelaxedInstance = {
-        comPre: comPre[i],
-        comRest: await key.commit(w.rest),
-        comE: curve.G1.zero,
-        u: 1n,
-        x,
-      };
+      const rhoRest = random();
+      let comRest = hide(await key.commit(w.rest, circuit.restOffset), rhoRest);
+      if (moved[i].some((v) => v !== 0n)) comRest = G.add(comRest, await key.commit(moved[i], 0));
+      const rhoD = random();
+      const D = accumulators(x[X.A], x[X.B], x[X.uOut], rhoD);
+      sumU = mod(sumU + x[X.uOut]);
+      sumRho = mod(sumRho + rhoD);
       stats.commitWitnessPoints += w.rest.length;
       for (const v of w.rest) if (v === 0n) stats.commitWitnessZeros++;
       lap("commitWitnessMs");
-      const Wi: RelaxedWitness = { ...w, E: new Array<bigint>(r1cs.nConstraints).fill(0n) };
       const pi = products(r1cs, zOf(1n, x, w));
       const unsatisfied = options.tamper?.allowUnsatisfied ? -1 : unsatisfiedConstraint(pi, 1n);
       if (unsatisfied >= 0) {
@@ -356,235 +305,181 @@ export async function foldSegments(
           `segment ${i + 1}'s witness violates constraint ${unsatisfied}: refusing to fold`,
         );
       }
-      instances.push(Ui);
       lap("crossTermMs");
-      if (!U || !W || !running) {
-        [U, W, running] = [Ui, Wi, pi];
+      const points = [comPre[i], comRest, D];
+      comRests.push(comRest);
+      if (!acc) {
+        coefficients.push(1n);
+        chain.absorb("segment", points.map(bytes));
+        encoded.push(Buffer.concat(points.map(bytes)).toString("base64"));
+        acc = {
+          ...w,
+          E: new Array<bigint>(r1cs.nConstraints).fill(0n),
+          x,
+          u: 1n,
+          products: pi,
+          rho: { pre: rhoPre[i], rest: rhoRest, E: 0n, out: rhoD, in: 0n },
+          inA: 0n,
+          inB: 0n,
+        };
+        previous = { A: x[X.A], B: x[X.B], rho: rhoD };
         continue;
       }
       progress(`fold: ${i}/${segments.length - 1}`, i === 1 || i === segments.length - 1);
-      const T = crossTerm(running, U.u, pi, 1n);
+      const T = crossTerm(acc.products, acc.u, pi, 1n);
       lap("crossTermMs");
-      const comT = await key.commit(T);
+      const rhoT = random();
+      const comT = hide(await key.commit(T), rhoT);
       stats.commitCrossTermPoints += T.length;
       for (const v of T) {
         if (v === 0n) stats.crossTermZeros++;
         else if (v < 1n << 64n) stats.crossTermSmall++;
       }
       lap("commitCrossTermMs");
-      const r = foldChallenge(curve, context, U, Ui, comT);
-      U = foldInstances(curve, U, Ui, comT, r);
-      W = foldWitnesses(W, Wi, T, r);
-      running = foldProducts(running, pi, r);
-      lap("foldMs");
+      points.push(comT);
+      chain.absorb("segment", points.map(bytes));
+      encoded.push(Buffer.concat(points.map(bytes)).toString("base64"));
+      const r = chain.challenge("r");
+      coefficients.push(r);
       comTs.push(comT);
+      acc = {
+        pre: foldVector(acc.pre, w.pre, r),
+        rest: foldVector(acc.rest, w.rest, r),
+        E: foldVector(acc.E, T, r),
+        x: foldVector(acc.x, x, r),
+        u: mod(acc.u + r),
+        products: foldProducts(acc.products, pi, r),
+        rho: {
+          pre: mod(acc.rho.pre + r * rhoPre[i]),
+          rest: mod(acc.rho.rest + r * rhoRest),
+          E: mod(acc.rho.E + r * rhoT),
+          out: mod(acc.rho.out + r * rhoD),
+          in: mod(acc.rho.in + r * previous.rho),
+        },
+        inA: mod(acc.inA + r * previous.A),
+        inB: mod(acc.inB + r * previous.B),
+      };
+      previous = { A: x[X.A], B: x[X.B], rho: rhoD };
+      lap("foldMs");
     }
+
+    // The zero-knowledge layer: fold in a random satisfying relaxed instance.
+    progress("zero-knowledge: folding in a random instance");
+    const Z = {
+      pre: Array.from({ length: circuit.nPre }, random),
+      rest: Array.from({ length: circuit.nRest }, random),
+      x: Array.from({ length: circuit.nPublic }, random),
+      u: random(),
+      inA: random(),
+      inB: random(),
+      rho: { pre: random(), rest: random(), E: random(), D: random(), Din: random(), T: random() },
+    };
+    const pz = products(r1cs, zOf(Z.u, Z.x, Z));
+    const EZ = pz.az.map((v, k) => mod(v * pz.bz[k] - Z.u * pz.cz[k]));
+    const TZ = crossTerm(acc!.products, acc!.u, pz, Z.u);
+    const randomPoints = {
+      comPre: hide(await key.commit(Z.pre, 0), Z.rho.pre),
+      comRest: hide(await key.commit(Z.rest, circuit.restOffset), Z.rho.rest),
+      comE: hide(await key.commit(EZ), Z.rho.E),
+      D: accumulators(Z.x[X.A], Z.x[X.B], Z.x[X.uOut], Z.rho.D),
+      Din: accumulators(Z.inA, Z.inB, Z.x[X.uIn], Z.rho.Din),
+      comT: hide(await key.commit(TZ), Z.rho.T),
+    };
+    const shownX = Z.x.filter((_, k) => isShownWire(k));
+    chain.absorb("random", [...Object.values(randomPoints).map(bytes), Z.u, ...shownX]);
+    const rZ = chain.challenge("r random");
+    const rZ2 = mod(rZ * rZ);
+    const a = acc!;
+    const folded = {
+      pre: foldVector(a.pre, Z.pre, rZ),
+      rest: foldVector(a.rest, Z.rest, rZ),
+      E: a.E.map((v, k) => mod(v + rZ * TZ[k] + rZ2 * EZ[k])),
+      x: foldVector(a.x, Z.x, rZ),
+      u: mod(a.u + rZ * Z.u),
+      rho: {
+        pre: mod(a.rho.pre + rZ * Z.rho.pre),
+        rest: mod(a.rho.rest + rZ * Z.rho.rest),
+        E: mod(a.rho.E + rZ * Z.rho.T + rZ2 * Z.rho.E),
+        out: mod(a.rho.out + rZ * Z.rho.D),
+        in: mod(a.rho.in + rZ * Z.rho.Din),
+      },
+      inA: mod(a.inA + rZ * Z.inA),
+      inB: mod(a.inB + rZ * Z.inB),
+    };
+    if (!options.tamper) {
+      const unsatisfied = unsatisfiedConstraint(
+        foldProducts(a.products, pz, rZ),
+        folded.u,
+        folded.E,
+      );
+      if (unsatisfied >= 0)
+        throw new FoldError(`bmc internal error: the folded instance violates ${unsatisfied}`);
+    }
+
+    // The D_i total s G_u + t H (A and B sum to zero): prove knowledge of s and t.
+    const [alpha, beta] = [random(), random()];
+    const K = G.add(times(gens.Gu, alpha), times(gens.H, beta));
+    chain.absorb("sum", [bytes(K)]);
+    const c = chain.challenge("c");
+    lap("zkMs");
+
+    // The final step, on the folded instance with its blinding removed.
+    const combine = async (points: Point[], scalars: bigint[], rho: bigint) =>
+      G.sub(await linearCombination(curve, points, scalars), times(gens.H, rho));
+    const r = [...coefficients, rZ];
+    const U = {
+      comPre: await combine([...comPre, randomPoints.comPre], r, folded.rho.pre),
+      comRest: await combine([...comRests, randomPoints.comRest], r, folded.rho.rest),
+      comE: await combine(
+        [...comTs, randomPoints.comT, randomPoints.comE],
+        [...coefficients.slice(1), rZ, rZ2],
+        folded.rho.E,
+      ),
+      u: folded.u,
+      x: folded.x,
+    };
+    progress("compress: the folded instance");
+    const movedFolded = moved[0].map((_, k) =>
+      coefficients.reduce((sum, c, i) => mod(sum + c * moved[i][k]), 0n),
+    );
+    const final = await proveFinal(srs, circuit, U, folded, chain, movedFolded);
+    lap("finalMs");
     const point = (p: Point) => encodePoint(curve, p);
+    const dec = (v: bigint) => v.toString();
     return {
       format: "bmc-proof",
-      version: 1,
+      version: 2,
       backend: "fold",
-      notice: FOLD_NOTICE,
       rulesDigest: manifest.rulesDigest,
       circuitDigest: manifest.circuitDigest,
       commitmentKey: key.id,
       statement,
-      segments: instances.map((Ui) => ({
-        comPre: point(Ui.comPre),
-        comRest: point(Ui.comRest),
-        x: Ui.x.map(String),
-      })),
-      folds: comTs.map((c) => ({ comT: point(c) })),
-      folded: {
-        comPre: point(U!.comPre),
-        comRest: point(U!.comRest),
-        comE: point(U!.comE),
-        u: U!.u.toString(),
-        x: U!.x.map(String),
+      segments: encoded,
+      random: {
+        comPre: point(randomPoints.comPre),
+        comRest: point(randomPoints.comRest),
+        comE: point(randomPoints.comE),
+        D: point(randomPoints.D),
+        Din: point(randomPoints.Din),
+        comT: point(randomPoints.comT),
+        u: dec(Z.u),
+        x: shownX.map(dec),
       },
-      witness: { pre: hexVector(W!.pre), rest: hexVector(W!.rest), E: hexVector(W!.E) },
+      sum: { K: point(K), zu: dec(mod(alpha + c * sumU)), zh: dec(mod(beta + c * sumRho)) },
+      folded: {
+        A: dec(folded.x[X.A]),
+        B: dec(folded.x[X.B]),
+        uOut: dec(folded.x[X.uOut]),
+        uIn: dec(folded.x[X.uIn]),
+        inA: dec(folded.inA),
+        inB: dec(folded.inB),
+        rhoPre: dec(folded.rho.pre),
+        rhoRest: dec(folded.rho.rest),
+        rhoE: dec(folded.rho.E),
+        rhoOut: dec(folded.rho.out),
+        rhoIn: dec(folded.rho.in),
+      },
+      final,
     };
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Verification
-
-function decimals(v: unknown, n: number): bigint[] | undefined {
-  if (!Array.isArray(v) || v.length !== n) return undefined;
-  const out = v.map((x) => canonicalDecimal(x));
-  return out.every((x) => x !== undefined) ? (out as bigint[]) : undefined;
-}
-
-function hexValues(v: unknown, n: number): bigint[] | undefined {
-  if (typeof v !== "string" || v.length !== 64 * n || !/^[0-9a-f]*$/.test(v)) return undefined;
-  const out = new Array<bigint>(n);
-  for (let i = 0; i < n; i++) {
-    const x = BigInt(`0x${v.slice(64 * i, 64 * i + 64)}`);
-    if (x >= P) return undefined;
-    out[i] = x;
-  }
-  return out;
-}
-
-export interface FoldVerifyResult {
-  readonly valid: boolean;
-  readonly reason?: string;
-  readonly segments?: number;
-}
-
-/**
- * Checks a parsed fold proof against a build folder's circuit. `publicSignals` are the
- * statement's values for the public slots (the caller derives them from the statement with
- * the build's layout, never from the proof).
- */
-export async function verifyFold(
-  circuit: FoldCircuit,
-  file: unknown,
-  publicSignals: (statement: readonly StatementBlock[]) => string[],
-  options: { cacheDir?: string } = {},
-): Promise<FoldVerifyResult> {
-  const { manifest, r1cs } = circuit;
-  const reject = (reason: string): FoldVerifyResult => ({ valid: false, reason });
-  const top = [
-    "format",
-    "version",
-    "backend",
-    "notice",
-    "rulesDigest",
-    "circuitDigest",
-    "commitmentKey",
-    "statement",
-    "segments",
-    "folds",
-    "folded",
-    "witness",
-  ];
-  if (!sameKeys(file, top)) return reject("not a bmc fold proof (unexpected or missing fields)");
-  if (file.format !== "bmc-proof" || file.version !== 1 || file.backend !== "fold")
-    return reject("not a version 1 bmc fold proof");
-  if (file.notice !== FOLD_NOTICE) return reject("the proof's notice is not the one bmc writes");
-  if (file.rulesDigest !== manifest.rulesDigest)
-    return reject("the proof is for other rules than this build folder's");
-  if (file.circuitDigest !== manifest.circuitDigest)
-    return reject("the proof is for another circuit (other slots) than this build folder's");
-  if (!isStatement(file.statement)) return reject("the statement is malformed");
-  let expected: bigint[];
-  try {
-    expected = publicSignals(file.statement).map(BigInt);
-  } catch (error) {
-    return reject((error as Error).message);
-  }
-  const segments = file.segments;
-  const folds = file.folds;
-  if (!Array.isArray(segments) || segments.length === 0) return reject("the proof has no segments");
-  if (!Array.isArray(folds) || folds.length !== segments.length - 1)
-    return reject("the proof does not have one cross-term commitment per fold");
-
-  return withCurve(async (curve) => {
-    const keySize = Math.max(circuit.nPre, circuit.nRest, r1cs.nConstraints);
-    const key: CommitmentKey = await pedersenKey(curve, keySize, { cacheDir: options.cacheDir });
-    if (file.commitmentKey !== key.id)
-      return reject(`the proof uses another commitment key (${String(file.commitmentKey)})`);
-    const instances: RelaxedInstance[] = [];
-    for (const [i, s] of segments.entries()) {
-      if (!sameKeys(s, ["comPre", "comRest", "x"])) return reject(`segment ${i + 1} is malformed`);
-      const comPre = decodePoint(curve, s.comPre);
-      const comRest = decodePoint(curve, s.comRest);
-      const x = decimals(s.x, circuit.nPublic);
-      if (!comPre || !comRest || !x) return reject(`segment ${i + 1} is malformed`);
-      instances.push({ comPre, comRest, comE: curve.G1.zero, u: 1n, x });
-    }
-    const comTs: Point[] = [];
-    for (const [i, f] of folds.entries()) {
-      const comT = sameKeys(f, ["comT"]) ? decodePoint(curve, f.comT) : undefined;
-      if (!comT) return reject(`fold ${i + 1} is malformed`);
-      comTs.push(comT);
-    }
-
-    // The challenges, from the committed pre-challenge data of every segment.
-    const context = contextElements(manifest, key.id, instances.length);
-    const root = merkleRoot(instances.map((U) => leaf(curve, U.comPre, U.x)));
-    const { a, b } = challenges(context, root);
-    for (const [i, U] of instances.entries()) {
-      if (U.x[X.a] !== a || U.x[X.b] !== b)
-        return reject(
-          `segment ${i + 1} does not use the challenges derived from the committed segments`,
-        );
-    }
-    // The chain of unique claims.
-    if (instances[0].x[X.uIn] !== 0n) return reject("the first segment's u_in is not 0");
-    for (let i = 1; i < instances.length; i++) {
-      if (instances[i].x[X.uIn] !== instances[i - 1].x[X.uOut])
-        return reject(
-          `segment ${i + 1}'s u_in is not segment ${i}'s u_out: the chain of unique claims is broken`,
-        );
-    }
-    // The statement is segment 0's public slots, and no other segment has public blocks.
-    for (const [i, U] of instances.entries()) {
-      const slots = U.x.slice(X.slots);
-      const want = i === 0 ? expected : expected.map(() => 0n);
-      if (slots.length !== want.length || slots.some((v, k) => v !== want[k]))
-        return reject(
-          i === 0
-            ? "the first segment's public inputs are not the statement"
-            : `segment ${i + 1} has public blocks: only the first segment may`,
-        );
-    }
-    // Every hypothesis concluded, every unique claim listed: the accumulators total zero.
-    const total = (k: number) => instances.reduce((s, U) => (s + U.x[k]) % P, 0n);
-    if (total(X.A) !== 0n)
-      return reject(
-        "the hypotheses and conclusions of the segments do not balance (sum of A is not 0)",
-      );
-    if (total(X.B) !== 0n)
-      return reject("the unique claims of the segments do not balance (sum of B is not 0)");
-
-    // Recompute every fold.
-    let U = instances[0];
-    for (let i = 1; i < instances.length; i++) {
-      const r = foldChallenge(curve, context, U, instances[i], comTs[i - 1]);
-      U = foldInstances(curve, U, instances[i], comTs[i - 1], r);
-    }
-    const folded = file.folded;
-    if (!sameKeys(folded, ["comPre", "comRest", "comE", "u", "x"]))
-      return reject("the folded instance is malformed");
-    const claimed = {
-      comPre: decodePoint(curve, folded.comPre),
-      comRest: decodePoint(curve, folded.comRest),
-      comE: decodePoint(curve, folded.comE),
-      u: canonicalDecimal(folded.u),
-      x: decimals(folded.x, circuit.nPublic),
-    };
-    if (
-      !claimed.comPre ||
-      !claimed.comRest ||
-      !claimed.comE ||
-      claimed.u === undefined ||
-      !claimed.x
-    )
-      return reject("the folded instance is malformed");
-    const G = curve.G1;
-    if (
-      !G.eq(claimed.comPre, U.comPre) ||
-      !G.eq(claimed.comRest, U.comRest) ||
-      !G.eq(claimed.comE, U.comE) ||
-      claimed.u !== U.u ||
-      claimed.x.some((v, k) => v !== U.x[k])
-    )
-      return reject("the folded instance is not the fold of the segments with the cross terms");
-
-    // The final check: open the folded instance.
-    const witness = file.witness;
-    if (!sameKeys(witness, ["pre", "rest", "E"])) return reject("the folded witness is malformed");
-    const W = {
-      pre: hexValues(witness.pre, circuit.nPre),
-      rest: hexValues(witness.rest, circuit.nRest),
-      E: hexValues(witness.E, r1cs.nConstraints),
-    };
-    if (!W.pre || !W.rest || !W.E) return reject("the folded witness is malformed");
-    const problem = await relaxedProblem(curve, r1cs, key, U, { pre: W.pre, rest: W.rest, E: W.E });
-    if (problem) return reject(problem);
-    return { valid: true, segments: instances.length };
   });
 }

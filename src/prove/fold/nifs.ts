@@ -10,24 +10,12 @@
  * exactly what its folded witness contains (one commitment over both could hide a change).
  *
  * Folding U1 (running) with U2 (fresh or running), cross term and challenge r:
- *   T = Az1 o Bz2 + Az2 o Bz1 - u1 Cz2 - u2 Cz1,   r = H(context, U1, U2, comT)
- *   z = z1 + r z2, u = u1 + r u2, E = E1 + r T + r^2 E2, and the same for the commitments.
+ *   T = Az1 o Bz2 + Az2 o Bz1 - u1 Cz2 - u2 Cz1
+ *   z = z1 + r z2, u = u1 + r u2, E = E1 + r T + r^2 E2, and the same for the commitments
+ * (the protocol, challenges and commitments are in ./index.ts).
  */
-import type { Bn128 } from "ffjavascript";
 import { mod, P } from "../../field/index.js";
-import type { CommitmentKey } from "./commit.js";
-import { pointLimbs, type Point } from "./curve.js";
 import { multiply, type SparseR1cs } from "./r1cs.js";
-import { FiatShamir } from "./transcript.js";
-
-export interface RelaxedInstance {
-  readonly comPre: Point;
-  readonly comRest: Point;
-  readonly comE: Point;
-  readonly u: bigint;
-  /** The public wires after the leading one: outputs, then public inputs. */
-  readonly x: readonly bigint[];
-}
 
 export interface RelaxedWitness {
   readonly pre: readonly bigint[];
@@ -74,52 +62,6 @@ export function crossTerm(p1: Products, u1: bigint, p2: Products, u2: bigint): b
   return t;
 }
 
-/** The values of an instance that Fiat-Shamir absorbs. */
-export function instanceElements(curve: Bn128, U: RelaxedInstance): bigint[] {
-  return [
-    ...pointLimbs(curve, U.comPre),
-    ...pointLimbs(curve, U.comRest),
-    ...pointLimbs(curve, U.comE),
-    U.u,
-    ...U.x,
-  ];
-}
-
-/** r for one fold; `context` binds the circuit, the commitment key and the statement. */
-export function foldChallenge(
-  curve: Bn128,
-  context: readonly bigint[],
-  U1: RelaxedInstance,
-  U2: RelaxedInstance,
-  comT: Point,
-): bigint {
-  return new FiatShamir("bmc fold NIFS v1")
-    .absorb("context", context)
-    .absorb("U1", instanceElements(curve, U1))
-    .absorb("U2", instanceElements(curve, U2))
-    .absorb("comT", pointLimbs(curve, comT))
-    .squeeze("r");
-}
-
-export function foldInstances(
-  curve: Bn128,
-  U1: RelaxedInstance,
-  U2: RelaxedInstance,
-  comT: Point,
-  r: bigint,
-): RelaxedInstance {
-  const G = curve.G1;
-  const r2 = (r * r) % P;
-  const times = (p: Point, k: bigint) => (k === 0n ? G.zero : G.timesScalar(p, k));
-  return {
-    comPre: G.add(U1.comPre, times(U2.comPre, r)),
-    comRest: G.add(U1.comRest, times(U2.comRest, r)),
-    comE: G.add(G.add(U1.comE, times(comT, r)), times(U2.comE, r2)),
-    u: mod(U1.u + r * U2.u),
-    x: U1.x.map((v, i) => mod(v + r * U2.x[i])),
-  };
-}
-
 export function foldWitnesses(
   W1: RelaxedWitness,
   W2: RelaxedWitness,
@@ -139,32 +81,7 @@ export function foldProducts(p1: Products, p2: Products, r: bigint): Products {
   return { az: f(p1.az, p2.az), bz: f(p1.bz, p2.bz), cz: f(p1.cz, p2.cz) };
 }
 
-/**
- * Why a relaxed instance and witness do not match, or undefined when they do: the witness
- * has the circuit's shape, opens the three commitments, and satisfies the relaxed R1CS.
- */
-export async function relaxedProblem(
-  curve: Bn128,
-  r1cs: SparseR1cs,
-  key: CommitmentKey,
-  U: RelaxedInstance,
-  W: RelaxedWitness,
-): Promise<string | undefined> {
-  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
-  if (U.x.length !== nPublic) return `the instance has ${U.x.length} public values, not ${nPublic}`;
-  if (W.pre.length !== r1cs.nPrvIn || W.rest.length !== r1cs.nWires - 1 - nPublic - r1cs.nPrvIn)
-    return "the witness does not have the circuit's shape";
-  if (W.E.length !== r1cs.nConstraints)
-    return "the error vector does not have one value per constraint";
-  const G = curve.G1;
-  if (!G.eq(await key.commit(W.pre), U.comPre))
-    return "the folded witness does not open the folded commitment to the inputs";
-  if (!G.eq(await key.commit(W.rest), U.comRest))
-    return "the folded witness does not open the folded commitment to the internal wires";
-  if (!G.eq(await key.commit(W.E), U.comE))
-    return "the folded error vector does not open its commitment";
-  const unsatisfied = unsatisfiedConstraint(products(r1cs, zOf(U.u, U.x, W)), U.u, W.E);
-  return unsatisfied < 0
-    ? undefined
-    : `the folded instance does not satisfy constraint ${unsatisfied}`;
+/** v1 + r v2, entry by entry. */
+export function foldVector(v1: readonly bigint[], v2: readonly bigint[], r: bigint): bigint[] {
+  return v1.map((v, i) => mod(v + r * v2[i]));
 }

@@ -1,0 +1,60 @@
+/**
+ * What makes folded proofs zero-knowledge: randomness and the generators of the hiding
+ * commitments.
+ *
+ * Randomness comes from crypto.getRandomValues. The library takes an `Rng` parameter so that a
+ * test can make a proof reproducible (seededRng); nothing on the command line reaches it.
+ *
+ * The hiding generators H (blinding), G_A, G_B, G_u (the segment accumulators) are hashed to
+ * the curve from the label `bmc-fold-zk-v2` (indices 0..3, the derivation of ./commit.ts), so
+ * nobody knows a discrete-log relation between them and the commitment key. Four points take
+ * under a millisecond: they are derived on every use, never read from a cache.
+ */
+import { createHash } from "node:crypto";
+import type { Bn128 } from "ffjavascript";
+import { P } from "../../field/index.js";
+import { deriveGenerators } from "./commit.js";
+import type { Point } from "./curve.js";
+
+/** Returns `bytes` random bytes. */
+export type Rng = (bytes: number) => Uint8Array;
+
+export const cryptoRng: Rng = (bytes) => crypto.getRandomValues(new Uint8Array(bytes));
+
+/**
+ * For tests only: a deterministic stream (SHA-256 of seed and counter). A proof made with it
+ * is reproducible and therefore NOT zero-knowledge.
+ */
+export function seededRng(seed: string): Rng {
+  let counter = 0;
+  return (bytes) => {
+    const out = new Uint8Array(bytes);
+    for (let at = 0; at < bytes; at += 32) {
+      const block = createHash("sha256").update(`${seed}\u0000${counter++}`).digest();
+      out.set(block.subarray(0, Math.min(32, bytes - at)), at);
+    }
+    return out;
+  };
+}
+
+/** A uniform field element: 64 random bytes reduced mod p (bias below 2^-250). */
+export function randomScalar(rng: Rng): bigint {
+  return BigInt(`0x${Buffer.from(rng(64)).toString("hex")}`) % P;
+}
+
+export const HIDING_LABEL = "bmc-fold-zk-v2";
+
+export interface HidingGenerators {
+  /** The blinding generator of every hiding commitment. */
+  readonly H: Point;
+  /** The segment accumulators: D_i = A_i G_A + B_i G_B + u_out_i G_u + rho_i H. */
+  readonly GA: Point;
+  readonly GB: Point;
+  readonly Gu: Point;
+}
+
+export function hidingGenerators(curve: Bn128): HidingGenerators {
+  const bytes = deriveGenerators(curve, HIDING_LABEL, 0, 4);
+  const [H, GA, GB, Gu] = [0, 1, 2, 3].map((i) => curve.G1.fromRprUncompressed(bytes, i * 64));
+  return { H, GA, GB, Gu };
+}

@@ -1,0 +1,239 @@
+/**
+ * HyperKZG (Gemini's multilinear-to-univariate reduction, specialised to KZG), batched: any
+ * number of claims "the vector committed in C_j has the multilinear extension value y_j at
+ * x_j" are proven together with three KZG witnesses and checked with two pairings.
+ *
+ * A vector v of length 2^k (index bits = variables, variable 0 the most significant bit; see
+ * multilinear.ts) is the univariate polynomial P_0(X) = sum_i v_i X^i, committed as
+ * sum_i v_i tau^i G1. Binding the last variable x_(k-1) halves it:
+ *   P_(i+1)[j] = P_i[2j] + x_(k-1-i) (P_i[2j+1] - P_i[2j]),  i = 0 .. k-1,  P_k = v~(x).
+ * In polynomial terms P_i(X) = E(X^2) + X O(X^2) and P_(i+1) = (1 - x) E + x O, so for any r
+ *   2r P_(i+1)(r^2) = r (1 - x_(k-1-i)) (P_i(r) + P_i(-r)) + x_(k-1-i) (P_i(r) - P_i(-r)).
+ *
+ * Protocol (transcript labels in quotes):
+ *   absorb "hyperkzg claims": every C_j, x_j, y_j;
+ *   P: commitments to P_1 .. P_(k_j - 1) of every claim; absorb "hyperkzg folds"; r = "hyperkzg r";
+ *   P: P_i(r), P_i(-r), P_i(r^2) for every i < k_j of every claim; absorb; q = "hyperkzg q";
+ *   P: B = sum over all those polynomials (claims in order, i increasing) of q^n P; three KZG
+ *      witnesses W_t = [(B(X) - B(u_t)) / (X - u_t)] for u = (r, -r, r^2); absorb; d = "hyperkzg d".
+ *   V: r != 0; the fold equations above for every claim (with P_k(r^2) = y_j); then, with C_B
+ *      the same combination of the commitments, L = sum_t d^t (C_B - B(u_t) G1 + u_t W_t) and
+ *      R = sum_t d^t W_t, checks e(L, G2) = e(R, tau G2).
+ */
+import type { Bn128 } from "ffjavascript";
+import type { Point } from "../curve.js";
+import { commitVector } from "./commit.js";
+import { engine } from "./engine.js";
+import { mod, P } from "./multilinear.js";
+import type { Srs, VerifierKey } from "./srs.js";
+import { absorbPoints, type Transcript } from "./transcript.js";
+import type { HyperKzgProof } from "./types.js";
+
+export interface OpeningClaim {
+  readonly commitment: Point;
+  /** x: k >= 1 coordinates. */
+  readonly point: readonly bigint[];
+  readonly value: bigint;
+}
+
+export class HyperKzgError extends Error {
+  constructor(
+    readonly check: "hyperkzg-shape" | "hyperkzg-challenge" | "hyperkzg-fold" | "hyperkzg-pairing",
+    message: string,
+  ) {
+    super(message);
+    this.name = "HyperKzgError";
+  }
+}
+
+function absorbClaims(curve: Bn128, transcript: Transcript, claims: readonly OpeningClaim[]) {
+  absorbPoints(
+    curve,
+    transcript,
+    "hyperkzg claims",
+    claims.map((c) => c.commitment),
+  );
+  transcript.absorb(
+    "hyperkzg claim values",
+    claims.flatMap((c) => [BigInt(c.point.length), ...c.point, c.value]),
+  );
+}
+
+function horner(poly: readonly bigint[], x: bigint): bigint {
+  let acc = 0n;
+  for (let i = poly.length - 1; i >= 0; i--) acc = (acc * x + poly[i]) % P;
+  return acc;
+}
+
+/** Coefficients of (f(X) - f(u)) / (X - u). */
+function quotient(f: readonly bigint[], u: bigint): bigint[] {
+  const h = new Array<bigint>(Math.max(f.length - 1, 1)).fill(0n);
+  let carry = 0n;
+  for (let i = f.length - 1; i >= 1; i--) {
+    carry = (f[i] + carry * u) % P;
+    h[i - 1] = carry;
+  }
+  return h;
+}
+
+/**
+ * Proves the claims; `vectors[j]` is the vector committed in claims[j] (zero-padded to
+ * 2^k_j). The claimed values are not checked here (a wrong one makes a proof that fails).
+ */
+export async function proveHyperKzg(
+  srs: Srs,
+  transcript: Transcript,
+  claims: readonly OpeningClaim[],
+  vectors: readonly (readonly bigint[])[],
+): Promise<HyperKzgProof> {
+  const curve = srs.curve;
+  absorbClaims(curve, transcript, claims);
+  const polys: bigint[][][] = claims.map((claim, j) => {
+    const k = claim.point.length;
+    const n = 1 << k;
+    const v = vectors[j];
+    if (k < 1 || v.length > n)
+      throw new Error(`bmc internal error: opening ${v.length} values at ${k} coordinates`);
+    const first = new Array<bigint>(n);
+    for (let i = 0; i < n; i++) first[i] = i < v.length ? mod(v[i]) : 0n;
+    const list = [first];
+    for (let i = 0; i < k - 1; i++) {
+      const prev = list[i];
+      const x = claim.point[k - 1 - i];
+      const next = new Array<bigint>(prev.length >> 1);
+      for (let t = 0; t < next.length; t++) {
+        const lo = prev[2 * t];
+        next[t] = mod(lo + x * (prev[2 * t + 1] - lo));
+      }
+      list.push(next);
+    }
+    return list;
+  });
+  const folds: Point[][] = [];
+  for (const list of polys) {
+    const coms: Point[] = [];
+    for (const poly of list.slice(1)) coms.push(await commitVector(srs, poly));
+    folds.push(coms);
+  }
+  absorbPoints(curve, transcript, "hyperkzg folds", folds.flat());
+  const r = transcript.challenge("hyperkzg r");
+  const u = [r, mod(-r), (r * r) % P];
+  const evals = polys.map((list) => u.map((ut) => list.map((poly) => horner(poly, ut))));
+  transcript.absorb("hyperkzg evals", evals.flat(2));
+  const q = transcript.challenge("hyperkzg q");
+  const length = Math.max(...polys.map((list) => list[0].length));
+  const B = new Array<bigint>(length).fill(0n);
+  let qn = 1n;
+  for (const list of polys) {
+    for (const poly of list) {
+      for (let i = 0; i < poly.length; i++) B[i] += qn * poly[i];
+      qn = (qn * q) % P;
+    }
+  }
+  for (let i = 0; i < length; i++) B[i] %= P;
+  const witnesses: Point[] = [];
+  for (const ut of u) witnesses.push(await commitVector(srs, quotient(B, ut)));
+  absorbPoints(curve, transcript, "hyperkzg witnesses", witnesses);
+  transcript.challenge("hyperkzg d");
+  return { folds, evals, witnesses };
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+function scalarBytes(values: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(values.length * 32);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => {
+    view.setBigUint64(i * 32, v & MASK64, true);
+    view.setBigUint64(i * 32 + 8, (v >> 64n) & MASK64, true);
+    view.setBigUint64(i * 32 + 16, (v >> 128n) & MASK64, true);
+    view.setBigUint64(i * 32 + 24, v >> 192n, true);
+  });
+  return out;
+}
+
+/** sum scalars[i] * points[i] over a few points (any form). */
+export async function smallMsm(
+  curve: Bn128,
+  points: readonly Point[],
+  scalars: readonly bigint[],
+): Promise<Point> {
+  const G = curve.G1;
+  const bases = new Uint8Array(points.length * 64);
+  points.forEach((p, i) => bases.set(G.toAffine(p), i * 64));
+  return G.multiExpAffine(bases, scalarBytes(scalars.map(mod)));
+}
+
+/** Throws HyperKzgError naming the first check that fails. */
+export async function verifyHyperKzg(
+  vk: VerifierKey,
+  transcript: Transcript,
+  claims: readonly OpeningClaim[],
+  proof: HyperKzgProof,
+): Promise<void> {
+  const curve = vk.curve;
+  const fail = (check: HyperKzgError["check"], message: string): never => {
+    throw new HyperKzgError(check, message);
+  };
+  if (proof.folds.length !== claims.length || proof.evals.length !== claims.length)
+    fail("hyperkzg-shape", "the opening does not cover every claim");
+  if (proof.witnesses.length !== 3) fail("hyperkzg-shape", "the opening needs three witnesses");
+  claims.forEach((claim, j) => {
+    const k = claim.point.length;
+    if (k < 1 || k > vk.logSize) fail("hyperkzg-shape", `claim ${j} has ${k} coordinates`);
+    if (proof.folds[j].length !== k - 1 || proof.evals[j].length !== 3)
+      fail("hyperkzg-shape", `claim ${j}'s opening has the wrong number of elements`);
+    for (const row of proof.evals[j])
+      if (row.length !== k)
+        fail("hyperkzg-shape", `claim ${j}'s evaluations have the wrong length`);
+  });
+  absorbClaims(curve, transcript, claims);
+  absorbPoints(curve, transcript, "hyperkzg folds", proof.folds.flat());
+  const r = transcript.challenge("hyperkzg r");
+  if (r === 0n) fail("hyperkzg-challenge", "the challenge r is zero");
+  const u = [r, mod(-r), (r * r) % P];
+  claims.forEach((claim, j) => {
+    const k = claim.point.length;
+    const [ypos, yneg, ysq] = proof.evals[j];
+    for (let i = 0; i < k; i++) {
+      const x = claim.point[k - 1 - i];
+      const next = i + 1 < k ? ysq[i + 1] : claim.value;
+      const left = (2n * r * next) % P;
+      const right = mod(r * (1n - x) * (ypos[i] + yneg[i]) + x * (ypos[i] - yneg[i]));
+      if (left !== right)
+        fail("hyperkzg-fold", `claim ${j}: the evaluations of fold ${i} are inconsistent`);
+    }
+  });
+  transcript.absorb("hyperkzg evals", proof.evals.flat(2));
+  const q = transcript.challenge("hyperkzg q");
+  absorbPoints(curve, transcript, "hyperkzg witnesses", proof.witnesses);
+  const d = transcript.challenge("hyperkzg d");
+  const dt = [1n, d, (d * d) % P];
+  const combine = 1n + d + dt[2];
+  // B(u_t) and the coefficients of C_B, polynomials in the prover's order.
+  const bases: Point[] = [];
+  const scalars: bigint[] = [];
+  const Bu = [0n, 0n, 0n];
+  let qn = 1n;
+  claims.forEach((claim, j) => {
+    const coms = [claim.commitment, ...proof.folds[j]];
+    coms.forEach((c, i) => {
+      bases.push(c);
+      scalars.push((combine * qn) % P);
+      for (let t = 0; t < 3; t++) Bu[t] += qn * proof.evals[j][t][i];
+      qn = (qn * q) % P;
+    });
+  });
+  const G = curve.G1;
+  bases.push(G.g);
+  scalars.push(mod(-(Bu[0] + dt[1] * Bu[1] + dt[2] * Bu[2])));
+  for (let t = 0; t < 3; t++) {
+    bases.push(proof.witnesses[t]);
+    scalars.push((dt[t] * u[t]) % P);
+  }
+  const L = await smallMsm(curve, bases, scalars);
+  const R = await smallMsm(curve, proof.witnesses, dt);
+  const e = engine(curve);
+  const ok = await e.pairingEq(G.neg(L), vk.g2, R, vk.tauG2);
+  if (!ok) fail("hyperkzg-pairing", "the KZG pairing check fails");
+}

@@ -1,0 +1,331 @@
+/**
+ * Zero knowledge and strictness of folded proofs (version 2), with real circom2 circuits and
+ * ffjavascript curve arithmetic on a small segment: the proof holds no private value, every
+ * field it has is checked, proofs are randomized (and reproducible with a seeded RNG, the
+ * test-only hook), and a planted SRS cache is rejected or ignored.
+ */
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { buildBn128, type Bn128 } from "ffjavascript";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { identityProofs } from "../examples/propositional/generate.js";
+import { compileCommand } from "../src/cli/compile.js";
+import { P } from "../src/field/index.js";
+import { checkRuleFile, lowerRuleSet, parseTranscript, SourceFile } from "../src/index.js";
+import {
+  foldSegments,
+  layoutSegments,
+  loadFoldCircuit,
+  seededRng,
+  verifyFold,
+  type FoldCircuit,
+  type FoldProof,
+} from "../src/prove/fold/index.js";
+import { encodePoint, withCurve } from "../src/prove/fold/curve.js";
+import { devSrs, devSrsPath, type Srs } from "../src/prove/fold/snark/index.js";
+import {
+  loadManifest,
+  publicSignalsFor,
+  statementOf,
+  verifyProofText,
+} from "../src/prove/index.js";
+import { validateTranscript } from "../src/validate/index.js";
+
+process.env.BMC_CACHE ??= resolve(".cache");
+
+const RULES = "examples/propositional/propositional.bm";
+const SLOTS = { def_term_mvar: 1, def_term_impl: 4, axiom1: 2, axiom2: 1, modus_ponens: 2 };
+const PUBLIC = { def_term_mvar: 1, def_term_impl: 1, demand: 1 };
+
+let dir: string;
+let build: string;
+let circuit: FoldCircuit;
+
+function layout(text: string) {
+  const ruleSet = checkRuleFile(RULES).ruleSet!;
+  const transcript = parseTranscript(new SourceFile("t.bmt", text), ruleSet).transcript!;
+  const validation = validateTranscript(transcript);
+  return {
+    statement: statementOf(transcript),
+    segments: layoutSegments(circuit, transcript, validation),
+  };
+}
+
+/** A proof of two identities (3 segments), and every segment's whole witness. */
+async function proveWithWitnesses(seed?: string) {
+  const { statement, segments } = layout(identityProofs(2));
+  const witnesses: bigint[][] = [];
+  const proof = await foldSegments(circuit, statement, segments, {
+    rng: seed === undefined ? undefined : seededRng(seed),
+    // Observes the witnesses and changes nothing.
+    tamper: { witness: (_, w) => (witnesses.push(w), w) },
+  });
+  return { proof, witnesses, text: JSON.stringify(proof) };
+}
+
+const verify = (text: string, options: { cacheDir?: string } = {}) =>
+  verifyProofText(build, text, options);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "bmc-zk-"));
+  build = join(dir, "build");
+  const ruleSet = checkRuleFile(RULES).ruleSet!;
+  const names = lowerRuleSet(ruleSet).program!.rules.map((r) => r.name);
+  const spec = (counts: Record<string, number>) =>
+    names.map((n) => `${n}=${counts[n as keyof typeof counts] ?? 0}`).join(",");
+  const compiled = await compileCommand({
+    rulesPath: RULES,
+    outDir: build,
+    slots: spec(SLOTS),
+    publicSlots: spec(PUBLIC),
+  });
+  expect(compiled.diagnostics).toEqual([]);
+  circuit = loadFoldCircuit(build, loadManifest(build));
+}, 600_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every 64-byte point of a proof, hex-encoded, wherever it sits. */
+function proofPoints(proof: FoldProof): string[] {
+  const out: string[] = [];
+  for (const s of proof.segments) {
+    const bytes = Buffer.from(s, "base64");
+    for (let k = 0; k < bytes.length; k += 64) out.push(bytes.toString("hex", k, k + 64));
+  }
+  const r = proof.random;
+  out.push(r.comPre, r.comRest, r.comE, r.D, r.Din, r.comT, proof.sum.K);
+  return out;
+}
+
+describe("zero knowledge", () => {
+  let first: Awaited<ReturnType<typeof proveWithWitnesses>>;
+  beforeAll(async () => {
+    first = await proveWithWitnesses();
+    expect((await verify(first.text)).valid).toBe(true);
+  }, 600_000);
+
+  it("the proof contains no private witness value and no accumulator, in any encoding", () => {
+    const { proof, text, witnesses } = first;
+    // The proof's bytes: its text, and every binary field decoded.
+    const binary = Buffer.concat([
+      ...proof.segments.map((s) => Buffer.from(s, "base64")),
+      ...(text.match(/[0-9a-f]{128}/g) ?? []).map((p) => Buffer.from(p, "hex")),
+    ]);
+    const statementValues = new Set(proof.statement.flatMap((b) => b.shown));
+    const searched = new Set<bigint>();
+    for (const w of witnesses) {
+      // Wires 1..3 are the accumulators A, B, u_out; 6 is u_in; then the private inputs and
+      // the internal wires. Values below 2^20 occur by chance in any long text of digits.
+      for (const v of w.slice(1))
+        if (v >= 1n << 20n && !statementValues.has(String(v))) searched.add(v);
+    }
+    expect(searched.size).toBeGreaterThan(100);
+    let checked = 0;
+    for (const v of searched) {
+      const be = Buffer.from(v.toString(16).padStart(64, "0"), "hex");
+      const le = Buffer.from(be).reverse();
+      // Short decimal or hex strings occur by chance in kilobytes of random digits: those
+      // are searched for values of 64 bits and more only.
+      const long = v >= 1n << 64n ? [v.toString(), v.toString(16)] : [];
+      for (const needle of [...long, be.toString("hex"), le.toString("hex")])
+        expect(text.includes(needle), `${v} as ${needle}`).toBe(false);
+      for (const bytes of [be, le, be.subarray(24), le.subarray(0, 8)])
+        expect(binary.includes(bytes), `${v} in binary`).toBe(false);
+      for (const b64 of [be.toString("base64"), le.toString("base64")])
+        expect(text.includes(b64.slice(4, 40)), `${v} in base64`).toBe(false);
+      checked++;
+    }
+    expect(checked).toBe(searched.size);
+  });
+
+  it("two proofs of one transcript share no commitment and no folded value", async () => {
+    const second = await proveWithWitnesses();
+    expect((await verify(second.text)).valid).toBe(true);
+    const a = new Set(proofPoints(first.proof));
+    const shared = proofPoints(second.proof).filter((p) => a.has(p));
+    expect(shared).toEqual([]);
+    for (const [k, v] of Object.entries(first.proof.folded))
+      expect(second.proof.folded[k as keyof FoldProof["folded"]], k).not.toBe(v);
+    expect(second.proof.final.snark.evalW).not.toBe(first.proof.final.snark.evalW);
+  }, 300_000);
+
+  it("a proof made with a seeded RNG (the test-only hook) is reproducible", async () => {
+    const one = await proveWithWitnesses("seed");
+    const two = await proveWithWitnesses("seed");
+    expect(two.text).toBe(one.text);
+    expect((await verify(one.text)).valid).toBe(true);
+    const other = await proveWithWitnesses("other seed");
+    expect(other.text).not.toBe(one.text);
+  }, 600_000);
+});
+
+describe("every field of the proof is checked", () => {
+  let proof: FoldProof;
+  let curve: Bn128;
+  let srs: Srs;
+  /** The verifier on one loaded SRS (the same checks; the SRS is loaded and checked once). */
+  const check = (text: string) =>
+    verifyFold(circuit, JSON.parse(text), (st) => publicSignalsFor(circuit.manifest, st), { srs });
+  afterAll(() => curve?.terminate());
+  let otherPoint: string;
+  let encodeG: string;
+  beforeAll(async () => {
+    proof = (await proveWithWitnesses("fields")).proof;
+    curve = await buildBn128(true);
+    srs = await devSrs(curve, circuit.logSize);
+    expect((await check(JSON.stringify(proof))).valid).toBe(true);
+    [otherPoint, encodeG] = await withCurve(async (curve) => [
+      encodePoint(curve, curve.G1.toAffine(curve.G1.timesScalar(curve.G1.g, 7n))),
+      encodePoint(curve, curve.G1.g),
+    ]);
+  }, 600_000);
+
+  /** Every way to change one value of the proof, by path. */
+  function edits(): [string, (p: any) => void][] {
+    const out: [string, (p: any) => void][] = [];
+    const bump = (v: string) => ((BigInt(v) + 1n) % P).toString();
+    proof.segments.forEach((s, i) => {
+      const count = Buffer.from(s, "base64").length / 64;
+      for (let k = 0; k < count; k++)
+        out.push([
+          `segments[${i}] point ${k}`,
+          (p) => {
+            const bytes = Buffer.from(p.segments[i], "base64");
+            Buffer.from(otherPoint, "hex").copy(bytes, 64 * k);
+            p.segments[i] = bytes.toString("base64");
+          },
+        ]);
+    });
+    for (const k of ["comPre", "comRest", "comE", "D", "Din", "comT"])
+      out.push([`random.${k}`, (p) => (p.random[k] = otherPoint)]);
+    out.push(["random.u", (p) => (p.random.u = bump(p.random.u))]);
+    proof.random.x.forEach((_, j) =>
+      out.push([`random.x[${j}]`, (p) => (p.random.x[j] = bump(p.random.x[j]))]),
+    );
+    out.push(["sum.K", (p) => (p.sum.K = otherPoint)]);
+    for (const k of ["zu", "zh"]) out.push([`sum.${k}`, (p) => (p.sum[k] = bump(p.sum[k]))]);
+    for (const k of Object.keys(proof.folded))
+      out.push([`folded.${k}`, (p) => (p.folded[k] = bump(p.folded[k]))]);
+    // The final step's scalars and points: the first and the last of every list (every
+    // sum-check round, evaluation row and opening; the SNARK's own tests cover the rest).
+    const walk = (v: unknown, path: (string | number)[]) => {
+      if (Array.isArray(v))
+        v.forEach((x, i) => (i === 0 || i === v.length - 1) && walk(x, [...path, i]));
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+      else if (typeof v === "string" && path.length > 1)
+        out.push([
+          `final.${path.join(".")}`,
+          (p) => {
+            let at = p.final;
+            for (const k of path.slice(0, -1)) at = at[k];
+            const last = path[path.length - 1];
+            at[last] = /^[0-9a-f]{128}$/.test(v)
+              ? v === otherPoint
+                ? encodeG
+                : otherPoint
+              : bump(v);
+          },
+        ]);
+    };
+    walk(proof.final, []);
+    proof.statement.forEach((b, i) =>
+      b.shown.forEach((_, j) =>
+        out.push([
+          `statement[${i}].shown[${j}]`,
+          (p) => (p.statement[i].shown[j] = bump(p.statement[i].shown[j])),
+        ]),
+      ),
+    );
+    return out;
+  }
+
+  it("changing any one value is rejected", async () => {
+    const all = edits();
+    expect(all.length).toBeGreaterThan(40);
+    for (const [path, change] of all) {
+      const copy = JSON.parse(JSON.stringify(proof));
+      change(copy);
+      expect((await check(JSON.stringify(copy))).valid, path).toBe(false);
+    }
+  }, 300_000);
+
+  it("non-canonical encodings are rejected", async () => {
+    const variants: ((p: any) => void)[] = [
+      (p) => (p.segments[1] = p.segments[1].replace(/=+$/, "")),
+      (p) => (p.segments[1] = p.segments[1].replace(/\+/g, "-")),
+      (p) => (p.segments = []),
+      (p) => (p.folded.extra = "1"),
+      (p) => (p.segments[0] = `${p.segments[0]} `),
+      (p) => (p.random.comPre = p.random.comPre.toUpperCase()),
+      (p) => (p.folded.A = `0${p.folded.A}`),
+      (p) => (p.folded.A = (BigInt(p.folded.A) + P).toString()),
+      (p) => (p.sum.zu = Number(p.sum.zu)),
+      (p) => (p.random.x = p.random.x.slice(1)),
+      (p) => p.final.snark.outer.pop(),
+      (p) => (p.final.scheme = "open"),
+      (p) => (p.final.support.witnesses[0] = p.final.support.witnesses[0].slice(2) + "00"),
+    ];
+    for (const [k, change] of variants.entries()) {
+      const copy = JSON.parse(JSON.stringify(proof));
+      change(copy);
+      expect((await check(JSON.stringify(copy))).valid, `variant ${k}`).toBe(false);
+    }
+  });
+});
+
+describe("the commitment key", () => {
+  it("a planted SRS cache is rejected or ignored", async () => {
+    const { text } = await proveWithWitnesses("srs");
+    const cache = mkdtempSync(join(tmpdir(), "bmc-zk-srs-"));
+    try {
+      // The SRS the prover used: the smallest cached one that is long enough.
+      let size = circuit.logSize;
+      while (!existsSync(devSrsPath(size, process.env.BMC_CACHE))) size++;
+      const real = devSrsPath(size, process.env.BMC_CACHE);
+      const planted = devSrsPath(size, cache);
+      mkdirSync(join(planted, ".."), { recursive: true });
+      // A copy with powers 1 and 2 swapped (file: 32-byte header, tau G2 in 128 bytes, then
+      // 64 bytes per power): checked, found wrong, replaced by a fresh SRS, whose digest is not
+      // the proof's.
+      const bytes = readFileSync(real);
+      const at = 32 + 128 + 64;
+      const first = Buffer.from(bytes.subarray(at, at + 64));
+      bytes.copy(bytes, at, at + 64, at + 128);
+      first.copy(bytes, at + 64);
+      writeFileSync(planted, bytes);
+      copyFileSync(`${real}.sha256`, `${planted}.sha256`);
+      const verdict = await verify(text, { cacheDir: cache });
+      expect(verdict.valid).toBe(false);
+      expect(verdict.reason).toMatch(/^this verifier has no usable SRS/);
+      // Another SRS altogether (another tau, consistent, with its digest file): its digest is
+      // not the proof's.
+      rmSync(planted);
+      rmSync(`${planted}.sha256`);
+      const curve = await buildBn128(true);
+      try {
+        await devSrs(curve, circuit.logSize, { cacheDir: cache });
+      } finally {
+        await curve.terminate();
+      }
+      expect(readdirSync(join(planted, "..")).length).toBeGreaterThan(0);
+      const again = await verify(text, { cacheDir: cache });
+      expect(again.valid).toBe(false);
+      expect(again.reason).toMatch(/another commitment key/);
+      // The real one accepts.
+      expect((await verify(text)).valid).toBe(true);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
