@@ -6,7 +6,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildFile, checkRuleFile, readTranscript, validateFiles } from "../src/index.js";
+import {
+  buildFile,
+  checkRuleFile,
+  readMetamath,
+  readTranscript,
+  validateFiles,
+  verifyMetamath,
+} from "../src/index.js";
 
 const examples = readdirSync("examples", { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -31,7 +38,21 @@ it("there are examples", () => {
   expect(examples.length).toBeGreaterThanOrEqual(2);
 });
 
-for (const name of examples) {
+// A folder of Metamath databases (the README proves one): each reads and verifies whole.
+const metamathExamples = examples.filter((name) => files(join("examples", name), ".mm").length);
+for (const name of metamathExamples) {
+  for (const path of files(join("examples", name), ".mm")) {
+    it(`${path} reads and every proof verifies`, () => {
+      const read = readMetamath(path);
+      expect(read.diagnostics).toEqual([]);
+      const verified = verifyMetamath(read.database!);
+      expect(verified.diagnostics).toEqual([]);
+      expect(verified.verified).toBeGreaterThan(0);
+    });
+  }
+}
+
+for (const name of examples.filter((n) => !metamathExamples.includes(n))) {
   const dir = join("examples", name);
   const rulesPath = join(dir, `${name}.bm`);
   describe(`examples/${name}`, () => {
