@@ -35,7 +35,8 @@ const rows: [string, string[], 1 | 2, string][] = [
   ["validate: a missing transcript", ["validate", rules, at("missing.bmt")], 1, "BM0901"],
   ["validate: a folder as the rules", ["validate", at("sub"), transcript], 2, "BM0903"],
   ["build: a folder as the proof tree", ["build", rules, at("sub")], 2, "BM0903"],
-  ["build: -o a folder", ["build", rules, at("tree.json"), "-o", at("sub")], 2, "BM0903"],
+  // Outputs over what bmc did not make are the output layer's refusal (test/cli-outputs.test.ts).
+  ["build: -o a folder", ["build", rules, at("tree.json"), "-o", at("sub")], 1, "BM0910"],
   [
     "build: -o in a missing folder",
     ["build", rules, at("tree.json"), "-o", at("no/such/out.bmt")],
@@ -43,7 +44,7 @@ const rows: [string, string[], 1 | 2, string][] = [
     "BM0902",
   ],
   ["compile: a folder as the rules", ["compile", at("sub"), "-o", at("out")], 2, "BM0903"],
-  ["compile: -o an existing file", ["compile", rules, "-o", transcript], 2, "BM0903"],
+  ["compile: -o an existing file", ["compile", rules, "-o", transcript], 1, "BM0910"],
   ["compile: --fit a folder", ["compile", rules, "-o", at("out"), "--fit", at("sub")], 2, "BM0903"],
   [
     "compile: --fit a missing transcript",
@@ -82,7 +83,7 @@ const rows: [string, string[], 1 | 2, string][] = [
     1,
     "BM0901",
   ],
-  ["prove: -o a folder", ["prove", at("fake"), transcript, "-o", at("sub")], 2, "BM0903"],
+  ["prove: -o a folder", ["prove", at("fake"), transcript, "-o", at("sub")], 1, "BM0910"],
   [
     "prove: a manifest that is not one",
     ["prove", at("fake"), transcript, "-o", at("p.json")],

@@ -53,6 +53,7 @@ function userFolder(): string {
     "t.bmt": SMALL_TRANSCRIPT,
     "garbage.bm": "my notes, not rules\n",
     "proof.txt": "a file of mine\n",
+    "x.json": "{}\n",
   });
   mkdirSync(join(dir, "notes"));
   writeFileSync(join(dir, "notes", "todo.txt"), "buy milk\n");
@@ -77,13 +78,10 @@ describe("wrong invocations leave every file as it was", () => {
     [["compile", "rules.bm", "-o", "..", "--quiet"], 1, "BM0910", /current folder or one above/],
     [["compile", "rules.bm", "-o", "build", "--bindings", "rules.bm"], 1, "BM0910", /input/],
     [["compile", "rules.bm", "-o", "build", "--bindings", "proof.txt"], 1, "BM0910", /not a \.ts/],
+    // (Inputs exist: a missing input is reported first, test/cli-errors.test.ts.)
     [["build", "rules.bm", "x.json", "-o", "rules.bm"], 1, "BM0910", /input/],
     [["build", "rules.bm", "x.json", "-o", "garbage.bm"], 1, "BM0910", /not a \.bmt/],
     [["build", "rules.bm", "x.json", "-o", "notes"], 1, "BM0910", /is a folder/],
-    [["prove", "b", "t.bmt", "-o", "t.bmt"], 1, "BM0910", /input/],
-    [["prove", "b", "t.bmt", "-o", "proof.txt"], 1, "BM0910", /not a \.json/],
-    [["prove", "b", "t.bmt", "-o", "notes"], 1, "BM0910", /is a folder/],
-    [["export", "solidity", "b", "-o", "garbage.bm"], 1, "BM0910", /not a \.sol/],
     [["new", "notes"], 2, "BM0911", /already exists/],
     [["init"], 2, "BM0911", /rules\.bm/],
   ])("bmc %j exits %i with %s", async (argv, exit, code, message) => {
@@ -136,7 +134,28 @@ describe("a build folder bmc made", () => {
     expect(readFileSync(join(dir, "build", "groth16.zkey"), "utf8")).toBe("the proving key");
   }, 300_000);
 
+  it.each([
+    [["prove", "build", "t.bmt", "-o", "t.bmt"], /input/],
+    [["prove", "build", "t.bmt", "-o", "proof.txt"], /not a \.json/],
+    [["prove", "build", "t.bmt", "-o", "notes"], /is a folder/],
+    [["export", "solidity", "build", "-o", "garbage.bm"], /not a \.sol/],
+  ])("bmc %j leaves every file as it was (BM0910)", async (argv, message) => {
+    writeFileSync(join(dir, "garbage.bm"), "my notes, not rules\n");
+    writeFileSync(join(dir, "proof.txt"), "a file of mine\n");
+    mkdirSync(join(dir, "notes"), { recursive: true });
+    const before = snapshot(dir);
+    const r = await bmcIn(dir, ...argv);
+    expect(r.stderr).toContain("error[BM0910]");
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(1);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it("refuses to prove an empty transcript (BM0620); BM0603 suggests folding", async () => {
+    // Without the stand-in keys of the test above (not real keys), put back at the end.
+    const keys = ["groth16.zkey", "verification_key.json"].map((f) => join(dir, "build", f));
+    const kept = keys.map((k) => readFileSync(k));
+    keys.forEach((k) => rmSync(k));
     writeFileSync(join(dir, "empty.bmt"), "// nothing yet\npublic:\nprivate:\n");
     const empty = await bmcIn(dir, "prove", "build", "empty.bmt", "-o", "e.json");
     expect(empty.code).toBe(1);
@@ -147,6 +166,7 @@ describe("a build folder bmc made", () => {
     expect(big.code).toBe(1);
     expect(big.stderr).toContain("error[BM0603]");
     expect(big.stderr).toContain("--backend fold");
+    keys.forEach((k, i) => writeFileSync(k, kept[i]));
     rmSync(join(dir, "empty.bmt"));
     rmSync(join(dir, "two.bmt"));
   });

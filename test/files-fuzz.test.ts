@@ -560,7 +560,7 @@ describe("powers of tau", () => {
     for (const [what, bytes] of cases) {
       const path = join(dir, "candidate.ptau");
       writeFileSync(path, bytes);
-      const r = await runBmc("setup", build, "--ptau", path);
+      const r = await runBmc("setup", build, "--ptau", path, "--force");
       expect(expectRejected(r, what), what).toBe("BM0607");
     }
   }, 120_000);

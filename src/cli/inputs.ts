@@ -1,13 +1,12 @@
 /**
- * Every path on a command line is checked before the command runs, so that an ordinary mistake
- * (a file that does not exist, a folder where a transcript belongs, a rule file where the build
- * folder belongs, an output over a folder) is one coded message and not a failure deep inside
- * a stage. Missing inputs are BM0901 (exit 1), a build folder never compiled BM0604 (exit 1),
- * a path of the wrong kind BM0903 (exit 2: the invocation is wrong, often two arguments
- * swapped), an output that cannot be written BM0902 (exit 1).
+ * Every input path on a command line is checked before the command runs, so that an ordinary
+ * mistake (a file that does not exist, a folder where a transcript belongs, a rule file where
+ * the build folder belongs) is one coded message and not a failure deep inside a stage.
+ * Missing inputs are BM0901 (exit 1), a build folder never compiled BM0604 (exit 1), a path of
+ * the wrong kind BM0903 (exit 2: the invocation is wrong, often two arguments swapped).
+ * Outputs are the output layer's (./outputs.ts): it refuses to replace what bmc did not make.
  */
 import { statSync } from "node:fs";
-import { dirname, extname, resolve } from "node:path";
 import { raise } from "../diagnostics/index.js";
 import { checkBuildFolder } from "../prove/index.js";
 
@@ -21,13 +20,6 @@ function kindOf(path: string): Kind {
   }
 }
 
-const WHAT: Record<string, string> = {
-  ".bm": "a rule file (.bm)",
-  ".bmt": "a transcript (.bmt)",
-  ".json": "a JSON file",
-  ".ptau": "a powers-of-tau file (.ptau)",
-};
-
 /** An input file: it exists and is not a folder. `what` names what belongs there. */
 export function inputFile(path: string, what: string): void {
   const kind = kindOf(path);
@@ -37,30 +29,6 @@ export function inputFile(path: string, what: string): void {
       help: "check the order of the arguments (bmc help COMMAND)",
       exitCode: 2,
     });
-}
-
-/** An output file: its folder exists, and it is not itself a folder. */
-export function outputFile(path: string): void {
-  if (kindOf(path) === "folder")
-    raise("BM0903", `${path} is a folder; the output file belongs here`, {
-      help: "give a file name to -o",
-      exitCode: 2,
-    });
-  const parent = dirname(resolve(path));
-  const kind = kindOf(parent);
-  if (kind !== "folder")
-    raise("BM0902", `cannot write ${path} (${kind === "missing" ? "ENOENT" : "ENOTDIR"})`);
-}
-
-/** An output folder: a folder or nothing yet, never an existing file (compile would replace it). */
-export function outputFolder(path: string): void {
-  if (kindOf(path) === "file") {
-    const looksLike = WHAT[extname(path)];
-    raise("BM0903", `${path} is a file; the output folder belongs here`, {
-      help: `-o names the build folder to write${looksLike ? ` (${path} looks like ${looksLike})` : ""}`,
-      exitCode: 2,
-    });
-  }
 }
 
 export interface CommandPaths {
@@ -100,7 +68,6 @@ export function checkCommandPaths(
   // A wrong number of arguments is the command's usage error, reported as such.
   if (args.length !== ARGUMENTS[command]) return;
   const [first, second] = args;
-  const output = options.output;
   switch (command) {
     case "check":
       if (first !== undefined) inputFile(first, "a rule file (.bm)");
@@ -110,14 +77,10 @@ export function checkCommandPaths(
       if (first !== undefined) inputFile(first, "a rule file (.bm)");
       if (second !== undefined)
         inputFile(second, command === "build" ? "a proof tree (.json)" : "a transcript (.bmt)");
-      if (command === "build" && output) outputFile(output);
       return;
     case "compile":
       if (first !== undefined) inputFile(first, "a rule file (.bm)");
       if (options.fit) inputFile(options.fit, "a transcript (.bmt)");
-      if (output) outputFolder(output);
-      // compile makes the bindings' folder when it is missing.
-      if (options.bindings && kindOf(options.bindings) === "folder") outputFile(options.bindings);
       return;
     case "setup":
       if (first !== undefined) checkBuildFolder(first);
@@ -135,12 +98,10 @@ export function checkCommandPaths(
             ? "a transcript (.bmt)"
             : "a proof file (.json)",
         );
-      if (command !== "verify" && output) outputFile(output);
       return;
     case "info":
     case "export solidity":
       if (first !== undefined) checkBuildFolder(first);
-      if (output) outputFile(output);
       return;
     case "import metamath":
       if (first !== undefined) inputFile(first, "a Metamath database (.mm)");

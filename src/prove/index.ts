@@ -222,7 +222,8 @@ async function segmentWitnessUnchecked(
     };
   }
   checkCircuitFiles(buildDir, rules.manifest.files);
-  readVerificationKey(buildDir, rules.manifest);
+  // Keys matter only to proving: `bmc execute` needs none.
+  if (options.requireProvingKey) readVerificationKey(buildDir, rules.manifest);
   const read = validTranscript(rules.ruleSet, transcriptPath, options.transcriptText);
   if ("diagnostics" in read) return read;
   const { manifest } = rules;
