@@ -1,0 +1,157 @@
+/**
+ * Sets of claims keyed by number, for the native checker: a claim is a relation tag and its
+ * argument values, here doubles below 2^53 (exact integers). Millions of claims as strings in
+ * a Map cost seconds and hundreds of MiB; here they are rows of typed arrays, found by an
+ * open-addressing hash table (linear probing) that compares tag and arguments exactly, so a
+ * hash collision costs a probe, never a wrong answer. Claims with larger arguments are the
+ * caller's business (the validator keeps those few in a Map by string).
+ */
+
+export interface ClaimTableOptions {
+  /**
+   * Keep only this many low bits of every hash (default: all 32). For tests: with 1 or 2
+   * bits nearly every claim collides, which exercises probing and exact comparison.
+   */
+  readonly hashBits?: number;
+  /** Expected number of claims, to size the arrays once. */
+  readonly capacity?: number;
+}
+
+/** A claim's hash: tag and argument values mixed 32 bits at a time (murmur3's finalizer). */
+export function claimHash(tag: number, args: Float64Array, from: number, count: number): number {
+  let h = Math.imul(tag ^ 0x9e3779b9, 0x85ebca6b);
+  for (let k = 0; k < count; k++) {
+    const v = args[from + k];
+    const lo = v >>> 0;
+    const hi = (v - lo) / 4294967296;
+    h = Math.imul(h ^ lo, 0xcc9e2d51);
+    h = (h << 15) | (h >>> 17);
+    h = Math.imul(h ^ hi, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Claims in insertion order, each with one integer payload (the validator stores a flat
+ * conclusion index or a block). Row r has tag tags[r] and arguments args[argStart[r] ..
+ * argStart[r + 1]).
+ */
+export class ClaimTable {
+  private tags: Int32Array;
+  private payloads: Int32Array;
+  private argStart: Int32Array;
+  private argPool: Float64Array;
+  /** Row + 1 per slot, 0 for an empty slot; the length is a power of two. */
+  private slots: Int32Array;
+  private readonly hashMask: number;
+  size = 0;
+
+  constructor(options: ClaimTableOptions = {}) {
+    const capacity = Math.max(16, options.capacity ?? 1024);
+    this.tags = new Int32Array(capacity);
+    this.payloads = new Int32Array(capacity);
+    this.argStart = new Int32Array(capacity + 1);
+    this.argPool = new Float64Array(capacity * 2);
+    let slotCount = 16;
+    while (slotCount < capacity * 2) slotCount *= 2;
+    this.slots = new Int32Array(slotCount);
+    const bits = options.hashBits ?? 32;
+    this.hashMask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
+  }
+
+  /** The row of claim (tag, args[from .. from + count)), or -1. */
+  find(tag: number, args: Float64Array, from: number, count: number): number {
+    const mask = this.slots.length - 1;
+    let slot = claimHash(tag, args, from, count) & this.hashMask & mask;
+    for (;;) {
+      const entry = this.slots[slot];
+      if (entry === 0) return -1;
+      if (this.rowEquals(entry - 1, tag, args, from, count)) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Adds the claim unless present; returns its row, and whether it was added (`size` grew). */
+  insert(tag: number, args: Float64Array, from: number, count: number, payload: number): number {
+    const mask = this.slots.length - 1;
+    let slot = claimHash(tag, args, from, count) & this.hashMask & mask;
+    for (;;) {
+      const entry = this.slots[slot];
+      if (entry === 0) break;
+      if (this.rowEquals(entry - 1, tag, args, from, count)) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+    const row = this.appendRow(tag, args, from, count, payload);
+    this.slots[slot] = row + 1;
+    if (this.size * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    return row;
+  }
+
+  payload(row: number): number {
+    return this.payloads[row];
+  }
+  tag(row: number): number {
+    return this.tags[row];
+  }
+  argCount(row: number): number {
+    return this.argStart[row + 1] - this.argStart[row];
+  }
+  arg(row: number, k: number): number {
+    return this.argPool[this.argStart[row] + k];
+  }
+
+  private rowEquals(row: number, tag: number, args: Float64Array, from: number, count: number) {
+    if (this.tags[row] !== tag) return false;
+    const start = this.argStart[row];
+    if (this.argStart[row + 1] - start !== count) return false;
+    const pool = this.argPool;
+    for (let k = 0; k < count; k++) if (pool[start + k] !== args[from + k]) return false;
+    return true;
+  }
+
+  private appendRow(tag: number, args: Float64Array, from: number, count: number, payload: number) {
+    const row = this.size;
+    if (row === this.tags.length) this.growRows();
+    const start = this.argStart[row];
+    while (start + count > this.argPool.length) this.argPool = grown(this.argPool);
+    for (let k = 0; k < count; k++) this.argPool[start + k] = args[from + k];
+    this.argStart[row + 1] = start + count;
+    this.tags[row] = tag;
+    this.payloads[row] = payload;
+    this.size = row + 1;
+    return row;
+  }
+
+  private growRows(): void {
+    this.tags = grown(this.tags);
+    this.payloads = grown(this.payloads);
+    const argStart = new Int32Array(this.tags.length + 1);
+    argStart.set(this.argStart);
+    this.argStart = argStart;
+  }
+
+  private rehash(slotCount: number): void {
+    const slots = new Int32Array(slotCount);
+    const mask = slotCount - 1;
+    for (let row = 0; row < this.size; row++) {
+      const start = this.argStart[row];
+      const count = this.argStart[row + 1] - start;
+      let slot = claimHash(this.tags[row], this.argPool, start, count) & this.hashMask & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = row + 1;
+    }
+    this.slots = slots;
+  }
+}
+
+function grown<T extends Int32Array | Float64Array>(a: T): T {
+  const next = new (a.constructor as new (n: number) => T)(a.length * 2);
+  next.set(a);
+  return next;
+}
