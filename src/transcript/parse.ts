@@ -128,6 +128,10 @@ class TranscriptScanner {
   private reportedOutside = false;
   /** Rules looked up by name once each: transcripts repeat few names many times. */
   private readonly ruleCache = new Map<string, Rule | null>();
+  private readonly namesByShape = new Map<number, string[]>();
+  /** Where the current block's ';' is, and how many values precede it (-1: none). */
+  private semicolonAt = -1;
+  private semicolonAfter = -1;
 
   private line = 0;
   private lineEnd = 0;
@@ -191,6 +195,23 @@ class TranscriptScanner {
     return JSON.stringify(text[at]);
   }
 
+  /**
+   * text[start, end) as a string seen before when there is one: a million blocks repeat a few
+   * rule names, and a name found by length, first and last character (then compared) costs
+   * no new string and hashes once for the rule lookup.
+   */
+  private nameAt(start: number, end: number): string {
+    const { text } = this;
+    const key = (end - start) * 65536 + text.charCodeAt(start) * 256 + text.charCodeAt(end - 1);
+    let names = this.namesByShape.get(key);
+    if (names) {
+      for (const name of names) if (text.startsWith(name, start)) return name;
+    } else this.namesByShape.set(key, (names = []));
+    const name = text.slice(start, end);
+    if (names.length < 8) names.push(name);
+    return name;
+  }
+
   /** One line: blank, a section header, or a block. */
   private scanLine(): void {
     if (this.atLineRest()) return;
@@ -205,7 +226,7 @@ class TranscriptScanner {
     }
     let i = nameStart;
     while (i < this.lineEnd && isIdentPart(text.charCodeAt(i))) i++;
-    const name = text.slice(nameStart, i);
+    const name = this.nameAt(nameStart, i);
     this.i = i;
     this.skipWs();
     if (text.charCodeAt(this.i) === COLON && (name === "public" || name === "private")) {
@@ -258,8 +279,7 @@ class TranscriptScanner {
   /** A block after its '(': values, ')', then the checks against the rule's header. */
   private scanBlock(name: string, nameStart: number): void {
     const firstValue = this.numbers.length;
-    const semicolon = this.scanValues();
-    if (semicolon === undefined) {
+    if (!this.scanValues()) {
       this.dropValuesFrom(firstValue);
       return;
     }
@@ -275,7 +295,7 @@ class TranscriptScanner {
       return;
     }
     const count = this.numbers.length - firstValue;
-    const rule = this.checkBlock(name, nameStart, blockEnd, count, semicolon);
+    const rule = this.checkBlock(name, nameStart, blockEnd, count);
     if (!rule) {
       this.dropValuesFrom(firstValue);
       return;
@@ -296,20 +316,21 @@ class TranscriptScanner {
   }
 
   /**
-   * The values of a block up to its ')' (left at `i`). Returns where the ';' is (-1 for none,
-   * else its offset and how many values precede it), or undefined after a syntax error.
+   * The values of a block up to its ')' (left at `i`), noting where its ';' is. False after an
+   * error.
    */
-  private scanValues(): { at: number; after: number } | undefined {
+  private scanValues(): boolean {
     const { text } = this;
     const firstValue = this.numbers.length;
-    const semicolon = { at: -1, after: -1 };
+    this.semicolonAt = -1;
+    this.semicolonAfter = -1;
     let ok = true;
     this.skipWs();
-    if (text.charCodeAt(this.i) === RPAREN) return semicolon;
+    if (text.charCodeAt(this.i) === RPAREN) return true;
     for (;;) {
       this.skipWs();
       const result = this.scanValue();
-      if (result === "syntax") return undefined;
+      if (result === "syntax") return false;
       if (result === "range") ok = false;
       this.skipWs();
       const sep = text.charCodeAt(this.i);
@@ -318,18 +339,18 @@ class TranscriptScanner {
         continue;
       }
       if (sep === SEMI) {
-        if (semicolon.at >= 0) {
+        if (this.semicolonAt >= 0) {
           this.syntax(this.i, "a block has at most one ';'");
-          return undefined;
+          return false;
         }
-        semicolon.at = this.i;
-        semicolon.after = this.numbers.length - firstValue;
+        this.semicolonAt = this.i;
+        this.semicolonAfter = this.numbers.length - firstValue;
         this.i++;
         continue;
       }
-      if (sep === RPAREN) return ok ? semicolon : undefined;
+      if (sep === RPAREN) return ok;
       this.syntax(this.i, `expected ',' or ')', found ${this.found(this.i)}`);
-      return undefined;
+      return false;
     }
   }
 
@@ -404,9 +425,9 @@ class TranscriptScanner {
     nameStart: number,
     blockEnd: number,
     count: number,
-    semicolon: { at: number; after: number },
   ): Rule | undefined {
-    const blockSpan = span(this.file, nameStart, blockEnd);
+    const { semicolonAt, semicolonAfter } = this;
+    const blockSpan = () => span(this.file, nameStart, blockEnd);
     let rule = this.ruleCache.get(name);
     if (rule === undefined) {
       rule = this.ruleSet.ruleByName.get(name) ?? null;
@@ -423,19 +444,19 @@ class TranscriptScanner {
         diagnostic(
           "BM0203",
           `\`${name}\` has ${rule.vars.length} variable${rule.vars.length === 1 ? "" : "s"}, this block gives ${count} value${count === 1 ? "" : "s"}`,
-          blockSpan,
+          blockSpan(),
           { related: [{ span: rule.nameSpan, message: `rule ${headerText(rule)}` }] },
         ),
       );
       valid = false;
-    } else if (semicolon.at >= 0 && (semicolon.after !== rule.shownCount || !rule.hasSemicolon)) {
+    } else if (semicolonAt >= 0 && (semicolonAfter !== rule.shownCount || !rule.hasSemicolon)) {
       this.report(
         diagnostic(
           "BM0204",
           rule.hasSemicolon
             ? `\`;\` must follow the first ${rule.shownCount} value${rule.shownCount === 1 ? "" : "s"} of \`${name}\``
             : `\`${name}\` has no \`;\` in its header`,
-          span(this.file, semicolon.at, semicolon.at + 1),
+          span(this.file, semicolonAt, semicolonAt + 1),
           { related: [{ span: rule.nameSpan, message: `rule ${headerText(rule)}` }] },
         ),
       );
@@ -444,7 +465,7 @@ class TranscriptScanner {
     if (this.section === "none") {
       if (!this.reportedOutside) {
         this.report(
-          diagnostic("BM0206", "block before any section header", blockSpan, {
+          diagnostic("BM0206", "block before any section header", blockSpan(), {
             help: "start the transcript with `public:` (optional) and `private:`",
           }),
         );

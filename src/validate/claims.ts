@@ -47,7 +47,10 @@ export class ClaimTable {
   private payloads: Int32Array;
   private argStart: Int32Array;
   private argPool: Float64Array;
-  /** Row + 1 per slot, 0 for an empty slot; the length is a power of two. */
+  /**
+   * Two entries per slot: row + 1 (0 for an empty slot) and the row's hash, which settles
+   * most mismatches without touching the rows. The slot count is a power of two.
+   */
   private slots: Int32Array;
   private readonly hashMask: number;
   size = 0;
@@ -60,37 +63,45 @@ export class ClaimTable {
     this.argPool = new Float64Array(capacity * 2);
     let slotCount = 16;
     while (slotCount < capacity * 2) slotCount *= 2;
-    this.slots = new Int32Array(slotCount);
+    this.slots = new Int32Array(slotCount * 2);
     const bits = options.hashBits ?? 32;
     this.hashMask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
   }
 
   /** The row of claim (tag, args[from .. from + count)), or -1. */
   find(tag: number, args: Float64Array, from: number, count: number): number {
-    const mask = this.slots.length - 1;
-    let slot = claimHash(tag, args, from, count) & this.hashMask & mask;
-    for (;;) {
-      const entry = this.slots[slot];
-      if (entry === 0) return -1;
-      if (this.rowEquals(entry - 1, tag, args, from, count)) return entry - 1;
-      slot = (slot + 1) & mask;
-    }
+    const slot = this.probe(tag, args, from, count);
+    return this.slots[slot] - 1;
   }
 
-  /** Adds the claim unless present; returns its row, and whether it was added (`size` grew). */
+  /** Adds the claim unless present; returns its row (`size` grows if it was added). */
   insert(tag: number, args: Float64Array, from: number, count: number, payload: number): number {
-    const mask = this.slots.length - 1;
-    let slot = claimHash(tag, args, from, count) & this.hashMask & mask;
-    for (;;) {
-      const entry = this.slots[slot];
-      if (entry === 0) break;
-      if (this.rowEquals(entry - 1, tag, args, from, count)) return entry - 1;
-      slot = (slot + 1) & mask;
-    }
+    const slot = this.probe(tag, args, from, count);
+    const found = this.slots[slot];
+    if (found !== 0) return found - 1;
     const row = this.appendRow(tag, args, from, count, payload);
     this.slots[slot] = row + 1;
-    if (this.size * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    this.slots[slot + 1] = this.lastHash;
+    if (this.size * 4 > this.slots.length) this.rehash(this.slots.length);
     return row;
+  }
+
+  private lastHash = 0;
+
+  /** The index in `slots` of the claim's slot, or of the empty slot where it would go. */
+  private probe(tag: number, args: Float64Array, from: number, count: number): number {
+    const hash = claimHash(tag, args, from, count) & this.hashMask;
+    this.lastHash = hash;
+    const slots = this.slots;
+    const mask = slots.length - 2;
+    let slot = (hash << 1) & mask;
+    for (;;) {
+      const entry = slots[slot];
+      if (entry === 0) return slot;
+      if (slots[slot + 1] === hash && this.rowEquals(entry - 1, tag, args, from, count))
+        return slot;
+      slot = (slot + 2) & mask;
+    }
   }
 
   payload(row: number): number {
@@ -136,15 +147,18 @@ export class ClaimTable {
     this.argStart = argStart;
   }
 
-  private rehash(slotCount: number): void {
-    const slots = new Int32Array(slotCount);
-    const mask = slotCount - 1;
+  /** Doubles the slots (each slot is two entries of `slots`). */
+  private rehash(entries: number): void {
+    const slots = new Int32Array(entries * 2);
+    const mask = slots.length - 2;
     for (let row = 0; row < this.size; row++) {
       const start = this.argStart[row];
       const count = this.argStart[row + 1] - start;
-      let slot = claimHash(this.tags[row], this.argPool, start, count) & this.hashMask & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      const hash = claimHash(this.tags[row], this.argPool, start, count) & this.hashMask;
+      let slot = (hash << 1) & mask;
+      while (slots[slot] !== 0) slot = (slot + 2) & mask;
       slots[slot] = row + 1;
+      slots[slot + 1] = hash;
     }
     this.slots = slots;
   }
