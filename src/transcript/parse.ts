@@ -54,37 +54,32 @@ function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
-class GrowableInt32 {
-  data = new Int32Array(1024);
+/**
+ * A typed array that grows by half when full. `done()` hands over the filled part without a
+ * copy when it is at least half of the buffer: at a million blocks a copy is a peak of tens of
+ * MiB for nothing.
+ */
+class Growable<T extends Int32Array | Float64Array | Uint8Array> {
   length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.make(Math.ceil(this.data.length * 1.5) + 16);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = v;
   }
-  done(): Int32Array {
-    return this.data.slice(0, this.length);
+  done(): T {
+    const filled = this.data.subarray(0, this.length) as T;
+    return this.length * 2 >= this.data.length ? filled : (filled.slice() as T);
   }
 }
 
-class GrowableFloat64 {
-  data = new Float64Array(4096);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  done(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
-}
+const int32s = (n: number) => new Growable(new Int32Array(n), (m) => new Int32Array(m));
 
 /** Decimal literals of at most this many digits, and hex of at most 13, fit a double exactly. */
 const EXACT_DECIMAL_DIGITS = 15;
@@ -113,13 +108,15 @@ class TranscriptScanner {
   private readonly diagnostics: Diagnostic[] = [];
   private errorCount = 0;
 
-  private readonly ruleIdx = new GrowableInt32();
-  private readonly valueStart = new GrowableInt32();
-  private readonly lines = new GrowableInt32();
-  private readonly starts = new GrowableInt32();
-  private readonly ends = new GrowableInt32();
-  private readonly publicFlags: number[] = [];
-  private readonly numbers = new GrowableFloat64();
+  // Sized for one block a line, so that they never grow.
+  private readonly ruleIdx: Growable<Int32Array>;
+  private readonly valueStart: Growable<Int32Array>;
+  private readonly lines: Growable<Int32Array>;
+  private readonly starts: Growable<Int32Array>;
+  private readonly ends: Growable<Int32Array>;
+  private readonly publicFlags: Growable<Uint8Array>;
+  /** Three values a line to start with. */
+  private readonly numbers: Growable<Float64Array>;
   private readonly bigValues = new Map<number, bigint>();
   private section: "none" | "public" | "private" = "none";
   private publicHeaderAt = -1;
@@ -143,6 +140,14 @@ class TranscriptScanner {
     private readonly maxErrors: number,
   ) {
     this.text = file.text;
+    const lineCount = file.lineCount + 1;
+    this.ruleIdx = int32s(lineCount);
+    this.valueStart = int32s(lineCount);
+    this.lines = int32s(lineCount);
+    this.starts = int32s(lineCount);
+    this.ends = int32s(lineCount);
+    this.publicFlags = new Growable(new Uint8Array(lineCount), (m) => new Uint8Array(m));
+    this.numbers = new Growable(new Float64Array(lineCount * 3), (m) => new Float64Array(m));
   }
 
   run(): ParsedTranscript {
@@ -496,7 +501,7 @@ class TranscriptScanner {
       valueStart: this.valueStart.done(),
       numbers: this.numbers.done(),
       bigValues: this.bigValues,
-      isPublic: Uint8Array.from(this.publicFlags),
+      isPublic: this.publicFlags.done(),
       line: this.lines.done(),
       start: this.starts.done(),
       end: this.ends.done(),

@@ -37,30 +37,30 @@ export function claimHash(tag: number, args: Float64Array, from: number, count: 
   return h >>> 0;
 }
 
+/** A row's first double: tag * ARITY_LIMIT + argument count. */
+const ARITY_LIMIT = 65536;
+
 /**
  * Claims in insertion order, each with one integer payload (the validator stores a flat
- * conclusion index or a block). Row r has tag tags[r] and arguments args[argStart[r] ..
- * argStart[r + 1]).
+ * conclusion index or a block). A row is identified by its offset in `pool`, where it is
+ * [tag * ARITY_LIMIT + argument count, payload, arguments...]: one cache line to compare, as
+ * lookups land at random rows of millions.
  */
 export class ClaimTable {
-  private tags: Int32Array;
-  private payloads: Int32Array;
-  private argStart: Int32Array;
-  private argPool: Float64Array;
+  private pool: Float64Array;
+  private used = 0;
   /**
    * Two entries per slot: row + 1 (0 for an empty slot) and the row's hash, which settles
    * most mismatches without touching the rows. The slot count is a power of two.
    */
   private slots: Int32Array;
   private readonly hashMask: number;
+  private lastHash = 0;
   size = 0;
 
   constructor(options: ClaimTableOptions = {}) {
     const capacity = Math.max(16, options.capacity ?? 1024);
-    this.tags = new Int32Array(capacity);
-    this.payloads = new Int32Array(capacity);
-    this.argStart = new Int32Array(capacity + 1);
-    this.argPool = new Float64Array(capacity * 2);
+    this.pool = new Float64Array(capacity * 4);
     let slotCount = 16;
     while (slotCount < capacity * 2) slotCount *= 2;
     this.slots = new Int32Array(slotCount * 2);
@@ -86,8 +86,6 @@ export class ClaimTable {
     return row;
   }
 
-  private lastHash = 0;
-
   /** The index in `slots` of the claim's slot, or of the empty slot where it would go. */
   private probe(tag: number, args: Float64Array, from: number, count: number): number {
     const hash = claimHash(tag, args, from, count) & this.hashMask;
@@ -105,56 +103,50 @@ export class ClaimTable {
   }
 
   payload(row: number): number {
-    return this.payloads[row];
+    return this.pool[row + 1];
   }
   tag(row: number): number {
-    return this.tags[row];
+    return Math.floor(this.pool[row] / ARITY_LIMIT);
   }
   argCount(row: number): number {
-    return this.argStart[row + 1] - this.argStart[row];
+    return this.pool[row] % ARITY_LIMIT;
   }
   arg(row: number, k: number): number {
-    return this.argPool[this.argStart[row] + k];
+    return this.pool[row + 2 + k];
   }
 
   private rowEquals(row: number, tag: number, args: Float64Array, from: number, count: number) {
-    if (this.tags[row] !== tag) return false;
-    const start = this.argStart[row];
-    if (this.argStart[row + 1] - start !== count) return false;
-    const pool = this.argPool;
-    for (let k = 0; k < count; k++) if (pool[start + k] !== args[from + k]) return false;
+    const pool = this.pool;
+    if (pool[row] !== tag * ARITY_LIMIT + count) return false;
+    for (let k = 0; k < count; k++) if (pool[row + 2 + k] !== args[from + k]) return false;
     return true;
   }
 
   private appendRow(tag: number, args: Float64Array, from: number, count: number, payload: number) {
-    const row = this.size;
-    if (row === this.tags.length) this.growRows();
-    const start = this.argStart[row];
-    while (start + count > this.argPool.length) this.argPool = grown(this.argPool);
-    for (let k = 0; k < count; k++) this.argPool[start + k] = args[from + k];
-    this.argStart[row + 1] = start + count;
-    this.tags[row] = tag;
-    this.payloads[row] = payload;
-    this.size = row + 1;
+    if (count >= ARITY_LIMIT || tag < 0) {
+      throw new Error(`bmc internal error: a claim of tag ${tag} with ${count} arguments`);
+    }
+    const row = this.used;
+    while (row + 2 + count > this.pool.length) {
+      const next = new Float64Array(Math.ceil(this.pool.length * 1.5) + 16);
+      next.set(this.pool);
+      this.pool = next;
+    }
+    const pool = this.pool;
+    pool[row] = tag * ARITY_LIMIT + count;
+    pool[row + 1] = payload;
+    for (let k = 0; k < count; k++) pool[row + 2 + k] = args[from + k];
+    this.used = row + 2 + count;
+    this.size++;
     return row;
-  }
-
-  private growRows(): void {
-    this.tags = grown(this.tags);
-    this.payloads = grown(this.payloads);
-    const argStart = new Int32Array(this.tags.length + 1);
-    argStart.set(this.argStart);
-    this.argStart = argStart;
   }
 
   /** Doubles the slots (each slot is two entries of `slots`). */
   private rehash(entries: number): void {
     const slots = new Int32Array(entries * 2);
     const mask = slots.length - 2;
-    for (let row = 0; row < this.size; row++) {
-      const start = this.argStart[row];
-      const count = this.argStart[row + 1] - start;
-      const hash = claimHash(this.tags[row], this.argPool, start, count) & this.hashMask;
+    for (let row = 0; row < this.used; row += 2 + this.argCount(row)) {
+      const hash = claimHash(this.tag(row), this.pool, row + 2, this.argCount(row)) & this.hashMask;
       let slot = (hash << 1) & mask;
       while (slots[slot] !== 0) slot = (slot + 2) & mask;
       slots[slot] = row + 1;
@@ -162,10 +154,4 @@ export class ClaimTable {
     }
     this.slots = slots;
   }
-}
-
-function grown<T extends Int32Array | Float64Array>(a: T): T {
-  const next = new (a.constructor as new (n: number) => T)(a.length * 2);
-  next.set(a);
-  return next;
 }
