@@ -15,6 +15,8 @@ export interface ClaimTableOptions {
   readonly hashBits?: number;
   /** Expected number of claims, to size the arrays once. */
   readonly capacity?: number;
+  /** Expected total of their argument counts (default: 2 a claim). */
+  readonly argCapacity?: number;
 }
 
 /** A claim's hash: tag and argument values mixed 32 bits at a time (murmur3's finalizer). */
@@ -60,9 +62,10 @@ export class ClaimTable {
 
   constructor(options: ClaimTableOptions = {}) {
     const capacity = Math.max(16, options.capacity ?? 1024);
-    this.pool = new Float64Array(capacity * 4);
+    this.pool = new Float64Array(capacity * 2 + Math.max(16, options.argCapacity ?? capacity * 2));
+    // At most 3/4 full: with the hash in the slot, a longer probe mostly stays in one cache line.
     let slotCount = 16;
-    while (slotCount < capacity * 2) slotCount *= 2;
+    while (slotCount * 3 < capacity * 4) slotCount *= 2;
     this.slots = new Int32Array(slotCount * 2);
     const bits = options.hashBits ?? 32;
     this.hashMask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
@@ -82,7 +85,8 @@ export class ClaimTable {
     const row = this.appendRow(tag, args, from, count, payload);
     this.slots[slot] = row + 1;
     this.slots[slot + 1] = this.lastHash;
-    if (this.size * 4 > this.slots.length) this.rehash(this.slots.length);
+    // slots.length is twice the slot count: grow beyond 3/4 full.
+    if (this.size * 8 > this.slots.length * 3) this.rehash(this.slots.length);
     return row;
   }
 

@@ -146,8 +146,16 @@ class Validator {
     this.conclusionStart = new Int32Array(t.blockCount + 1);
     let total = 0;
     let uniqueTotal = 0;
+    let argTotal = 0;
+    let uniqueArgTotal = 0;
     let maxArity = 1;
     const uniquePerRule = this.compiled.map((r) => r.conclusions.filter((c) => c.unique).length);
+    const argsPerRule = (unique: boolean) =>
+      this.compiled.map((r) =>
+        r.conclusions.reduce((n, c) => (c.unique === unique ? n + c.args.length : n), 0),
+      );
+    const ordinaryArgsPerRule = argsPerRule(false);
+    const uniqueArgsPerRule = argsPerRule(true);
     for (const r of this.compiled)
       for (const c of [...r.conclusions, ...r.hypotheses])
         maxArity = Math.max(maxArity, c.args.length);
@@ -155,11 +163,13 @@ class Validator {
       this.conclusionStart[b] = total;
       total += this.compiled[t.rule[b]].conclusions.length;
       uniqueTotal += uniquePerRule[t.rule[b]];
+      argTotal += ordinaryArgsPerRule[t.rule[b]];
+      uniqueArgTotal += uniqueArgsPerRule[t.rule[b]];
     }
     this.conclusionStart[t.blockCount] = total;
     this.multiplicity = new Uint32Array(total);
-    this.concluded = new ClaimTable({ capacity: total - uniqueTotal });
-    this.unique = new ClaimTable({ capacity: uniqueTotal });
+    this.concluded = new ClaimTable({ capacity: total - uniqueTotal, argCapacity: argTotal });
+    this.unique = new ClaimTable({ capacity: uniqueTotal, argCapacity: uniqueArgTotal });
     this.argNumbers = new Float64Array(maxArity);
     for (const r of this.compiled)
       for (const h of r.hypotheses) if (h.knownMask) this.byTag.set(h.tag, []);
