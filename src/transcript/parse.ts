@@ -13,7 +13,9 @@
 import { diagnostic, span, type Diagnostic, type SourceFile } from "../diagnostics/index.js";
 import { P } from "../field/index.js";
 import type { Rule, RuleSet } from "../check/index.js";
-import type { Transcript } from "./model.js";
+import { lazyTranscript, NUMBER_BOUND, type Transcript } from "./model.js";
+
+const NUMBER_BOUND_BIG = BigInt(NUMBER_BOUND);
 
 export interface ParsedTranscript {
   /** Present when the transcript has no errors. */
@@ -52,20 +54,40 @@ function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
-class GrowableInt32 {
-  data = new Int32Array(1024);
+/**
+ * A typed array that grows by half when full. `done()` hands over the filled part without a
+ * copy when it is at least half of the buffer: at a million blocks a copy is a peak of tens of
+ * MiB for nothing.
+ */
+class Growable<T extends Int32Array | Float64Array | Uint8Array> {
   length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.make(Math.ceil(this.data.length * 1.5) + 16);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = v;
   }
-  done(): Int32Array {
-    return this.data.slice(0, this.length);
+  done(): T {
+    const filled = this.data.subarray(0, this.length) as T;
+    return this.length * 2 >= this.data.length ? filled : (filled.slice() as T);
   }
+}
+
+const int32s = (n: number) => new Growable(new Int32Array(n), (m) => new Int32Array(m));
+
+/** Decimal literals of at most this many digits, and hex of at most 13, fit a double exactly. */
+const EXACT_DECIMAL_DIGITS = 15;
+const EXACT_HEX_DIGITS = 13;
+
+function hexDigitValue(c: number): number {
+  if (c <= 57) return c - 48;
+  return (c | 32) - 87;
 }
 
 export function parseTranscript(
@@ -73,281 +95,420 @@ export function parseTranscript(
   ruleSet: RuleSet,
   options: ParseTranscriptOptions = {},
 ): ParsedTranscript {
-  const maxErrors = options.maxErrors ?? 100;
-  const text = file.text;
-  const n = text.length;
-  const diagnostics: Diagnostic[] = [];
-  let errorCount = 0;
-  const report = (d: Diagnostic) => {
-    if (d.severity === "error") errorCount++;
-    if (errorCount <= maxErrors) diagnostics.push(d);
-  };
+  return new TranscriptScanner(file, ruleSet, options.maxErrors ?? 100).run();
+}
 
-  const ruleIdx = new GrowableInt32();
-  const valueStart = new GrowableInt32();
-  const lines = new GrowableInt32();
-  const starts = new GrowableInt32();
-  const ends = new GrowableInt32();
-  const publicFlags: number[] = [];
-  const values: bigint[] = [];
-  let section: "none" | "public" | "private" = "none";
-  let publicHeaderAt = -1;
-  let privateHeaderAt = -1;
-  let publicCount = 0;
-  let reportedOutside = false;
-  // Rules looked up by name once each: transcripts repeat few names many times.
-  const ruleCache = new Map<string, Rule | null>();
+/**
+ * The scanner's state: the current line is text[lineStart, lineEnd) and `i` the position in
+ * it. Values go into a column of doubles (exact below 2^53, else -1 with the BigInt kept by
+ * index), so that reading a million blocks makes no BigInt at all.
+ */
+class TranscriptScanner {
+  private readonly text: string;
+  private readonly diagnostics: Diagnostic[] = [];
+  private errorCount = 0;
 
-  let pos = 0;
-  let line = 0;
-  while (pos < n) {
-    line++;
-    let eol = text.indexOf("\n", pos);
-    if (eol < 0) eol = n;
-    const lineEnd = eol;
-    let i = pos;
-    const skipWs = () => {
-      while (i < lineEnd) {
-        const c = text.charCodeAt(i);
-        if (c === SPACE || c === TAB || c === CR) i++;
-        else break;
-      }
-    };
-    const atLineRest = (): boolean => {
-      skipWs();
-      return i >= lineEnd || (text.charCodeAt(i) === SLASH && text.charCodeAt(i + 1) === SLASH);
-    };
-    const syntax = (at: number, message: string, help?: string) => {
-      report(diagnostic("BM0201", message, span(file, at, at + 1), help ? { help } : {}));
-    };
-    const found = (at: number): string => {
-      if (at >= lineEnd) return "end of line";
-      if (text.charCodeAt(at) === SLASH && text.charCodeAt(at + 1) === SLASH) return "a comment";
-      return JSON.stringify(text[at]);
-    };
+  // Sized for one block a line, so that they never grow.
+  private readonly ruleIdx: Growable<Int32Array>;
+  private readonly valueStart: Growable<Int32Array>;
+  private readonly lines: Growable<Int32Array>;
+  private readonly starts: Growable<Int32Array>;
+  private readonly ends: Growable<Int32Array>;
+  private readonly publicFlags: Growable<Uint8Array>;
+  /** Three values a line to start with. */
+  private readonly numbers: Growable<Float64Array>;
+  private readonly bigValues = new Map<number, bigint>();
+  private section: "none" | "public" | "private" = "none";
+  private publicHeaderAt = -1;
+  private privateHeaderAt = -1;
+  private publicCount = 0;
+  private reportedOutside = false;
+  /** Rules looked up by name once each: transcripts repeat few names many times. */
+  private readonly ruleCache = new Map<string, Rule | null>();
+  private readonly namesByShape = new Map<number, string[]>();
+  /** Where the current block's ';' is, and how many values precede it (-1: none). */
+  private semicolonAt = -1;
+  private semicolonAfter = -1;
 
-    lineBody: {
-      if (atLineRest()) break lineBody;
-      const nameStart = i;
-      const c0 = text.charCodeAt(i);
-      if (!isIdentStart(c0)) {
-        syntax(i, `expected a block such as rule(1, 2) or a section header, found ${found(i)}`);
-        break lineBody;
-      }
-      while (i < lineEnd && isIdentPart(text.charCodeAt(i))) i++;
-      const name = text.slice(nameStart, i);
-      skipWs();
-      if (text.charCodeAt(i) === COLON && (name === "public" || name === "private")) {
-        const headerSpan = span(file, nameStart, i + 1);
-        i++;
-        if (!atLineRest()) {
-          syntax(
-            i,
-            `expected end of line after \`${name}:\`, found ${found(i)}`,
-            "put each block on its own line",
-          );
-        }
-        if (name === "public") {
-          if (publicHeaderAt >= 0 || privateHeaderAt >= 0) {
-            report(
-              diagnostic(
-                "BM0207",
-                publicHeaderAt >= 0
-                  ? "`public:` appears twice"
-                  : "`public:` must come before `private:`",
-                headerSpan,
-              ),
-            );
-          } else publicHeaderAt = nameStart;
-          section = "public";
-        } else {
-          if (privateHeaderAt >= 0)
-            report(diagnostic("BM0207", "`private:` appears twice", headerSpan));
-          else privateHeaderAt = nameStart;
-          section = "private";
-        }
-        break lineBody;
-      }
-      if (text.charCodeAt(i) !== LPAREN) {
-        syntax(i, `expected '(' after the rule name \`${name}\`, found ${found(i)}`);
-        break lineBody;
-      }
-      i++;
-      const firstValue = values.length;
-      let semicolonAfter = -1;
-      let semicolonAt = -1;
-      let ok = true;
-      skipWs();
-      if (text.charCodeAt(i) !== RPAREN) {
-        for (;;) {
-          skipWs();
-          const vStart = i;
-          const c = text.charCodeAt(i);
-          if (!(i < lineEnd && isDigit(c))) {
-            syntax(i, `expected a value (a decimal or 0x hex integer), found ${found(i)}`);
-            ok = false;
-            break;
-          }
-          let value: bigint;
-          if (c === 48 && (text.charCodeAt(i + 1) === 120 || text.charCodeAt(i + 1) === 88)) {
-            i += 2;
-            const digits = i;
-            while (i < lineEnd && isHexDigit(text.charCodeAt(i))) i++;
-            if (i === digits) {
-              syntax(i, `expected hex digits after 0x, found ${found(i)}`);
-              ok = false;
-              break;
-            }
-            value = BigInt(text.slice(vStart, i));
-          } else {
-            while (i < lineEnd && isDigit(text.charCodeAt(i))) i++;
-            // Up to 15 digits fit a double exactly; most values are small names and depths.
-            value =
-              i - vStart <= 15
-                ? BigInt(Number(text.slice(vStart, i)))
-                : BigInt(text.slice(vStart, i));
-          }
-          if (i < lineEnd && isIdentPart(text.charCodeAt(i))) {
-            syntax(i, `unexpected ${found(i)} in a number`);
-            ok = false;
-            break;
-          }
-          if (value >= P) {
-            report(
-              diagnostic(
-                "BM0205",
-                "value is not below the BN254 scalar field modulus",
-                span(file, vStart, i),
-                {
-                  help: `values must be below ${P}`,
-                },
-              ),
-            );
-            ok = false;
-          }
-          values.push(value);
-          skipWs();
-          const sep = text.charCodeAt(i);
-          if (sep === COMMA) {
-            i++;
-            continue;
-          }
-          if (sep === SEMI) {
-            if (semicolonAt >= 0) {
-              syntax(i, "a block has at most one ';'");
-              ok = false;
-              break;
-            }
-            semicolonAt = i;
-            semicolonAfter = values.length - firstValue;
-            i++;
-            continue;
-          }
-          if (sep === RPAREN) break;
-          syntax(i, `expected ',' or ')', found ${found(i)}`);
-          ok = false;
-          break;
-        }
-      }
-      if (!ok) {
-        values.length = firstValue;
-        break lineBody;
-      }
-      i++; // the ')'
-      const blockEnd = i;
-      if (!atLineRest()) {
-        syntax(
-          i,
-          `expected end of line after the block, found ${found(i)}`,
-          "put each block on its own line",
-        );
-        values.length = firstValue;
-        break lineBody;
-      }
-      const blockSpan = span(file, nameStart, blockEnd);
-      let rule = ruleCache.get(name);
-      if (rule === undefined) {
-        rule = ruleSet.ruleByName.get(name) ?? null;
-        ruleCache.set(name, rule);
-      }
-      const count = values.length - firstValue;
-      let valid = true;
-      if (!rule) {
-        report(unknownRule(name, span(file, nameStart, nameStart + name.length), ruleSet));
-        valid = false;
-      } else if (count !== rule.vars.length) {
-        report(
-          diagnostic(
-            "BM0203",
-            `\`${name}\` has ${rule.vars.length} variable${rule.vars.length === 1 ? "" : "s"}, this block gives ${count} value${count === 1 ? "" : "s"}`,
-            blockSpan,
-            { related: [{ span: rule.nameSpan, message: `rule ${headerText(rule)}` }] },
-          ),
-        );
-        valid = false;
-      } else if (semicolonAt >= 0 && (semicolonAfter !== rule.shownCount || !rule.hasSemicolon)) {
-        report(
-          diagnostic(
-            "BM0204",
-            rule.hasSemicolon
-              ? `\`;\` must follow the first ${rule.shownCount} value${rule.shownCount === 1 ? "" : "s"} of \`${name}\``
-              : `\`${name}\` has no \`;\` in its header`,
-            span(file, semicolonAt, semicolonAt + 1),
-            { related: [{ span: rule.nameSpan, message: `rule ${headerText(rule)}` }] },
-          ),
-        );
-        valid = false;
-      }
-      if (section === "none") {
-        if (!reportedOutside) {
-          report(
-            diagnostic("BM0206", "block before any section header", blockSpan, {
-              help: "start the transcript with `public:` (optional) and `private:`",
-            }),
-          );
-          reportedOutside = true;
-        }
-        valid = false;
-      }
-      if (!valid) {
-        values.length = firstValue;
-        break lineBody;
-      }
-      ruleIdx.push(rule!.index);
-      valueStart.push(firstValue);
-      lines.push(line);
-      starts.push(nameStart);
-      ends.push(blockEnd);
-      const isPublic = section === "public" ? 1 : 0;
-      publicFlags.push(isPublic);
-      if (isPublic) publicCount++;
-    }
-    pos = eol + 1;
+  private line = 0;
+  private lineEnd = 0;
+  private i = 0;
+
+  constructor(
+    private readonly file: SourceFile,
+    private readonly ruleSet: RuleSet,
+    private readonly maxErrors: number,
+  ) {
+    this.text = file.text;
+    const lineCount = file.lineCount + 1;
+    this.ruleIdx = int32s(lineCount);
+    this.valueStart = int32s(lineCount);
+    this.lines = int32s(lineCount);
+    this.starts = int32s(lineCount);
+    this.ends = int32s(lineCount);
+    this.publicFlags = new Growable(new Uint8Array(lineCount), (m) => new Uint8Array(m));
+    this.numbers = new Growable(new Float64Array(lineCount * 3), (m) => new Float64Array(m));
   }
-  if (errorCount > maxErrors) {
-    diagnostics.push(
+
+  run(): ParsedTranscript {
+    const { text } = this;
+    const n = text.length;
+    let pos = 0;
+    while (pos < n) {
+      this.line++;
+      let eol = text.indexOf("\n", pos);
+      if (eol < 0) eol = n;
+      this.lineEnd = eol;
+      this.i = pos;
+      this.scanLine();
+      pos = eol + 1;
+    }
+    return this.finish();
+  }
+
+  private report(d: Diagnostic): void {
+    if (d.severity === "error") this.errorCount++;
+    if (this.errorCount <= this.maxErrors) this.diagnostics.push(d);
+  }
+
+  private skipWs(): void {
+    const { text, lineEnd } = this;
+    let i = this.i;
+    while (i < lineEnd) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE || c === TAB || c === CR) i++;
+      else break;
+    }
+    this.i = i;
+  }
+
+  /** Skips blanks; true if only a comment or nothing is left on the line. */
+  private atLineRest(): boolean {
+    this.skipWs();
+    const { text, i } = this;
+    return i >= this.lineEnd || (text.charCodeAt(i) === SLASH && text.charCodeAt(i + 1) === SLASH);
+  }
+
+  private syntax(at: number, message: string, help?: string): void {
+    this.report(diagnostic("BM0201", message, span(this.file, at, at + 1), help ? { help } : {}));
+  }
+
+  private found(at: number): string {
+    const { text } = this;
+    if (at >= this.lineEnd) return "end of line";
+    if (text.charCodeAt(at) === SLASH && text.charCodeAt(at + 1) === SLASH) return "a comment";
+    return JSON.stringify(text[at]);
+  }
+
+  /**
+   * text[start, end) as a string seen before when there is one: a million blocks repeat a few
+   * rule names, and a name found by length, first and last character (then compared) costs
+   * no new string and hashes once for the rule lookup.
+   */
+  private nameAt(start: number, end: number): string {
+    const { text } = this;
+    const key = (end - start) * 65536 + text.charCodeAt(start) * 256 + text.charCodeAt(end - 1);
+    let names = this.namesByShape.get(key);
+    if (names) {
+      for (const name of names) if (text.startsWith(name, start)) return name;
+    } else this.namesByShape.set(key, (names = []));
+    const name = text.slice(start, end);
+    if (names.length < 8) names.push(name);
+    return name;
+  }
+
+  /** One line: blank, a section header, or a block. */
+  private scanLine(): void {
+    if (this.atLineRest()) return;
+    const { text } = this;
+    const nameStart = this.i;
+    if (!isIdentStart(text.charCodeAt(nameStart))) {
+      this.syntax(
+        nameStart,
+        `expected a block such as rule(1, 2) or a section header, found ${this.found(nameStart)}`,
+      );
+      return;
+    }
+    let i = nameStart;
+    while (i < this.lineEnd && isIdentPart(text.charCodeAt(i))) i++;
+    const name = this.nameAt(nameStart, i);
+    this.i = i;
+    this.skipWs();
+    if (text.charCodeAt(this.i) === COLON && (name === "public" || name === "private")) {
+      this.scanHeader(name, nameStart);
+      return;
+    }
+    if (text.charCodeAt(this.i) !== LPAREN) {
+      this.syntax(
+        this.i,
+        `expected '(' after the rule name \`${name}\`, found ${this.found(this.i)}`,
+      );
+      return;
+    }
+    this.i++;
+    this.scanBlock(name, nameStart);
+  }
+
+  /** `public:` or `private:`, with `i` at the colon. */
+  private scanHeader(name: "public" | "private", nameStart: number): void {
+    const headerSpan = span(this.file, nameStart, this.i + 1);
+    this.i++;
+    if (!this.atLineRest()) {
+      this.syntax(
+        this.i,
+        `expected end of line after \`${name}:\`, found ${this.found(this.i)}`,
+        "put each block on its own line",
+      );
+    }
+    if (name === "public") {
+      if (this.publicHeaderAt >= 0 || this.privateHeaderAt >= 0) {
+        this.report(
+          diagnostic(
+            "BM0207",
+            this.publicHeaderAt >= 0
+              ? "`public:` appears twice"
+              : "`public:` must come before `private:`",
+            headerSpan,
+          ),
+        );
+      } else this.publicHeaderAt = nameStart;
+      this.section = "public";
+    } else {
+      if (this.privateHeaderAt >= 0)
+        this.report(diagnostic("BM0207", "`private:` appears twice", headerSpan));
+      else this.privateHeaderAt = nameStart;
+      this.section = "private";
+    }
+  }
+
+  /** A block after its '(': values, ')', then the checks against the rule's header. */
+  private scanBlock(name: string, nameStart: number): void {
+    const firstValue = this.numbers.length;
+    if (!this.scanValues()) {
+      this.dropValuesFrom(firstValue);
+      return;
+    }
+    this.i++; // the ')'
+    const blockEnd = this.i;
+    if (!this.atLineRest()) {
+      this.syntax(
+        this.i,
+        `expected end of line after the block, found ${this.found(this.i)}`,
+        "put each block on its own line",
+      );
+      this.dropValuesFrom(firstValue);
+      return;
+    }
+    const count = this.numbers.length - firstValue;
+    const rule = this.checkBlock(name, nameStart, blockEnd, count);
+    if (!rule) {
+      this.dropValuesFrom(firstValue);
+      return;
+    }
+    this.ruleIdx.push(rule.index);
+    this.valueStart.push(firstValue);
+    this.lines.push(this.line);
+    this.starts.push(nameStart);
+    this.ends.push(blockEnd);
+    const isPublic = this.section === "public" ? 1 : 0;
+    this.publicFlags.push(isPublic);
+    if (isPublic) this.publicCount++;
+  }
+
+  private dropValuesFrom(firstValue: number): void {
+    for (let k = firstValue; k < this.numbers.length; k++) this.bigValues.delete(k);
+    this.numbers.length = firstValue;
+  }
+
+  /**
+   * The values of a block up to its ')' (left at `i`), noting where its ';' is. False after an
+   * error.
+   */
+  private scanValues(): boolean {
+    const { text } = this;
+    const firstValue = this.numbers.length;
+    this.semicolonAt = -1;
+    this.semicolonAfter = -1;
+    let ok = true;
+    this.skipWs();
+    if (text.charCodeAt(this.i) === RPAREN) return true;
+    for (;;) {
+      this.skipWs();
+      const result = this.scanValue();
+      if (result === "syntax") return false;
+      if (result === "range") ok = false;
+      this.skipWs();
+      const sep = text.charCodeAt(this.i);
+      if (sep === COMMA) {
+        this.i++;
+        continue;
+      }
+      if (sep === SEMI) {
+        if (this.semicolonAt >= 0) {
+          this.syntax(this.i, "a block has at most one ';'");
+          return false;
+        }
+        this.semicolonAt = this.i;
+        this.semicolonAfter = this.numbers.length - firstValue;
+        this.i++;
+        continue;
+      }
+      if (sep === RPAREN) return ok;
+      this.syntax(this.i, `expected ',' or ')', found ${this.found(this.i)}`);
+      return false;
+    }
+  }
+
+  /** One value at `i`, pushed onto the columns; "range" if it is not below P (reported). */
+  private scanValue(): "ok" | "syntax" | "range" {
+    const { text, lineEnd } = this;
+    const vStart = this.i;
+    let i = vStart;
+    const c = text.charCodeAt(i);
+    if (!(i < lineEnd && isDigit(c))) {
+      this.syntax(i, `expected a value (a decimal or 0x hex integer), found ${this.found(i)}`);
+      return "syntax";
+    }
+    let exact = 0;
+    let digitCount: number;
+    let exactDigits: number;
+    if (c === 48 && (text.charCodeAt(i + 1) === 120 || text.charCodeAt(i + 1) === 88)) {
+      i += 2;
+      const digits = i;
+      while (i < lineEnd && isHexDigit(text.charCodeAt(i))) {
+        exact = exact * 16 + hexDigitValue(text.charCodeAt(i));
+        i++;
+      }
+      if (i === digits) {
+        this.syntax(i, `expected hex digits after 0x, found ${this.found(i)}`);
+        return "syntax";
+      }
+      digitCount = i - digits;
+      exactDigits = EXACT_HEX_DIGITS;
+    } else {
+      while (i < lineEnd && isDigit(text.charCodeAt(i))) {
+        exact = exact * 10 + (text.charCodeAt(i) - 48);
+        i++;
+      }
+      digitCount = i - vStart;
+      exactDigits = EXACT_DECIMAL_DIGITS;
+    }
+    this.i = i;
+    if (i < lineEnd && isIdentPart(text.charCodeAt(i))) {
+      this.syntax(i, `unexpected ${this.found(i)} in a number`);
+      return "syntax";
+    }
+    if (digitCount <= exactDigits) {
+      this.numbers.push(exact);
+      return "ok";
+    }
+    // Long literals (possibly with leading zeros) are read exactly.
+    const value = BigInt(text.slice(vStart, i));
+    if (value < NUMBER_BOUND_BIG) {
+      this.numbers.push(Number(value));
+      return "ok";
+    }
+    this.bigValues.set(this.numbers.length, value);
+    this.numbers.push(-1);
+    if (value < P) return "ok";
+    this.report(
       diagnostic(
-        "BM0201",
-        `${errorCount - maxErrors} more errors not shown (stopped after ${maxErrors})`,
+        "BM0205",
+        "value is not below the BN254 scalar field modulus",
+        span(this.file, vStart, i),
+        {
+          help: `values must be below ${P}`,
+        },
       ),
     );
+    return "range";
   }
-  if (errorCount > 0) return { diagnostics, errorCount };
-  valueStart.push(values.length);
-  const transcript: Transcript = {
-    file,
-    ruleSet,
-    blockCount: ruleIdx.length,
-    rule: ruleIdx.done(),
-    valueStart: valueStart.done(),
-    values,
-    isPublic: Uint8Array.from(publicFlags),
-    line: lines.done(),
-    start: starts.done(),
-    end: ends.done(),
-    publicCount,
-  };
-  return { transcript, diagnostics, errorCount };
+
+  /** The rule of a well-formed block, or undefined after reporting why it does not fit. */
+  private checkBlock(
+    name: string,
+    nameStart: number,
+    blockEnd: number,
+    count: number,
+  ): Rule | undefined {
+    const { semicolonAt, semicolonAfter } = this;
+    const blockSpan = () => span(this.file, nameStart, blockEnd);
+    let rule = this.ruleCache.get(name);
+    if (rule === undefined) {
+      rule = this.ruleSet.ruleByName.get(name) ?? null;
+      this.ruleCache.set(name, rule);
+    }
+    let valid = true;
+    if (!rule) {
+      this.report(
+        unknownRule(name, span(this.file, nameStart, nameStart + name.length), this.ruleSet),
+      );
+      valid = false;
+    } else if (count !== rule.vars.length) {
+      this.report(
+        diagnostic(
+          "BM0203",
+          `\`${name}\` has ${rule.vars.length} variable${rule.vars.length === 1 ? "" : "s"}, this block gives ${count} value${count === 1 ? "" : "s"}`,
+          blockSpan(),
+          { related: [{ span: rule.nameSpan, message: `rule ${headerText(rule)}` }] },
+        ),
+      );
+      valid = false;
+    } else if (semicolonAt >= 0 && (semicolonAfter !== rule.shownCount || !rule.hasSemicolon)) {
+      this.report(
+        diagnostic(
+          "BM0204",
+          rule.hasSemicolon
+            ? `\`;\` must follow the first ${rule.shownCount} value${rule.shownCount === 1 ? "" : "s"} of \`${name}\``
+            : `\`${name}\` has no \`;\` in its header`,
+          span(this.file, semicolonAt, semicolonAt + 1),
+          { related: [{ span: rule.nameSpan, message: `rule ${headerText(rule)}` }] },
+        ),
+      );
+      valid = false;
+    }
+    if (this.section === "none") {
+      if (!this.reportedOutside) {
+        this.report(
+          diagnostic("BM0206", "block before any section header", blockSpan(), {
+            help: "start the transcript with `public:` (optional) and `private:`",
+          }),
+        );
+        this.reportedOutside = true;
+      }
+      valid = false;
+    }
+    return valid ? rule! : undefined;
+  }
+
+  private finish(): ParsedTranscript {
+    const { diagnostics, errorCount, maxErrors } = this;
+    if (errorCount > maxErrors) {
+      diagnostics.push(
+        diagnostic(
+          "BM0201",
+          `${errorCount - maxErrors} more errors not shown (stopped after ${maxErrors})`,
+        ),
+      );
+    }
+    if (errorCount > 0) return { diagnostics, errorCount };
+    this.valueStart.push(this.numbers.length);
+    const transcript = lazyTranscript({
+      file: this.file,
+      ruleSet: this.ruleSet,
+      blockCount: this.ruleIdx.length,
+      rule: this.ruleIdx.done(),
+      valueStart: this.valueStart.done(),
+      numbers: this.numbers.done(),
+      bigValues: this.bigValues,
+      isPublic: this.publicFlags.done(),
+      line: this.lines.done(),
+      start: this.starts.done(),
+      end: this.ends.done(),
+      publicCount: this.publicCount,
+    });
+    return { transcript, diagnostics, errorCount };
+  }
 }
 
 export function headerText(rule: Rule): string {
