@@ -18,6 +18,11 @@
  *   src/metamath     Metamath databases: reader, proof checker, proof DAGs (model.ts)
  *   src/cli          the `bmc` command, a thin layer over src/api.ts
  */
+// ffjavascript and snarkjs ship no types; bmc's declarations of them are published with it
+// (package.json "files") and referenced from its types, so that programs which import bmc
+// type-check under --strict.
+/// <reference path="./prove/ffjavascript.d.ts" preserve="true" />
+/// <reference path="./prove/snarkjs.d.ts" preserve="true" />
 export * from "./api.js";
 export * from "./check/index.js";
 export * from "./diagnostics/index.js";
