@@ -429,7 +429,9 @@ export function commandHelp(spec: CommandSpec): string {
 }
 
 export function overviewHelp(): string {
-  const rows = COMMANDS.map((c) => `  ${synopsisOf(c)}\n      ${c.summary}`);
+  const rows = [...COMMANDS, ...METAMATH_VARIANTS].map(
+    (c) => `  ${synopsisOf(c)}\n      ${c.summary}`,
+  );
   return `bmc, the block model compiler
 
 Usage:
