@@ -387,6 +387,11 @@ function readDevCache(curve: Bn128, file: string, size: number, logSize: number)
 async function devSrsFromCache(curve: Bn128, cache: DevCache, logSize: number): Promise<Srs> {
   const powersG1 = fromUncompressed(curve, cache.powers);
   await checkPowers(curve, powersG1, cache.tauG2, cache.file);
+  return { ...devVerifierParts(curve, cache, logSize), powersG1 };
+}
+
+/** What a prover's and a verifier's key from the development cache have in common. */
+function devVerifierParts(curve: Bn128, cache: DevCache, logSize: number): VerifierKey {
   const { G2 } = engine(curve);
   return {
     curve,
@@ -397,7 +402,6 @@ async function devSrsFromCache(curve: Bn128, cache: DevCache, logSize: number): 
     digest: cache.digest,
     insecure: true,
     source: devSource(logSize),
-    powersG1,
   };
 }
 
@@ -426,17 +430,7 @@ export function devVerifierKey(
     cache.tauG2,
     cache.file,
   );
-  const { G2 } = engine(curve);
-  return {
-    curve,
-    logSize,
-    g1: curve.G1.toAffine(curve.G1.g),
-    g2: G2.toAffine(G2.g),
-    tauG2: cache.tauG2,
-    digest: cache.digest,
-    insecure: true,
-    source: devSource(logSize),
-  };
+  return devVerifierParts(curve, cache, logSize);
 }
 
 // ---------------------------------------------------------------------------------------
