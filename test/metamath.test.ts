@@ -7,7 +7,15 @@
  *   - the smallest file proves and verifies with the fold backend, and a proof file whose
  *     statement was changed is rejected.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -259,6 +267,23 @@ describe("bmc import metamath", () => {
     const v = await runBmc("validate", join(out, "rules.bm"), join(out, "th3.bmt"));
     expect(v.code).toBe(0);
   }, 60_000);
+
+  it("writes into a new or empty folder only: a user's files are never overwritten", async () => {
+    const out = join(scratch, "users-folder");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "rules.bm"), "my own rules\n");
+    const r = await runBmc("import", "metamath", "test/metamath/dv.mm", "-o", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error[BM0910]");
+    expect(readFileSync(join(out, "rules.bm"), "utf8")).toBe("my own rules\n");
+    // prove --metamath -o refuses its own input and files of another kind alike.
+    const mine = join(scratch, "notes.txt");
+    writeFileSync(mine, "notes\n");
+    const p = await runBmc("prove", "--metamath", "test/metamath/dv.mm", "-o", mine);
+    expect(p.code).toBe(1);
+    expect(p.stderr).toContain("error[BM0910]");
+    expect(readFileSync(mine, "utf8")).toBe("notes\n");
+  });
 
   it("a file that is not a Metamath database is a clear error", async () => {
     const bad = join(scratch, "bad.mm");

@@ -7,7 +7,7 @@
  * it again for the labels the proof names, and checks the folded proof against that.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { buildBlocks, transcriptText, type BuiltBlock, type ProofFile } from "../build/index.js";
 import { checkRuleFile, type RuleSet } from "../check/index.js";
@@ -29,6 +29,7 @@ import { parseTranscript } from "../transcript/parse.js";
 import { validateTranscript, type ValidationResult } from "../validate/index.js";
 import { CommandError } from "./prove.js";
 import { writeFileAtomic } from "./files.js";
+import { checkOutputFile, writeOutputFile } from "./outputs.js";
 
 export const METAMATH_PROOF_FORMAT = "bmc-metamath-proof";
 
@@ -389,6 +390,20 @@ type Opts = {
   quiet?: boolean;
 };
 
+/**
+ * `import metamath -o DIR` writes rules.bm and a transcript per theorem into DIR: a new or empty
+ * folder only, so that no file bmc did not make is overwritten (BM0910).
+ */
+function refuseUserFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)
+    throw new CommandError(
+      `-o ${dir} exists and is not an empty folder; bmc will not write into it`,
+      "BM0910",
+      "name a new folder for the imported rules and transcripts",
+    );
+}
+
 export async function importCommand(
   args: string[],
   opts: Opts,
@@ -399,6 +414,7 @@ export async function importCommand(
   if (args[0] !== "metamath" || args.length !== 2 || !opts.output) {
     usage("bmc import metamath FILE.mm [--theorem LABEL] -o DIR");
   }
+  refuseUserFolder(opts.output!);
   const r = await importMetamath(args[1], opts.output!, { theorem: opts.theorem, progress });
   const valid = r.transcripts.every((t) => t.valid);
   if (opts.json) io.out(JSON.stringify({ valid, ...r }, null, 2) + "\n");
@@ -421,8 +437,9 @@ export async function proveCommand(
   if (args.length !== 0 || !opts.output) {
     usage("bmc prove --metamath FILE.mm [--theorem LABEL] -o PROOF.json");
   }
+  checkOutputFile(opts.output!, [".json"], [opts.metamath!]);
   const r = await proveMetamath(opts.metamath!, { theorem: opts.theorem, progress });
-  writeFileAtomic(opts.output!, JSON.stringify(r.file) + "\n");
+  writeOutputFile(opts.output!, JSON.stringify(r.file) + "\n");
   const what = describe(r.file.statement, r.file.scope);
   if (opts.json) {
     io.out(
