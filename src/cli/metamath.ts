@@ -12,7 +12,12 @@ import { join } from "node:path";
 import { buildBlocks, transcriptText, type BuiltBlock, type ProofFile } from "../build/index.js";
 import { checkRuleFile, type RuleSet } from "../check/index.js";
 import { compileProgram, type SegmentShape } from "../circuits/index.js";
-import { renderDiagnostics, SourceFile, type Diagnostic } from "../diagnostics/index.js";
+import {
+  DiagnosticError,
+  renderDiagnostics,
+  SourceFile,
+  type Diagnostic,
+} from "../diagnostics/index.js";
 import { formatText } from "../format/index.js";
 import { lowerRuleSet } from "../lower/index.js";
 import { proofDag, readMetamath } from "../metamath/index.js";
@@ -61,11 +66,11 @@ export function readDatabase(path: string, color = false): MetamathDatabase {
 
 export function encode(db: MetamathDatabase, theorem?: string): MetamathEncoding {
   try {
-    return encodeMetamath(db, (d, i) => proofDag(d, i) as never, {
+    return encodeMetamath(db, (d, i) => proofDag(d, i), {
       theorems: theorem === undefined ? undefined : [theorem],
     });
   } catch (e) {
-    if (e instanceof EncodeError) throw new CommandError(e.message);
+    if (e instanceof EncodeError) throw new DiagnosticError(e.diagnostic);
     throw e;
   }
 }
@@ -348,6 +353,8 @@ export async function verifyMetamath(
     );
   } catch (e) {
     if (e instanceof CommandError) return { valid: false, reason: e.message };
+    if (e instanceof DiagnosticError)
+      return { valid: false, reason: `${e.diagnostic.code}: ${e.message}` };
     throw e;
   }
   const expected = prepared.enc.statement;

@@ -16,8 +16,18 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { ProofFile, ProofStep } from "../../build/index.js";
-import type { Assertion, MetamathDatabase, ProofDag, SymbolId, Theorem } from "../model.js";
+import { diagnostic, span, type Code, type Diagnostic } from "../../diagnostics/index.js";
+import type {
+  Assertion,
+  MetamathDatabase,
+  MetamathDiagnostic,
+  ProofDag,
+  Statement,
+  SymbolId,
+  Theorem,
+} from "../model.js";
 import { expressionText } from "../model.js";
+import { sourcesOf } from "../reader.js";
 import { buildGrammar, frameVarTypes, type Grammar } from "./grammar.js";
 import { Names, TermStore } from "./terms.js";
 
@@ -54,9 +64,39 @@ export interface MetamathEncoding {
   };
 }
 
-export class EncodeError extends Error {}
+/**
+ * A database the encoding refuses, as one coded diagnostic at the statement concerned: BM0727
+ * (the label asked for is no theorem), BM0728 (no theorem at all), BM0729 (`$d` conditions
+ * where only the string encoding fits), or the proof checker's own code for a proof that does
+ * not verify. Anything else thrown by the encoder is a bug in it.
+ */
+export class EncodeError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
 
-export type ProofDagFn = (db: MetamathDatabase, theorem: number) => ProofDag | { message: string };
+/** An EncodeError at `statement` (its label, in its file), where the source is at hand. */
+function refuse(
+  db: MetamathDatabase,
+  code: Code,
+  message: string,
+  statement?: Statement,
+  help?: string,
+): EncodeError {
+  const sources = sourcesOf(db);
+  const where =
+    statement && sources
+      ? span(
+          sources.get(statement.location.file),
+          statement.location.offset,
+          statement.location.offset + statement.label.length,
+        )
+      : undefined;
+  return new EncodeError(diagnostic(code, message, where, help ? { help } : {}));
+}
+
+export type ProofDagFn = (db: MetamathDatabase, theorem: number) => ProofDag | MetamathDiagnostic;
 
 export interface EncodeOptions {
   /** Theorem labels; every theorem of the database when absent. */
@@ -65,11 +105,15 @@ export interface EncodeOptions {
   readonly mode?: "tree" | "string";
 }
 
-/** SHA-256 over the database's files, main file first, each prefixed by its length. */
+/**
+ * SHA-256 over the database's files, main file first, each prefixed by its length: the bytes
+ * the reader read (so a file changed since cannot give another digest), from disk otherwise.
+ */
 export function databaseDigest(db: MetamathDatabase): string {
   const h = createHash("sha256");
-  for (const f of db.files) {
-    const bytes = readFileSync(f);
+  const read = sourcesOf(db)?.bytes;
+  for (const [i, f] of db.files.entries()) {
+    const bytes = read?.[i] ?? readFileSync(f);
     h.update(`${bytes.length}:`);
     h.update(bytes);
   }
@@ -87,12 +131,15 @@ export function encodeMetamath(
     targets = options.theorems.map((label) => {
       const i = db.labels.get(label);
       const s = i === undefined ? undefined : db.statements[i];
-      if (!s || s.kind !== "p")
-        throw new EncodeError(`\`${label}\` is not a theorem ($p) of the database`);
+      if (!s || s.kind !== "p") {
+        const what = s ? `a \`$${s.kind}\` statement, not a theorem ($p)` : "no statement";
+        throw refuse(db, "BM0727", `\`${label}\` is ${what} of the database`, s, helpOf(theorems));
+      }
       return s;
     });
   } else targets = theorems;
-  if (!targets.length) throw new EncodeError("the database has no theorem ($p) to prove");
+  if (!targets.length)
+    throw refuse(db, "BM0728", `${basename(db.files[0])} has no theorem ($p) to prove`);
   const ordinal = new Map(theorems.map((t, i) => [t.index, i + 1]));
   const all = !options.theorems;
   const contexts = closure(db, targets, proofDag);
@@ -105,6 +152,12 @@ export function encodeMetamath(
     }
   }
   return new StringEncoder(db, contexts, ordinal, all, targets).encode(statement);
+}
+
+function helpOf(theorems: readonly Theorem[]): string | undefined {
+  if (!theorems.length) return "the database has no theorem ($p) at all";
+  const shown = theorems.slice(0, 5).map((t) => t.label);
+  return `its theorems: ${shown.join(", ")}${theorems.length > 5 ? ", ..." : ""}`;
 }
 
 function statementOf(db: MetamathDatabase, targets: Theorem[]): MetamathStatement {
@@ -133,7 +186,8 @@ function closure(db: MetamathDatabase, targets: Theorem[], proofDag: ProofDagFn)
     const i = todo.pop()!;
     if (dags.has(i)) continue;
     const dag = proofDag(db, i);
-    if (!("nodes" in dag)) throw new EncodeError(`${db.statements[i].label}: ${dag.message}`);
+    // A proof that does not verify: the checker's diagnostic names the step.
+    if (!("nodes" in dag)) throw new EncodeError(dag);
     dags.set(i, dag);
     for (const n of dag.nodes) {
       const s = db.statements[n.statement];
@@ -406,8 +460,9 @@ class TreeEncoder extends Encoder {
         trees[k] = this.grammar.varLeaf(s.typecode, s.variable);
       } else if (s.kind === "e") {
         const j = hypIndex.get(s.index);
+        // Every $e active at a theorem is mandatory for it, and the proof checker allows no other.
         if (j === undefined)
-          throw new EncodeError(`${c.theorem.label}: uses a hypothesis not its own`);
+          throw new Error(`${c.theorem.label}: uses a hypothesis not its own (a bug)`);
         trees[k] = this.tree(s.expression, types, c.theorem.label);
         stepOf[k] = this.addStep({
           id: `c${ctx}h${j}`,
@@ -638,8 +693,10 @@ class TreeEncoder extends Encoder {
       const c = this.contexts.find((cc) => this.ctx(cc.theorem) === ctx)!;
       const pairs = c.theorem.activeDisjoint;
       const at = pairs.findIndex(([p, q]) => (p === a && q === b) || (p === b && q === a));
+      // The proof checker has checked every $d on the same variables (a tree's leaves are the
+      // variables of its yield).
       if (at < 0)
-        throw new EncodeError(`${c.theorem.label}: variables ${a} and ${b} are not kept apart`);
+        throw new Error(`${c.theorem.label}: variables ${a} and ${b} are not kept apart (a bug)`);
       const rule = `dv_${ctx}_${2 * at + (pairs[at][0] === a ? 1 : 2)}`;
       premises = [{ ref: this.addStep({ id: `dvp${ctx}_${a}_${b}`, rule }) }];
     } else {
@@ -690,19 +747,7 @@ class StringEncoder extends Encoder {
   }
 
   encode(statement: MetamathStatement): MetamathEncoding {
-    for (const c of this.contexts) {
-      if (
-        c.theorem.activeDisjoint.length &&
-        c.dag.nodes.some((n) => {
-          const s = this.db.statements[n.statement];
-          return (s.kind === "a" || s.kind === "p") && s.frame.disjoint.length > 0;
-        })
-      ) {
-        throw new EncodeError(
-          `${c.theorem.label}: $d conditions need the tree encoding, and this database's grammar gives no trees`,
-        );
-      }
-    }
+    this.refuseDisjoint();
     for (const c of this.contexts) this.walk(c);
     const o = this.out;
     o.push(...this.header());
@@ -726,6 +771,27 @@ class StringEncoder extends Encoder {
     for (const c of this.contexts) this.contextRules(c);
     const goal = this.goalRules();
     return this.finish("string", statement, goal);
+  }
+
+  /**
+   * String rules cannot check `$d` conditions, so a proof that uses an assertion with any is
+   * refused, whatever the theorem's own `$d`s: a rule without the check would let a proof of
+   * any theorem in the transcript apply the assertion to variables it must keep apart.
+   */
+  private refuseDisjoint() {
+    for (const c of this.contexts) {
+      for (const n of c.dag.nodes) {
+        const s = this.db.statements[n.statement];
+        if ((s.kind !== "a" && s.kind !== "p") || !s.frame.disjoint.length) continue;
+        throw refuse(
+          this.db,
+          "BM0729",
+          `${c.theorem.label}: its proof uses \`${s.label}\`, which has $d conditions, and the database's grammar gives this proof no trees (the string encoding cannot check $d)`,
+          c.theorem,
+          `\`${s.label}\` is at ${where(this.db, s)}; the tree encoding needs every expression of the proof to have one parse by the syntax axioms`,
+        );
+      }
+    }
   }
 
   /** A template as rule text: constants consed, each variable joined by an `app` hypothesis. */
