@@ -414,7 +414,7 @@ class TreeEncoder extends Encoder {
       "// lemma_ok(i, k): theorem number i is proven (from its hypotheses), at depth k.",
       "relation lemma_ok(i, k).",
     );
-    if (this.dvUsed.size) this.dvRelations();
+    this.dvRelations();
     this.out.push("", "// Assertions used by the proofs: one rule each.");
     for (const i of [...this.usedAssertions].sort((a, b) => a - b))
       this.assertionRule(this.db.statements[i] as Assertion);
@@ -570,7 +570,10 @@ class TreeEncoder extends Encoder {
     if (lemma) depthVars.push("k0");
     const body = hyps.map((h, j) => `proved(${h}, c, k${j + 1})`);
     if (lemma) body.push(`lemma_ok(${this.ctx(a)}, k0)`);
-    for (const [x, y] of a.frame.disjoint) body.push(`dvs(c, ${vars.get(x)}, ${vars.get(y)})`);
+    for (const [x, y] of a.frame.disjoint) {
+      const relation = this.dvsRelation(this.varSort(a, x), this.varSort(a, y));
+      body.push(`${relation}(c, ${vars.get(x)}, ${vars.get(y)})`);
+    }
     body.push(...depthVars.map((k) => `${k} < k`));
     if (lemma) body.push(`${this.ctx(a)} < c`);
     else if (this.theoremsBefore(a.index) > 0) body.push(`${this.theoremsBefore(a.index)} < c`);
@@ -630,38 +633,139 @@ class TreeEncoder extends Encoder {
     );
   }
 
+  /**
+   * The `$d` relations, typed by sort so that each recursion descends within its sort's term
+   * depths (docs/metamath.md): `dvs_<σ>_<τ>(c, X, Y)` for X of sort σ and Y of sort τ,
+   * `dvv_<τ>(c, a, Y)` for a variable a and Y of sort τ. Only the sort pairs the used
+   * assertions' `$d`s reach are generated.
+   */
   private dvRelations() {
+    const { pairs, targets } = this.dvSorts();
+    if (!pairs.length) return;
+    const names = new Names([
+      ...this.store.ctors.map((k) => k.name),
+      ...this.grammar.sorts.map((s) => s.name),
+      ...["proved", "lemma_ok", "ok_upto", "dvpair"],
+    ]);
+    for (const [σ, τ] of pairs)
+      this.dvsRelations.set(`${σ} ${τ}`, names.take(`dvs_${σ}_${τ}`, "dvs"));
+    for (const τ of targets) this.dvvRelations.set(τ, names.take(`dvv_${τ}`, "dvv"));
     const o = this.out;
     o.push(
       "",
       "// Distinct variables. dvpair(c, a, b): context c keeps variables a and b apart ($d).",
-      "// dvs(c, X, Y): every variable of X and every variable of Y are kept apart in c;",
-      "// dvv(c, a, Y): variable a and every variable of Y are. Both recurse on the terms'",
-      "// structure (well founded: every name is defined once, by a deeper term's definition).",
+      "// dvs_S_T(c, X, Y): X of sort S, Y of sort T, and every variable of X and every variable",
+      "// of Y are kept apart in c; dvv_T(c, a, Y): variable a and every variable of Y (sort T)",
+      "// are. Each recurses on the arguments of its term's definition, whose depths in their",
+      "// own sorts are smaller: the recursion is well founded.",
       "relation dvpair(c, a, b).",
-      "relation dvs(c, X, Y).",
-      "relation dvv(c, a, Y).",
+      ...pairs.map(([σ, τ]) => `relation ${this.dvsRelation(σ, τ)}(c, X, Y).`),
+      ...targets.map((τ) => `relation ${this.dvvRelation(τ)}(c, a, Y).`),
     );
-    for (const s of this.grammar.sorts) {
-      if (!this.grammar.syntaxTypecodes.has(s.typecode)) continue;
-      for (const ci of s.ctors) {
+    for (const [σ, τ] of pairs) {
+      for (const ci of this.sortNamed(σ).ctors) {
         const k = this.store.ctors[ci];
+        const concl = `${this.dvsRelation(σ, τ)}(c, X, Y)`;
         if (this.isVarLeaf(ci)) {
-          o.push(`rule dvs_${k.name}(c, X, Y; a): dvs(c, X, Y) -: X = ${k.name}(a), dvv(c, a, Y).`);
           o.push(
-            `rule dvv_${k.name}(c, a, Y; b): dvv(c, a, Y) -: Y = ${k.name}(b), dvpair(c, a, b).`,
+            `rule ${this.dvsRule(τ, ci)}(c, X, Y; a): ${concl} -: X = ${k.name}(a), ${this.dvvRelation(τ)}(c, a, Y).`,
           );
           continue;
         }
-        const xs = k.argSorts.map((_, j) => `A${j + 1}`);
-        const sub = k.argSorts.flatMap((srt, j) => (srt === "field" ? [] : [xs[j]]));
-        const hid = xs.length ? `; ${xs.join(", ")}` : "";
+        const { header, term, sorted } = this.dvArgs(k);
+        const hyps = sorted.map(([x, s]) => `, ${this.dvsRelation(s, τ)}(c, ${x}, Y)`);
         o.push(
-          `rule dvs_${k.name}(c, X, Y${hid}): dvs(c, X, Y) -: X = ${k.name}(${xs.join(", ")})${sub.map((x) => `, dvs(c, ${x}, Y)`).join("")}.`,
-          `rule dvv_${k.name}(c, a, Y${hid}): dvv(c, a, Y) -: Y = ${k.name}(${xs.join(", ")})${sub.map((x) => `, dvv(c, a, ${x})`).join("")}.`,
+          `rule ${this.dvsRule(τ, ci)}(c, X, Y${header}): ${concl} -: X = ${term}${hyps.join("")}.`,
         );
       }
     }
+    for (const τ of targets) {
+      for (const ci of this.sortNamed(τ).ctors) {
+        const k = this.store.ctors[ci];
+        const concl = `${this.dvvRelation(τ)}(c, a, Y)`;
+        if (this.isVarLeaf(ci)) {
+          o.push(
+            `rule ${this.dvvRule(ci)}(c, a, Y; b): ${concl} -: Y = ${k.name}(b), dvpair(c, a, b).`,
+          );
+          continue;
+        }
+        const { header, term, sorted } = this.dvArgs(k);
+        const hyps = sorted.map(([x, s]) => `, ${this.dvvRelation(s)}(c, a, ${x})`);
+        o.push(
+          `rule ${this.dvvRule(ci)}(c, a, Y${header}): ${concl} -: Y = ${term}${hyps.join("")}.`,
+        );
+      }
+    }
+  }
+
+  /** Hidden argument variables of a constructor's `$d` rules, its term, its sorted arguments. */
+  private dvArgs(k: { name: string; argSorts: readonly string[] }) {
+    const xs = k.argSorts.map((_, j) => `A${j + 1}`);
+    return {
+      header: xs.length ? `; ${xs.join(", ")}` : "",
+      term: `${k.name}(${xs.join(", ")})`,
+      sorted: k.argSorts.flatMap((s, j) => (s === "field" ? [] : [[xs[j], s] as const])),
+    };
+  }
+
+  /** Sort pairs (σ, τ) of `dvs` and sorts τ of `dvv` the used assertions' `$d`s reach. */
+  private dvSorts(): { pairs: [string, string][]; targets: string[] } {
+    const pairs = new Map<string, [string, string]>();
+    const todo: [string, string][] = [];
+    const add = (σ: string, τ: string) => {
+      if (pairs.has(`${σ} ${τ}`)) return;
+      pairs.set(`${σ} ${τ}`, [σ, τ]);
+      todo.push([σ, τ]);
+    };
+    for (const i of [...this.usedAssertions].sort((a, b) => a - b)) {
+      const a = this.db.statements[i] as Assertion;
+      for (const [x, y] of a.frame.disjoint) add(this.varSort(a, x), this.varSort(a, y));
+    }
+    while (todo.length) {
+      const [σ, τ] = todo.shift()!;
+      for (const ci of this.sortNamed(σ).ctors)
+        for (const s of this.store.ctors[ci].argSorts) if (s !== "field") add(s, τ);
+    }
+    const targets = new Set<string>();
+    const reach = (τ: string) => {
+      if (targets.has(τ)) return;
+      targets.add(τ);
+      for (const ci of this.sortNamed(τ).ctors)
+        for (const s of this.store.ctors[ci].argSorts) if (s !== "field") reach(s);
+    };
+    for (const [, τ] of pairs.values()) reach(τ);
+    return { pairs: [...pairs.values()], targets: [...targets] };
+  }
+
+  private varSort(a: Assertion, v: SymbolId): string {
+    return this.grammar.sortOf.get(frameVarTypes(this.db, a).get(v)!)!;
+  }
+
+  private sortNamed(name: string) {
+    return this.grammar.sorts.find((s) => s.name === name)!;
+  }
+
+  private readonly dvsRelations = new Map<string, string>();
+  private readonly dvvRelations = new Map<string, string>();
+  private dvsRelation(σ: string, τ: string): string {
+    return this.dvsRelations.get(`${σ} ${τ}`)!;
+  }
+  private dvvRelation(τ: string): string {
+    return this.dvvRelations.get(τ)!;
+  }
+
+  /** Rule names of the `$d` rules: per constructor of X and sort of Y, per constructor of Y. */
+  private readonly dvRules = new Map<string, string>();
+  private dvsRule(τ: string, ctor: number): string {
+    return this.dvRule(`dvs ${τ} ${ctor}`, `dvs_${this.store.ctors[ctor].name}_${τ}`);
+  }
+  private dvvRule(ctor: number): string {
+    return this.dvRule(`dvv ${ctor}`, `dvv_${this.store.ctors[ctor].name}`);
+  }
+  private dvRule(key: string, raw: string): string {
+    let n = this.dvRules.get(key);
+    if (!n) this.dvRules.set(key, (n = this.names.take(raw, "dv")));
+    return n;
   }
 
   private dvsStep(ctx: number, x: number, y: number): string {
@@ -676,7 +780,7 @@ class TreeEncoder extends Encoder {
         );
     return this.addStep({
       id,
-      rule: `dvs_${k.name}`,
+      rule: this.dvsRule(this.store.ctors[this.store.nodes[y].ctor].sort, n.ctor),
       args: { c: ctx, X: this.letName(x), Y: this.letName(y) },
       premises,
     });
@@ -706,7 +810,7 @@ class TreeEncoder extends Encoder {
     }
     return this.addStep({
       id,
-      rule: `dvv_${k.name}`,
+      rule: this.dvvRule(n.ctor),
       args: { c: ctx, a, Y: this.letName(y) },
       premises,
     });
