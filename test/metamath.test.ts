@@ -296,10 +296,17 @@ describe("bmc import metamath", () => {
 
   it("a file that is not a Metamath database is a clear error", async () => {
     const bad = join(scratch, "bad.mm");
-    writeFileSync(bad, "$c a $.\nx $p a $= ? $.\n");
+    writeFileSync(bad, "$c a $.\nx $p a $= ? $.\n$c b b $.\n");
     const r = await runBmc("import", "metamath", bad, "-o", join(scratch, "bad-out"));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/not a valid Metamath database/);
+    // The reader's own diagnostics, each with its code and position (was one BM0902 around them).
+    expect(r.stderr.match(/error\[BM\d{4}\]/g)).toEqual(["error[BM0719]", "error[BM0708]"]);
+    expect(r.stderr).toMatch(/bad\.mm:2:11\n/);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    const json = await runBmc("import", "metamath", bad, "-o", join(scratch, "bad-out"), "--json");
+    expect(JSON.parse(json.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual([
+      "BM0719",
+      "BM0708",
+    ]);
   });
 });

@@ -52,14 +52,13 @@ export interface Progress {
   (message: string): void;
 }
 
-/** Reads a database; a database with errors is a CommandError with its rendered diagnostics. */
-export function readDatabase(path: string, color = false): MetamathDatabase {
-  if (!existsSync(path)) throw new CommandError(`cannot read ${path}`);
+/** Reads a database; a database with errors is a DiagnosticError carrying all of them. */
+export function readDatabase(path: string): MetamathDatabase {
+  if (!existsSync(path)) throw new CommandError(`cannot read ${path}`, "BM0901");
   const r = readMetamath(path);
   if (!r.database) {
-    throw new CommandError(
-      `${path} is not a valid Metamath database:\n${renderDiagnostics(r.diagnostics as Diagnostic[], { color })}`,
-    );
+    const [first, ...more] = r.diagnostics as Diagnostic[];
+    throw new DiagnosticError(first, 1, more);
   }
   return r.database;
 }
