@@ -27,7 +27,7 @@ import type {
   Theorem,
 } from "../model.js";
 import { expressionText } from "../model.js";
-import { sourcesOf } from "../reader.js";
+import { activeDisjoint, sourcesOf } from "../reader.js";
 import { buildGrammar, frameVarTypes, type Grammar } from "./grammar.js";
 import { Names, TermStore } from "./terms.js";
 
@@ -614,7 +614,7 @@ class TreeEncoder extends Encoder {
       o.push(`// ${h.label}: ${this.text(h)}`);
       o.push(`rule ${w.hypRules[j]}(E): proved(E, ${ctx}, 0) -: E = ${this.render(tree, none)}.`);
     });
-    for (const [n, [x, y]] of t.activeDisjoint.entries()) {
+    for (const [n, [x, y]] of activeDisjoint(t).entries()) {
       if (!this.dvUsed.has(ctx)) break;
       const name = (v: number) => this.db.symbols[v].name;
       o.push(
@@ -795,7 +795,7 @@ class TreeEncoder extends Encoder {
     if (this.isVarLeaf(n.ctor)) {
       const b = n.args[0];
       const c = this.contexts.find((cc) => this.ctx(cc.theorem) === ctx)!;
-      const pairs = c.theorem.activeDisjoint;
+      const pairs = activeDisjoint(c.theorem);
       const at = pairs.findIndex(([p, q]) => (p === a && q === b) || (p === b && q === a));
       // The proof checker has checked every $d on the same variables (a tree's leaves are the
       // variables of its yield).
