@@ -252,6 +252,48 @@ describe("prove and verify with the fold backend", () => {
   );
 });
 
+describe("why the $d relations are typed by sort", () => {
+  // An untyped `dvs` over two sorts, the shape bmc generated before: a name defined both as a
+  // set (v_set(5)) and as a wff (wi(X, X)) lets dvs(X, Y) stand on itself, so variable 5 is
+  // never checked against Y's variable 2 (only the pair 1, 2 is kept apart). The validator
+  // accepts it, and `bmc check` flags the shape (BM0116); generated rules are typed and clean.
+  const untyped = `sort wff = wal(set, wff) | wi(wff, wff) | v_wff(field).
+sort set = v_set(field).
+relation dvpair(a, b).
+relation dvs(X, Y).
+relation dvv(a, Y).
+rule dvs_wal(X, Y; A1, A2): dvs(X, Y) -: X = wal(A1, A2), dvs(A1, Y), dvs(A2, Y).
+rule dvs_wi(X, Y; A1, A2): dvs(X, Y) -: X = wi(A1, A2), dvs(A1, Y), dvs(A2, Y).
+rule dvs_v_wff(X, Y; a): dvs(X, Y) -: X = v_wff(a), dvv(a, Y).
+rule dvs_v_set(X, Y; a): dvs(X, Y) -: X = v_set(a), dvv(a, Y).
+rule dvv_v_wff(a, Y; b): dvv(a, Y) -: Y = v_wff(b), dvpair(a, b).
+rule pair12(): dvpair(1, 2) -: .
+rule goal(X, Y): -: dvs(X, Y).
+`;
+  const circular = `public:
+  goal(10, 13)
+private:
+  def_v_wff(12, 1)
+  def_v_wff(13, 2)
+  def_v_set(11, 5)
+  def_wal(10, 11, 12; 1, 0, 0)
+  def_wi(11, 10, 10; 2, 1, 1)
+  pair12()
+  dvv_v_wff(1, 13; 2)
+  dvs_v_wff(12, 13; 1)
+  dvs_wal(10, 13; 11, 12)
+  dvs_wi(11, 13; 10, 10)
+`;
+
+  it("an untyped dvs admits a circular derivation, and the lint says so", () => {
+    const check = checkRuleFile(join(scratch, "untyped.bm"), { entryText: untyped });
+    expect(check.diagnostics.map((d) => d.code)).toContain("BM0116");
+    const result = validateTranscript(read(check.ruleSet!, circular));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+});
+
 describe("bmc import metamath", () => {
   it("writes formatted rules naming the .mm labels and lines, and valid transcripts", async () => {
     const out = join(scratch, "import-dv");
