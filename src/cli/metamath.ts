@@ -494,7 +494,7 @@ export const verifyCommand = metamathCommand(
     try {
       text = readFileSync(args[0], "utf8");
     } catch {
-      throw new CommandError(`cannot read ${args[0]}`);
+      throw new CommandError(`cannot read ${args[0]}`, "BM0901");
     }
     const r = await verifyMetamath(opts.metamath!, text, { progress });
     return {
