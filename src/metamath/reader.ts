@@ -938,40 +938,44 @@ class Reader {
   }
 
   /** The statement a label names in a proof, if the proof may use it here. */
+  /** What a diagnostic about a proof label adds (made only when one is thrown). */
+  private stepExtra(theorem: string, step: number, token: number) {
+    return { theorem, step, stepLabel: this.name(token) };
+  }
+
   private proofLabel(index: number, theorem: string, step: number): number {
     const t = this.token;
-    const extra = { theorem, step, stepLabel: this.name(t) };
     if (this.lexer.end - this.lexer.start === 1 && this.lexer.bytes[this.lexer.start] === 63)
       throw this.errorHere(
         "BM0719",
         `the proof of \`${theorem}\` is incomplete: step ${step} is \`?\``,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     if (this.isKeyword(t))
       throw this.errorHere(
         "BM0704",
         `\`${this.name(t)}\` inside the proof of \`${theorem}\`: \`$.\` missing`,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     if (t === this.theoremLabel)
       throw this.errorHere(
         "BM0720",
         `step ${step} of \`${theorem}\`: a theorem cannot be used in its own proof`,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     const s = this.labelOfToken.get(t);
     if (s < 0)
       throw this.errorHere(
         "BM0720",
         `step ${step} of \`${theorem}\`: \`${this.name(t)}\` is not the label of an earlier statement`,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     const kind = this.statements[s].kind;
     if ((kind === "f" || kind === "e") && !this.activeHypothesis.get(s))
       throw this.errorHere(
         "BM0720",
         `step ${step} of \`${theorem}\`: hypothesis \`${this.name(t)}\` is not active here`,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     return s;
   }
