@@ -15,11 +15,28 @@ import {
   proveMetamath,
   verifyMetamath,
 } from "../src/cli/metamath.js";
+import type { MetamathEncoding } from "../src/metamath/encode/index.js";
 import { loadManifest } from "../src/prove/index.js";
 
 const [file, which, cacheDir, nativeOnly] = process.argv.slice(2);
 const theorem = which === "--all" ? undefined : which;
 const ms = (t: number) => Math.round(t * 10) / 10;
+
+/** The fields every row has: the file, the encoding's size, the blocks, the read time. */
+function summary(enc: MetamathEncoding, blocks: number) {
+  return {
+    file: file.split("/").pop(),
+    theorem: theorem ?? "all",
+    tokens: db.tokenCount,
+    mode: enc.mode,
+    theorems: enc.stats.contexts,
+    proofSteps: enc.stats.proofSteps,
+    dagNodes: enc.stats.dagNodes,
+    terms: enc.stats.terms,
+    blocks,
+    readMs: ms(readMs),
+  };
+}
 
 const t0 = performance.now();
 const read = readMetamath(file);
@@ -33,17 +50,8 @@ if (nativeOnly === "--native") {
   const built = buildEncoding(join(tmpdir(), "bmc-bench-native.bm"), enc.rulesText, enc.proof);
   console.log(
     JSON.stringify({
-      file: file.split("/").pop(),
-      theorem: theorem ?? "all",
-      tokens: db.tokenCount,
-      mode: enc.mode,
-      theorems: enc.stats.contexts,
-      proofSteps: enc.stats.proofSteps,
-      dagNodes: enc.stats.dagNodes,
-      terms: enc.stats.terms,
-      blocks: built.blocks.length,
+      ...summary(enc, built.blocks.length),
       rules: built.ruleSet.rules.length,
-      readMs: ms(readMs),
       encodeMs: ms(t1 - t),
       buildValidateMs: ms(performance.now() - t1),
       valid: built.validation.valid,
@@ -64,23 +72,13 @@ const t2 = performance.now();
 const verified = await verifyMetamath(file, readFileSync(out, "utf8"), { cacheDir });
 const verifyMs = performance.now() - t2;
 const manifest = loadManifest(prepared.buildDir);
-const enc = prepared.enc;
 console.log(
   JSON.stringify({
-    file: file.split("/").pop(),
-    theorem: theorem ?? "all",
-    tokens: db.tokenCount,
-    mode: enc.mode,
-    theorems: enc.stats.contexts,
-    proofSteps: enc.stats.proofSteps,
-    dagNodes: enc.stats.dagNodes,
-    terms: enc.stats.terms,
-    blocks: prepared.built.blocks.length,
+    ...summary(prepared.enc, prepared.built.blocks.length),
     rules: manifest.program.rules.length,
     slots: manifest.slots.length,
     constraints: manifest.fold?.constraints ?? manifest.constraints,
     segments: proved.segments,
-    readMs: ms(readMs),
     encodeMs: ms(prepared.timings.encode),
     buildValidateMs: ms(prepared.timings.build),
     compileMs: prepared.compiled ? ms(prepared.timings.compile) : null,

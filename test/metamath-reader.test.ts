@@ -473,7 +473,12 @@ describe("diagnostics on inline databases", () => {
   }
 
   it("every BM07xx code has a case", () => {
-    const metamathCodes = Object.keys(codes).filter((c) => c.startsWith("BM07"));
+    // The encoding's refusals (BM0727-BM0729) come after reading and verifying:
+    // test/metamath-encode-errors.test.ts has their cases.
+    const encoding = new Set(["BM0727", "BM0728", "BM0729"]);
+    const metamathCodes = Object.keys(codes).filter(
+      (c) => c.startsWith("BM07") && !encoding.has(c),
+    );
     expect(metamathCodes.filter((c) => !covered.has(c))).toEqual([]);
   });
 

@@ -68,7 +68,11 @@ describe.skipIf(!existsSync(SHARED))("every good shared file imports and validat
         const enc = encodeMetamath(db, (d, i) => proofDag(d, i) as never);
         expect(enc.mode).toBe(f === "miu.mm" ? "string" : "tree");
         const rulesPath = join(scratch, `${f}.bm`);
-        const built = buildEncoding(rulesPath, enc.rulesText, enc.proof);
+        // Generated rules check with no warning at all (BM0116 included: the $d and app
+        // recursions descend on terms, which the lint recognizes).
+        const check = checkRuleFile(rulesPath, { entryText: enc.rulesText });
+        expect(check.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+        const built = buildEncoding(rulesPath, enc.rulesText, enc.proof, "", check.ruleSet);
         expect(built.validation.diagnostics).toEqual([]);
         expect(built.validation.valid).toBe(true);
       },
@@ -248,6 +252,48 @@ describe("prove and verify with the fold backend", () => {
   );
 });
 
+describe("why the $d relations are typed by sort", () => {
+  // An untyped `dvs` over two sorts, the shape bmc generated before: a name defined both as a
+  // set (v_set(5)) and as a wff (wi(X, X)) lets dvs(X, Y) stand on itself, so variable 5 is
+  // never checked against Y's variable 2 (only the pair 1, 2 is kept apart). The validator
+  // accepts it, and `bmc check` flags the shape (BM0116); generated rules are typed and clean.
+  const untyped = `sort wff = wal(set, wff) | wi(wff, wff) | v_wff(field).
+sort set = v_set(field).
+relation dvpair(a, b).
+relation dvs(X, Y).
+relation dvv(a, Y).
+rule dvs_wal(X, Y; A1, A2): dvs(X, Y) -: X = wal(A1, A2), dvs(A1, Y), dvs(A2, Y).
+rule dvs_wi(X, Y; A1, A2): dvs(X, Y) -: X = wi(A1, A2), dvs(A1, Y), dvs(A2, Y).
+rule dvs_v_wff(X, Y; a): dvs(X, Y) -: X = v_wff(a), dvv(a, Y).
+rule dvs_v_set(X, Y; a): dvs(X, Y) -: X = v_set(a), dvv(a, Y).
+rule dvv_v_wff(a, Y; b): dvv(a, Y) -: Y = v_wff(b), dvpair(a, b).
+rule pair12(): dvpair(1, 2) -: .
+rule goal(X, Y): -: dvs(X, Y).
+`;
+  const circular = `public:
+  goal(10, 13)
+private:
+  def_v_wff(12, 1)
+  def_v_wff(13, 2)
+  def_v_set(11, 5)
+  def_wal(10, 11, 12; 1, 0, 0)
+  def_wi(11, 10, 10; 2, 1, 1)
+  pair12()
+  dvv_v_wff(1, 13; 2)
+  dvs_v_wff(12, 13; 1)
+  dvs_wal(10, 13; 11, 12)
+  dvs_wi(11, 13; 10, 10)
+`;
+
+  it("an untyped dvs admits a circular derivation, and the lint says so", () => {
+    const check = checkRuleFile(join(scratch, "untyped.bm"), { entryText: untyped });
+    expect(check.diagnostics.map((d) => d.code)).toContain("BM0116");
+    const result = validateTranscript(read(check.ruleSet!, circular));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+});
+
 describe("bmc import metamath", () => {
   it("writes formatted rules naming the .mm labels and lines, and valid transcripts", async () => {
     const out = join(scratch, "import-dv");
@@ -264,6 +310,11 @@ describe("bmc import metamath", () => {
     expect(rules).toContain("// ax17 (axiom, dv.mm:18): |- ( ph -> A. x ph )");
     const check = await runBmc("fmt", "--check", join(out, "rules.bm"));
     expect(check.code).toBe(0);
+    // The typed $d relations recurse on terms within one sort: no BM0116 (an untyped `dvs`
+    // over dv.mm's wff and set could be derived in a circle, and gets it).
+    const lint = await runBmc("check", join(out, "rules.bm"));
+    expect(lint.code).toBe(0);
+    expect(lint.stdout + lint.stderr).toContain("no warnings");
     const v = await runBmc("validate", join(out, "rules.bm"), join(out, "th3.bmt"));
     expect(v.code).toBe(0);
   }, 60_000);
@@ -287,10 +338,17 @@ describe("bmc import metamath", () => {
 
   it("a file that is not a Metamath database is a clear error", async () => {
     const bad = join(scratch, "bad.mm");
-    writeFileSync(bad, "$c a $.\nx $p a $= ? $.\n");
+    writeFileSync(bad, "$c a $.\nx $p a $= ? $.\n$c b b $.\n");
     const r = await runBmc("import", "metamath", bad, "-o", join(scratch, "bad-out"));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/not a valid Metamath database/);
+    // The reader's own diagnostics, each with its code and position (was one BM0902 around them).
+    expect(r.stderr.match(/error\[BM\d{4}\]/g)).toEqual(["error[BM0719]", "error[BM0708]"]);
+    expect(r.stderr).toMatch(/bad\.mm:2:11\n/);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    const json = await runBmc("import", "metamath", bad, "-o", join(scratch, "bad-out"), "--json");
+    expect(JSON.parse(json.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual([
+      "BM0719",
+      "BM0708",
+    ]);
   });
 });

@@ -8,6 +8,7 @@
  *   ```bmt rules=NAME.bm        a transcript read against NAME.bm: valid, or expect=CODE only
  *   ```json rules=NAME.bm       a proof file for bmc build: valid, or expect=CODE only
  *   ```mm                       a Metamath database: reads and verifies, or expect=CODE only
+ *   ```mm encode                also encodes into the block model (theorem=LABEL: that one)
  *
  * Named blocks live in a virtual folder (a SourceHost), so imports between examples work and
  * nothing is written to disk; bare imports still reach the real stdlib/.
@@ -18,16 +19,19 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diagramsHtml, diagramsPath } from "../grammar/diagrams.js";
+import { EncodeError, encodeMetamath } from "../src/metamath/encode/index.js";
 import {
   buildFile,
   checkRuleFile,
   codes,
   lowerRuleSet,
   nodeHost,
+  proofDag,
   readMetamath,
   verifyMetamath,
   validateFiles,
   type Diagnostic,
+  type MetamathDatabase,
   type SourceHost,
 } from "../src/index.js";
 
@@ -80,6 +84,17 @@ const host: SourceHost = {
     virtual.get(path) ?? (path.startsWith(folder) ? undefined : nodeHost.readFile(path)),
 };
 
+/** The encoding's refusal of a database (docs/metamath.md), if any. */
+function encodeDiagnostics(db: MetamathDatabase, theorem?: string): Diagnostic[] {
+  try {
+    encodeMetamath(db, (d, i) => proofDag(d, i), { theorems: theorem ? [theorem] : undefined });
+    return [];
+  } catch (error) {
+    if (error instanceof EncodeError) return [error.diagnostic];
+    throw error;
+  }
+}
+
 /** The diagnostics of one example, every stage that applies. */
 function run(e: Example): Diagnostic[] {
   if (e.lang === "mm") {
@@ -87,7 +102,10 @@ function run(e: Example): Diagnostic[] {
     const read = readMetamath(path, {
       readFile: (p) => (p === path ? Buffer.from(e.text, "latin1") : undefined),
     });
-    return read.database ? [...verifyMetamath(read.database).diagnostics] : [...read.diagnostics];
+    if (!read.database) return [...read.diagnostics];
+    const verified = verifyMetamath(read.database).diagnostics;
+    if (verified.length || !("encode" in e.attrs)) return [...verified];
+    return encodeDiagnostics(read.database, e.attrs.theorem);
   }
   if (e.lang === "bm") {
     const check = checkRuleFile(pathOf.get(e)!, { host });

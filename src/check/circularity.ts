@@ -10,13 +10,27 @@
  * the conclusion's (known from the rule's constraints: same variable, `==`, `<=`, `<`, and `x == y + c`
  * for a positive constant c, chained; or two constants, e.g. depth 0 in a hypothesis and 1 in
  * the conclusion)
- * and the edges where it is only <= (not <) form no cycle. If no such choice exists, every rule
- * on an edge with no strictly decreasing argument pair gets the warning; if each edge decreases
- * somewhere but no single choice works, the component's first rule gets it.
+ * and the edges where it is only <= (not <) form no cycle.
+ *
+ * Failing that, it looks for a structural measure: recursion on terms. A hypothesis argument
+ * bound to a sorted argument of a constructor claim on the conclusion's argument
+ * (`p(X) -: X = wrap(A), p(A)`) names a term of smaller depth, when that depth is the term's
+ * own: the constructor's claims come only from its `def_` rule, and the depth relations of its
+ * sort and of the argument's sort only from their sorts' `def_` rules. Then the unique definition
+ * of each name in a sort gives it one depth in that sort, and `def_wrap` requires the argument's
+ * depth (in its sort) below the term's (in the constructor's sort). Depths compare only within a
+ * sort, so each relation's chosen argument gets one sort, and every edge of the cycle must fit
+ * it: the same value (same sort at both ends), or a subterm whose sorts are the constructor's
+ * and its argument's. With names defined in two sorts, a measure mixing them could go round
+ * in circles; with one sort per argument it cannot.
+ *
+ * If neither exists, every rule on an edge with no strictly decreasing argument pair (numeric
+ * or structural) gets the warning; if each edge decreases somewhere but no single choice
+ * works, the component's first rule gets it.
  */
 import { diagnostic, type Diagnostic } from "../diagnostics/index.js";
 import { ORDER_BOUND } from "../field/index.js";
-import type { Arg, Claim, Relation, Rule, RuleSet } from "./model.js";
+import type { Arg, Claim, Constructor, Relation, Rule, RuleSet } from "./model.js";
 
 const NONE = 0;
 const LE = 1;
@@ -31,15 +45,29 @@ interface Edge {
   readonly conclusion: Claim;
   /** order[i][j]: how hypothesis argument i relates to conclusion argument j. */
   readonly order: Order[][];
+  /** structure[i][j]: hypothesis argument i as the same term as, or a subterm of, argument j. */
+  readonly structure: Structural[][];
 }
+
+/** The same value (LE), or a subterm (LT) of the term `above` names in its sort. */
+type Structural =
+  | { readonly order: typeof NONE }
+  | { readonly order: typeof LE }
+  | {
+      readonly order: typeof LT;
+      /** Sorts that fit: the conclusion argument's (a constructor's) and the hypothesis's. */
+      readonly sorts: readonly (readonly [above: string, below: string])[];
+    };
 
 /** Upper bound on measure candidates tried per component, so the lint stays fast. */
 const SEARCH_LIMIT = 200_000;
 
 export function checkCircularity(ruleSet: RuleSet): Diagnostic[] {
   const edges: Edge[] = [];
+  const descending = structuralConstructors(ruleSet);
   for (const rule of ruleSet.rules) {
     const closure = orderClosure(rule);
+    const terms = subtermClosure(rule, descending);
     for (const h of rule.hypotheses) {
       for (const c of rule.conclusions) {
         if (c.relation.unique) continue;
@@ -50,6 +78,7 @@ export function checkCircularity(ruleSet: RuleSet): Diagnostic[] {
           hypothesis: h,
           conclusion: c,
           order: h.args.map((ha) => c.args.map((ca) => argOrder(ha, ca, closure))),
+          structure: h.args.map((ha) => c.args.map((ca) => argStructure(ha, ca, terms))),
         });
       }
     }
@@ -59,11 +88,15 @@ export function checkCircularity(ruleSet: RuleSet): Diagnostic[] {
     const inside = new Set(component);
     const internal = edges.filter((e) => inside.has(e.from) && inside.has(e.to));
     if (internal.length === 0) continue;
-    if (hasMeasure(component, internal)) continue;
+    if (hasMeasure(component, internal, (e, i, j) => e.order[i][j])) continue;
+    if (hasMeasure(component, internal, (e, i, j) => e.structure[i][j].order, sortsFit)) continue;
     const names = component.map((r) => `\`${r.name}\``).join(", ");
     const blamed = new Map<Rule, Edge>();
     for (const e of internal) {
-      if (!e.order.some((row) => row.includes(LT)) && !blamed.has(e.rule)) blamed.set(e.rule, e);
+      const decreases =
+        e.order.some((row) => row.includes(LT)) ||
+        e.structure.some((row) => row.some((x) => x.order === LT));
+      if (!decreases && !blamed.has(e.rule)) blamed.set(e.rule, e);
     }
     if (blamed.size === 0) blamed.set(internal[0].rule, internal[0]);
     for (const [rule, e] of blamed) {
@@ -145,24 +178,37 @@ function orderClosure(rule: Rule): Order[][] {
   return m;
 }
 
-function hasMeasure(component: Relation[], internal: Edge[]): boolean {
+type OrderOf = (e: Edge, i: number, j: number) => Order;
+
+/**
+ * One argument position per relation of the component along which `orderOf` never increases
+ * and strictly decreases on every cycle; `fits` checks a complete choice further (sorts).
+ */
+function hasMeasure(
+  component: Relation[],
+  internal: Edge[],
+  orderOf: OrderOf,
+  fits: (position: Map<Relation, number>, internal: Edge[]) => boolean = () => true,
+): boolean {
   const position = new Map<Relation, number>();
   let budget = SEARCH_LIMIT;
   const consistent = (): boolean =>
     internal.every((e) => {
       const i = position.get(e.from);
       const j = position.get(e.to);
-      return i === undefined || j === undefined || e.order[i][j] !== NONE;
+      return i === undefined || j === undefined || orderOf(e, i, j) !== NONE;
     });
   const strictOnCycles = (): boolean => {
-    const weak = internal.filter((e) => e.order[position.get(e.from)!][position.get(e.to)!] === LE);
+    const weak = internal.filter(
+      (e) => orderOf(e, position.get(e.from)!, position.get(e.to)!) === LE,
+    );
     return stronglyConnected(component, weak).every(
       (scc) => !weak.some((e) => scc.includes(e.from) && scc.includes(e.to)),
     );
   };
   const search = (k: number): boolean => {
     if (budget-- <= 0) return false;
-    if (k === component.length) return strictOnCycles();
+    if (k === component.length) return strictOnCycles() && fits(position, internal);
     const relation = component[k];
     for (let p = 0; p < relation.arity; p++) {
       position.set(relation, p);
@@ -172,6 +218,148 @@ function hasMeasure(component: Relation[], internal: Edge[]): boolean {
     return false;
   };
   return search(0);
+}
+
+/**
+ * Constructors whose claims name terms of decreasing depth: the constructor's relation is
+ * concluded only by its `def_` rule, and the depth relations of its sort and of its sorted
+ * arguments' sorts only by their own sorts' `def_` rules (so a user rule cannot forge a claim
+ * or a depth that the structural measure relies on).
+ */
+function structuralConstructors(ruleSet: RuleSet): Map<Relation, Constructor> {
+  const concluders = new Map<Relation, Set<Rule>>();
+  for (const rule of ruleSet.rules) {
+    for (const c of rule.conclusions) {
+      if (!concluders.has(c.relation)) concluders.set(c.relation, new Set());
+      concluders.get(c.relation)!.add(rule);
+    }
+  }
+  const only = (relation: Relation, allowed: Set<Rule>) =>
+    [...(concluders.get(relation) ?? [])].every((r) => allowed.has(r));
+  const soundSorts = new Set<string>();
+  for (const sort of ruleSet.sorts.values()) {
+    if (only(sort.depth, new Set(sort.constructors.map((c) => c.defRule))))
+      soundSorts.add(sort.name);
+  }
+  const sound = (c: Constructor) =>
+    only(c.relation, new Set([c.defRule])) &&
+    soundSorts.has(c.sort.name) &&
+    c.argSorts.every((s) => s === "field" || soundSorts.has(s));
+  return new Map(
+    [...ruleSet.constructors.values()].filter(sound).map((c) => [c.relation, c] as const),
+  );
+}
+
+/**
+ * For each variable of a rule, the variables its term has as subterms through the rule's
+ * constructor hypotheses (of the given constructors), with the sorts that fit: the sort the
+ * upper variable is read in (its constructor's) and the lower one's (the argument's). Variables
+ * equal by `==` are one term.
+ */
+interface Subterms {
+  /** Representative variable of each variable's `==` class. */
+  readonly same: number[];
+  /** below.get(upper representative): [lower representative, upper sort, lower sort][]. */
+  readonly below: Map<number, [number, string, string][]>;
+}
+
+function subtermClosure(rule: Rule, descending: Map<Relation, Constructor>): Subterms {
+  const same = rule.vars.map((_, i) => i);
+  const find = (i: number): number => (same[i] === i ? i : (same[i] = find(same[i])));
+  for (const c of rule.constraints) {
+    if (c.op === "==" && c.left.kind === "var" && c.right.kind === "var")
+      same[find(c.left.index)] = find(c.right.index);
+  }
+  const direct: [number, number, string, string][] = [];
+  for (const h of rule.hypotheses) {
+    const ctor = descending.get(h.relation);
+    const [t, ...args] = h.args;
+    if (!ctor || t.kind !== "var") continue;
+    args.forEach((a, j) => {
+      if (a.kind === "var" && ctor.argSorts[j] !== "field")
+        direct.push([find(t.index), find(a.index), ctor.sort.name, ctor.argSorts[j]]);
+    });
+  }
+  // Chains: A below B (B read in its constructor's sort) and B below C as an argument of that
+  // same sort.
+  const below = new Map<number, [number, string, string][]>();
+  const add = (up: number, low: number, upSort: string, lowSort: string): boolean => {
+    const list = below.get(up) ?? [];
+    if (list.some(([l, u, w]) => l === low && u === upSort && w === lowSort)) return false;
+    list.push([low, upSort, lowSort]);
+    below.set(up, list);
+    return true;
+  };
+  for (const [up, low, us, ls] of direct) add(up, low, us, ls);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [up, mid, us, ms] of direct) {
+      for (const [low, midSort, ls] of [...(below.get(mid) ?? [])]) {
+        if (midSort === ms && add(up, low, us, ls)) changed = true;
+      }
+    }
+  }
+  for (let i = 0; i < same.length; i++) find(i);
+  return { same, below };
+}
+
+function argStructure(h: Arg, c: Arg, terms: Subterms): Structural {
+  if (h.kind !== "var" || c.kind !== "var") return { order: NONE };
+  const low = terms.same[h.index];
+  const up = terms.same[c.index];
+  const sorts = (terms.below.get(up) ?? [])
+    .filter(([l]) => l === low)
+    .map(([, u, w]) => [u, w] as const);
+  if (sorts.length) return { order: LT, sorts };
+  return low === up ? { order: LE } : { order: NONE };
+}
+
+/**
+ * The chosen positions read in one sort per relation: a subterm edge fixes the sorts at both
+ * ends (its constructor's, its argument's), a same-value edge makes them equal. Greedy over
+ * the sort pairs an edge allows: it may miss a fit (a warning too many), never invent one.
+ */
+function sortsFit(position: Map<Relation, number>, internal: Edge[]): boolean {
+  const parent = new Map<Relation, Relation>();
+  const sortOf = new Map<Relation, string>();
+  const find = (r: Relation): Relation => {
+    const p = parent.get(r);
+    if (!p || p === r) return r;
+    const root = find(p);
+    parent.set(r, root);
+    return root;
+  };
+  const fix = (r: Relation, sort: string): boolean => {
+    const root = find(r);
+    const known = sortOf.get(root);
+    if (known !== undefined && known !== sort) return false;
+    sortOf.set(root, sort);
+    return true;
+  };
+  const orderOf = (e: Edge) => e.structure[position.get(e.from)!][position.get(e.to)!];
+  for (const e of internal) {
+    const o = orderOf(e);
+    if (o.order !== LT) continue;
+    const fitting = o.sorts.find(([above, below]) => {
+      const a = sortOf.get(find(e.to));
+      const b = sortOf.get(find(e.from));
+      const bothSame = find(e.to) === find(e.from);
+      return (a ?? above) === above && (b ?? below) === below && (!bothSame || above === below);
+    });
+    if (!fitting || !fix(e.to, fitting[0]) || !fix(e.from, fitting[1])) return false;
+  }
+  for (const e of internal) {
+    if (orderOf(e).order !== LE) continue;
+    const a = find(e.from);
+    const b = find(e.to);
+    if (a === b) continue;
+    const sa = sortOf.get(a);
+    const sb = sortOf.get(b);
+    if (sa !== undefined && sb !== undefined && sa !== sb) return false;
+    parent.set(a, b);
+    if (sa !== undefined) sortOf.set(b, sa);
+  }
+  return true;
 }
 
 /** Tarjan's algorithm; components come out in a deterministic order. */

@@ -32,10 +32,11 @@ export { EXIT, type CliIO } from "./types.js";
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const json = argv.includes("--json");
   const color = argv.includes("--no-color") ? false : argv.includes("--color") ? true : io.color;
-  const fail = (d: Diagnostic, exit: number) => {
+  const fail = (d: Diagnostic, exit: number, more: readonly Diagnostic[] = []) => {
+    const ds = [d, ...more];
     if (json)
-      io.out(JSON.stringify({ ok: false, diagnostics: [diagnosticToJson(d)] }, null, 2) + "\n");
-    else io.err(renderDiagnostics([shortenValues(d)], { color }) + "\n");
+      io.out(JSON.stringify({ ok: false, diagnostics: ds.map(diagnosticToJson) }, null, 2) + "\n");
+    else io.err(renderDiagnostics(ds.map(shortenValues), { color }) + "\n");
     return exit;
   };
   try {
@@ -50,7 +51,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return fail(d, error.exitCode);
     }
     // A missing, damaged or misplaced file found wherever it was read: one coded message.
-    if (error instanceof DiagnosticError) return fail(error.diagnostic, error.exitCode);
+    if (error instanceof DiagnosticError) return fail(error.diagnostic, error.exitCode, error.more);
     return reportFailure(error, json, { ...io, color });
   }
 }

@@ -12,7 +12,12 @@ import { join } from "node:path";
 import { buildBlocks, transcriptText, type BuiltBlock, type ProofFile } from "../build/index.js";
 import { checkRuleFile, type RuleSet } from "../check/index.js";
 import { compileProgram, type SegmentShape } from "../circuits/index.js";
-import { renderDiagnostics, SourceFile, type Diagnostic } from "../diagnostics/index.js";
+import {
+  DiagnosticError,
+  renderDiagnostics,
+  SourceFile,
+  type Diagnostic,
+} from "../diagnostics/index.js";
 import { formatText } from "../format/index.js";
 import { lowerRuleSet } from "../lower/index.js";
 import { proofDag, readMetamath } from "../metamath/index.js";
@@ -47,25 +52,24 @@ export interface Progress {
   (message: string): void;
 }
 
-/** Reads a database; a database with errors is a CommandError with its rendered diagnostics. */
-export function readDatabase(path: string, color = false): MetamathDatabase {
-  if (!existsSync(path)) throw new CommandError(`cannot read ${path}`);
+/** Reads a database; a database with errors is a DiagnosticError carrying all of them. */
+export function readDatabase(path: string): MetamathDatabase {
+  if (!existsSync(path)) throw new CommandError(`cannot read ${path}`, "BM0901");
   const r = readMetamath(path);
   if (!r.database) {
-    throw new CommandError(
-      `${path} is not a valid Metamath database:\n${renderDiagnostics(r.diagnostics as Diagnostic[], { color })}`,
-    );
+    const [first, ...more] = r.diagnostics as Diagnostic[];
+    throw new DiagnosticError(first, 1, more);
   }
   return r.database;
 }
 
 export function encode(db: MetamathDatabase, theorem?: string): MetamathEncoding {
   try {
-    return encodeMetamath(db, (d, i) => proofDag(d, i) as never, {
+    return encodeMetamath(db, (d, i) => proofDag(d, i), {
       theorems: theorem === undefined ? undefined : [theorem],
     });
   } catch (e) {
-    if (e instanceof EncodeError) throw new CommandError(e.message);
+    if (e instanceof EncodeError) throw new DiagnosticError(e.diagnostic);
     throw e;
   }
 }
@@ -348,6 +352,8 @@ export async function verifyMetamath(
     );
   } catch (e) {
     if (e instanceof CommandError) return { valid: false, reason: e.message };
+    if (e instanceof DiagnosticError)
+      return { valid: false, reason: `${e.diagnostic.code}: ${e.message}` };
     throw e;
   }
   const expected = prepared.enc.statement;
@@ -404,86 +410,102 @@ function refuseUserFolder(dir: string): void {
     );
 }
 
-export async function importCommand(
+/** What a Metamath command reports: JSON for --json, else text (to stderr when it failed). */
+interface Outcome {
+  readonly json: unknown;
+  readonly text: string;
+  readonly exit: number;
+}
+
+type MetamathCommand = (
   args: string[],
   opts: Opts,
   io: Io,
   progress: Progress | undefined,
   usage: (m: string) => never,
-): Promise<number> {
-  if (args[0] !== "metamath" || args.length !== 2 || !opts.output) {
-    usage("bmc import metamath FILE.mm [--theorem LABEL] -o DIR");
-  }
-  refuseUserFolder(opts.output!);
-  const r = await importMetamath(args[1], opts.output!, { theorem: opts.theorem, progress });
-  const valid = r.transcripts.every((t) => t.valid);
-  if (opts.json) io.out(JSON.stringify({ valid, ...r }, null, 2) + "\n");
-  else if (!opts.quiet) {
+) => Promise<number>;
+
+/**
+ * The shell the three commands share: arguments checked against the synopsis, the library
+ * call, then the outcome as JSON or text. A failed outcome's text is shown even with --quiet.
+ */
+function metamathCommand(
+  synopsis: string,
+  accepts: (args: string[], opts: Opts) => boolean,
+  run: (args: string[], opts: Opts, progress: Progress | undefined) => Promise<Outcome>,
+): MetamathCommand {
+  return async (args, opts, io, progress, usage) => {
+    if (!accepts(args, opts)) usage(synopsis);
+    const r = await run(args, opts, progress);
+    if (opts.json) io.out(JSON.stringify(r.json, null, 2) + "\n");
+    else if (r.exit !== 0) io.err(r.text);
+    else if (!opts.quiet) io.out(r.text);
+    return r.exit;
+  };
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+export const importCommand = metamathCommand(
+  "bmc import metamath FILE.mm [--theorem LABEL] -o DIR",
+  (args, opts) => args[0] === "metamath" && args.length === 2 && !!opts.output,
+  async (args, opts, progress) => {
+    refuseUserFolder(opts.output!);
+    const r = await importMetamath(args[1], opts.output!, { theorem: opts.theorem, progress });
+    const valid = r.transcripts.every((t) => t.valid);
     const blocks = r.transcripts.reduce((n, t) => n + t.blocks, 0);
-    io.out(
-      `imported: ${r.rules} (${r.mode} encoding) and ${r.transcripts.length} transcript${r.transcripts.length === 1 ? "" : "s"} (${blocks} blocks), ${valid ? "all valid" : "NOT all valid"}\n`,
-    );
-  }
-  return valid ? 0 : 1;
-}
+    return {
+      json: { valid, ...r },
+      text: `imported: ${r.rules} (${r.mode} encoding) and ${plural(r.transcripts.length, "transcript")} (${blocks} blocks), ${valid ? "all valid" : "NOT all valid"}\n`,
+      exit: valid ? 0 : 1,
+    };
+  },
+);
 
-export async function proveCommand(
-  args: string[],
-  opts: Opts,
-  io: Io,
-  progress: Progress | undefined,
-  usage: (m: string) => never,
-): Promise<number> {
-  if (args.length !== 0 || !opts.output) {
-    usage("bmc prove --metamath FILE.mm [--theorem LABEL] -o PROOF.json");
-  }
-  checkOutputFile(opts.output!, [".json"], [opts.metamath!]);
-  const r = await proveMetamath(opts.metamath!, { theorem: opts.theorem, progress });
-  writeOutputFile(opts.output!, JSON.stringify(r.file) + "\n");
-  const what = describe(r.file.statement, r.file.scope);
-  if (opts.json) {
-    io.out(
-      JSON.stringify(
-        {
-          proof: opts.output,
-          statement: r.file.statement,
-          mode: r.prepared.enc.mode,
-          blocks: r.prepared.built.blocks.length,
-          segments: r.segments,
-        },
-        null,
-        2,
-      ) + "\n",
-    );
-  } else if (!opts.quiet) {
-    io.out(
-      `proved: ${what}\n  ${opts.output} (${r.prepared.built.blocks.length} blocks, ${r.segments} segment${r.segments === 1 ? "" : "s"} folded)\n` +
+export const proveCommand = metamathCommand(
+  "bmc prove --metamath FILE.mm [--theorem LABEL] -o PROOF.json",
+  (args, opts) => args.length === 0 && !!opts.output,
+  async (_args, opts, progress) => {
+    checkOutputFile(opts.output!, [".json"], [opts.metamath!]);
+    const r = await proveMetamath(opts.metamath!, { theorem: opts.theorem, progress });
+    writeOutputFile(opts.output!, JSON.stringify(r.file) + "\n");
+    const blocks = r.prepared.built.blocks.length;
+    return {
+      json: {
+        proof: opts.output,
+        statement: r.file.statement,
+        mode: r.prepared.enc.mode,
+        blocks,
+        segments: r.segments,
+      },
+      text:
+        `proved: ${describe(r.file.statement, r.file.scope)}\n  ${opts.output} (${blocks} blocks, ${plural(r.segments, "segment")} folded)\n` +
         "INSECURE: committed with this machine's development SRS; never use it for real proofs.\n",
-    );
-  }
-  return 0;
-}
+      exit: 0,
+    };
+  },
+);
 
-export async function verifyCommand(
-  args: string[],
-  opts: Opts,
-  io: Io,
-  progress: Progress | undefined,
-  usage: (m: string) => never,
-): Promise<number> {
-  if (args.length !== 1) usage("bmc verify --metamath FILE.mm PROOF.json");
-  let text: string;
-  try {
-    text = readFileSync(args[0], "utf8");
-  } catch {
-    throw new CommandError(`cannot read ${args[0]}`);
-  }
-  const r = await verifyMetamath(opts.metamath!, text, { progress });
-  if (opts.json) io.out(JSON.stringify(r, null, 2) + "\n");
-  else if (r.valid) io.out(`valid: ${args[0]} proves ${describe(r.statement!, r.scope!)}\n`);
-  else io.err(`invalid: ${args[0]}: ${r.reason}\n`);
-  return r.valid ? 0 : 1;
-}
+export const verifyCommand = metamathCommand(
+  "bmc verify --metamath FILE.mm PROOF.json",
+  (args) => args.length === 1,
+  async (args, opts, progress) => {
+    let text: string;
+    try {
+      text = readFileSync(args[0], "utf8");
+    } catch {
+      throw new CommandError(`cannot read ${args[0]}`, "BM0901");
+    }
+    const r = await verifyMetamath(opts.metamath!, text, { progress });
+    return {
+      json: r,
+      text: r.valid
+        ? `valid: ${args[0]} proves ${describe(r.statement!, r.scope!)}\n`
+        : `invalid: ${args[0]}: ${r.reason}\n`,
+      exit: r.valid ? 0 : 1,
+    };
+  },
+);
 
 function describe(s: MetamathStatement, scope: "all" | "theorem"): string {
   const db = `${s.database.file} (sha256 ${s.database.digest})`;

@@ -410,6 +410,22 @@ export const codes = {
     title: "Metamath: `$p` without a proof, or `$=` outside a `$p`",
     example: "$c wff $. $v p $. wp $f wff p $. th $p wff p $.",
   },
+  BM0727: {
+    severity: "error",
+    title: "Metamath: the theorem asked for is not a `$p` of the database",
+    example: "$c wff $. $v p $. wp $f wff p $. ax $a wff p $.",
+  },
+  BM0728: {
+    severity: "error",
+    title: "Metamath: the database has no theorem to encode",
+    example: "$c wff $.",
+  },
+  BM0729: {
+    severity: "error",
+    title: "Metamath: `$d` conditions in a proof that only the string encoding fits",
+    example:
+      "$c |- wff ( ) $. $v x y $. wx $f wff x $. wy $f wff y $. we $a wff ( ) $. wc $a wff x y $. ${ $d x y $. ax $a |- x y $. $} th $p |- ( ) ( ) ( ) $= we we wc we ax $.",
+  },
   BM0901: {
     severity: "error",
     title: "file cannot be read",

@@ -35,6 +35,8 @@ export class DiagnosticError extends Error {
   constructor(
     readonly diagnostic: Diagnostic,
     readonly exitCode: 1 | 2 = 1,
+    /** Further problems of the same input (a file with several errors), reported after it. */
+    readonly more: readonly Diagnostic[] = [],
   ) {
     super(diagnostic.message);
   }

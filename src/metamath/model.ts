@@ -94,10 +94,12 @@ export interface Theorem {
   /** The proof as written, after decompression (compressed proofs expanded into steps). */
   readonly proof: Proof;
   /**
-   * Every $d pair active where the theorem is stated (mandatory and optional), smaller id
-   * first: a substitution inside the proof may only put variables together that these keep apart.
+   * Every $d pair active where the theorem is stated (mandatory and optional), as pair keys
+   * (reader.ts `pairKey`), unsorted and possibly repeated: a substitution inside the proof may
+   * only put variables together that these keep apart. reader.ts `activeDisjoint(theorem)`
+   * gives them as sorted, distinct pairs.
    */
-  readonly activeDisjoint: readonly (readonly [SymbolId, SymbolId])[];
+  readonly activeDisjointKeys: readonly number[];
 }
 
 export type Assertion = Axiom | Theorem;

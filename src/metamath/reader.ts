@@ -33,6 +33,7 @@ import type {
   Proof,
   Statement,
   SymbolId,
+  Theorem,
 } from "./model.js";
 
 /** An error inside one statement: the reader records it and skips to the statement's `$.`. */
@@ -75,12 +76,28 @@ export function pairKey(a: SymbolId, b: SymbolId): number {
 const MAX_DIAGNOSTICS = 100;
 
 const NO_PAIRS: readonly (readonly [SymbolId, SymbolId])[] = [];
+const NO_KEYS: readonly number[] = [];
 
 /** Pair keys as sorted, distinct pairs. */
 function pairsOf(keys: Iterable<number>): (readonly [SymbolId, SymbolId])[] {
   return [...new Set(keys)]
     .sort((x, y) => x - y)
     .map((k) => [Math.floor(k / PAIR_BASE), k % PAIR_BASE] as const);
+}
+
+/**
+ * The $d pairs active where a theorem is stated, sorted and distinct, smaller id first (built
+ * when asked for, once per keys array: theorems in one scope share theirs). The reader keeps
+ * only the keys: building pairs for every theorem was a tenth of reading nf.mm, and the proof
+ * checker needs the keys alone.
+ */
+const pairsByKeys = new WeakMap<readonly number[], readonly (readonly [SymbolId, SymbolId])[]>();
+export function activeDisjoint(theorem: Theorem): readonly (readonly [SymbolId, SymbolId])[] {
+  const keys = theorem.activeDisjointKeys;
+  if (keys.length === 0) return NO_PAIRS;
+  let pairs = pairsByKeys.get(keys);
+  if (!pairs) pairsByKeys.set(keys, (pairs = pairsOf(keys)));
+  return pairs;
 }
 
 /** The files behind each database read, for locating proof steps in diagnostics later. */
@@ -203,7 +220,7 @@ class Reader {
   private stamp = 0;
   /** Counts scope openings and closings: with the list's length, it dates the active $d pairs. */
   private scopeSerial = 0;
-  private disjointCache?: { length: number; pairs: readonly (readonly [SymbolId, SymbolId])[] };
+  private disjointCache?: { length: number; keys: readonly number[] };
   private disjointCacheScope = -1;
   /** Token of the label of the `$p` whose proof is being read. */
   private theoremLabel = -1;
@@ -802,7 +819,7 @@ class Reader {
     this.theoremLabel = label;
     const proof = this.proof(index, name, frame);
     this.theoremLabel = -1;
-    const activeDisjoint = this.activeDisjoint();
+    const activeDisjointKeys = this.activeDisjointKeys();
     const theorem: Assertion = {
       kind: "p",
       index,
@@ -811,23 +828,23 @@ class Reader {
       expression: symbols,
       frame,
       proof,
-      activeDisjoint,
+      activeDisjointKeys,
     };
     this.addStatement(label, theorem);
   }
 
-  /** The active $d pairs, shared by the theorems between two changes of them. */
-  private activeDisjoint(): readonly (readonly [SymbolId, SymbolId])[] {
+  /** The active $d pair keys, one array shared by the theorems between two changes of them. */
+  private activeDisjointKeys(): readonly number[] {
     if (
       this.disjointCache?.length !== this.disjoint.length ||
       this.disjointCacheScope !== this.scopeSerial
     )
       this.disjointCache = {
         length: this.disjoint.length,
-        pairs: this.disjoint.length === 0 ? NO_PAIRS : pairsOf(this.disjoint),
+        keys: this.disjoint.length === 0 ? NO_KEYS : this.disjoint.slice(),
       };
     this.disjointCacheScope = this.scopeSerial;
-    return this.disjointCache.pairs;
+    return this.disjointCache.keys;
   }
 
   /** Mandatory hypotheses and $d pairs of an assertion stated with `symbols`, here. */
@@ -921,40 +938,44 @@ class Reader {
   }
 
   /** The statement a label names in a proof, if the proof may use it here. */
+  /** What a diagnostic about a proof label adds (made only when one is thrown). */
+  private stepExtra(theorem: string, step: number, token: number) {
+    return { theorem, step, stepLabel: this.name(token) };
+  }
+
   private proofLabel(index: number, theorem: string, step: number): number {
     const t = this.token;
-    const extra = { theorem, step, stepLabel: this.name(t) };
     if (this.lexer.end - this.lexer.start === 1 && this.lexer.bytes[this.lexer.start] === 63)
       throw this.errorHere(
         "BM0719",
         `the proof of \`${theorem}\` is incomplete: step ${step} is \`?\``,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     if (this.isKeyword(t))
       throw this.errorHere(
         "BM0704",
         `\`${this.name(t)}\` inside the proof of \`${theorem}\`: \`$.\` missing`,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     if (t === this.theoremLabel)
       throw this.errorHere(
         "BM0720",
         `step ${step} of \`${theorem}\`: a theorem cannot be used in its own proof`,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     const s = this.labelOfToken.get(t);
     if (s < 0)
       throw this.errorHere(
         "BM0720",
         `step ${step} of \`${theorem}\`: \`${this.name(t)}\` is not the label of an earlier statement`,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     const kind = this.statements[s].kind;
     if ((kind === "f" || kind === "e") && !this.activeHypothesis.get(s))
       throw this.errorHere(
         "BM0720",
         `step ${step} of \`${theorem}\`: hypothesis \`${this.name(t)}\` is not active here`,
-        extra,
+        this.stepExtra(theorem, step, t),
       );
     return s;
   }

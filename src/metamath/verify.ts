@@ -304,7 +304,7 @@ export class ProofChecker {
         this.mismatch(statement, j, stack[base + j], step);
     }
     if (c.disjointSlots.length > 0) {
-      this.allowed ??= new Set(theorem.activeDisjoint.map(([x, y]) => pairKey(x, y)));
+      this.allowed ??= new Set(theorem.activeDisjointKeys);
       this.checkDisjoint(statement, c, this.allowed, step);
     }
     return this.substitute(c.template, subs);

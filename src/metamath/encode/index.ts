@@ -16,8 +16,18 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { ProofFile, ProofStep } from "../../build/index.js";
-import type { Assertion, MetamathDatabase, ProofDag, SymbolId, Theorem } from "../model.js";
+import { diagnostic, span, type Code, type Diagnostic } from "../../diagnostics/index.js";
+import type {
+  Assertion,
+  MetamathDatabase,
+  MetamathDiagnostic,
+  ProofDag,
+  Statement,
+  SymbolId,
+  Theorem,
+} from "../model.js";
 import { expressionText } from "../model.js";
+import { activeDisjoint, sourcesOf } from "../reader.js";
 import { buildGrammar, frameVarTypes, type Grammar } from "./grammar.js";
 import { Names, TermStore } from "./terms.js";
 
@@ -54,9 +64,39 @@ export interface MetamathEncoding {
   };
 }
 
-export class EncodeError extends Error {}
+/**
+ * A database the encoding refuses, as one coded diagnostic at the statement concerned: BM0727
+ * (the label asked for is no theorem), BM0728 (no theorem at all), BM0729 (`$d` conditions
+ * where only the string encoding fits), or the proof checker's own code for a proof that does
+ * not verify. Anything else thrown by the encoder is a bug in it.
+ */
+export class EncodeError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
 
-export type ProofDagFn = (db: MetamathDatabase, theorem: number) => ProofDag | { message: string };
+/** An EncodeError at `statement` (its label, in its file), where the source is at hand. */
+function refuse(
+  db: MetamathDatabase,
+  code: Code,
+  message: string,
+  statement?: Statement,
+  help?: string,
+): EncodeError {
+  const sources = sourcesOf(db);
+  const where =
+    statement && sources
+      ? span(
+          sources.get(statement.location.file),
+          statement.location.offset,
+          statement.location.offset + statement.label.length,
+        )
+      : undefined;
+  return new EncodeError(diagnostic(code, message, where, help ? { help } : {}));
+}
+
+export type ProofDagFn = (db: MetamathDatabase, theorem: number) => ProofDag | MetamathDiagnostic;
 
 export interface EncodeOptions {
   /** Theorem labels; every theorem of the database when absent. */
@@ -65,11 +105,15 @@ export interface EncodeOptions {
   readonly mode?: "tree" | "string";
 }
 
-/** SHA-256 over the database's files, main file first, each prefixed by its length. */
+/**
+ * SHA-256 over the database's files, main file first, each prefixed by its length: the bytes
+ * the reader read (so a file changed since cannot give another digest), from disk otherwise.
+ */
 export function databaseDigest(db: MetamathDatabase): string {
   const h = createHash("sha256");
-  for (const f of db.files) {
-    const bytes = readFileSync(f);
+  const read = sourcesOf(db)?.bytes;
+  for (const [i, f] of db.files.entries()) {
+    const bytes = read?.[i] ?? readFileSync(f);
     h.update(`${bytes.length}:`);
     h.update(bytes);
   }
@@ -87,12 +131,15 @@ export function encodeMetamath(
     targets = options.theorems.map((label) => {
       const i = db.labels.get(label);
       const s = i === undefined ? undefined : db.statements[i];
-      if (!s || s.kind !== "p")
-        throw new EncodeError(`\`${label}\` is not a theorem ($p) of the database`);
+      if (!s || s.kind !== "p") {
+        const what = s ? `a \`$${s.kind}\` statement, not a theorem ($p)` : "no statement";
+        throw refuse(db, "BM0727", `\`${label}\` is ${what} of the database`, s, helpOf(theorems));
+      }
       return s;
     });
   } else targets = theorems;
-  if (!targets.length) throw new EncodeError("the database has no theorem ($p) to prove");
+  if (!targets.length)
+    throw refuse(db, "BM0728", `${basename(db.files[0])} has no theorem ($p) to prove`);
   const ordinal = new Map(theorems.map((t, i) => [t.index, i + 1]));
   const all = !options.theorems;
   const contexts = closure(db, targets, proofDag);
@@ -105,6 +152,12 @@ export function encodeMetamath(
     }
   }
   return new StringEncoder(db, contexts, ordinal, all, targets).encode(statement);
+}
+
+function helpOf(theorems: readonly Theorem[]): string | undefined {
+  if (!theorems.length) return "the database has no theorem ($p) at all";
+  const shown = theorems.slice(0, 5).map((t) => t.label);
+  return `its theorems: ${shown.join(", ")}${theorems.length > 5 ? ", ..." : ""}`;
 }
 
 function statementOf(db: MetamathDatabase, targets: Theorem[]): MetamathStatement {
@@ -133,7 +186,8 @@ function closure(db: MetamathDatabase, targets: Theorem[], proofDag: ProofDagFn)
     const i = todo.pop()!;
     if (dags.has(i)) continue;
     const dag = proofDag(db, i);
-    if (!("nodes" in dag)) throw new EncodeError(`${db.statements[i].label}: ${dag.message}`);
+    // A proof that does not verify: the checker's diagnostic names the step.
+    if (!("nodes" in dag)) throw new EncodeError(dag);
     dags.set(i, dag);
     for (const n of dag.nodes) {
       const s = db.statements[n.statement];
@@ -360,7 +414,7 @@ class TreeEncoder extends Encoder {
       "// lemma_ok(i, k): theorem number i is proven (from its hypotheses), at depth k.",
       "relation lemma_ok(i, k).",
     );
-    if (this.dvUsed.size) this.dvRelations();
+    this.dvRelations();
     this.out.push("", "// Assertions used by the proofs: one rule each.");
     for (const i of [...this.usedAssertions].sort((a, b) => a - b))
       this.assertionRule(this.db.statements[i] as Assertion);
@@ -406,8 +460,9 @@ class TreeEncoder extends Encoder {
         trees[k] = this.grammar.varLeaf(s.typecode, s.variable);
       } else if (s.kind === "e") {
         const j = hypIndex.get(s.index);
+        // Every $e active at a theorem is mandatory for it, and the proof checker allows no other.
         if (j === undefined)
-          throw new EncodeError(`${c.theorem.label}: uses a hypothesis not its own`);
+          throw new Error(`${c.theorem.label}: uses a hypothesis not its own (a bug)`);
         trees[k] = this.tree(s.expression, types, c.theorem.label);
         stepOf[k] = this.addStep({
           id: `c${ctx}h${j}`,
@@ -515,7 +570,10 @@ class TreeEncoder extends Encoder {
     if (lemma) depthVars.push("k0");
     const body = hyps.map((h, j) => `proved(${h}, c, k${j + 1})`);
     if (lemma) body.push(`lemma_ok(${this.ctx(a)}, k0)`);
-    for (const [x, y] of a.frame.disjoint) body.push(`dvs(c, ${vars.get(x)}, ${vars.get(y)})`);
+    for (const [x, y] of a.frame.disjoint) {
+      const relation = this.dvsRelation(this.varSort(a, x), this.varSort(a, y));
+      body.push(`${relation}(c, ${vars.get(x)}, ${vars.get(y)})`);
+    }
     body.push(...depthVars.map((k) => `${k} < k`));
     if (lemma) body.push(`${this.ctx(a)} < c`);
     else if (this.theoremsBefore(a.index) > 0) body.push(`${this.theoremsBefore(a.index)} < c`);
@@ -556,7 +614,7 @@ class TreeEncoder extends Encoder {
       o.push(`// ${h.label}: ${this.text(h)}`);
       o.push(`rule ${w.hypRules[j]}(E): proved(E, ${ctx}, 0) -: E = ${this.render(tree, none)}.`);
     });
-    for (const [n, [x, y]] of t.activeDisjoint.entries()) {
+    for (const [n, [x, y]] of activeDisjoint(t).entries()) {
       if (!this.dvUsed.has(ctx)) break;
       const name = (v: number) => this.db.symbols[v].name;
       o.push(
@@ -575,38 +633,139 @@ class TreeEncoder extends Encoder {
     );
   }
 
+  /**
+   * The `$d` relations, typed by sort so that each recursion descends within its sort's term
+   * depths (docs/metamath.md): `dvs_<σ>_<τ>(c, X, Y)` for X of sort σ and Y of sort τ,
+   * `dvv_<τ>(c, a, Y)` for a variable a and Y of sort τ. Only the sort pairs the used
+   * assertions' `$d`s reach are generated.
+   */
   private dvRelations() {
+    const { pairs, targets } = this.dvSorts();
+    if (!pairs.length) return;
+    const names = new Names([
+      ...this.store.ctors.map((k) => k.name),
+      ...this.grammar.sorts.map((s) => s.name),
+      ...["proved", "lemma_ok", "ok_upto", "dvpair"],
+    ]);
+    for (const [σ, τ] of pairs)
+      this.dvsRelations.set(`${σ} ${τ}`, names.take(`dvs_${σ}_${τ}`, "dvs"));
+    for (const τ of targets) this.dvvRelations.set(τ, names.take(`dvv_${τ}`, "dvv"));
     const o = this.out;
     o.push(
       "",
       "// Distinct variables. dvpair(c, a, b): context c keeps variables a and b apart ($d).",
-      "// dvs(c, X, Y): every variable of X and every variable of Y are kept apart in c;",
-      "// dvv(c, a, Y): variable a and every variable of Y are. Both recurse on the terms'",
-      "// structure (well founded: every name is defined once, by a deeper term's definition).",
+      "// dvs_S_T(c, X, Y): X of sort S, Y of sort T, and every variable of X and every variable",
+      "// of Y are kept apart in c; dvv_T(c, a, Y): variable a and every variable of Y (sort T)",
+      "// are. Each recurses on the arguments of its term's definition, whose depths in their",
+      "// own sorts are smaller: the recursion is well founded.",
       "relation dvpair(c, a, b).",
-      "relation dvs(c, X, Y).",
-      "relation dvv(c, a, Y).",
+      ...pairs.map(([σ, τ]) => `relation ${this.dvsRelation(σ, τ)}(c, X, Y).`),
+      ...targets.map((τ) => `relation ${this.dvvRelation(τ)}(c, a, Y).`),
     );
-    for (const s of this.grammar.sorts) {
-      if (!this.grammar.syntaxTypecodes.has(s.typecode)) continue;
-      for (const ci of s.ctors) {
+    for (const [σ, τ] of pairs) {
+      for (const ci of this.sortNamed(σ).ctors) {
         const k = this.store.ctors[ci];
+        const concl = `${this.dvsRelation(σ, τ)}(c, X, Y)`;
         if (this.isVarLeaf(ci)) {
-          o.push(`rule dvs_${k.name}(c, X, Y; a): dvs(c, X, Y) -: X = ${k.name}(a), dvv(c, a, Y).`);
           o.push(
-            `rule dvv_${k.name}(c, a, Y; b): dvv(c, a, Y) -: Y = ${k.name}(b), dvpair(c, a, b).`,
+            `rule ${this.dvsRule(τ, ci)}(c, X, Y; a): ${concl} -: X = ${k.name}(a), ${this.dvvRelation(τ)}(c, a, Y).`,
           );
           continue;
         }
-        const xs = k.argSorts.map((_, j) => `A${j + 1}`);
-        const sub = k.argSorts.flatMap((srt, j) => (srt === "field" ? [] : [xs[j]]));
-        const hid = xs.length ? `; ${xs.join(", ")}` : "";
+        const { header, term, sorted } = this.dvArgs(k);
+        const hyps = sorted.map(([x, s]) => `, ${this.dvsRelation(s, τ)}(c, ${x}, Y)`);
         o.push(
-          `rule dvs_${k.name}(c, X, Y${hid}): dvs(c, X, Y) -: X = ${k.name}(${xs.join(", ")})${sub.map((x) => `, dvs(c, ${x}, Y)`).join("")}.`,
-          `rule dvv_${k.name}(c, a, Y${hid}): dvv(c, a, Y) -: Y = ${k.name}(${xs.join(", ")})${sub.map((x) => `, dvv(c, a, ${x})`).join("")}.`,
+          `rule ${this.dvsRule(τ, ci)}(c, X, Y${header}): ${concl} -: X = ${term}${hyps.join("")}.`,
         );
       }
     }
+    for (const τ of targets) {
+      for (const ci of this.sortNamed(τ).ctors) {
+        const k = this.store.ctors[ci];
+        const concl = `${this.dvvRelation(τ)}(c, a, Y)`;
+        if (this.isVarLeaf(ci)) {
+          o.push(
+            `rule ${this.dvvRule(ci)}(c, a, Y; b): ${concl} -: Y = ${k.name}(b), dvpair(c, a, b).`,
+          );
+          continue;
+        }
+        const { header, term, sorted } = this.dvArgs(k);
+        const hyps = sorted.map(([x, s]) => `, ${this.dvvRelation(s)}(c, a, ${x})`);
+        o.push(
+          `rule ${this.dvvRule(ci)}(c, a, Y${header}): ${concl} -: Y = ${term}${hyps.join("")}.`,
+        );
+      }
+    }
+  }
+
+  /** Hidden argument variables of a constructor's `$d` rules, its term, its sorted arguments. */
+  private dvArgs(k: { name: string; argSorts: readonly string[] }) {
+    const xs = k.argSorts.map((_, j) => `A${j + 1}`);
+    return {
+      header: xs.length ? `; ${xs.join(", ")}` : "",
+      term: `${k.name}(${xs.join(", ")})`,
+      sorted: k.argSorts.flatMap((s, j) => (s === "field" ? [] : [[xs[j], s] as const])),
+    };
+  }
+
+  /** Sort pairs (σ, τ) of `dvs` and sorts τ of `dvv` the used assertions' `$d`s reach. */
+  private dvSorts(): { pairs: [string, string][]; targets: string[] } {
+    const pairs = new Map<string, [string, string]>();
+    const todo: [string, string][] = [];
+    const add = (σ: string, τ: string) => {
+      if (pairs.has(`${σ} ${τ}`)) return;
+      pairs.set(`${σ} ${τ}`, [σ, τ]);
+      todo.push([σ, τ]);
+    };
+    for (const i of [...this.usedAssertions].sort((a, b) => a - b)) {
+      const a = this.db.statements[i] as Assertion;
+      for (const [x, y] of a.frame.disjoint) add(this.varSort(a, x), this.varSort(a, y));
+    }
+    while (todo.length) {
+      const [σ, τ] = todo.shift()!;
+      for (const ci of this.sortNamed(σ).ctors)
+        for (const s of this.store.ctors[ci].argSorts) if (s !== "field") add(s, τ);
+    }
+    const targets = new Set<string>();
+    const reach = (τ: string) => {
+      if (targets.has(τ)) return;
+      targets.add(τ);
+      for (const ci of this.sortNamed(τ).ctors)
+        for (const s of this.store.ctors[ci].argSorts) if (s !== "field") reach(s);
+    };
+    for (const [, τ] of pairs.values()) reach(τ);
+    return { pairs: [...pairs.values()], targets: [...targets] };
+  }
+
+  private varSort(a: Assertion, v: SymbolId): string {
+    return this.grammar.sortOf.get(frameVarTypes(this.db, a).get(v)!)!;
+  }
+
+  private sortNamed(name: string) {
+    return this.grammar.sorts.find((s) => s.name === name)!;
+  }
+
+  private readonly dvsRelations = new Map<string, string>();
+  private readonly dvvRelations = new Map<string, string>();
+  private dvsRelation(σ: string, τ: string): string {
+    return this.dvsRelations.get(`${σ} ${τ}`)!;
+  }
+  private dvvRelation(τ: string): string {
+    return this.dvvRelations.get(τ)!;
+  }
+
+  /** Rule names of the `$d` rules: per constructor of X and sort of Y, per constructor of Y. */
+  private readonly dvRules = new Map<string, string>();
+  private dvsRule(τ: string, ctor: number): string {
+    return this.dvRule(`dvs ${τ} ${ctor}`, `dvs_${this.store.ctors[ctor].name}_${τ}`);
+  }
+  private dvvRule(ctor: number): string {
+    return this.dvRule(`dvv ${ctor}`, `dvv_${this.store.ctors[ctor].name}`);
+  }
+  private dvRule(key: string, raw: string): string {
+    let n = this.dvRules.get(key);
+    if (!n) this.dvRules.set(key, (n = this.names.take(raw, "dv")));
+    return n;
   }
 
   private dvsStep(ctx: number, x: number, y: number): string {
@@ -621,7 +780,7 @@ class TreeEncoder extends Encoder {
         );
     return this.addStep({
       id,
-      rule: `dvs_${k.name}`,
+      rule: this.dvsRule(this.store.ctors[this.store.nodes[y].ctor].sort, n.ctor),
       args: { c: ctx, X: this.letName(x), Y: this.letName(y) },
       premises,
     });
@@ -636,10 +795,12 @@ class TreeEncoder extends Encoder {
     if (this.isVarLeaf(n.ctor)) {
       const b = n.args[0];
       const c = this.contexts.find((cc) => this.ctx(cc.theorem) === ctx)!;
-      const pairs = c.theorem.activeDisjoint;
+      const pairs = activeDisjoint(c.theorem);
       const at = pairs.findIndex(([p, q]) => (p === a && q === b) || (p === b && q === a));
+      // The proof checker has checked every $d on the same variables (a tree's leaves are the
+      // variables of its yield).
       if (at < 0)
-        throw new EncodeError(`${c.theorem.label}: variables ${a} and ${b} are not kept apart`);
+        throw new Error(`${c.theorem.label}: variables ${a} and ${b} are not kept apart (a bug)`);
       const rule = `dv_${ctx}_${2 * at + (pairs[at][0] === a ? 1 : 2)}`;
       premises = [{ ref: this.addStep({ id: `dvp${ctx}_${a}_${b}`, rule }) }];
     } else {
@@ -649,7 +810,7 @@ class TreeEncoder extends Encoder {
     }
     return this.addStep({
       id,
-      rule: `dvv_${k.name}`,
+      rule: this.dvvRule(n.ctor),
       args: { c: ctx, a, Y: this.letName(y) },
       premises,
     });
@@ -690,19 +851,7 @@ class StringEncoder extends Encoder {
   }
 
   encode(statement: MetamathStatement): MetamathEncoding {
-    for (const c of this.contexts) {
-      if (
-        c.theorem.activeDisjoint.length &&
-        c.dag.nodes.some((n) => {
-          const s = this.db.statements[n.statement];
-          return (s.kind === "a" || s.kind === "p") && s.frame.disjoint.length > 0;
-        })
-      ) {
-        throw new EncodeError(
-          `${c.theorem.label}: $d conditions need the tree encoding, and this database's grammar gives no trees`,
-        );
-      }
-    }
+    this.refuseDisjoint();
     for (const c of this.contexts) this.walk(c);
     const o = this.out;
     o.push(...this.header());
@@ -726,6 +875,27 @@ class StringEncoder extends Encoder {
     for (const c of this.contexts) this.contextRules(c);
     const goal = this.goalRules();
     return this.finish("string", statement, goal);
+  }
+
+  /**
+   * String rules cannot check `$d` conditions, so a proof that uses an assertion with any is
+   * refused, whatever the theorem's own `$d`s: a rule without the check would let a proof of
+   * any theorem in the transcript apply the assertion to variables it must keep apart.
+   */
+  private refuseDisjoint() {
+    for (const c of this.contexts) {
+      for (const n of c.dag.nodes) {
+        const s = this.db.statements[n.statement];
+        if ((s.kind !== "a" && s.kind !== "p") || !s.frame.disjoint.length) continue;
+        throw refuse(
+          this.db,
+          "BM0729",
+          `${c.theorem.label}: its proof uses \`${s.label}\`, which has $d conditions, and the database's grammar gives this proof no trees (the string encoding cannot check $d)`,
+          c.theorem,
+          `\`${s.label}\` is at ${where(this.db, s)}; the tree encoding needs every expression of the proof to have one parse by the syntax axioms`,
+        );
+      }
+    }
   }
 
   /** A template as rule text: constants consed, each variable joined by an `app` hypothesis. */
