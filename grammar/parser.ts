@@ -3,14 +3,8 @@
  * src/syntax turns that into the AST. Error recovery is on, so one run reports every
  * statement that fails to parse, not only the first.
  */
-import {
-  CstParser,
-  EOF,
-  type CstNode,
-  type IRecognitionException,
-  type IToken,
-  type TokenType,
-} from "chevrotain";
+import type { CstNode, IRecognitionException, IToken, TokenType } from "chevrotain";
+import { CstParser, EOF } from "./chevrotain.js";
 import * as T from "./tokens.js";
 
 /** Tokens that make `name(...)` the start of an expression rather than a claim. */

@@ -2,7 +2,8 @@
  * Tokens of the bmc rule language (`.bm`). The transcript format (`.bmt`) has its own
  * line-oriented scanner in src/transcript, because it must read millions of blocks fast.
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 

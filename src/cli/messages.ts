@@ -19,3 +19,8 @@ export function shortenValues(d: Diagnostic): Diagnostic {
   const help = d.help === undefined ? undefined : shortenText(d.help);
   return message === d.message && help === d.help ? d : { ...d, message, help };
 }
+
+/** "1 slot", "2 slots". */
+export function plural(n: number, noun: string, nouns = noun + "s"): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? noun : nouns}`;
+}
