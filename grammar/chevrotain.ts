@@ -28,3 +28,6 @@ async function loadChevrotain(): Promise<Chevrotain> {
 }
 
 export const { createToken, CstParser, EOF, Lexer } = await loadChevrotain();
+// The classes' instance types, under the same names as the values (as `import from "chevrotain"`).
+export type CstParser = import("chevrotain").CstParser;
+export type Lexer = import("chevrotain").Lexer;

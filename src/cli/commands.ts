@@ -24,7 +24,7 @@ function lazy<M>(load: () => Promise<M>, runner: (module: M) => Runner): Runner 
   return async (c) => runner(await load())(c);
 }
 
-const native = () => import("./native.js");
+const validate = () => import("./validate.js");
 const compile = () => import("./compile.js");
 const prove = () => import("./prove.js");
 const inspect = () => import("./inspect.js");
@@ -41,7 +41,10 @@ export const COMMANDS: readonly CommandSpec[] = [
 frame. Exit 0 when there is no error. With --expand, prints the checked rules as plain
 rule-language text: sorts become relations and term-defining rules, nested terms become
 constructor hypotheses with fresh variables.`,
-    run: lazy(native, (m) => m.runCheck),
+    run: lazy(
+      () => import("./check.js"),
+      (m) => m.runCheck,
+    ),
   },
   {
     name: "validate",
@@ -51,7 +54,7 @@ constructor hypotheses with fresh variables.`,
     help: `Every block satisfies its rule's constraints, no unique claim is emitted twice, every
 hypothesis is concluded by some block, and setup blocks appear only under public:.
 Exit 0 when valid, 1 when not.`,
-    run: lazy(native, (m) => m.runValidate),
+    run: lazy(validate, (m) => m.runValidate),
   },
   {
     name: "build",
@@ -61,7 +64,7 @@ Exit 0 when valid, 1 when not.`,
     help: `Names every subterm once, emits the term definitions with their depths, solves each
 step's variables from its premises, and writes the transcript (to stdout, or to -o OUT.bmt
 through a temporary file). A wrong proof tree is reported with the step and premise at fault.`,
-    run: lazy(native, (m) => m.runBuild),
+    run: lazy(validate, (m) => m.runBuild),
   },
   {
     name: "compile",

@@ -1,43 +1,14 @@
 /**
- * The commands that run natively, without circuits or proofs: `bmc check`, `bmc validate` and
- * `bmc build`. A module of their own so that running them loads no prover, circuit compiler or
- * formatter (see the command table, commands.ts).
+ * `bmc validate` and `bmc build`: the native checker, without circuits or proofs. A module of
+ * their own, loaded when the command runs (commands.ts), so that they load no prover, circuit
+ * compiler or formatter.
  */
 import { buildFile, validateFiles } from "../api.js";
-import { checkRuleFile, printRuleSet } from "../check/index.js";
 import { diagnostic, hasErrors } from "../diagnostics/index.js";
 import { writeFileAtomic } from "./files.js";
 import { plural } from "./messages.js";
 import { checkOutputFile } from "./outputs.js";
 import { EXIT, type CommandContext } from "./types.js";
-
-export async function runCheck(c: CommandContext): Promise<number> {
-  const [rulesPath] = c.args;
-  const result = checkRuleFile(rulesPath);
-  const failed =
-    hasErrors(result.diagnostics) || (c.bool("deny-warnings") && result.diagnostics.length > 0);
-  const rs = result.ruleSet;
-  if (c.json) {
-    c.printJson({
-      ok: !failed,
-      ...c.jsonDiagnostics(result.diagnostics),
-      relations: rs?.relations.length,
-      rules: rs?.rules.length,
-      expanded: c.bool("expand") && rs ? printRuleSet(rs) : undefined,
-    });
-    return failed ? EXIT.invalid : EXIT.ok;
-  }
-  c.print(result.diagnostics);
-  if (c.bool("expand") && rs) c.io.out(printRuleSet(rs));
-  else if (!c.quiet && rs) {
-    const warnings = result.diagnostics.length;
-    c.io.out(
-      `${rulesPath}: ${plural(rs.rules.length, "rule")}, ${plural(rs.relations.length, "relation")}, ` +
-        `${plural(rs.files.length, "file")}, ${warnings ? plural(warnings, "warning") : "no warnings"}\n`,
-    );
-  }
-  return failed ? EXIT.invalid : EXIT.ok;
-}
 
 export async function runValidate(c: CommandContext): Promise<number> {
   const [rulesPath, transcriptPath] = c.args;
