@@ -32,8 +32,6 @@ import {
 } from "./outputs.js";
 import { bmcVersion, CommandError, EXIT, UsageError, type CommandContext } from "./types.js";
 
-export { plural } from "./messages.js";
-
 const isInside = (path: string, folder: string) => path === folder || path.startsWith(folder + sep);
 
 export interface CompileCommandOptions {
