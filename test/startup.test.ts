@@ -6,6 +6,9 @@
  * Chevrotain from the one-module bundle its package ships (grammar/chevrotain.ts), not from its
  * package entry, which imports some 650 lodash-es modules.
  *
+ * A program that imports bmc as a library loads none of them either until it proves,
+ * verifies or generates bindings (src/api.ts).
+ *
  * Not a timing test (bench/startup.ts measures the times): each command runs once from
  * bin/bmc.js, on the built dist/ as in test/cli.test.ts, with a trace of every module it loads
  * (test/module-trace/), and the test reads which packages the trace names.
@@ -37,8 +40,12 @@ let traces = 0;
 
 /** Runs `bmc ARGS` with the module trace; the URLs it loaded and the packages they are in. */
 function traced(args: string[], exitCode = 0): { urls: string[]; packages: Set<string> } {
+  return tracedNode(["bin/bmc.js", ...args], exitCode);
+}
+
+function tracedNode(argv: string[], exitCode = 0): { urls: string[]; packages: Set<string> } {
   const trace = join(dir, `trace-${++traces}.txt`);
-  const run = spawnSync(process.execPath, ["--import", PRELOAD, "bin/bmc.js", ...args], {
+  const run = spawnSync(process.execPath, ["--import", PRELOAD, ...argv], {
     encoding: "utf8",
     env: { ...process.env, BMC_MODULE_TRACE: trace, NO_COLOR: "1" },
   });
@@ -86,6 +93,15 @@ describe("start-up: what each command loads", () => {
     expect(heavyIn(traced(["validate", RULES, TRANSCRIPT]).packages)).toEqual([]);
     const hilbert = ["examples/hilbert/hilbert.bm", "examples/hilbert/a-implies-a.json"];
     expect(heavyIn(traced(["build", ...hilbert]).packages)).toEqual([]);
+  });
+
+  it("a program that imports bmc (the package's entry) loads no heavy package", () => {
+    const entry = new URL("../dist/src/index.js", import.meta.url).href;
+    const program = `const bmc = await import(${JSON.stringify(entry)});
+if (typeof bmc.proveFold !== "function" || typeof bmc.generateBindings !== "function") process.exit(9);`;
+    const { urls, packages } = tracedNode(["--input-type=module", "-e", program]);
+    expect(urls.some((u) => u.endsWith("/dist/src/index.js"))).toBe(true);
+    expect([...packages]).toEqual(["chevrotain"]);
   });
 
   it("the trace sees a heavy package where a command does load one (`bmc fmt` and prettier)", () => {
