@@ -9,6 +9,8 @@ import { diagnostic, hasErrors, SourceFile, type Diagnostic } from "./diagnostic
 import { parseTranscript, type ParsedTranscript } from "./transcript/parse.js";
 import { validateTranscript, type ValidationResult } from "./validate/index.js";
 import { buildBlocks, parseProofFile, transcriptText, type BuiltBlock } from "./build/index.js";
+import type * as Bindings from "./bindings/generate.js";
+import type * as Provers from "./prove/index.js";
 
 export interface ReadOptions {
   /** Text to use instead of reading the file. */
@@ -148,3 +150,25 @@ export async function formatText(
   const format = await import("./format/index.js");
   return format.formatText(text, kind, options);
 }
+
+// The provers (snarkjs, ffjavascript) and the bindings generator (ts-morph) load on first use,
+// like the formatter: a program that imports bmc to check rules or validate transcripts loads
+// none of them (together they took most of a second of every import). Each function below is
+// its stage's own, under the same name and type.
+const provers = () => import("./prove/index.js");
+
+export const proveGroth16: typeof Provers.proveGroth16 = async (...args) =>
+  (await provers()).proveGroth16(...args);
+export const proveFold: typeof Provers.proveFold = async (...args) =>
+  (await provers()).proveFold(...args);
+export const verifyProofText: typeof Provers.verifyProofText = async (...args) =>
+  (await provers()).verifyProofText(...args);
+export const verifyFoldProof: typeof Provers.verifyFoldProof = async (...args) =>
+  (await provers()).verifyFoldProof(...args);
+export const setup: typeof Provers.setup = async (...args) => (await provers()).setup(...args);
+export const exportSolidity: typeof Provers.exportSolidity = async (...args) =>
+  (await provers()).exportSolidity(...args);
+export const devPtau: typeof Provers.devPtau = async (...args) =>
+  (await provers()).devPtau(...args);
+export const generateBindings: typeof Bindings.generateBindings = async (...args) =>
+  (await import("./bindings/generate.js")).generateBindings(...args);

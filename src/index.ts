@@ -45,28 +45,15 @@ export {
 export { calculateWitness, WitnessError } from "./witness/calculator.js";
 export { segmentInputs, SegmentCapacityError } from "./witness/inputs.js";
 export { checkR1cs, readR1cs, readSym } from "./witness/r1cs.js";
-export {
-  devPtau,
-  exportSolidity,
-  loadManifest,
-  proveFold,
-  proveGroth16,
-  publicSignalsFor,
-  setup,
-  verifyProofText,
-  verifyFoldProof,
-  type SegmentProof,
-} from "./prove/index.js";
+// The provers and the bindings generator are exported from api.ts, which loads them on first use.
+export { loadManifest } from "./prove/build-folder.js";
+export { publicSignalsFor } from "./prove/statement.js";
+export type { SegmentProof } from "./prove/index.js";
 export type { FoldProof } from "./prove/fold/index.js";
-export {
-  bindingsRuntime,
-  foldBackend,
-  generateBindings,
-  groth16Backend,
-  rulesDigest,
-  type BindingsOptions,
-  type ProvingBackend,
-} from "./bindings/index.js";
+export type { BindingsOptions } from "./bindings/generate.js";
+export { rulesDigest } from "./bindings/digest.js";
+export { foldBackend, groth16Backend, type ProvingBackend } from "./bindings/runtime.js";
+export * as bindingsRuntime from "./bindings/runtime.js";
 export {
   expressionText,
   proofDag,

@@ -16,14 +16,8 @@ import { checkRuleFile, type RuleSet } from "../check/index.js";
 import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js";
 import { mod, P } from "../field/index.js";
 import type { FoldProof } from "../prove/fold/index.js";
-import {
-  loadManifest,
-  proveFold,
-  proveGroth16,
-  verifyProofText,
-  type SegmentProof,
-  type StatementBlock as ProofStatementBlock,
-} from "../prove/index.js";
+import { loadManifest } from "../prove/build-folder.js";
+import type { SegmentProof, StatementBlock as ProofStatementBlock } from "../prove/index.js";
 import type { ValidationError, ValidationStats } from "../validate/index.js";
 import { rulesDigest } from "./digest.js";
 
@@ -413,13 +407,19 @@ export interface ProvingBackend<Proof> {
   verifyText(buildDir: string, text: string): Promise<BackendVerifyResult>;
 }
 
+/**
+ * The provers (snarkjs, ffjavascript) load when a backend first proves or verifies: a program
+ * that only builds and validates transcripts with its bindings does not load them.
+ */
+const provers = () => import("../prove/index.js");
+
 /** Groth16 over snarkjs: one segment, after `bmc setup`. */
 export const groth16Backend: ProvingBackend<SegmentProof> = {
   name: "groth16",
-  prove: ({ buildDir, transcriptPath, transcriptText, onProgress }) =>
-    proveGroth16(buildDir, transcriptPath, { transcriptText, onProgress }),
+  prove: async ({ buildDir, transcriptPath, transcriptText, onProgress }) =>
+    (await provers()).proveGroth16(buildDir, transcriptPath, { transcriptText, onProgress }),
   toText: (proof) => JSON.stringify(proof, null, 1) + "\n",
-  verifyText: (buildDir, text) => verifyProofText(buildDir, text),
+  verifyText: async (buildDir, text) => (await provers()).verifyProofText(buildDir, text),
 };
 
 /**
@@ -428,10 +428,10 @@ export const groth16Backend: ProvingBackend<SegmentProof> = {
  */
 export const foldBackend: ProvingBackend<FoldProof> = {
   name: "fold",
-  prove: ({ buildDir, transcriptPath, transcriptText, onProgress }) =>
-    proveFold(buildDir, transcriptPath, { transcriptText, onProgress }),
+  prove: async ({ buildDir, transcriptPath, transcriptText, onProgress }) =>
+    (await provers()).proveFold(buildDir, transcriptPath, { transcriptText, onProgress }),
   toText: (proof) => JSON.stringify(proof, null, 1) + "\n",
-  verifyText: (buildDir, text) => verifyProofText(buildDir, text),
+  verifyText: async (buildDir, text) => (await provers()).verifyProofText(buildDir, text),
 };
 
 export interface ProveOptions<Proof> extends Paths {

@@ -15,8 +15,12 @@ import {
 } from "../circuits/index.js";
 import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js";
 import { lowerRuleSet } from "../lower/index.js";
+import { loadManifest } from "../prove/build-folder.js";
 import { readTranscript } from "../api.js";
+import { constraintsBySlot } from "../witness/explain.js";
+import { readR1cs, readSym } from "../witness/r1cs.js";
 import { writeFileAtomic } from "./files.js";
+import { plural } from "./messages.js";
 import {
   carryKeys,
   checkBuildFolder,
@@ -26,7 +30,7 @@ import {
   writeBuildMarker,
   type KeysFate,
 } from "./outputs.js";
-import { bmcVersion, CommandError } from "./types.js";
+import { bmcVersion, CommandError, EXIT, UsageError, type CommandContext } from "./types.js";
 
 const isInside = (path: string, folder: string) => path === folder || path.startsWith(folder + sep);
 
@@ -200,11 +204,6 @@ export async function compileCommand(
   };
 }
 
-/** "1 slot", "2 slots". */
-export function plural(n: number, noun: string, nouns = noun + "s"): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? noun : nouns}`;
-}
-
 /** The line `bmc compile` prints on success. */
 export function compileSummary(outDir: string, result: CompileCommandResult): string {
   const c = result.stats?.constraints;
@@ -366,4 +365,80 @@ export async function watchCommand(
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }
+}
+
+/** `bmc compile`, as the command table runs it. */
+export async function runCompile(c: CommandContext): Promise<number> {
+  const project = c.str("output") === undefined ? c.project() : undefined;
+  const outDir = c.str("output") ?? project?.build;
+  if (!outDir) {
+    throw new UsageError(
+      "BM0922",
+      "bmc compile needs -o DIR: the build folder",
+      'bmc compile RULES.bm -o DIR (in a project, bmc.json\'s "build" is the default)',
+    );
+  }
+  const fromProject = c.project();
+  const options = {
+    rulesPath: c.args[0],
+    outDir,
+    slots: c.str("slots") ?? fromProject?.slots,
+    publicSlots: c.str("public-slots") ?? fromProject?.publicSlots,
+    fit: c.str("fit"),
+    optimize: c.bool("O1") ? (1 as const) : (2 as const),
+    progress: c.progress,
+    bindings: c.str("bindings"),
+    bindingsImport: c.str("bindings-import"),
+  };
+  const report = (r: CompileCommandResult) => ({
+    ok: r.ok,
+    ...c.jsonDiagnostics(r.diagnostics),
+    messages: r.messages,
+    shape: r.shape,
+    stats: r.stats,
+    bindings: r.bindings,
+    keys: r.keys,
+  });
+  if (c.bool("watch")) {
+    // Each compile reports like a single one; errors do not end the session.
+    return watchCommand(options, c.io, (r) => {
+      if (c.json) return c.io.out(JSON.stringify(report(r)) + "\n");
+      c.print(r.diagnostics);
+      for (const m of r.messages) c.io.err(`bmc: ${m}\n`);
+      if (r.ok) c.io.out(compileSummary(outDir, r) + "\n");
+      const removed = keysRemovedNote(r);
+      if (removed) c.io.err(removed + "\n");
+      else c.io.err(`compile failed: ${outDir} left as it was\n`);
+    });
+  }
+  const result = await compileCommand(options);
+  if (result.messages.length) throw new UsageError("BM0922", result.messages.join("\n"));
+  if (c.json) {
+    c.printJson(report(result));
+    return result.ok ? EXIT.ok : EXIT.invalid;
+  }
+  c.print(result.diagnostics);
+  if (result.ok && !c.quiet) {
+    c.io.out(compileSummary(outDir, result) + "\n");
+    if (c.bool("stats")) c.io.out(constraintStats(outDir));
+  }
+  const removed = keysRemovedNote(result);
+  if (removed) c.io.err(removed + "\n");
+  return result.ok ? EXIT.ok : EXIT.invalid;
+}
+
+function constraintStats(outDir: string): string {
+  const manifest = loadManifest(outDir);
+  const r1cs = readR1cs(join(outDir, manifest.files.r1cs));
+  const names = readSym(join(outDir, manifest.files.sym));
+  const counted = constraintsBySlot(manifest, names, r1cs.constraints);
+  const rows = Object.entries(counted.perRule).map(
+    ([rule, n]) =>
+      `  ${rule}: ${plural(n.slots, "slot")}, ${plural(n.constraints, "constraint")}, ${Math.round(n.constraints / n.slots)} per slot`,
+  );
+  return (
+    `constraints per rule:\n${rows.join("\n")}\n` +
+    `  shared (challenge sponge, unique-claim list, powers, checks on inputs): ${counted.shared}\n` +
+    `  segment: ${r1cs.constraints.length}\n`
+  );
 }

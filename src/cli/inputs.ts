@@ -8,7 +8,6 @@
  */
 import { statSync } from "node:fs";
 import { raise } from "../diagnostics/index.js";
-import { checkBuildFolder } from "../prove/index.js";
 
 type Kind = "file" | "folder" | "missing";
 
@@ -55,15 +54,22 @@ const ARGUMENTS: Record<string, number> = {
   "import metamath": 1,
 };
 
+/** A build folder. Its reader (and the circuits' manifest reader under it) loads on first use,
+ * so that commands without a build folder do not load them. */
+async function checkBuildFolder(path: string): Promise<void> {
+  const buildFolder = await import("../prove/build-folder.js");
+  buildFolder.checkBuildFolder(path);
+}
+
 /**
  * Checks the paths of one command line (positional arguments and path options) for the
  * commands that take them, when the number of arguments is right.
  */
-export function checkCommandPaths(
+export async function checkCommandPaths(
   command: string,
   args: readonly string[],
   options: CommandPaths,
-): void {
+): Promise<void> {
   if (options.metamath !== undefined) inputFile(options.metamath, "a Metamath database (.mm)");
   // A wrong number of arguments is the command's usage error, reported as such.
   if (args.length !== ARGUMENTS[command]) return;
@@ -83,14 +89,14 @@ export function checkCommandPaths(
       if (options.fit) inputFile(options.fit, "a transcript (.bmt)");
       return;
     case "setup":
-      if (first !== undefined) checkBuildFolder(first);
+      if (first !== undefined) await checkBuildFolder(first);
       if (options.ptau) inputFile(options.ptau, "a powers-of-tau file (.ptau)");
       return;
     case "prove":
     case "execute":
     case "verify":
     case "export calldata":
-      if (first !== undefined) checkBuildFolder(first);
+      if (first !== undefined) await checkBuildFolder(first);
       if (second !== undefined)
         inputFile(
           second,
@@ -101,7 +107,7 @@ export function checkCommandPaths(
       return;
     case "info":
     case "export solidity":
-      if (first !== undefined) checkBuildFolder(first);
+      if (first !== undefined) await checkBuildFolder(first);
       return;
     case "import metamath":
       if (first !== undefined) inputFile(first, "a Metamath database (.mm)");

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadManifest, segmentWitness, VKEY, ZKEY } from "../prove/index.js";
-import { plural } from "./compile.js";
+import { plural } from "./messages.js";
 import { BUILD_MARKER } from "./outputs.js";
 import { neededPower } from "./prove.js";
 import { CommandError, EXIT, type CommandContext } from "./types.js";

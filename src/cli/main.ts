@@ -206,7 +206,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   // Paths are checked once the command line itself is right.
   const path = (flag: FlagName) => (typeof flags[flag] === "string" ? flags[flag] : undefined);
-  checkCommandPaths(spec.name, args, {
+  await checkCommandPaths(spec.name, args, {
     output: path("output"),
     fit: path("fit"),
     ptau: path("ptau"),

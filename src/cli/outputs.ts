@@ -19,7 +19,7 @@ import {
 } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { parseManifest } from "../circuits/index.js";
-import { VKEY, ZKEY } from "../prove/index.js";
+import { VKEY, ZKEY } from "../prove/build-folder.js";
 import { writeFileAtomic } from "./files.js";
 import { CommandError } from "./types.js";
 

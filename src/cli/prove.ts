@@ -1,7 +1,7 @@
 /** `bmc ptau`, `bmc setup`, `bmc prove`, `bmc verify`, `bmc export solidity`. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { raise } from "../diagnostics/index.js";
+import { diagnostic, raise } from "../diagnostics/index.js";
 import { readZkeyHeader } from "../prove/groth16.js";
 import { readR1cs } from "../witness/r1cs.js";
 import {
@@ -10,6 +10,7 @@ import {
   exportSolidity,
   loadManifest,
   powerFor,
+  proveFold,
   proveGroth16,
   ProvingError,
   ptauPower,
@@ -19,7 +20,9 @@ import {
   ZKEY,
 } from "../prove/index.js";
 import { writeFileAtomic } from "./files.js";
-import { CommandError } from "./types.js";
+import { plural } from "./messages.js";
+import { checkOutputFile, writeOutputFile } from "./outputs.js";
+import { CommandError, EXIT, UsageError, type CommandContext } from "./types.js";
 
 export { CommandError } from "./types.js";
 
@@ -112,4 +115,121 @@ export function isEmptyTranscript(text: string): boolean {
     .split("\n")
     .map((line) => line.replace(/\/\/.*$/, "").trim())
     .every((line) => line === "" || line === "public:" || line === "private:");
+}
+
+// The commands as the command table (commands.ts) runs them.
+
+export const INSECURE_SRS =
+  "INSECURE: committed with this machine's development SRS (no --ptau); never use it for real proofs.";
+
+/** A proof's size for people: bytes, KiB or MiB. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function backendOf(c: CommandContext): "groth16" | "fold" {
+  const backend = c.str("backend") ?? c.project()?.backend ?? "groth16";
+  if (backend !== "groth16" && backend !== "fold")
+    throw new UsageError("BM0922", `unknown backend \`${backend}\``, "available: groth16, fold");
+  return backend;
+}
+
+export async function runPtau(c: CommandContext): Promise<number> {
+  const path = await ptauCommand(Number(c.str("power")), c.progress);
+  if (c.json) c.printJson({ ok: true, ptau: path, insecure: true });
+  else
+    c.io.out(
+      `${path}\nINSECURE: a local development ceremony with one contributor; never use it for real proofs.\n`,
+    );
+  return EXIT.ok;
+}
+
+export async function runSetup(c: CommandContext): Promise<number> {
+  const r = await setupCommand(
+    c.args[0],
+    c.str("ptau"),
+    c.bool("dev"),
+    c.progress,
+    c.bool("force"),
+  );
+  if (c.json) c.printJson({ ok: true, ...r });
+  else {
+    c.io.out(
+      `setup: ${c.args[0]}/groth16.zkey and verification_key.json (powers of tau 2^${r.power}: ${r.ptau})\n`,
+    );
+    if (r.insecure)
+      c.io.out(
+        "INSECURE: keys from a local development ceremony; never use them for real proofs.\n",
+      );
+  }
+  return EXIT.ok;
+}
+
+export async function runVerify(c: CommandContext): Promise<number> {
+  const [buildDir, proofPath] = c.args;
+  const text = readText(proofPath);
+  const ptau = c.str("ptau");
+  const r = await verifyProofText(buildDir, text, { ptau });
+  const rejected = r.valid ? [] : [diagnostic("BM0606", `invalid: ${proofPath}: ${r.reason}`)];
+  if (c.json) c.printJson({ ...r, ...c.jsonDiagnostics(rejected) });
+  else if (r.valid)
+    c.io.out(
+      `valid: ${proofPath} proves its statement (${plural(r.statement!.length, "public block")}` +
+        (r.segments === undefined
+          ? ")\n"
+          : `, ${plural(r.segments, "segment")} folded; zero-knowledge, ${formatBytes(Buffer.byteLength(text, "utf8"))})\n` +
+            (ptau ? "" : `${INSECURE_SRS}\n`)),
+    );
+  else c.print(rejected);
+  return r.valid ? EXIT.ok : EXIT.invalid;
+}
+
+export async function runExportSolidity(c: CommandContext): Promise<number> {
+  const out = c.str("output");
+  if (out) checkOutputFile(out, [".sol"]);
+  const sol = await exportSolidityCommand(c.args[0]);
+  if (out) writeOutputFile(out, sol);
+  if (c.json) c.printJson({ ok: true, output: out, solidity: out ? undefined : sol });
+  else if (!out) c.io.out(sol);
+  else if (!c.quiet) c.io.out(`exported: ${out}\n`);
+  return EXIT.ok;
+}
+
+export async function runProve(c: CommandContext): Promise<number> {
+  const [buildDir, transcriptPath] = c.args;
+  const out = c.str("output")!;
+  const backend = backendOf(c);
+  checkOutputFile(out, [".json"], [transcriptPath]);
+  const text = readText(transcriptPath);
+  if (isEmptyTranscript(text)) {
+    throw new CommandError(
+      `${transcriptPath} has no blocks: its proof would prove nothing`,
+      "BM0620",
+      "a transcript proves its public blocks; add the blocks of a proof",
+    );
+  }
+  const options = { onProgress: c.progress, transcriptText: text };
+  const r =
+    backend === "fold"
+      ? await proveFold(buildDir, transcriptPath, { ...options, ptau: c.str("ptau") })
+      : await proveGroth16(buildDir, transcriptPath, options);
+  if (!r.proof) {
+    if (c.json) c.printJson({ ok: false, ...c.jsonDiagnostics(r.diagnostics) });
+    else c.print(r.diagnostics);
+    return EXIT.invalid;
+  }
+  writeOutputFile(out, JSON.stringify(r.proof, null, 1) + "\n");
+  const segments = "segments" in r ? (r.segments ?? 1) : 1;
+  if (c.json) {
+    c.printJson({ ok: true, proof: out, backend, segments, statement: r.proof.statement });
+  } else if (!c.quiet) {
+    c.io.out(
+      `proved: ${out} (${plural(r.proof.statement.length, "public block")}` +
+        (backend === "fold" ? `, ${plural(segments, "segment")} folded)\n` : ")\n"),
+    );
+    if (backend === "fold" && !c.str("ptau")) c.io.out(`${INSECURE_SRS}\n`);
+  }
+  return EXIT.ok;
 }
