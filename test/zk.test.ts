@@ -336,7 +336,27 @@ describe("every field of the proof is checked", () => {
         "segment 1 is malformed",
       ],
       ["a segment not a string", (p) => (p.segments[1] = 5), "segment 2 is malformed"],
+      [
+        "a segment point off the curve, (1, 1)",
+        (p) => {
+          const bytes = Buffer.from(p.segments[1], "base64");
+          Buffer.from(`${"00".repeat(31)}01${"00".repeat(31)}01`, "hex").copy(bytes, 64);
+          p.segments[1] = bytes.toString("base64");
+        },
+        "segment 2 is malformed",
+      ],
       ["segments not a list", (p) => (p.segments = p.segments[0]), "the proof has no segments"],
+      ["no segments", (p) => (p.segments = []), "the proof has no segments"],
+      [
+        "random.u with a leading zero",
+        (p) => (p.random.u = `0${p.random.u}`),
+        "the random instance is malformed",
+      ],
+      [
+        "random.x one value longer",
+        (p) => p.random.x.push("0"),
+        "the random instance is malformed",
+      ],
       [
         "an extra field in random",
         (p) => (p.random.extra = "1"),
