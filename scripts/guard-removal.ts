@@ -181,15 +181,21 @@ function runGuard(copy: string, g: Guard): Outcome {
 function markdownTable(guards: readonly Guard[], outcomes: readonly Outcome[]): string {
   const rows = outcomes.map((o) => {
     const g = guards.find((x) => x.id === o.id)!;
+    // Test names without the describe name the selection already gives.
+    const filter = /-t "(.*)"$/.exec(o.by ?? "")?.[1];
+    const short = (t: string) =>
+      filter && t.startsWith(`${filter} `) ? t.slice(filter.length + 1) : t;
     const result = o.error
       ? `error: ${o.error}`
-      : o.caught
-        ? `${o.failing.map((t) => `"${t}"`).join(", ")} (${o.by!.split(" ")[0]})`
-        : "**not caught**";
+      : !o.caught && g.unreachable
+        ? `none can: ${g.unreachable}`
+        : o.caught
+          ? `${o.by!.split(" ")[0]} ${o.failing.map((t) => `"${short(t)}"`).join(", ")}`
+          : "**not caught**";
     return `| ${g.id} | ${g.file} | ${g.what} | ${result} |`;
   });
   return [
-    "| guard | where | rejects | fails without it |",
+    "| guard | where | rejects | tests that fail without it |",
     "| --- | --- | --- | --- |",
     ...rows,
   ].join("\n");
@@ -231,8 +237,12 @@ function main() {
       if (args.json) writeFileSync(args.json, `${JSON.stringify(outcomes, null, 2)}\n`);
     }
     console.log(`\n${markdownTable(chosen, outcomes)}`);
-    const missed = outcomes.filter((o) => !o.caught);
-    console.log(`\n${outcomes.length - missed.length} of ${outcomes.length} guards caught`);
+    const unreachable = new Set(chosen.filter((g) => g.unreachable).map((g) => g.id));
+    const missed = outcomes.filter((o) => !o.caught && (o.error || !unreachable.has(o.id)));
+    const caught = outcomes.filter((o) => o.caught).length;
+    console.log(
+      `\n${caught} of ${outcomes.length} guards caught, ${outcomes.length - caught - missed.length} unreachable`,
+    );
     for (const o of missed) console.log(`  not caught: ${o.id}${o.error ? ` (${o.error})` : ""}`);
     process.exitCode = missed.length > 0 ? 1 : 0;
   } finally {

@@ -22,6 +22,8 @@ export interface Guard {
   readonly find: string;
   readonly replace: string;
   readonly tests: readonly Selection[];
+  /** Why no input reaches the check, when none does: its removal cannot fail a test. */
+  readonly unreachable?: string;
 }
 
 /** Direct tests of what no changed proof reaches (the hash chain, point decoding). */
@@ -275,6 +277,8 @@ export const GUARDS: readonly Guard[] = [
     find: 'return "the accumulator checks do not hold";',
     replace: "return undefined;",
     tests: equations("a broken u_in/u_out chain"),
+    unreachable:
+      "a batch of weighted terms that are all zero is zero: one of the three checks fails whenever the batch does",
   },
   {
     id: "acc-result",
@@ -359,20 +363,28 @@ export const GUARDS: readonly Guard[] = [
     tests: [ZK_FIELDS, fold("private inputs committed with the internal wires")],
   },
   // curve.ts: points of the proof file
-  never(
-    "point-length",
-    C,
-    "a point of other than 64 bytes",
-    "if (bytes.length !== 64) return undefined;",
-    "",
-  ),
-  never(
-    "point-parse",
-    C,
-    "bytes ffjavascript cannot read as a point reject (no crash)",
-    "  } catch {\n    return undefined;\n  }",
-    "  } catch (e) {\n    throw e;\n  }",
-  ),
+  {
+    ...never(
+      "point-length",
+      C,
+      "a point of other than 64 bytes",
+      "if (bytes.length !== 64) return undefined;",
+      "",
+    ),
+    unreachable:
+      "the canonical re-encoding (64 bytes) is compared with the bytes read, so any other length is rejected there; every caller passes 64 bytes anyway",
+  },
+  {
+    ...never(
+      "point-parse",
+      C,
+      "bytes ffjavascript cannot read as a point reject (no crash)",
+      "  } catch {\n    return undefined;\n  }",
+      "  } catch (e) {\n    throw e;\n  }",
+    ),
+    unreachable:
+      "ffjavascript reads any bytes as a point (the flag bits give infinity, short input reads as zero): nothing throws, and the on-curve and canonical checks reject what it reads",
+  },
   {
     id: "point-on-curve",
     file: C,

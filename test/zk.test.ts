@@ -363,6 +363,23 @@ describe("every field of the proof is checked", () => {
         "the random instance is malformed",
       ],
       ["an extra field in sum", (p) => (p.sum.extra = "1"), "the sum proof is malformed"],
+      // Values p or more that only enter scalar multiplications (never the hash chain) would
+      // act as their remainders: a second encoding of the same proof.
+      [
+        "sum.zh + p",
+        (p) => (p.sum.zh = String(BigInt(p.sum.zh) + P)),
+        "the sum proof is malformed",
+      ],
+      [
+        "folded.rhoPre + p",
+        (p) => (p.folded.rhoPre = String(BigInt(p.folded.rhoPre) + P)),
+        "the folded values are malformed",
+      ],
+      [
+        "folded.rhoOut + p",
+        (p) => (p.folded.rhoOut = String(BigInt(p.folded.rhoOut) + P)),
+        "the folded values are malformed",
+      ],
       ["sum.K not a point", (p) => (p.sum.K = p.sum.K.toUpperCase()), "the sum proof is malformed"],
       ["an extra field in final", (p) => (p.final.extra = "1"), "the final step is malformed"],
       [
