@@ -21,11 +21,9 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,7 +33,6 @@ import { compileCommand } from "../src/cli/compile.js";
 import { neededPower } from "../src/cli/prove.js";
 import { DiagnosticError } from "../src/diagnostics/index.js";
 import {
-  defaultCacheDir,
   devPtau,
   devPtauPath,
   loadManifest,
@@ -47,7 +44,13 @@ import {
 import { parseSparseR1cs } from "../src/prove/fold/r1cs.js";
 import { readR1cs, readWtns } from "../src/witness/r1cs.js";
 import { writeWtns } from "../src/prove/groth16.js";
-import { runBmc, SMALL_RULES, SMALL_TRANSCRIPT } from "./fixtures.js";
+import {
+  cachedFolder,
+  compilerSourceDigest,
+  runBmc,
+  SMALL_RULES,
+  SMALL_TRANSCRIPT,
+} from "./fixtures.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -73,36 +76,6 @@ let rules: string;
 let transcript: string;
 const proofs: Record<"groth16" | "fold", string> = { groth16: "", fold: "" };
 
-function sourceDigest(): string {
-  const h = createHash("sha256");
-  const walk = (path: string) => {
-    for (const entry of readdirSync(path).sort()) {
-      const p = join(path, entry);
-      if (statSync(p).isDirectory()) walk(p);
-      else h.update(`${p}\0`).update(readFileSync(p));
-    }
-  };
-  // What the build folder and its keys depend on; the proofs are made afresh on every run.
-  for (const stage of ["syntax", "check", "lower", "field", "circuits"]) walk(join("src", stage));
-  walk("stdlib");
-  h.update(readFileSync("package-lock.json")).update(SMALL_RULES).update(SMALL_TRANSCRIPT);
-  return h.digest("hex").slice(0, 32);
-}
-
-/** `make(staging)` once per `name` in $BMC_CACHE/test-fixtures; the cached folder's path. */
-async function cachedFolder(name: string, make: (into: string) => Promise<void>): Promise<string> {
-  const cached = join(defaultCacheDir(), "test-fixtures", name);
-  if (!existsSync(cached)) {
-    const staging = `${cached}.${process.pid}.tmp`;
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
-    await make(staging);
-    rmSync(cached, { recursive: true, force: true });
-    renameSync(staging, cached);
-  }
-  return cached;
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bmc-files-fuzz-"));
   rules = join(dir, "rules.bm");
@@ -110,11 +83,14 @@ beforeAll(async () => {
   writeFileSync(rules, SMALL_RULES);
   writeFileSync(transcript, SMALL_TRANSCRIPT);
   build = join(dir, "build");
-  const compiled = await cachedFolder(`files-fuzz-build-${sourceDigest()}`, async (into) => {
-    const r = await compileCommand({ rulesPath: rules, outDir: into, fit: transcript });
-    expect(r.diagnostics).toEqual([]);
-    expect(r.ok).toBe(true);
-  });
+  const compiled = await cachedFolder(
+    `files-fuzz-build-${compilerSourceDigest(SMALL_RULES, SMALL_TRANSCRIPT)}`,
+    async (into) => {
+      const r = await compileCommand({ rulesPath: rules, outDir: into, fit: transcript });
+      expect(r.diagnostics).toEqual([]);
+      expect(r.ok).toBe(true);
+    },
+  );
   cpSync(compiled, build, { recursive: true });
   // The manifest names the rule file relative to the build folder, which has moved.
   const manifestPath = join(build, "manifest.json");

@@ -6,6 +6,7 @@
  */
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -15,7 +16,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { buildBn128, type Bn128 } from "ffjavascript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityProofs } from "../examples/propositional/generate.js";
@@ -40,6 +41,7 @@ import {
   verifyProofText,
 } from "../src/prove/index.js";
 import { validateTranscript } from "../src/validate/index.js";
+import { cachedFolder, compilerSourceDigest } from "./fixtures.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -83,13 +85,20 @@ beforeAll(async () => {
   const names = lowerRuleSet(ruleSet).program!.rules.map((r) => r.name);
   const spec = (counts: Record<string, number>) =>
     names.map((n) => `${n}=${counts[n as keyof typeof counts] ?? 0}`).join(",");
-  const compiled = await compileCommand({
-    rulesPath: RULES,
-    outDir: build,
-    slots: spec(SLOTS),
-    publicSlots: spec(PUBLIC),
+  const [slots, publicSlots] = [spec(SLOTS), spec(PUBLIC)];
+  // Compiled once per change of the compiler's sources (scripts/guard-removal.ts runs this
+  // file once per guard).
+  const digest = compilerSourceDigest(readFileSync(RULES, "utf8"), slots, publicSlots);
+  const compiled = await cachedFolder(`zk-build-${digest}`, async (into) => {
+    const r = await compileCommand({ rulesPath: RULES, outDir: into, slots, publicSlots });
+    expect(r.diagnostics).toEqual([]);
   });
-  expect(compiled.diagnostics).toEqual([]);
+  cpSync(compiled, build, { recursive: true });
+  // The manifest names the rule file relative to the build folder, which has moved.
+  const manifestPath = join(build, "manifest.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+  manifest.rulesFile = relative(build, resolve(RULES));
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   circuit = loadFoldCircuit(build, loadManifest(build));
 }, 600_000);
 
@@ -281,6 +290,176 @@ describe("every field of the proof is checked", () => {
       change(copy);
       expect((await check(JSON.stringify(copy))).valid, `variant ${k}`).toBe(false);
     }
+  });
+  /** The verdict on a copy of the proof with `change` made. */
+  async function verdictOf(change: (p: any) => void) {
+    const copy = JSON.parse(JSON.stringify(proof));
+    change(copy);
+    return check(JSON.stringify(copy));
+  }
+  const bump = (v: string, by = 1n) => ((BigInt(v) + by + P) % P).toString();
+
+  // Each of these is rejected by one check of the reader alone (scripts/guard-removal.ts
+  // removes each check and sees this test fail): without it, the change is ignored or crashes
+  // the verifier.
+  it("each check of the reader rejects the change only it sees", async () => {
+    const withPoint = (text: string, point: string) =>
+      Buffer.concat([Buffer.from(text, "base64"), Buffer.from(point, "hex")]).toString("base64");
+    const cases: [string, (p: any) => void, string | RegExp][] = [
+      ["an extra top-level field", (p) => (p.extra = "1"), /unexpected or missing fields/],
+      ["another format", (p) => (p.format = "bmc-proof-x"), "not a version 2 bmc fold proof"],
+      ["version 1", (p) => (p.version = 1), "not a version 2 bmc fold proof"],
+      ["the other backend", (p) => (p.backend = "groth16"), "not a version 2 bmc fold proof"],
+      [
+        "other rules",
+        (p) => (p.rulesDigest = "0".repeat(64)),
+        "the proof is for other rules than this build folder's",
+      ],
+      [
+        "another circuit",
+        (p) => (p.circuitDigest = "0".repeat(64)),
+        /^the proof is for another circuit/,
+      ],
+      [
+        "another commitment key",
+        (p) => (p.commitmentKey = `kzg:${"0".repeat(64)}`),
+        /^the proof uses another commitment key/,
+      ],
+      [
+        "a point after a segment's last",
+        (p) => (p.segments[1] = withPoint(p.segments[1], otherPoint)),
+        "segment 2 is malformed",
+      ],
+      [
+        "a cross term for the first segment",
+        (p) => (p.segments[0] = withPoint(p.segments[0], otherPoint)),
+        "segment 1 is malformed",
+      ],
+      ["a segment not a string", (p) => (p.segments[1] = 5), "segment 2 is malformed"],
+      [
+        "a segment point off the curve, (1, 1)",
+        (p) => {
+          const bytes = Buffer.from(p.segments[1], "base64");
+          Buffer.from(`${"00".repeat(31)}01${"00".repeat(31)}01`, "hex").copy(bytes, 64);
+          p.segments[1] = bytes.toString("base64");
+        },
+        "segment 2 is malformed",
+      ],
+      ["segments not a list", (p) => (p.segments = p.segments[0]), "the proof has no segments"],
+      ["no segments", (p) => (p.segments = []), "the proof has no segments"],
+      [
+        "random.u with a leading zero",
+        (p) => (p.random.u = `0${p.random.u}`),
+        "the random instance is malformed",
+      ],
+      [
+        "random.x one value longer",
+        (p) => p.random.x.push("0"),
+        "the random instance is malformed",
+      ],
+      [
+        "an extra field in random",
+        (p) => (p.random.extra = "1"),
+        "the random instance is malformed",
+      ],
+      ["an extra field in sum", (p) => (p.sum.extra = "1"), "the sum proof is malformed"],
+      // Values p or more that only enter scalar multiplications (never the hash chain) would
+      // act as their remainders: a second encoding of the same proof.
+      [
+        "sum.zh + p",
+        (p) => (p.sum.zh = String(BigInt(p.sum.zh) + P)),
+        "the sum proof is malformed",
+      ],
+      [
+        "folded.rhoPre + p",
+        (p) => (p.folded.rhoPre = String(BigInt(p.folded.rhoPre) + P)),
+        "the folded values are malformed",
+      ],
+      [
+        "folded.rhoOut + p",
+        (p) => (p.folded.rhoOut = String(BigInt(p.folded.rhoOut) + P)),
+        "the folded values are malformed",
+      ],
+      ["sum.K not a point", (p) => (p.sum.K = p.sum.K.toUpperCase()), "the sum proof is malformed"],
+      ["an extra field in final", (p) => (p.final.extra = "1"), "the final step is malformed"],
+      [
+        "an extra field in the support opening",
+        (p) => (p.final.support.extra = []),
+        "the support opening is malformed",
+      ],
+      [
+        "a fourth support witness",
+        (p) => p.final.support.witnesses.push(p.final.support.witnesses[0]),
+        "the support opening is malformed",
+      ],
+      [
+        "a support fold too many",
+        (p) => p.final.support.folds[0].push(p.final.support.folds[0][0]),
+        "the support opening is malformed",
+      ],
+      [
+        "a support evaluation too many",
+        (p) => p.final.support.evals[0][0].push("0"),
+        "the support opening is malformed",
+      ],
+      [
+        "a third support claim",
+        (p) => p.final.support.evals.push(p.final.support.evals[0]),
+        "the support opening is malformed",
+      ],
+      [
+        "a statement value with a leading zero",
+        (p) => (p.statement[0].shown[0] = `0${p.statement[0].shown[0]}`),
+        "the statement is malformed",
+      ],
+      [
+        "a statement block whose rule is not a string",
+        (p) => (p.statement[0].rule = 5),
+        "the statement is malformed",
+      ],
+      [
+        "an extra field in a statement block",
+        (p) => (p.statement[0].extra = "1"),
+        "the statement is malformed",
+      ],
+      [
+        "a statement block with a value its rule does not show",
+        (p) => p.statement[p.statement.length - 1].shown.push("5"),
+        /^a `demand` block of the statement does not have 1 field values$/,
+      ],
+      [
+        "a public block more than the circuit has slots for",
+        (p) => p.statement.push(p.statement[p.statement.length - 1]),
+        /^the statement has more `demand` blocks than the circuit's public slots \(1\)$/,
+      ],
+      [
+        "a public block of a rule the build folder does not have",
+        (p) => p.statement.push({ rule: "no_such_rule", shown: [] }),
+        /^the statement has more `no_such_rule` blocks than the circuit's public slots \(0\)$/,
+      ],
+    ];
+    for (const [what, change, reason] of cases) {
+      const verdict = await verdictOf(change);
+      expect(verdict.valid, what).toBe(false);
+      expect(verdict.reason, what).toMatch(reason);
+    }
+  });
+
+  it("the accumulator checks are weighted at random: changes that cancel at a fixed weight are rejected", async () => {
+    // With weight 1 for all three checks, rhoOut + 1 and rhoIn - 1 (or zh + 1 and rhoOut + 1)
+    // would leave the batched sum unchanged; no other check reads these values.
+    const outIn = await verdictOf((p) => {
+      p.folded.rhoOut = bump(p.folded.rhoOut);
+      p.folded.rhoIn = bump(p.folded.rhoIn, -1n);
+    });
+    expect(outIn.reason).toBe(
+      "the folded A, B and u_out do not open the fold of the segments' commitments D",
+    );
+    const sumOut = await verdictOf((p) => {
+      p.sum.zh = bump(p.sum.zh);
+      p.folded.rhoOut = bump(p.folded.rhoOut);
+    });
+    expect(sumOut.reason).toMatch(/^the segments' accumulators do not balance/);
   });
 });
 
