@@ -77,27 +77,37 @@ function quotient(f: readonly bigint[], u: bigint): bigint[] {
 }
 
 /**
- * Proves the claims; `vectors[j]` is the vector committed in claims[j] (zero-padded to
- * 2^k_j). The claimed values are not checked here (a wrong one makes a proof that fails).
+ * The fold lists P_0 .. P_(k_j - 1) of every claim. Claims on the same vector (the same array)
+ * whose points end in the same coordinates share their first folds: those depend only on the
+ * coordinates bound so far (the last ones first), so the arrays are reused, not recomputed.
  */
-export async function proveHyperKzg(
-  srs: Srs,
-  transcript: Transcript,
+function foldLists(
   claims: readonly OpeningClaim[],
   vectors: readonly (readonly bigint[])[],
-): Promise<HyperKzgProof> {
-  const curve = srs.curve;
-  absorbClaims(curve, transcript, claims);
-  const polys: bigint[][][] = claims.map((claim, j) => {
+): bigint[][][] {
+  const lists: bigint[][][] = [];
+  claims.forEach((claim, j) => {
     const k = claim.point.length;
     const n = 1 << k;
     const v = vectors[j];
     if (k < 1 || v.length > n)
       throw new Error(`bmc internal error: opening ${v.length} values at ${k} coordinates`);
-    const first = new Array<bigint>(n);
-    for (let i = 0; i < n; i++) first[i] = i < v.length ? mod(v[i]) : 0n;
-    const list = [first];
-    for (let i = 0; i < k - 1; i++) {
+    let list: bigint[][] | undefined;
+    let shared = 0;
+    for (let e = 0; e < j; e++) {
+      const other = claims[e].point;
+      if (vectors[e] !== v || other.length !== k) continue;
+      let m = 0;
+      while (m < k - 1 && other[k - 1 - m] === claim.point[k - 1 - m]) m++;
+      if (!list || m > shared) [list, shared] = [lists[e], m];
+    }
+    if (list) list = list.slice(0, shared + 1);
+    else {
+      const first = new Array<bigint>(n);
+      for (let i = 0; i < n; i++) first[i] = i < v.length ? mod(v[i]) : 0n;
+      list = [first];
+    }
+    for (let i = list.length - 1; i < k - 1; i++) {
       const prev = list[i];
       const x = claim.point[k - 1 - i];
       const next = new Array<bigint>(prev.length >> 1);
@@ -107,29 +117,62 @@ export async function proveHyperKzg(
       }
       list.push(next);
     }
-    return list;
+    lists.push(list);
   });
+  return lists;
+}
+
+/**
+ * Proves the claims; `vectors[j]` is the vector committed in claims[j] (zero-padded to
+ * 2^k_j). The claimed values are not checked here (a wrong one makes a proof that fails).
+ * Claims that share a vector and the tail of their points share work (foldLists): the proof
+ * is the same as without sharing, each claim still gets its own folds and evaluations.
+ */
+export async function proveHyperKzg(
+  srs: Srs,
+  transcript: Transcript,
+  claims: readonly OpeningClaim[],
+  vectors: readonly (readonly bigint[])[],
+): Promise<HyperKzgProof> {
+  const curve = srs.curve;
+  absorbClaims(curve, transcript, claims);
+  const polys = foldLists(claims, vectors);
+  const commitments = new Map<bigint[], Point>();
   const folds: Point[][] = [];
   for (const list of polys) {
     const coms: Point[] = [];
-    for (const poly of list.slice(1)) coms.push(await commitVector(srs, poly));
+    for (const poly of list.slice(1)) {
+      let com = commitments.get(poly);
+      if (!com) commitments.set(poly, (com = await commitVector(srs, poly)));
+      coms.push(com);
+    }
     folds.push(coms);
   }
   absorbPoints(curve, transcript, "hyperkzg folds", folds.flat());
   const r = transcript.challenge("hyperkzg r");
   const u = [r, mod(-r), (r * r) % P];
-  const evals = polys.map((list) => u.map((ut) => list.map((poly) => horner(poly, ut))));
+  const values = new Map<bigint[], bigint[]>();
+  const valuesOf = (poly: bigint[]) => {
+    let at = values.get(poly);
+    if (!at) values.set(poly, (at = u.map((ut) => horner(poly, ut))));
+    return at;
+  };
+  const evals = polys.map((list) => u.map((_, t) => list.map((poly) => valuesOf(poly)[t])));
   transcript.absorb("hyperkzg evals", evals.flat(2));
   const q = transcript.challenge("hyperkzg q");
-  const length = Math.max(...polys.map((list) => list[0].length));
-  const B = new Array<bigint>(length).fill(0n);
+  // B = sum q^n P_n over the polynomials in order; a shared polynomial sums its powers of q.
+  const weights = new Map<bigint[], bigint>();
   let qn = 1n;
   for (const list of polys) {
     for (const poly of list) {
-      for (let i = 0; i < poly.length; i++) B[i] += qn * poly[i];
+      weights.set(poly, ((weights.get(poly) ?? 0n) + qn) % P);
       qn = (qn * q) % P;
     }
   }
+  const length = Math.max(...polys.map((list) => list[0].length));
+  const B = new Array<bigint>(length).fill(0n);
+  for (const [poly, weight] of weights)
+    for (let i = 0; i < poly.length; i++) B[i] += weight * poly[i];
   for (let i = 0; i < length; i++) B[i] %= P;
   const witnesses: Point[] = [];
   for (const ut of u) witnesses.push(await commitVector(srs, quotient(B, ut)));
