@@ -125,7 +125,7 @@ export function decodeCompressed(
           ),
         ),
       ),
-      witnesses: array(o.witnesses, 3, "opening.witnesses").map((v, i) =>
+      witnesses: array(o.witnesses, 2, "opening.witnesses").map((v, i) =>
         point(v, `opening.witnesses[${i}]`),
       ),
     },

@@ -40,7 +40,7 @@ export interface RelaxedR1csWitness {
 /**
  * A batched HyperKZG opening of several claims (claim j: a k_j-variable multilinear
  * polynomial, k_j >= 1): per claim, commitments to its k_j - 1 folded polynomials and the
- * evaluations of its k_j polynomials at r, -r and r^2; three KZG witnesses shared by all.
+ * evaluations of its k_j polynomials at r, -r and r^2; two KZG witnesses shared by all.
  * See hyperkzg.ts.
  */
 export interface HyperKzgProof {
@@ -48,7 +48,7 @@ export interface HyperKzgProof {
   readonly folds: readonly (readonly Point[])[];
   /** Per claim, [at r, at -r, at r^2], each k_j values (polynomial 0 is the committed one). */
   readonly evals: readonly (readonly (readonly bigint[])[])[];
-  /** 3 points. */
+  /** 2 points: [(B - R) / Z] and the witness at z (hyperkzg.ts). */
   readonly witnesses: readonly Point[];
 }
 
