@@ -197,7 +197,8 @@ export async function proveRelaxed(
     const top = ryW.length - split.lowBits;
     evalLow =
       witness.parts.forgeLow?.(ryW) ??
-      evaluateMle(witness.parts.low, [...new Array<bigint>(top).fill(0n), ...ryW.slice(top)]);
+      // eq((0, s), b) vanishes unless b's top bits are 0: only the first block counts.
+      evaluateMle(witness.parts.low.slice(0, 1 << split.lowBits), ryW.slice(top));
     transcript.absorb("spartan evalLow", [evalLow]);
     const { low, high } = witness.parts;
     opening = await proveHyperKzg(
