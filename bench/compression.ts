@@ -6,7 +6,8 @@
  * row). Synthetic rows: A and B one entry, C one in 60% of rows (2.6 a row), coefficients
  * +-1 at random wires; the witness is 70% small values (below 2^32, like a block-model
  * witness) and 30% full-size; u random, E = Az o Bz - u Cz, so the instance is satisfied as a
- * folded one would be.
+ * folded one would be. The last row proves the fold circuit's instance as a split one
+ * (docs/compression.md, "Split witness"), as the fold's final step does.
  * Writes bench/results/compression.md and compression.json.
  *
  *   node dist/bench/compression.js
@@ -87,9 +88,10 @@ async function main() {
     const srs = loaded.value;
     const rows: string[][] = [];
     const json: Record<string, unknown>[] = [];
-    for (const [name, constraints, wires] of [
-      ["2^15 constraints", 1 << 15, 1 << 15],
-      ["fold circuit's size", 27054, 27118],
+    for (const [name, constraints, wires, lowBits] of [
+      ["2^15 constraints", 1 << 15, 1 << 15, undefined],
+      ["fold circuit's size", 27054, 27118, undefined],
+      ["the same, split at 2^11", 27054, 27118, 11],
     ] as const) {
       const nPublic = 11;
       const r1cs = syntheticR1cs(constraints, wires, nPublic);
@@ -101,14 +103,31 @@ async function main() {
       const [az, bz, cz] = [r1cs.A, r1cs.B, r1cs.C].map((m) => multiply(m, z));
       const E = az.map((a, i) => (((a * bz[i] - u * cz[i]) % P) + P) % P);
       const W = z.slice(1 + nPublic);
+      // A split instance (as the fold's final step makes): W's first 2^lowBits entries in
+      // comLow, the rest in comHigh.
+      const block = lowBits === undefined ? 0 : 1 << lowBits;
+      const parts = {
+        low: W.map((v, j) => (j < block ? v : 0n)),
+        high: W.map((v, j) => (j < block ? 0n : v)),
+      };
+      const split =
+        lowBits === undefined
+          ? undefined
+          : {
+              comLow: await commitVector(srs, parts.low),
+              comHigh: await commitVector(srs, parts.high),
+              lowBits,
+            };
       const instance = {
         comW: await commitVector(srs, W),
         comE: await commitVector(srs, E),
         u,
         x: z.slice(1, 1 + nPublic),
+        ...(split ? { split } : {}),
       };
+      const witness = { W, E, ...(split ? { parts } : {}) };
       const proved = await timed(() =>
-        proveRelaxed(srs, r1cs, instance, { W, E }, new Sha256Transcript("bench")),
+        proveRelaxed(srs, r1cs, instance, witness, new Sha256Transcript("bench")),
       );
       const proof = proved.value;
       const verified = await timed(() =>

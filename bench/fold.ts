@@ -206,7 +206,7 @@ const report = [
   "to each segment's inputs and internal wires, cross terms A z, B z, C z and T, their",
   "commitments, and the folds), the zero-knowledge layer (a random satisfying instance, its",
   "commitments and its fold, the sum proof), and the compression (Spartan and HyperKZG on the",
-  "folded instance, and the support opening). Times are the prover's own clocks around each",
+  "folded instance as a split instance, its opening showing the support too). Times are the prover's own clocks around each",
   "stage; `prove total` also includes hashing. The commitment key is the INSECURE development",
   "SRS (cached). The machine is shared: `prove CPU` and `verify CPU` are the process's CPU time",
   "(user + system; the prover is single-threaded), which a loaded machine inflates far less",

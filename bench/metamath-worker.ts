@@ -83,6 +83,7 @@ console.log(
     buildValidateMs: ms(prepared.timings.build),
     compileMs: prepared.compiled ? ms(prepared.timings.compile) : null,
     proveMs: ms(proved.proveMs),
+    proveCpuMs: ms(proved.proveCpuMs),
     proveTotalMs: ms(proveTotal),
     verifyMs: ms(verifyMs),
     valid: verified.valid,

@@ -331,7 +331,8 @@ describe("a dishonest prover is caught", () => {
   it("private inputs committed with the internal wires (chosen after the challenges)", async () => {
     // Segment 2 commits its first two private inputs in comRest, at their own positions: the
     // folded comPre + comRest still commit to the true witness, so only the support check
-    // (comPre in the first half of the witness, comRest in the second) sees it.
+    // sees it: the SNARK's claim that comRest vanishes on the private inputs' block (claim 4
+    // of its opening, high~(0, s) = 0).
     const { text } = await fold(honest.statement, honest.segments, {
       tamper: {
         movePre: (i, pre) =>
@@ -339,7 +340,7 @@ describe("a dishonest prover is caught", () => {
       },
     });
     expect((await verify(text)).reason).toMatch(
-      /^the private inputs and the internal wires are not committed apart/,
+      /^the compressed proof of the folded instance does not verify \(hyperkzg-fold: claim 4: /,
     );
   }, 600_000);
 
@@ -385,7 +386,7 @@ describe("a dishonest prover is caught", () => {
       expect((await edit((p) => (p.random.u = bump(p.random.u)))).valid).toBe(false);
     }, 600_000);
 
-    it("the compressed proof and the support opening", async () => {
+    it("the compressed proof, its split opening included", async () => {
       const bump = (v: string) => ((BigInt(v) + 1n) % P).toString();
       const evalW = await edit((p) => (p.final.snark.evalW = bump(p.final.snark.evalW)));
       expect(evalW.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
@@ -393,12 +394,14 @@ describe("a dishonest prover is caught", () => {
         (p) => (p.final.snark.outer[0][0] = bump(p.final.snark.outer[0][0])),
       );
       expect(outer.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
-      const support = await edit(
-        (p) => (p.final.support.evals[1][0][0] = bump(p.final.support.evals[1][0][0])),
+      const evalLow = await edit((p) => (p.final.snark.evalLow = bump(p.final.snark.evalLow)));
+      expect(evalLow.reason).toMatch(
+        /^the compressed proof of the folded instance does not verify/,
       );
-      expect(support.reason).toMatch(
-        /^the private inputs and the internal wires are not committed apart/,
+      const split = await edit(
+        (p) => (p.final.snark.opening.evals[4][0][0] = bump(p.final.snark.opening.evals[4][0][0])),
       );
+      expect(split.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
       const scheme = await edit((p) => (p.final.scheme = "open"));
       expect(scheme.reason).toBe("the final step is malformed");
     }, 600_000);

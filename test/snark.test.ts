@@ -254,7 +254,8 @@ describe("compression of a relaxed R1CS instance", () => {
           expect(check).not.toBe("accepted");
           seen.add(check);
         }
-    for (let t = 0; t < 3; t++) {
+    expect(witnesses).toHaveLength(2);
+    for (let t = 0; t < witnesses.length; t++) {
       const changed = witnesses.map((p, s) => (s === t ? G.add(p, G.g) : p));
       expect(
         await outcome(instance, { ...proof, opening: { ...proof.opening, witnesses: changed } }),
@@ -371,17 +372,19 @@ describe("Fiat-Shamir and the verifier's own guards", () => {
     );
   });
 
-  it("rejects the HyperKZG challenge r = 0", async () => {
+  it("rejects the HyperKZG challenges r = 0, 1 and -1 (the points r, -r, r^2 coincide)", async () => {
     const v = [rand(), rand(), rand(), rand()];
     const point = [rand(), rand()];
     const claims = [
       { commitment: await commitVector(srs, v), point, value: evaluateMle(v, point) },
     ];
-    const zero = () => new Recording({ "hyperkzg r": 0n });
-    const opening = await proveHyperKzg(srs, zero(), claims, [v]);
-    await expect(verifyHyperKzg(srs, zero(), claims, opening)).rejects.toMatchObject({
-      check: "hyperkzg-challenge",
-    });
+    for (const r of [0n, 1n, P - 1n]) {
+      const fixed = () => new Recording({ "hyperkzg r": r });
+      const opening = await proveHyperKzg(srs, fixed(), claims, [v]);
+      await expect(verifyHyperKzg(srs, fixed(), claims, opening)).rejects.toMatchObject({
+        check: "hyperkzg-challenge",
+      });
+    }
   });
 
   it("rejects a verifier key too small for the circuit and rounds of the wrong length", async () => {
@@ -443,6 +446,129 @@ describe("proof encoding", () => {
   });
 });
 
+describe("a split instance (the witness committed in two parts)", () => {
+  const LOW_BITS = 2;
+  /** W's parts: `low` on entries below 2^LOW_BITS, `high` on the others; W = low + high. */
+  const parts = (W: readonly bigint[], moveOut = 0n, moveIn = 0n) => {
+    const n = 1 << LOW_BITS;
+    const low = W.map((v, j) => (j < n ? v : 0n));
+    const high = W.map((v, j) => (j < n ? 0n : v));
+    // moveOut: a value of high placed in low outside the block; moveIn: the reverse.
+    low[n] = mod(low[n] + moveOut);
+    high[n] = mod(high[n] - moveOut);
+    low[1] = mod(low[1] - moveIn);
+    high[1] = mod(high[1] + moveIn);
+    return { low, high };
+  };
+  const splitOf = async (p: { low: bigint[]; high: bigint[] }, lowBits = LOW_BITS) => {
+    const [comLow, comHigh] = [await commitVector(srs, p.low), await commitVector(srs, p.high)];
+    return {
+      instance: {
+        ...instance,
+        comW: curve.G1.add(comLow, comHigh),
+        split: { comLow, comHigh, lowBits },
+      },
+      witness: { ...witness, parts: p },
+    };
+  };
+  let split: Awaited<ReturnType<typeof splitOf>>;
+  let splitProof: CompressedProof;
+  beforeAll(async () => {
+    split = await splitOf(parts(witness.W));
+    splitProof = await prove(split.instance, split.witness);
+  });
+
+  it("verifies, and the JSON round-trips with evalLow and five claims", async () => {
+    expect(compressedShape(r1cs).colVars).toBeGreaterThan(LOW_BITS);
+    expect(await outcome(split.instance, splitProof)).toBe("accepted");
+    expect(splitProof.opening.folds).toHaveLength(5);
+    const json = JSON.parse(JSON.stringify(encodeCompressed(curve, splitProof)));
+    const shape = compressedShape(r1cs, LOW_BITS);
+    expect(await outcome(split.instance, decodeCompressed(curve, json, shape))).toBe("accepted");
+    const path = (f: () => unknown) => {
+      try {
+        f();
+        return "accepted";
+      } catch (e) {
+        if (e instanceof CompressedDecodeError) return e.path;
+        throw e;
+      }
+    };
+    const { evalLow: _, ...noLow } = json;
+    expect(path(() => decodeCompressed(curve, noLow, shape))).toBe("proof");
+    expect(path(() => decodeCompressed(curve, json, compressedShape(r1cs)))).toBe("proof");
+    const plain = JSON.parse(JSON.stringify(encodeCompressed(curve, proof)));
+    expect(path(() => decodeCompressed(curve, { ...plain, evalLow: "1" }, shape))).toBe(
+      "opening.folds",
+    );
+  });
+
+  it("rejects a changed evalLow, parts, split or a proof of the other kind", async () => {
+    const G = curve.G1;
+    const U = split.instance;
+    const bump = { ...splitProof, evalLow: mod(splitProof.evalLow! + 1n) };
+    expect(await outcome(U, bump)).not.toBe("accepted");
+    // Moved between the parts: comW and their sum unchanged.
+    const moved = {
+      ...U.split,
+      comLow: G.add(U.split.comLow, G.g),
+      comHigh: G.sub(U.split.comHigh, G.g),
+    };
+    expect(await outcome({ ...U, split: moved }, splitProof)).not.toBe("accepted");
+    const unequal = { ...U.split, comLow: G.add(U.split.comLow, G.g) };
+    expect(await outcome({ ...U, split: unequal }, splitProof)).toBe("shape");
+    for (const lowBits of [LOW_BITS + 1, compressedShape(r1cs).colVars, -1])
+      expect(await outcome({ ...U, split: { ...U.split, lowBits } }, splitProof)).not.toBe(
+        "accepted",
+      );
+    expect(await outcome(U, proof)).toBe("shape");
+    expect(await outcome(instance, splitProof)).toBe("shape");
+  });
+
+  it("rejects parts that are not apart, though their sum is the true witness", async () => {
+    // moveOut is caught by low~(t, s) = eq(0, t) low~(0, s) and by high~(t, s); moveIn only
+    // by high~(0, s) = 0.
+    for (const [moveOut, moveIn] of [
+      [rand(), 0n],
+      [0n, rand()],
+    ]) {
+      const tampered = await splitOf(parts(witness.W, moveOut, moveIn));
+      expect(G1eq(tampered.instance.comW, split.instance.comW)).toBe(true);
+      const p = await prove(tampered.instance, tampered.witness);
+      expect(await outcome(tampered.instance, p)).not.toBe("accepted");
+    }
+  });
+
+  it("each claim of the split opening is needed: a prover that fits the other three fails", async () => {
+    const n = 1 << LOW_BITS;
+    const junk = (v: { low: bigint[]; high: bigint[] }, part: "low" | "high") => {
+      const copy = { low: [...v.low], high: [...v.high] };
+      copy[part][n] = mod(copy[part][n] + rand());
+      return copy;
+    };
+    // Junk in low outside its block, the SNARK run on the true W: only low~(t, s) sees it.
+    // Junk in high, the SNARK run on the true W: only high~(t, s) = evalW - low~(t, s) sees it.
+    for (const part of ["low", "high"] as const) {
+      const forged = await splitOf(junk(parts(witness.W), part));
+      const p = await prove(forged.instance, forged.witness);
+      expect(await outcome(forged.instance, p)).not.toBe("accepted");
+    }
+    // A value moved out of low's block, and evalLow chosen so that low~(t, s) = eq(0, t)
+    // evalLow holds: only low~(0, s) = evalLow sees it.
+    const { inverse } = await import("../src/prove/fold/snark/multilinear.js");
+    const moved = await splitOf(parts(witness.W, rand()));
+    const forgeLow = (ryW: readonly bigint[]) => {
+      const top = ryW.length - LOW_BITS;
+      const eqZero = ryW.slice(0, top).reduce((acc, t) => mod(acc * (1n - t)), 1n);
+      return mod(evaluateMle(moved.witness.parts.low, ryW) * inverse(eqZero));
+    };
+    const lying = { ...moved.witness, parts: { ...moved.witness.parts, forgeLow } };
+    const p = await prove(moved.instance, lying);
+    expect(await outcome(moved.instance, p)).not.toBe("accepted");
+  });
+  const G1eq = (a: Uint8Array, b: Uint8Array) => curve.G1.eq(a, b);
+});
+
 describe("commitments over the SRS", () => {
   it("sparse, dense and offset commitments agree; out-of-range ones are refused", async () => {
     const G = curve.G1;
@@ -499,6 +625,55 @@ describe("HyperKZG", () => {
     expect(await check(claims, { ...opening, witnesses: opening.witnesses.slice(1) })).toBe(
       "hyperkzg-shape",
     );
+  });
+
+  it("divides by a monic cubic: f = Z h + R at a random point, R of degree below 3", async () => {
+    const { divideByCubic } = await import("../src/prove/fold/snark/hyperkzg.js");
+    const at = (f: readonly bigint[], x: bigint) => f.reduceRight((acc, c) => mod(acc * x + c), 0n);
+    for (const length of [1, 2, 3, 4, 9, 64]) {
+      const f = Array.from({ length }, rand);
+      const cubic = [rand(), rand(), rand()];
+      const { quotient, remainder } = divideByCubic(f, cubic);
+      expect(remainder).toHaveLength(3);
+      const x = rand();
+      expect(at(f, x)).toBe(mod(at([...cubic, 1n], x) * at(quotient, x) + at(remainder, x)));
+    }
+  });
+
+  it("claims that share a vector and the tail of their points: the proof made sharing folds equals the one made without", async () => {
+    const v = Array.from({ length: 13 }, rand);
+    const w = Array.from({ length: 16 }, rand);
+    const tail = [rand(), rand()];
+    const points = [
+      [rand(), rand(), ...tail],
+      [0n, 1n, ...tail],
+      [rand(), ...tail, rand()],
+      [rand(), rand(), ...tail],
+    ];
+    const vectorsShared = [v, v, v, w];
+    const claims = await Promise.all(
+      points.map(async (point, j) => ({
+        commitment: await commitVector(srs, vectorsShared[j]),
+        point,
+        value: evaluateMle(vectorsShared[j], point),
+      })),
+    );
+    const shared = await proveHyperKzg(srs, transcript(), claims, vectorsShared);
+    // Copies: no two claims hold the same array, so nothing is shared.
+    const apart = await proveHyperKzg(
+      srs,
+      transcript(),
+      claims,
+      vectorsShared.map((x) => [...x]),
+    );
+    const encode = (o: typeof shared) =>
+      JSON.stringify({
+        folds: o.folds.map((l) => l.map((p) => Buffer.from(curve.G1.toAffine(p)).toString("hex"))),
+        evals: o.evals.map((c) => c.map((row) => row.map(String))),
+        witnesses: o.witnesses.map((p) => Buffer.from(curve.G1.toAffine(p)).toString("hex")),
+      });
+    expect(encode(shared)).toBe(encode(apart));
+    await verifyHyperKzg(srs, transcript(), claims, shared);
   });
 });
 

@@ -283,7 +283,10 @@ describe("every field of the proof is checked", () => {
       (p) => (p.random.x = p.random.x.slice(1)),
       (p) => p.final.snark.outer.pop(),
       (p) => (p.final.scheme = "open"),
-      (p) => (p.final.support.witnesses[0] = p.final.support.witnesses[0].slice(2) + "00"),
+      (p) =>
+        (p.final.snark.opening.witnesses[0] = p.final.snark.opening.witnesses[0].slice(2) + "00"),
+      (p) => delete p.final.snark.evalLow,
+      (p) => (p.final.support = { folds: [], evals: [], witnesses: [] }),
     ];
     for (const [k, change] of variants.entries()) {
       const copy = JSON.parse(JSON.stringify(proof));

@@ -272,6 +272,8 @@ export interface MetamathProveResult {
   readonly prepared: Prepared;
   readonly segments: number;
   readonly proveMs: number;
+  /** CPU time of this process (user + system) over the same span as proveMs. */
+  readonly proveCpuMs: number;
 }
 
 /** `bmc prove --metamath FILE.mm [--theorem LABEL]`: a folded proof of the theorem(s). */
@@ -282,6 +284,7 @@ export async function proveMetamath(
   const db = readDatabase(path);
   const prepared = await prepareMetamath(db, options.theorem, options);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = await proveFold(prepared.buildDir, prepared.transcriptPath, {
     transcriptText: prepared.built.transcript,
     onProgress: options.progress,
@@ -299,7 +302,10 @@ export async function proveMetamath(
     statement: prepared.enc.statement,
     proof: r.proof,
   };
-  return { file, prepared, segments: r.segments ?? 0, proveMs: performance.now() - t0 };
+  const cpu = process.cpuUsage(cpu0);
+  const proveMs = performance.now() - t0;
+  const proveCpuMs = (cpu.user + cpu.system) / 1000;
+  return { file, prepared, segments: r.segments ?? 0, proveMs, proveCpuMs };
 }
 
 export interface MetamathVerifyResult {

@@ -1,15 +1,15 @@
 /**
  * The final step of a folded proof: the compression SNARK (./snark: Spartan and HyperKZG) on
- * the folded relaxed instance, with its blinding removed, plus one batched HyperKZG opening
- * that keeps the private inputs and the internal wires apart (the support check of
- * docs/folding.md): comPre vanishes at (1, s) and comRest at (0, s), the first variable being
- * the most significant bit of the witness index, so comPre lives in the first half of the
- * witness and comRest in the second.
+ * the folded relaxed instance, with its blinding removed, as a split instance
+ * (SplitCommitment): comPre is the low part (the private inputs, inside the witness's first
+ * restOffset entries) and comRest the high part (the internal wires, outside them), so the
+ * one batched opening of the SNARK also shows that the private inputs and the internal wires
+ * are committed apart (the support check of docs/folding.md).
  */
 import type { Bn128 } from "ffjavascript";
 import { mod } from "../../field/index.js";
-import { canonicalDecimal, sameKeys } from "../proof-file.js";
-import { decodePoint, encodePoint, type Point } from "./curve.js";
+import { sameKeys } from "../proof-file.js";
+import type { Point } from "./curve.js";
 import type { FoldCircuit } from "./protocol.js";
 import type { SparseMatrix, SparseR1cs } from "./r1cs.js";
 import {
@@ -17,14 +17,10 @@ import {
   compressedShape,
   decodeCompressed,
   encodeCompressed,
-  HyperKzgError,
-  proveHyperKzg,
   proveRelaxed,
   SnarkVerifyError,
-  verifyHyperKzg,
   verifyRelaxed,
   type CompressedProofJson,
-  type HyperKzgProof,
   type Srs,
   type Transcript,
   type VerifierKey,
@@ -33,12 +29,6 @@ import {
 export interface SpartanFinal {
   readonly scheme: "spartan";
   readonly snark: CompressedProofJson;
-  /** HyperKZG opening of comPre at (1, s) and comRest at (0, s), both to 0. */
-  readonly support: {
-    readonly folds: readonly (readonly string[])[];
-    readonly evals: readonly (readonly (readonly string[])[])[];
-    readonly witnesses: readonly string[];
-  };
 }
 
 /**
@@ -59,7 +49,7 @@ export function paddedR1cs(circuit: FoldCircuit): SparseR1cs {
   };
   return {
     ...r1cs,
-    nWires: 1 + nPublic + 2 * restOffset,
+    nWires: 1 + nPublic + restOffset + circuit.nRest,
     A: remap(r1cs.A),
     B: remap(r1cs.B),
     C: remap(r1cs.C),
@@ -75,14 +65,8 @@ export interface FoldedInstance {
   readonly x: readonly bigint[];
 }
 
-function supportClaims(circuit: FoldCircuit, U: FoldedInstance, transcript: Transcript) {
-  const vars = Math.log2(2 * circuit.restOffset);
-  const s = Array.from({ length: vars - 1 }, () => transcript.challenge("support s"));
-  return [
-    { commitment: U.comPre, point: [1n, ...s], value: 0n },
-    { commitment: U.comRest, point: [0n, ...s], value: 0n },
-  ];
-}
+/** log2 of restOffset: the coordinates that address an entry inside the low part. */
+const lowBits = (circuit: FoldCircuit) => Math.log2(circuit.restOffset);
 
 export async function proveFinal(
   srs: Srs,
@@ -95,53 +79,26 @@ export async function proveFinal(
 ): Promise<SpartanFinal> {
   const curve = srs.curve;
   const G = curve.G1;
-  const half = circuit.restOffset;
-  const pre = new Array<bigint>(2 * half).fill(0n);
+  const offset = circuit.restOffset;
+  const length = offset + circuit.nRest;
+  const pre = new Array<bigint>(length).fill(0n);
   W.pre.forEach((v, j) => (pre[j] = v));
-  const rest = new Array<bigint>(2 * half).fill(0n);
-  W.rest.forEach((v, j) => (rest[half + j] = v));
-  const whole = pre.map((v, j) => (j < half ? v : rest[j]));
+  const rest = new Array<bigint>(length).fill(0n);
+  W.rest.forEach((v, j) => (rest[offset + j] = v));
+  const whole = pre.map((v, j) => (j < offset ? v : rest[j]));
   moved?.forEach((v, j) => {
     pre[j] = mod(pre[j] - v);
     rest[j] = v;
   });
+  const split = { comLow: U.comPre, comHigh: U.comRest, lowBits: lowBits(circuit) };
   const snark = await proveRelaxed(
     srs,
     paddedR1cs(circuit),
-    { comW: G.add(U.comPre, U.comRest), comE: U.comE, u: U.u, x: U.x },
-    { W: whole, E: W.E },
+    { comW: G.add(U.comPre, U.comRest), comE: U.comE, u: U.u, x: U.x, split },
+    { W: whole, E: W.E, parts: { low: pre, high: rest } },
     transcript,
   );
-  const support = await proveHyperKzg(srs, transcript, supportClaims(circuit, U, transcript), [
-    pre,
-    rest,
-  ]);
-  const point = (p: Point) => encodePoint(curve, p);
-  return {
-    scheme: "spartan",
-    snark: encodeCompressed(curve, snark),
-    support: {
-      folds: support.folds.map((list) => list.map(point)),
-      evals: support.evals.map((claim) => claim.map((row) => row.map(String))),
-      witnesses: support.witnesses.map(point),
-    },
-  };
-}
-
-/** The support opening from its JSON, or undefined unless every element is canonical. */
-function decodeSupport(curve: Bn128, v: unknown, vars: number): HyperKzgProof | undefined {
-  if (!sameKeys(v, ["folds", "evals", "witnesses"])) return undefined;
-  const list = <T>(a: unknown, n: number, item: (x: unknown) => T | undefined) => {
-    if (!Array.isArray(a) || a.length !== n) return undefined;
-    const out = a.map(item);
-    return out.every((x) => x !== undefined) ? (out as T[]) : undefined;
-  };
-  const point = (x: unknown) => decodePoint(curve, x);
-  const scalar = (x: unknown) => canonicalDecimal(x);
-  const folds = list(v.folds, 2, (l) => list(l, vars - 1, point));
-  const evals = list(v.evals, 2, (c) => list(c, 3, (row) => list(row, vars, scalar)));
-  const witnesses = list(v.witnesses, 3, point);
-  return folds && evals && witnesses ? { folds, evals, witnesses } : undefined;
+  return { scheme: "spartan", snark: encodeCompressed(curve, snark) };
 }
 
 /** Undefined when the final step accepts the folded instance; otherwise why not. */
@@ -152,33 +109,26 @@ export async function verifyFinal(
   final: unknown,
   transcript: Transcript,
 ): Promise<string | undefined> {
-  const curve = vk.curve;
-  if (!sameKeys(final, ["scheme", "snark", "support"]) || final.scheme !== "spartan")
+  const curve: Bn128 = vk.curve;
+  if (!sameKeys(final, ["scheme", "snark"]) || final.scheme !== "spartan")
     return "the final step is malformed";
   const r1cs = paddedR1cs(circuit);
   let snark;
   try {
-    snark = decodeCompressed(curve, final.snark, compressedShape(r1cs));
+    snark = decodeCompressed(curve, final.snark, compressedShape(r1cs, lowBits(circuit)));
   } catch (e) {
     if (e instanceof CompressedDecodeError)
       return `the compressed proof is malformed (${e.message})`;
     throw e;
   }
-  const support = decodeSupport(curve, final.support, Math.log2(2 * circuit.restOffset));
-  if (!support) return "the support opening is malformed";
   try {
     const comW = curve.G1.add(U.comPre, U.comRest);
-    await verifyRelaxed(vk, r1cs, { comW, comE: U.comE, u: U.u, x: U.x }, snark, transcript);
+    const split = { comLow: U.comPre, comHigh: U.comRest, lowBits: lowBits(circuit) };
+    const instance = { comW, comE: U.comE, u: U.u, x: U.x, split };
+    await verifyRelaxed(vk, r1cs, instance, snark, transcript);
   } catch (e) {
     if (e instanceof SnarkVerifyError)
       return `the compressed proof of the folded instance does not verify (${e.check}: ${e.message})`;
-    throw e;
-  }
-  try {
-    await verifyHyperKzg(vk, transcript, supportClaims(circuit, U, transcript), support);
-  } catch (e) {
-    if (e instanceof HyperKzgError)
-      return `the private inputs and the internal wires are not committed apart (${e.check}: ${e.message})`;
     throw e;
   }
   return undefined;

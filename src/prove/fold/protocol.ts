@@ -77,11 +77,11 @@ export interface FoldCircuit {
   readonly nRest: number;
   /**
    * Where the internal wires start in the committed witness: the private inputs take
-   * 0 .. nPre-1, the internal wires restOffset .. restOffset+nRest-1, with restOffset half of
-   * the witness's power-of-two length (see foldKey).
+   * 0 .. nPre-1, the internal wires restOffset .. restOffset+nRest-1, with restOffset the
+   * least power of two (at least 2) not below nPre (see foldKey).
    */
   readonly restOffset: number;
-  /** log2 of the commitment key's length: the witness (2 restOffset) and the constraints. */
+  /** log2 of the commitment key's length: the witness (restOffset + nRest), the constraints. */
   readonly logSize: number;
 }
 
@@ -105,8 +105,10 @@ export function loadFoldCircuit(buildDir: string, manifest: Manifest): FoldCircu
   }
   const nPre = r1cs.nPrvIn;
   const nRest = r1cs.nWires - 1 - nPublic - r1cs.nPrvIn;
-  const restOffset = 2 ** Math.ceil(Math.log2(Math.max(nPre, nRest, 2)));
-  const logSize = Math.ceil(Math.log2(Math.max(2 * restOffset, r1cs.nConstraints)));
+  // The private inputs fill a power-of-two block (the final step shows each committed part
+  // on its side of it); the internal wires follow at once, not at the next power of two.
+  const restOffset = 2 ** Math.ceil(Math.log2(Math.max(nPre, 2)));
+  const logSize = Math.ceil(Math.log2(Math.max(restOffset + nRest, r1cs.nConstraints)));
   return {
     manifest,
     r1cs,
@@ -147,8 +149,8 @@ export function onCurve<T>(options: KeyOptions, work: (curve: Bn128) => Promise<
 /**
  * The commitment key: powers of tau, tau^j G1 (the compression SNARK's SRS, so that the
  * folded commitments are its polynomial commitments). In a segment's witness the private
- * inputs take positions 0 .. nPre-1 and the internal wires restOffset .. (the two halves of
- * the witness's multilinear polynomial, which the final step opens apart: see
+ * inputs take positions 0 .. nPre-1 and the internal wires restOffset .. (inside and outside
+ * the first power-of-two block of the witness, which the final step shows apart: see
  * docs/folding.md), so comPre + comRest commits to the whole witness; the error vector takes
  * 0 .. nConstraints-1. The SRS is checked whole before use (../snark/srs.ts), and its digest
  * is the key's id, which a proof names.

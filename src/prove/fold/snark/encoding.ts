@@ -17,6 +17,8 @@ export interface CompressedProofJson {
   readonly evalE: string;
   readonly inner: string[][];
   readonly evalW: string;
+  /** A split instance's only (SplitCommitment). */
+  readonly evalLow?: string;
   readonly opening: {
     readonly folds: string[][];
     readonly evals: string[][][];
@@ -36,6 +38,7 @@ export class CompressedDecodeError extends Error {
 }
 
 const PROOF_KEYS = ["outer", "az", "bz", "cz", "evalE", "inner", "evalW", "opening"] as const;
+const SPLIT_PROOF_KEYS = [...PROOF_KEYS, "evalLow"] as const;
 const OPENING_KEYS = ["folds", "evals", "witnesses"] as const;
 
 export function encodeCompressed(curve: Bn128, proof: CompressedProof): CompressedProofJson {
@@ -49,6 +52,7 @@ export function encodeCompressed(curve: Bn128, proof: CompressedProof): Compress
     evalE: s(proof.evalE),
     inner: proof.inner.map((round) => round.map(s)),
     evalW: s(proof.evalW),
+    ...(proof.evalLow === undefined ? {} : { evalLow: s(proof.evalLow) }),
     opening: {
       folds: proof.opening.folds.map((list) => list.map(p)),
       evals: proof.opening.evals.map((claim) => claim.map((row) => row.map(s))),
@@ -63,7 +67,7 @@ export function compressedSize(proof: CompressedProof): number {
     proof.outer.flat().length +
     4 +
     proof.inner.flat().length +
-    1 +
+    (proof.evalLow === undefined ? 1 : 2) +
     proof.opening.evals.flat(2).length;
   const points = proof.opening.folds.flat().length + proof.opening.witnesses.length;
   return 32 * scalars + 64 * points;
@@ -90,13 +94,15 @@ export function decodeCompressed(
     array(v, n, path).map((round, i) =>
       array(round, degree, `${path}[${i}]`).map((x, t) => scalar(x, `${path}[${i}][${t}]`)),
     );
-  if (!sameKeys(json, PROOF_KEYS))
-    return fail("proof", `must have exactly the keys ${PROOF_KEYS.join(", ")}`);
+  const split = shape.lowBits !== undefined;
+  const keys = split ? SPLIT_PROOF_KEYS : PROOF_KEYS;
+  if (!sameKeys(json, keys)) return fail("proof", `must have exactly the keys ${keys.join(", ")}`);
   const o = json.opening;
   if (!sameKeys(o, OPENING_KEYS))
     return fail("opening", `must have exactly the keys ${OPENING_KEYS.join(", ")}`);
-  // Claim 0 is E~ at r_x (rowVars coordinates), claim 1 is W~ at r_y[1..] (colVars).
-  const ks = [shape.rowVars, shape.colVars];
+  // Claim 0 is E~ at r_x (rowVars coordinates), claim 1 is W~ at r_y[1..] (colVars); a
+  // split instance has four claims of colVars coordinates instead (low and high, twice each).
+  const ks = [shape.rowVars, ...new Array<number>(split ? 4 : 1).fill(shape.colVars)];
   return {
     outer: rounds(json.outer, shape.rowVars, 3, "outer"),
     az: scalar(json.az, "az"),
@@ -105,20 +111,21 @@ export function decodeCompressed(
     evalE: scalar(json.evalE, "evalE"),
     inner: rounds(json.inner, shape.colVars + 1, 2, "inner"),
     evalW: scalar(json.evalW, "evalW"),
+    ...(split ? { evalLow: scalar(json.evalLow, "evalLow") } : {}),
     opening: {
-      folds: array(o.folds, 2, "opening.folds").map((list, j) =>
+      folds: array(o.folds, ks.length, "opening.folds").map((list, j) =>
         array(list, ks[j] - 1, `opening.folds[${j}]`).map((v, i) =>
           point(v, `opening.folds[${j}][${i}]`),
         ),
       ),
-      evals: array(o.evals, 2, "opening.evals").map((claim, j) =>
+      evals: array(o.evals, ks.length, "opening.evals").map((claim, j) =>
         array(claim, 3, `opening.evals[${j}]`).map((row, t) =>
           array(row, ks[j], `opening.evals[${j}][${t}]`).map((v, i) =>
             scalar(v, `opening.evals[${j}][${t}][${i}]`),
           ),
         ),
       ),
-      witnesses: array(o.witnesses, 3, "opening.witnesses").map((v, i) =>
+      witnesses: array(o.witnesses, 2, "opening.witnesses").map((v, i) =>
         point(v, `opening.witnesses[${i}]`),
       ),
     },

@@ -1,7 +1,7 @@
 /**
  * HyperKZG (Gemini's multilinear-to-univariate reduction, specialised to KZG), batched: any
  * number of claims "the vector committed in C_j has the multilinear extension value y_j at
- * x_j" are proven together with three KZG witnesses and checked with two pairings.
+ * x_j" are proven together with two KZG witnesses and checked with two pairings.
  *
  * A vector v of length 2^k (index bits = variables, variable 0 the most significant bit; see
  * multilinear.ts) is the univariate polynomial P_0(X) = sum_i v_i X^i, committed as
@@ -14,17 +14,24 @@
  *   absorb "hyperkzg claims": every C_j, x_j, y_j;
  *   P: commitments to P_1 .. P_(k_j - 1) of every claim; absorb "hyperkzg folds"; r = "hyperkzg r";
  *   P: P_i(r), P_i(-r), P_i(r^2) for every i < k_j of every claim; absorb; q = "hyperkzg q";
- *   P: B = sum over all those polynomials (claims in order, i increasing) of q^n P; three KZG
- *      witnesses W_t = [(B(X) - B(u_t)) / (X - u_t)] for u = (r, -r, r^2); absorb; d = "hyperkzg d".
- *   V: r != 0; the fold equations above for every claim (with P_k(r^2) = y_j); then, with C_B
- *      the same combination of the commitments, L = sum_t d^t (C_B - B(u_t) G1 + u_t W_t) and
- *      R = sum_t d^t W_t, checks e(L, G2) = e(R, tau G2).
+ *   P: B = sum over all those polynomials (claims in order, i increasing) of q^n P; with
+ *      Z(X) = (X - r)(X + r)(X - r^2) and R the remainder of B by Z (B(u_t) = R(u_t) for
+ *      u = (r, -r, r^2)), the witness W_1 = [(B - R) / Z]; absorb "hyperkzg witnesses";
+ *      z = "hyperkzg z"; W_2 = [L / (X - z)] for L = B - R(z) - Z(z) (B - R) / Z, which
+ *      vanishes at z; absorb "hyperkzg witness at z". (A multi-point KZG opening with two
+ *      witnesses, as in Boneh, Drake, Fisch and Gabizon's "Efficient polynomial commitment
+ *      schemes for multiple points and polynomials", eprint 2020/081: one commitment of
+ *      B's length fewer than three single-point witnesses.)
+ *   V: r not in {0, 1, -1} (the three points distinct); the fold equations above for every
+ *      claim (with P_k(r^2) = y_j); then, with C_B the same combination of the commitments,
+ *      B(u_t) from the evaluations, R(z) by interpolation through them, checks
+ *      e(C_B - R(z) G1 - Z(z) W_1 + z W_2, G2) = e(W_2, tau G2).
  */
 import type { Bn128 } from "ffjavascript";
 import type { Point } from "../curve.js";
 import { commitVector } from "./commit.js";
 import { engine } from "./engine.js";
-import { mod, P } from "./multilinear.js";
+import { inverse, mod, P } from "./multilinear.js";
 import type { Srs, VerifierKey } from "./srs.js";
 import { absorbPoints, type Transcript } from "./transcript.js";
 import type { HyperKzgProof } from "./types.js";
@@ -65,6 +72,29 @@ function horner(poly: readonly bigint[], x: bigint): bigint {
   return acc;
 }
 
+/**
+ * f divided by the monic cubic X^3 + c2 X^2 + c1 X + c0: the quotient's coefficients and the
+ * remainder's (degree below 3), lowest first.
+ */
+export function divideByCubic(
+  f: readonly bigint[],
+  [c0, c1, c2]: readonly bigint[],
+): { quotient: bigint[]; remainder: bigint[] } {
+  const rem = f.map(mod);
+  while (rem.length < 3) rem.push(0n);
+  const quotient = new Array<bigint>(Math.max(rem.length - 3, 1)).fill(0n);
+  for (let i = rem.length - 1; i >= 3; i--) {
+    const lead = mod(rem[i]);
+    if (lead === 0n) continue;
+    quotient[i - 3] = lead;
+    rem[i] = 0n;
+    rem[i - 1] = (rem[i - 1] - lead * c2) % P;
+    rem[i - 2] = (rem[i - 2] - lead * c1) % P;
+    rem[i - 3] = (rem[i - 3] - lead * c0) % P;
+  }
+  return { quotient, remainder: rem.slice(0, 3).map(mod) };
+}
+
 /** Coefficients of (f(X) - f(u)) / (X - u). */
 function quotient(f: readonly bigint[], u: bigint): bigint[] {
   const h = new Array<bigint>(Math.max(f.length - 1, 1)).fill(0n);
@@ -77,27 +107,37 @@ function quotient(f: readonly bigint[], u: bigint): bigint[] {
 }
 
 /**
- * Proves the claims; `vectors[j]` is the vector committed in claims[j] (zero-padded to
- * 2^k_j). The claimed values are not checked here (a wrong one makes a proof that fails).
+ * The fold lists P_0 .. P_(k_j - 1) of every claim. Claims on the same vector (the same array)
+ * whose points end in the same coordinates share their first folds: those depend only on the
+ * coordinates bound so far (the last ones first), so the arrays are reused, not recomputed.
  */
-export async function proveHyperKzg(
-  srs: Srs,
-  transcript: Transcript,
+function foldLists(
   claims: readonly OpeningClaim[],
   vectors: readonly (readonly bigint[])[],
-): Promise<HyperKzgProof> {
-  const curve = srs.curve;
-  absorbClaims(curve, transcript, claims);
-  const polys: bigint[][][] = claims.map((claim, j) => {
+): bigint[][][] {
+  const lists: bigint[][][] = [];
+  claims.forEach((claim, j) => {
     const k = claim.point.length;
     const n = 1 << k;
     const v = vectors[j];
     if (k < 1 || v.length > n)
       throw new Error(`bmc internal error: opening ${v.length} values at ${k} coordinates`);
-    const first = new Array<bigint>(n);
-    for (let i = 0; i < n; i++) first[i] = i < v.length ? mod(v[i]) : 0n;
-    const list = [first];
-    for (let i = 0; i < k - 1; i++) {
+    let list: bigint[][] | undefined;
+    let shared = 0;
+    for (let e = 0; e < j; e++) {
+      const other = claims[e].point;
+      if (vectors[e] !== v || other.length !== k) continue;
+      let m = 0;
+      while (m < k - 1 && other[k - 1 - m] === claim.point[k - 1 - m]) m++;
+      if (!list || m > shared) [list, shared] = [lists[e], m];
+    }
+    if (list) list = list.slice(0, shared + 1);
+    else {
+      const first = new Array<bigint>(n);
+      for (let i = 0; i < n; i++) first[i] = i < v.length ? mod(v[i]) : 0n;
+      list = [first];
+    }
+    for (let i = list.length - 1; i < k - 1; i++) {
       const prev = list[i];
       const x = claim.point[k - 1 - i];
       const next = new Array<bigint>(prev.length >> 1);
@@ -107,34 +147,76 @@ export async function proveHyperKzg(
       }
       list.push(next);
     }
-    return list;
+    lists.push(list);
   });
+  return lists;
+}
+
+/**
+ * Proves the claims; `vectors[j]` is the vector committed in claims[j] (zero-padded to
+ * 2^k_j). The claimed values are not checked here (a wrong one makes a proof that fails).
+ * Claims that share a vector and the tail of their points share work (foldLists): the proof
+ * is the same as without sharing, each claim still gets its own folds and evaluations.
+ */
+export async function proveHyperKzg(
+  srs: Srs,
+  transcript: Transcript,
+  claims: readonly OpeningClaim[],
+  vectors: readonly (readonly bigint[])[],
+): Promise<HyperKzgProof> {
+  const curve = srs.curve;
+  absorbClaims(curve, transcript, claims);
+  const polys = foldLists(claims, vectors);
+  const commitments = new Map<bigint[], Point>();
   const folds: Point[][] = [];
   for (const list of polys) {
     const coms: Point[] = [];
-    for (const poly of list.slice(1)) coms.push(await commitVector(srs, poly));
+    for (const poly of list.slice(1)) {
+      let com = commitments.get(poly);
+      if (!com) commitments.set(poly, (com = await commitVector(srs, poly)));
+      coms.push(com);
+    }
     folds.push(coms);
   }
   absorbPoints(curve, transcript, "hyperkzg folds", folds.flat());
   const r = transcript.challenge("hyperkzg r");
   const u = [r, mod(-r), (r * r) % P];
-  const evals = polys.map((list) => u.map((ut) => list.map((poly) => horner(poly, ut))));
+  const values = new Map<bigint[], bigint[]>();
+  const valuesOf = (poly: bigint[]) => {
+    let at = values.get(poly);
+    if (!at) values.set(poly, (at = u.map((ut) => horner(poly, ut))));
+    return at;
+  };
+  const evals = polys.map((list) => u.map((_, t) => list.map((poly) => valuesOf(poly)[t])));
   transcript.absorb("hyperkzg evals", evals.flat(2));
   const q = transcript.challenge("hyperkzg q");
-  const length = Math.max(...polys.map((list) => list[0].length));
-  const B = new Array<bigint>(length).fill(0n);
+  // B = sum q^n P_n over the polynomials in order; a shared polynomial sums its powers of q.
+  const weights = new Map<bigint[], bigint>();
   let qn = 1n;
   for (const list of polys) {
     for (const poly of list) {
-      for (let i = 0; i < poly.length; i++) B[i] += qn * poly[i];
+      weights.set(poly, ((weights.get(poly) ?? 0n) + qn) % P);
       qn = (qn * q) % P;
     }
   }
+  const length = Math.max(...polys.map((list) => list[0].length));
+  const B = new Array<bigint>(length).fill(0n);
+  for (const [poly, weight] of weights)
+    for (let i = 0; i < poly.length; i++) B[i] += weight * poly[i];
   for (let i = 0; i < length; i++) B[i] %= P;
-  const witnesses: Point[] = [];
-  for (const ut of u) witnesses.push(await commitVector(srs, quotient(B, ut)));
-  absorbPoints(curve, transcript, "hyperkzg witnesses", witnesses);
-  transcript.challenge("hyperkzg d");
+  const r2 = u[2];
+  // Z(X) = (X^2 - r^2)(X - r^2) = X^3 - r^2 X^2 - r^2 X + r^4.
+  const zCoefficients = [(r2 * r2) % P, mod(-r2), mod(-r2)];
+  const { quotient: h, remainder } = divideByCubic(B, zCoefficients);
+  const W1 = await commitVector(srs, h);
+  absorbPoints(curve, transcript, "hyperkzg witnesses", [W1]);
+  const z = transcript.challenge("hyperkzg z");
+  const Rz = horner(remainder, z);
+  const Zz = horner([...zCoefficients, 1n], z);
+  const L = B.map((b, i) => mod(b - (i === 0 ? Rz : 0n) - (i < h.length ? Zz * h[i] : 0n)));
+  const W2 = await commitVector(srs, quotient(L, z));
+  absorbPoints(curve, transcript, "hyperkzg witness at z", [W2]);
+  const witnesses = [W1, W2];
   return { folds, evals, witnesses };
 }
 
@@ -177,7 +259,7 @@ export async function verifyHyperKzg(
   };
   if (proof.folds.length !== claims.length || proof.evals.length !== claims.length)
     fail("hyperkzg-shape", "the opening does not cover every claim");
-  if (proof.witnesses.length !== 3) fail("hyperkzg-shape", "the opening needs three witnesses");
+  if (proof.witnesses.length !== 2) fail("hyperkzg-shape", "the opening needs two witnesses");
   claims.forEach((claim, j) => {
     const k = claim.point.length;
     if (k < 1 || k > vk.logSize) fail("hyperkzg-shape", `claim ${j} has ${k} coordinates`);
@@ -190,7 +272,8 @@ export async function verifyHyperKzg(
   absorbClaims(curve, transcript, claims);
   absorbPoints(curve, transcript, "hyperkzg folds", proof.folds.flat());
   const r = transcript.challenge("hyperkzg r");
-  if (r === 0n) fail("hyperkzg-challenge", "the challenge r is zero");
+  if (r === 0n || r === 1n || r === P - 1n)
+    fail("hyperkzg-challenge", "the challenge r is 0, 1 or -1 (the points r, -r, r^2 coincide)");
   const u = [r, mod(-r), (r * r) % P];
   claims.forEach((claim, j) => {
     const k = claim.point.length;
@@ -206,10 +289,10 @@ export async function verifyHyperKzg(
   });
   transcript.absorb("hyperkzg evals", proof.evals.flat(2));
   const q = transcript.challenge("hyperkzg q");
-  absorbPoints(curve, transcript, "hyperkzg witnesses", proof.witnesses);
-  const d = transcript.challenge("hyperkzg d");
-  const dt = [1n, d, (d * d) % P];
-  const combine = 1n + d + dt[2];
+  const [W1, W2] = proof.witnesses;
+  absorbPoints(curve, transcript, "hyperkzg witnesses", [W1]);
+  const z = transcript.challenge("hyperkzg z");
+  absorbPoints(curve, transcript, "hyperkzg witness at z", [W2]);
   // B(u_t) and the coefficients of C_B, polynomials in the prover's order.
   const bases: Point[] = [];
   const scalars: bigint[] = [];
@@ -219,21 +302,30 @@ export async function verifyHyperKzg(
     const coms = [claim.commitment, ...proof.folds[j]];
     coms.forEach((c, i) => {
       bases.push(c);
-      scalars.push((combine * qn) % P);
+      scalars.push(qn);
       for (let t = 0; t < 3; t++) Bu[t] += qn * proof.evals[j][t][i];
       qn = (qn * q) % P;
     });
   });
-  const G = curve.G1;
-  bases.push(G.g);
-  scalars.push(mod(-(Bu[0] + dt[1] * Bu[1] + dt[2] * Bu[2])));
+  // R(z): the parabola through (u_t, B(u_t)) at z (the u_t are distinct: r not 0, 1, -1).
+  let Rz = 0n;
+  let Zz = 1n;
   for (let t = 0; t < 3; t++) {
-    bases.push(proof.witnesses[t]);
-    scalars.push((dt[t] * u[t]) % P);
+    Zz = (Zz * mod(z - u[t])) % P;
+    let num = Bu[t] % P;
+    let den = 1n;
+    for (let s = 0; s < 3; s++) {
+      if (s === t) continue;
+      num = (num * mod(z - u[s])) % P;
+      den = (den * mod(u[t] - u[s])) % P;
+    }
+    Rz += num * inverse(den);
   }
-  const L = await smallMsm(curve, bases, scalars);
-  const R = await smallMsm(curve, proof.witnesses, dt);
+  const G = curve.G1;
+  bases.push(G.g, W1, W2);
+  scalars.push(mod(-Rz), mod(-Zz), z);
+  const left = await smallMsm(curve, bases, scalars);
   const e = engine(curve);
-  const ok = await e.pairingEq(G.neg(L), vk.g2, R, vk.tauG2);
+  const ok = await e.pairingEq(G.neg(left), vk.g2, W2, vk.tauG2);
   if (!ok) fail("hyperkzg-pairing", "the KZG pairing check fails");
 }

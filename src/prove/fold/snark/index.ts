@@ -2,7 +2,8 @@
  * STATUS (kept current; read this first):
  * - WORKS, tested (test/snark.test.ts): the SRS (devSrs, readPtauSrs, checkPowers,
  *   verifierKeyOf), commitVector / srsCommitmentKey, the transcript interface, sum-check,
- *   batched HyperKZG, proveRelaxed / verifyRelaxed (Spartan), encodeCompressed /
+ *   batched HyperKZG (two-witness KZG opening, shared folds), proveRelaxed / verifyRelaxed
+ *   (Spartan; split instances for a witness committed in two parts), encodeCompressed /
  *   decodeCompressed. The exported types and functions below are the stable interface.
  * - VERIFIERS: load a VerifierKey with devVerifierKey / readPtauVerifierKey (milliseconds:
  *   tau*G2, the digest, cheap checks), not devSrs / readPtauSrs + verifierKeyOf, which load
@@ -72,4 +73,5 @@ export type {
   HyperKzgProof,
   RelaxedR1csInstance,
   RelaxedR1csWitness,
+  SplitCommitment,
 } from "./types.js";

@@ -15,6 +15,11 @@
  * (Az~, Bz~, Cz~, E~ at r_x); rho ("spartan rho"); the inner sum-check of
  * sum_y (A + rho B + rho^2 C)~(r_x, y) z'~(y) ("spartan inner"); "spartan evalW"; the batched
  * HyperKZG opening of E~(r_x) and W~(r_y[1..]).
+ *
+ * A split instance (SplitCommitment: comW = comLow + comHigh, low inside W's first
+ * 2^lowBits entries, high outside them) also absorbs "spartan split" (lowBits) and
+ * "spartan comW parts" after "spartan u x", and "spartan evalLow" (low~(0, s)) after
+ * "spartan evalW"; its opening has the claims of splitClaims instead of W~(r_y[1..]).
  */
 import type { SparseMatrix, SparseR1cs } from "../r1cs.js";
 import { multiply } from "../r1cs.js";
@@ -28,6 +33,7 @@ import type {
   CompressedShape,
   RelaxedR1csInstance,
   RelaxedR1csWitness,
+  SplitCommitment,
 } from "./types.js";
 
 export type SnarkCheck =
@@ -50,13 +56,43 @@ export class SnarkVerifyError extends Error {
   }
 }
 
-export function compressedShape(r1cs: SparseR1cs): CompressedShape {
+/** The proof's sizes; `lowBits` for a split instance (SplitCommitment). */
+export function compressedShape(r1cs: SparseR1cs, lowBits?: number): CompressedShape {
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const nW = r1cs.nWires - 1 - nPublic;
-  return {
+  const shape = {
     rowVars: log2Ceil(r1cs.nConstraints, 1),
     colVars: log2Ceil(Math.max(nW, 1 + nPublic), 1),
   };
+  return lowBits === undefined ? shape : { ...shape, lowBits };
+}
+
+/** Whether lowBits leaves W's first coordinate (at least) to tell the two parts apart. */
+function splits(shape: CompressedShape, lowBits: number): boolean {
+  return Number.isInteger(lowBits) && lowBits >= 0 && lowBits < shape.colVars;
+}
+
+/**
+ * The split instance's claims after the inner sum-check, with ryW = r_y[1..] = (t, s) and s
+ * its last lowBits coordinates: low~(t, s) = eq(0, t) low~(0, s) (low vanishes outside the
+ * first 2^lowBits entries), low~(0, s) = evalLow, high~(t, s) = W~(t, s) - low~(t, s), and
+ * high~(0, s) = 0 (high vanishes on them).
+ */
+function splitClaims(
+  split: SplitCommitment,
+  ryW: readonly bigint[],
+  evalW: bigint,
+  evalLow: bigint,
+) {
+  const top = ryW.length - split.lowBits;
+  const zeroTop = [...new Array<bigint>(top).fill(0n), ...ryW.slice(top)];
+  const lowAt = (eqAt(new Array<bigint>(top).fill(0n), ryW.slice(0, top)) * evalLow) % P;
+  return [
+    { commitment: split.comLow, point: ryW, value: lowAt },
+    { commitment: split.comLow, point: zeroTop, value: evalLow },
+    { commitment: split.comHigh, point: ryW, value: mod(evalW - lowAt) },
+    { commitment: split.comHigh, point: zeroTop, value: 0n },
+  ];
 }
 
 /** The SRS size (log2 of the number of powers) a circuit needs. */
@@ -81,6 +117,11 @@ function absorbPreamble(
   absorbPoints(vk.curve, transcript, "spartan comW", [instance.comW]);
   absorbPoints(vk.curve, transcript, "spartan comE", [instance.comE]);
   transcript.absorb("spartan u x", [instance.u, ...instance.x]);
+  const split = instance.split;
+  if (split) {
+    transcript.absorb("spartan split", [BigInt(split.lowBits)]);
+    absorbPoints(vk.curve, transcript, "spartan comW parts", [split.comLow, split.comHigh]);
+  }
 }
 
 function challenges(transcript: Transcript, label: string, n: number): bigint[] {
@@ -113,6 +154,9 @@ export async function proveRelaxed(
     throw new Error("bmc internal error: the error vector does not fit the circuit");
   if (Math.max(shape.rowVars, shape.colVars) > srs.logSize)
     throw new Error(`bmc internal error: the circuit needs an SRS of 2^${requiredLogSize(r1cs)}`);
+  const split = instance.split;
+  if (split && (!witness.parts || !splits(shape, split.lowBits)))
+    throw new Error("bmc internal error: a split instance needs its parts and lowBits < colVars");
   absorbPreamble(srs, r1cs, shape, instance, transcript);
 
   const rows = 1 << shape.rowVars;
@@ -143,17 +187,34 @@ export async function proveRelaxed(
   for (let i = 0; i < nPublic; i++) zPermuted[half + 1 + i] = instance.x[i];
   const inner = proveInner(m, zPermuted, transcript, "spartan inner");
   const ry = inner.point;
-  const evalW = evaluateMle(witness.W, ry.slice(1));
+  const ryW = ry.slice(1);
+  const evalW = evaluateMle(witness.W, ryW);
   transcript.absorb("spartan evalW", [evalW]);
-  const opening = await proveHyperKzg(
-    srs,
-    transcript,
-    [
-      { commitment: instance.comE, point: outer.point, value: evalE },
-      { commitment: instance.comW, point: ry.slice(1), value: evalW },
-    ],
-    [witness.E, witness.W],
-  );
+  const claimE = { commitment: instance.comE, point: outer.point, value: evalE };
+  let evalLow: bigint | undefined;
+  let opening;
+  if (split && witness.parts) {
+    const top = ryW.length - split.lowBits;
+    evalLow =
+      witness.parts.forgeLow?.(ryW) ??
+      // eq((0, s), b) vanishes unless b's top bits are 0: only the first block counts.
+      evaluateMle(witness.parts.low.slice(0, 1 << split.lowBits), ryW.slice(top));
+    transcript.absorb("spartan evalLow", [evalLow]);
+    const { low, high } = witness.parts;
+    opening = await proveHyperKzg(
+      srs,
+      transcript,
+      [claimE, ...splitClaims(split, ryW, evalW, evalLow)],
+      [witness.E, low, low, high, high],
+    );
+  } else {
+    opening = await proveHyperKzg(
+      srs,
+      transcript,
+      [claimE, { commitment: instance.comW, point: ryW, value: evalW }],
+      [witness.E, witness.W],
+    );
+  }
   return {
     outer: outer.rounds,
     az: outer.az,
@@ -162,6 +223,7 @@ export async function proveRelaxed(
     evalE,
     inner: inner.rounds,
     evalW,
+    ...(evalLow === undefined ? {} : { evalLow }),
     opening,
   };
 }
@@ -238,6 +300,13 @@ export async function verifyRelaxed(
     fail("shape", "the instance has a value that is not a field element");
   if (proof.outer.length !== shape.rowVars || proof.inner.length !== shape.colVars + 1)
     fail("shape", "the proof has the wrong number of sum-check rounds");
+  const split = instance.split;
+  if (split) {
+    if (!splits(shape, split.lowBits)) fail("shape", "the split is not inside W's coordinates");
+    if (proof.evalLow === undefined) fail("shape", "the proof has no evalLow for a split instance");
+    if (!vk.curve.G1.eq(instance.comW, vk.curve.G1.add(split.comLow, split.comHigh)))
+      fail("shape", "comW is not comLow + comHigh");
+  } else if (proof.evalLow !== undefined) fail("shape", "the proof has an evalLow but no split");
   const scalars = [
     ...proof.outer.flat(),
     proof.az,
@@ -246,6 +315,7 @@ export async function verifyRelaxed(
     proof.evalE,
     ...proof.inner.flat(),
     proof.evalW,
+    ...(proof.evalLow === undefined ? [] : [proof.evalLow]),
     ...proof.opening.evals.flat(2),
   ];
   if (!scalars.every(isScalar)) fail("shape", "the proof has a value that is not a field element");
@@ -286,15 +356,16 @@ export async function verifyRelaxed(
         "the inner sum-check does not end in (A + rho B + rho^2 C)~(r_x, r_y) z~(r_y)",
       );
 
-    await verifyHyperKzg(
-      vk,
-      transcript,
-      [
-        { commitment: instance.comE, point: rx, value: evalE },
-        { commitment: instance.comW, point: ry.slice(1), value: proof.evalW },
-      ],
-      proof.opening,
-    );
+    const claimE = { commitment: instance.comE, point: rx, value: evalE };
+    const ryW = ry.slice(1);
+    if (split && proof.evalLow !== undefined) {
+      transcript.absorb("spartan evalLow", [proof.evalLow]);
+      const claims = [claimE, ...splitClaims(split, ryW, proof.evalW, proof.evalLow)];
+      await verifyHyperKzg(vk, transcript, claims, proof.opening);
+    } else {
+      const claimW = { commitment: instance.comW, point: ryW, value: proof.evalW };
+      await verifyHyperKzg(vk, transcript, [claimE, claimW], proof.opening);
+    }
   } catch (e) {
     if (e instanceof HyperKzgError) fail(e.check, e.message);
     if (e instanceof SumcheckShapeError) fail("shape", e.message);

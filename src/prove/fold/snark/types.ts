@@ -8,6 +8,19 @@ export interface RelaxedR1csInstance {
   readonly u: bigint;
   /** Wires 1..nPublic: the public outputs, then the public inputs. */
   readonly x: readonly bigint[];
+  /** The witness committed in two parts (comW is their sum); see SplitCommitment. */
+  readonly split?: SplitCommitment;
+}
+
+/**
+ * A witness committed in two parts, comW = comLow + comHigh, that the proof also shows apart:
+ * the vector of comLow lies in W's first 2^lowBits entries and the vector of comHigh outside
+ * them (the fold's private inputs and internal wires; docs/compression.md, "Split witness").
+ */
+export interface SplitCommitment {
+  readonly comLow: Point;
+  readonly comHigh: Point;
+  readonly lowBits: number;
 }
 
 export interface RelaxedR1csWitness {
@@ -15,12 +28,19 @@ export interface RelaxedR1csWitness {
   readonly W: readonly bigint[];
   /** One value per constraint. */
   readonly E: readonly bigint[];
+  /** With a split instance: the vectors of comLow and comHigh (W = low + high). */
+  readonly parts?: {
+    readonly low: readonly bigint[];
+    readonly high: readonly bigint[];
+    /** Tests only: a lying prover's evalLow, given r_y[1..] (a proof that must fail). */
+    readonly forgeLow?: (ryW: readonly bigint[]) => bigint;
+  };
 }
 
 /**
  * A batched HyperKZG opening of several claims (claim j: a k_j-variable multilinear
  * polynomial, k_j >= 1): per claim, commitments to its k_j - 1 folded polynomials and the
- * evaluations of its k_j polynomials at r, -r and r^2; three KZG witnesses shared by all.
+ * evaluations of its k_j polynomials at r, -r and r^2; two KZG witnesses shared by all.
  * See hyperkzg.ts.
  */
 export interface HyperKzgProof {
@@ -28,7 +48,7 @@ export interface HyperKzgProof {
   readonly folds: readonly (readonly Point[])[];
   /** Per claim, [at r, at -r, at r^2], each k_j values (polynomial 0 is the committed one). */
   readonly evals: readonly (readonly (readonly bigint[])[])[];
-  /** 3 points. */
+  /** 2 points: [(B - R) / Z] and the witness at z (hyperkzg.ts). */
   readonly witnesses: readonly Point[];
 }
 
@@ -49,7 +69,12 @@ export interface CompressedProof {
   readonly inner: readonly (readonly bigint[])[];
   /** W~ at r_y without its first coordinate. */
   readonly evalW: bigint;
-  /** Claim 0: E~ at r_x (rowVars coordinates); claim 1: W~ at r_y[1..] (colVars). */
+  /** With a split instance only: low~(0, s), s the last lowBits coordinates of r_y. */
+  readonly evalLow?: bigint;
+  /**
+   * Claim 0: E~ at r_x (rowVars coordinates); claim 1: W~ at r_y[1..] (colVars). With a split
+   * instance, claims 1-4 are low~ at r_y[1..] and at (0, s), high~ at r_y[1..] and at (0, s).
+   */
   readonly opening: HyperKzgProof;
 }
 
@@ -59,4 +84,6 @@ export interface CompressedShape {
   readonly rowVars: number;
   /** log2 of the padded W half of z (at least 1): z has 2^(colVars+1) entries. */
   readonly colVars: number;
+  /** A split instance's lowBits (below colVars); undefined for one witness commitment. */
+  readonly lowBits?: number;
 }
