@@ -296,12 +296,14 @@ export const GUARDS: readonly Guard[] = [
     replace: "return { valid: true, segments: n };",
     tests: READER,
   },
-  // final.ts: the final step's reader and its two checks
+  // final.ts: the final step's reader and its check (the split opening's claims, which keep
+  // private inputs out of the internal wires, are snark/spartan.ts's: test/snark.test.ts
+  // "each claim of the split opening is needed" removes each in turn)
   never(
     "final-keys",
     F,
     "the final step's fields",
-    'if (!sameKeys(final, ["scheme", "snark", "support"]) || final.scheme',
+    'if (!sameKeys(final, ["scheme", "snark"]) || final.scheme',
     "if (final.scheme",
   ),
   never(
@@ -318,34 +320,6 @@ export const GUARDS: readonly Guard[] = [
     "if (e instanceof CompressedDecodeError)\n      return",
     "if (false)\n      return",
   ),
-  never(
-    "support-keys",
-    F,
-    "the support opening's fields",
-    'if (!sameKeys(v, ["folds", "evals", "witnesses"])) return undefined;',
-    "",
-  ),
-  never(
-    "support-lengths",
-    F,
-    "support lists of other lengths than 2 x (vars - 1) folds, 2 x 3 x vars evals, 3 witnesses",
-    "if (!Array.isArray(a) || a.length !== n) return undefined;",
-    "if (!Array.isArray(a)) return undefined;",
-  ),
-  never(
-    "support-elements",
-    F,
-    "support points and scalars that do not decode",
-    "return out.every((x) => x !== undefined) ? (out as T[]) : undefined;",
-    "return out as T[];",
-  ),
-  never(
-    "support-malformed",
-    F,
-    "a malformed support opening rejects",
-    'if (!support) return "the support opening is malformed";',
-    "",
-  ),
   {
     id: "snark-verify",
     file: F,
@@ -353,14 +327,6 @@ export const GUARDS: readonly Guard[] = [
     find: "if (e instanceof SnarkVerifyError)\n      return",
     replace: "if (e instanceof SnarkVerifyError) return undefined;\n    if (false)\n      return",
     tests: [ZK_FIELDS, fold("folded with an unsatisfied one")],
-  },
-  {
-    id: "support-verify",
-    file: F,
-    what: "the support opening: comPre vanishes on the second half, comRest on the first",
-    find: "if (e instanceof HyperKzgError)\n      return",
-    replace: "if (e instanceof HyperKzgError) return undefined;\n    if (false)\n      return",
-    tests: [ZK_FIELDS, fold("private inputs committed with the internal wires")],
   },
   // curve.ts: points of the proof file
   {
