@@ -47,7 +47,7 @@ const V = "src/prove/fold/verify.ts";
 const F = "src/prove/fold/final.ts";
 const C = "src/prove/fold/curve.ts";
 const PF = "src/prove/proof-file.ts";
-const PI = "src/prove/index.ts";
+const PI = "src/prove/statement.ts";
 const T = "src/prove/fold/transcript.ts";
 const H = "src/prove/fold/hiding.ts";
 
@@ -405,7 +405,7 @@ export const GUARDS: readonly Guard[] = [
     'typeof b.rule === "string" &&',
     "",
   ),
-  // src/prove/index.ts: the statement into public signals (the verifier derives them itself)
+  // src/prove/statement.ts: the statement into public signals (the verifier derives them itself)
   {
     id: "statement-capacity",
     file: PI,
