@@ -11,7 +11,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import { join } from "node:path";
 import { buildBlocks, transcriptText, type BuiltBlock, type ProofFile } from "../build/index.js";
 import { checkRuleFile, type RuleSet } from "../check/index.js";
-import { compileProgram, type SegmentShape } from "../circuits/index.js";
+import {
+  circuitDigest,
+  compileProgram,
+  emitCircuit,
+  MANIFEST_VERSION,
+  type SegmentShape,
+} from "../circuits/index.js";
 import {
   DiagnosticError,
   renderDiagnostics,
@@ -19,7 +25,7 @@ import {
   type Diagnostic,
 } from "../diagnostics/index.js";
 import { formatText } from "../format/index.js";
-import { lowerRuleSet } from "../lower/index.js";
+import { lowerRuleSet, type LoweredProgram } from "../lower/index.js";
 import { proofDag, readMetamath } from "../metamath/index.js";
 import type { MetamathDatabase } from "../metamath/model.js";
 import {
@@ -32,6 +38,7 @@ import { defaultCacheDir, proveFold, verifyFoldProof } from "../prove/index.js";
 import type { FoldProof } from "../prove/fold/index.js";
 import { parseTranscript } from "../transcript/parse.js";
 import { validateTranscript, type ValidationResult } from "../validate/index.js";
+import { stdlibDir } from "../paths.js";
 import { CommandError } from "./prove.js";
 import { writeFileAtomic } from "./files.js";
 import { checkOutputFile, writeOutputFile } from "./outputs.js";
@@ -207,6 +214,19 @@ export interface Prepared {
   readonly compiled: boolean;
 }
 
+/**
+ * The cache key of a compiled circuit: the Circom bmc would write for it now and the manifest
+ * version, so that a build made by another version of bmc (another emitter, another stdlib,
+ * another manifest format) is never picked up as this one's.
+ */
+function buildKey(program: LoweredProgram, shape: SegmentShape): string {
+  const emitted = emitCircuit(program, shape);
+  return createHash("sha256")
+    .update(`manifest ${MANIFEST_VERSION}\0${circuitDigest(emitted.files)}\0`)
+    .update(readFileSync(join(stdlibDir(), "circom", "bmc.circom")))
+    .digest("hex");
+}
+
 /** Encode, build, validate, and compile (or find in the cache) the circuit for a proof. */
 export async function prepareMetamath(
   db: MetamathDatabase,
@@ -235,13 +255,12 @@ export async function prepareMetamath(
     `encoded ${enc.stats.contexts} theorem${enc.stats.contexts === 1 ? "" : "s"} (${enc.mode} encoding): ${built.blocks.length} blocks, valid`,
   );
   const shape = shapeFor(built.blocks);
-  const shapeDigest = createHash("sha256").update(JSON.stringify(shape)).digest("hex");
-  const buildDir = join(rulesDir, `build-${shapeDigest.slice(0, 16)}`);
+  const lowered = lowerRuleSet(built.ruleSet);
+  if (!lowered.program)
+    throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
+  const buildDir = join(rulesDir, `build-${buildKey(lowered.program, shape).slice(0, 16)}`);
   let compiled = false;
   if (!existsSync(join(buildDir, "manifest.json"))) {
-    const lowered = lowerRuleSet(built.ruleSet);
-    if (!lowered.program)
-      throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
     options.progress?.(`compiling the circuit (cached under ${buildDir})`);
     const r = await compileProgram(lowered.program, {
       rulesFile: rulesPath,
