@@ -2,7 +2,8 @@
  * Folded proofs with real circom2 circuits and ffjavascript commitments: 2, 3 and 17 segments
  * of valid propositional transcripts verify, and every multi-segment item of the soundness
  * checklist (block-model.md section 6) is rejected by the verifier on its own: a dishonest
- * prover is simulated with foldSegments, which checks nothing, on layouts made by hand.
+ * prover is simulated with foldSegments on layouts made by hand, and with the prover's stages
+ * composed without its self-checks (./support/dishonest-fold.ts).
  *
  * The segment is small: at most 4 term definitions, 2 axiom 1, 1 axiom 2, 2 modus ponens and
  * 1 metavariable per segment, and one public slot for each block of the statement.
@@ -22,8 +23,8 @@ import {
   planSegments,
   loadFoldCircuit,
   type FoldCircuit,
-  type FoldOptions,
   type FoldProof,
+  seededRng,
   type SegmentInputs,
 } from "../src/prove/fold/index.js";
 import { loadManifest, proveFold, statementOf, verifyProofText } from "../src/prove/index.js";
@@ -35,6 +36,7 @@ import { validateTranscript } from "../src/validate/index.js";
 import { calculateWitness } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
 import { constraintHolds, constraintsByWire, readR1cs, readSym } from "../src/witness/r1cs.js";
+import { dishonestFold, type Dishonesty } from "./support/dishonest-fold.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -59,12 +61,21 @@ function layout(text: string) {
   };
 }
 
-async function fold(
-  statement: ReturnType<typeof layout>["statement"],
+type Statement = ReturnType<typeof layout>["statement"];
+
+/** The honest prover (with its self-checks) on a layout that may be made by hand. */
+async function fold(statement: Statement, segments: readonly SegmentInputs[]) {
+  const proof = await foldSegments(circuit, statement, segments);
+  return { proof, text: JSON.stringify(proof) };
+}
+
+/** A prover without self-checks, with the given changes. */
+async function foldDishonestly(
+  statement: Statement,
   segments: readonly SegmentInputs[],
-  options: FoldOptions = {},
+  dishonesty: Dishonesty = {},
 ) {
-  const proof = await foldSegments(circuit, statement, segments, options);
+  const proof = await dishonestFold(circuit, statement, segments, dishonesty);
   return { proof, text: JSON.stringify(proof) };
 }
 
@@ -229,8 +240,8 @@ describe("a dishonest prover is caught", () => {
   }, 600_000);
 
   it("a segment that uses other challenges", async () => {
-    const { text } = await fold(honest.statement, honest.segments, {
-      tamper: { challenges: (i, c) => (i === 1 ? { a: c.a, b: (c.b + 1n) % P } : c) },
+    const { text } = await foldDishonestly(honest.statement, honest.segments, {
+      challenges: (i, c) => (i === 1 ? { a: c.a, b: (c.b + 1n) % P } : c),
     });
     // Segment 2's B, a sum at another b, no longer cancels the others' (and the verifier puts
     // its own a and b in every segment's public wires).
@@ -295,32 +306,26 @@ describe("a dishonest prover is caught", () => {
       }));
     // With the true chain, segment 3 cannot list the copy above its u_in: the circuit has no
     // witness (its range check fails).
-    await expect(
-      fold(honest.statement, segments(plan.uIn), { tamper: { allowUnsatisfied: true } }),
-    ).rejects.toThrow(/Assert Failed/);
+    await expect(foldDishonestly(honest.statement, segments(plan.uIn))).rejects.toThrow(
+      /Assert Failed/,
+    );
     // With a u_in low enough for the copy, the chain is broken.
     const lowered = await fold(honest.statement, segments([plan.uIn[0], plan.uIn[1], 0n]));
     expect((await verify(lowered.text)).reason).toBe(CHAIN_BROKEN);
   }, 600_000);
 
   it("a valid segment folded with an unsatisfied one", async () => {
-    const { text } = await fold(honest.statement, honest.segments, {
-      tamper: {
-        allowUnsatisfied: true,
-        // One internal wire of segment 2, after the challenges.
-        witness: (i, w) => (i === 1 ? w.map((v, k) => (k === w.length - 1 ? (v + 1n) % P : v)) : w),
-      },
+    const { text } = await foldDishonestly(honest.statement, honest.segments, {
+      // One internal wire of segment 2, after the challenges.
+      witness: (i, w) => (i === 1 ? w.map((v, k) => (k === w.length - 1 ? (v + 1n) % P : v)) : w),
     });
     expect((await verify(text)).reason).toMatch(NOT_SATISFIED);
   }, 600_000);
 
   it("inputs changed after the challenges were derived", async () => {
     const pre = 1 + circuit.nPublic;
-    const { text } = await fold(honest.statement, honest.segments, {
-      tamper: {
-        allowUnsatisfied: true,
-        witness: (i, w) => (i === 2 ? w.map((v, k) => (k === pre ? (v + 1n) % P : v)) : w),
-      },
+    const { text } = await foldDishonestly(honest.statement, honest.segments, {
+      witness: (i, w) => (i === 2 ? w.map((v, k) => (k === pre ? (v + 1n) % P : v)) : w),
     });
     // The folded witness the SNARK proves is not the one the folded commitment holds.
     expect((await verify(text)).reason).toMatch(
@@ -332,22 +337,43 @@ describe("a dishonest prover is caught", () => {
     // Segment 2 commits its first two private inputs in comRest, at their own positions: the
     // folded comPre + comRest still commit to the true witness, so only the support check
     // (comPre in the first half of the witness, comRest in the second) sees it.
-    const { text } = await fold(honest.statement, honest.segments, {
-      tamper: {
-        movePre: (i, pre) =>
-          i === 1 ? pre.flatMap((v, k) => (v !== 0n ? [k] : [])).slice(0, 2) : [],
-      },
+    const { text } = await foldDishonestly(honest.statement, honest.segments, {
+      movePre: (i, pre) =>
+        i === 1 ? pre.flatMap((v, k) => (v !== 0n ? [k] : [])).slice(0, 2) : [],
     });
     expect((await verify(text)).reason).toMatch(
       /^the private inputs and the internal wires are not committed apart/,
     );
   }, 600_000);
 
+  it("the honest prover refuses a witness that is not its layout", async () => {
+    const [s0, s1, s2] = honest.segments;
+    await expect(fold(honest.statement, [s0, s1, { ...s2, uOut: s2.uOut + 1n }])).rejects.toThrow(
+      "bmc internal error: segment 3's witness differs from its layout",
+    );
+  }, 600_000);
+
   describe("tampered proof files", () => {
     let proof: FoldProof;
     beforeAll(async () => {
-      proof = (await fold(honest.statement, honest.segments)).proof;
+      proof = await foldSegments(circuit, honest.statement, honest.segments, {
+        rng: seededRng("files"),
+      });
       expect((await verify(JSON.stringify(proof))).valid).toBe(true);
+    }, 600_000);
+
+    it("without changes, the dishonest prover's stages make the honest prover's proof", async () => {
+      // So the dishonest proofs above differ from honest ones only by what each test changes.
+      const same = await dishonestFold(
+        circuit,
+        honest.statement,
+        honest.segments,
+        {},
+        {
+          rng: seededRng("files"),
+        },
+      );
+      expect(JSON.stringify(same)).toBe(JSON.stringify(proof));
     }, 600_000);
     const edit = (change: (p: Record<string, any>) => void) => {
       const copy = JSON.parse(JSON.stringify(proof)) as Record<string, any>;
@@ -425,9 +451,10 @@ describe("a dishonest prover is caught", () => {
     it("public blocks outside the first segment", async () => {
       const [s0, s1, s2] = honest.segments;
       const moved = { ...s1, inputs: { ...s1.inputs, pub1_en: [1n], pub1_shown: [[1n]] } };
-      const { text } = await fold(honest.statement, [s0, moved, s2], {
-        tamper: { allowUnsatisfied: true },
-      });
+      await expect(fold(honest.statement, [s0, moved, s2])).rejects.toThrow(
+        /^segment 2's witness violates constraint \d+: refusing to fold$/,
+      );
+      const { text } = await foldDishonestly(honest.statement, [s0, moved, s2]);
       // The verifier sets every later segment's public slots to zero, so its challenges are
       // not the prover's; and the public block concludes its claims a second time.
       const verdict = await verify(text);

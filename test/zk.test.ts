@@ -40,6 +40,7 @@ import {
   verifyProofText,
 } from "../src/prove/index.js";
 import { validateTranscript } from "../src/validate/index.js";
+import { segmentWitnesses } from "./support/dishonest-fold.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -61,15 +62,16 @@ function layout(text: string) {
   };
 }
 
-/** A proof of two identities (3 segments), and every segment's whole witness. */
+/**
+ * A proof of two identities (3 segments), and every segment's whole witness, computed again
+ * for the challenges the verifier derives from the proof.
+ */
 async function proveWithWitnesses(seed?: string) {
   const { statement, segments } = layout(identityProofs(2));
-  const witnesses: bigint[][] = [];
   const proof = await foldSegments(circuit, statement, segments, {
     rng: seed === undefined ? undefined : seededRng(seed),
-    // Observes the witnesses and changes nothing.
-    tamper: { witness: (_, w) => (witnesses.push(w), w) },
   });
+  const witnesses = await segmentWitnesses(circuit, segments, proof);
   return { proof, witnesses, text: JSON.stringify(proof) };
 }
 

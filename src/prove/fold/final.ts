@@ -84,27 +84,37 @@ function supportClaims(circuit: FoldCircuit, U: FoldedInstance, transcript: Tran
   ];
 }
 
+/**
+ * The folded witness as the two committed vectors of length 2 restOffset: the private inputs
+ * in the first half of one, the internal wires in the second half of the other.
+ */
+export function paddedWitness(
+  circuit: Pick<FoldCircuit, "restOffset">,
+  W: { pre: readonly bigint[]; rest: readonly bigint[] },
+): { pre: bigint[]; rest: bigint[] } {
+  const half = circuit.restOffset;
+  const pre = new Array<bigint>(2 * half).fill(0n);
+  W.pre.forEach((v, j) => (pre[j] = v));
+  const rest = new Array<bigint>(2 * half).fill(0n);
+  W.rest.forEach((v, j) => (rest[half + j] = v));
+  return { pre, rest };
+}
+
+/**
+ * The final step on the folded instance U. `W.pre` and `W.rest` are the vectors comPre and
+ * comRest commit to (paddedWitness); the SNARK proves their sum, the whole witness.
+ */
 export async function proveFinal(
   srs: Srs,
   circuit: FoldCircuit,
   U: FoldedInstance,
   W: { pre: readonly bigint[]; rest: readonly bigint[]; E: readonly bigint[] },
   transcript: Transcript,
-  /** Tests only: private inputs committed in comRest instead of comPre (folded). */
-  moved?: readonly bigint[],
 ): Promise<SpartanFinal> {
   const curve = srs.curve;
   const G = curve.G1;
-  const half = circuit.restOffset;
-  const pre = new Array<bigint>(2 * half).fill(0n);
-  W.pre.forEach((v, j) => (pre[j] = v));
-  const rest = new Array<bigint>(2 * half).fill(0n);
-  W.rest.forEach((v, j) => (rest[half + j] = v));
-  const whole = pre.map((v, j) => (j < half ? v : rest[j]));
-  moved?.forEach((v, j) => {
-    pre[j] = mod(pre[j] - v);
-    rest[j] = v;
-  });
+  const { pre, rest } = W;
+  const whole = pre.map((v, j) => (rest[j] === 0n ? v : mod(v + rest[j])));
   const snark = await proveRelaxed(
     srs,
     paddedR1cs(circuit),
