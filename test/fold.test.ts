@@ -18,6 +18,7 @@ import { compileCommand } from "../src/cli/compile.js";
 import { P } from "../src/field/index.js";
 import { checkRuleFile, lowerRuleSet, parseTranscript, SourceFile } from "../src/index.js";
 import {
+  FoldError,
   foldSegments,
   layoutSegments,
   planSegments,
@@ -32,6 +33,9 @@ import { deriveGenerators } from "../src/prove/fold/commit.js";
 import { HIDING_LABEL, hidingGenerators } from "../src/prove/fold/hiding.js";
 import { decodePoint, encodePoint, msm, withCurve } from "../src/prove/fold/curve.js";
 import { loadSparseR1cs, parseSparseR1cs, R1csLoadError } from "../src/prove/fold/r1cs.js";
+import { preChallengeValues } from "../src/prove/fold/prover/pre-challenge.js";
+import { runSegmentJob } from "../src/prove/fold/prover/segment-job.js";
+import { devSrs, srsCommitmentKey } from "../src/prove/fold/snark/index.js";
 import { validateTranscript } from "../src/validate/index.js";
 import { calculateWitness } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
@@ -144,7 +148,8 @@ describe("folding valid transcripts", () => {
       spawnSync(process.execPath, ["bin/bmc.js", ...args], { encoding: "utf8" });
     const example = "examples/propositional/three-identities.bmt";
     expect(readFileSync(example, "utf8")).toBe(identityProofs(3));
-    const proved = bmc("prove", build, example, "--backend", "fold", "-o", proof);
+    // Two worker threads (the compiled worker script), whatever the machine's cores.
+    const proved = bmc("prove", build, example, "--backend", "fold", "-o", proof, "--workers", "2");
     expect(proved.stderr).toMatch(/fold: \d+\/\d+/);
     expect(proved.stdout).toMatch(
       /^proved: .*\(3 public blocks, 5 segments folded\)\nINSECURE: .*development SRS/,
@@ -167,6 +172,21 @@ describe("folding valid transcripts", () => {
     expect(quiet.stdout).toBe("");
     const unknown = bmc("prove", build, example, "--backend", "plonk", "-o", proof);
     expect(unknown.status).toBe(2);
+    const threads = bmc(
+      "prove",
+      build,
+      example,
+      "--backend",
+      "fold",
+      "-o",
+      proof,
+      "--workers",
+      "0",
+    );
+    expect(threads.status).toBe(2);
+    expect(threads.stderr).toMatch(
+      /^error\[BM0922\]: --workers takes a whole number from 1 to 999/,
+    );
   }, 600_000);
 
   it("says which blocks have no slots in the segments", async () => {
@@ -375,6 +395,20 @@ describe("a dishonest prover is caught", () => {
       );
       expect(JSON.stringify(same)).toBe(JSON.stringify(proof));
     }, 600_000);
+
+    it("segment jobs on 2 worker threads make the same proof, and report a job's failure", async () => {
+      // Byte for byte the seeded proof above, which verifies.
+      const threaded = await foldSegments(circuit, honest.statement, honest.segments, {
+        rng: seededRng("files"),
+        workers: 2,
+      });
+      expect(JSON.stringify(threaded)).toBe(JSON.stringify(proof));
+      const [s0, s1, s2] = honest.segments;
+      const wrong = [s0, s1, { ...s2, uOut: s2.uOut + 1n }];
+      await expect(foldSegments(circuit, honest.statement, wrong, { workers: 2 })).rejects.toThrow(
+        new FoldError("bmc internal error: segment 3's witness differs from its layout"),
+      );
+    }, 600_000);
     const edit = (change: (p: Record<string, any>) => void) => {
       const copy = JSON.parse(JSON.stringify(proof)) as Record<string, any>;
       change(copy);
@@ -451,10 +485,8 @@ describe("a dishonest prover is caught", () => {
     it("public blocks outside the first segment", async () => {
       const [s0, s1, s2] = honest.segments;
       const moved = { ...s1, inputs: { ...s1.inputs, pub1_en: [1n], pub1_shown: [[1n]] } };
-      await expect(fold(honest.statement, [s0, moved, s2])).rejects.toThrow(
-        /^segment 2's witness violates constraint \d+: refusing to fold$/,
-      );
-      const { text } = await foldDishonestly(honest.statement, [s0, moved, s2]);
+      // circom's generator computes a witness: no self-check of the prover stops it.
+      const { text } = await fold(honest.statement, [s0, moved, s2]);
       // The verifier sets every later segment's public slots to zero, so its challenges are
       // not the prover's; and the public block concludes its claims a second time.
       const verdict = await verify(text);
@@ -479,6 +511,35 @@ describe("a dishonest prover is caught", () => {
 });
 
 describe("the parts folding stands on", () => {
+  it("a segment job refuses a witness its R1CS does not accept", async () => {
+    // What the self-check is for: a witness generator and an R1CS that disagree (another
+    // build's files, or a bug in either). Here: the R1CS with its B and C swapped.
+    const s = layout(identityProofs(2)).segments[1];
+    const job = {
+      index: 1,
+      inputs: s.inputs,
+      uIn: s.uIn,
+      uOut: s.uOut,
+      a: 12345n,
+      b: 67890n,
+      pre: preChallengeValues({ circuit }, s).pre,
+      rhoRest: 1n,
+      rhoD: 2n,
+    };
+    await withCurve(async (curve) => {
+      const srs = await devSrs(curve, circuit.logSize);
+      const env = { curve, circuit, key: srsCommitmentKey(srs), gens: hidingGenerators(curve) };
+      expect((await runSegmentJob(env, job)).index).toBe(1);
+      const swapped = {
+        ...circuit,
+        r1cs: { ...circuit.r1cs, B: circuit.r1cs.C, C: circuit.r1cs.B },
+      };
+      await expect(runSegmentJob({ ...env, circuit: swapped }, job)).rejects.toThrow(
+        /^segment 2's witness violates constraint \d+: refusing to fold$/,
+      );
+    });
+  });
+
   it("constrains every internal signal and every output of the fold circuit", async () => {
     // Outputs are determined by the inputs; internal signals too. Perturb each in turn on a
     // real segment (with the challenges as a prover gets them) and expect a violated constraint.

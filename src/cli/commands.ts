@@ -3,6 +3,7 @@
  * and the function that runs it. main.ts parses the command line against this table, so a new
  * command is one entry here (and its flags, if new, one line each in flags.ts).
  */
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { buildFile, validateFiles } from "../api.js";
 import { checkRuleFile, printRuleSet } from "../check/index.js";
@@ -47,6 +48,15 @@ function backendOf(c: CommandContext): "groth16" | "fold" {
   if (backend !== "groth16" && backend !== "fold")
     throw new UsageError("BM0922", `unknown backend \`${backend}\``, "available: groth16, fold");
   return backend;
+}
+
+/** --workers N for the folding prover: the machine's cores by default, 1 for this thread. */
+function workersOf(c: CommandContext): number {
+  const text = c.str("workers");
+  if (text === undefined) return availableParallelism();
+  if (!/^[1-9]\d{0,2}$/.test(text))
+    throw new UsageError("BM0922", `--workers takes a whole number from 1 to 999, not \`${text}\``);
+  return Number(text);
 }
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -157,16 +167,18 @@ replaces them.`,
   {
     name: "prove",
     args: [BUILD, TRANSCRIPT],
-    flags: ["output", "backend", "ptau"],
+    flags: ["output", "backend", "ptau", "workers"],
     required: { output: "the file the proof is written to (-o PROOF.json)" },
     synopsis:
-      "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold [--ptau FILE]]",
+      "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold [--ptau FILE] [--workers N]]",
     summary: "Validate a transcript, compute its witness and prove it.",
     help: `groth16 (the default, or bmc.json's "backend") proves one segment; fold proves as many
 segments as the transcript needs, folded into one succinct zero-knowledge proof
 (docs/folding.md), committed with the powers of tau of --ptau FILE or, without it, an
-INSECURE development SRS made and cached on this machine. A transcript without blocks proves
-nothing and is refused (BM0620).`,
+INSECURE development SRS made and cached on this machine. The fold backend computes each
+segment's witness and commitments on --workers N threads (default: one per core; 1 runs them
+in bmc's own thread) and folds them in order: the proof does not depend on N. A transcript
+without blocks proves nothing and is refused (BM0620).`,
     run: runProve,
   },
   {
@@ -639,7 +651,11 @@ async function runProve(c: CommandContext): Promise<number> {
   const options = { onProgress: c.progress, transcriptText: text };
   const r =
     backend === "fold"
-      ? await proveFold(buildDir, transcriptPath, { ...options, ptau: c.str("ptau") })
+      ? await proveFold(buildDir, transcriptPath, {
+          ...options,
+          ptau: c.str("ptau"),
+          workers: workersOf(c),
+        })
       : await proveGroth16(buildDir, transcriptPath, options);
   if (!r.proof) {
     if (c.json) c.printJson({ ok: false, ...c.jsonDiagnostics(r.diagnostics) });

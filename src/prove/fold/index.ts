@@ -29,6 +29,7 @@ import { finishProof } from "./prover/assemble.js";
 import { bytesOf, proverContext } from "./prover/context.js";
 import { foldStep, startFold, type FoldState } from "./prover/fold-step.js";
 import { drawSegmentBlinding, runJobsInProcess, segmentJobs } from "./prover/jobs.js";
+import { runJobsInWorkers } from "./prover/pool.js";
 import { commitPreChallenge, isEnd } from "./prover/pre-challenge.js";
 import type { FoldOptions, SegmentInputs } from "./prover/types.js";
 import { checkFoldedSatisfied, zeroKnowledgeLayer } from "./prover/zk-layer.js";
@@ -89,7 +90,10 @@ export async function foldSegments(
     const blinding = drawSegmentBlinding(ctx, segments.length);
     const jobs = segmentJobs(segments, challenges, pre.pre, blinding);
     let state: FoldState | undefined;
-    for await (const result of runJobsInProcess(ctx, jobs)) {
+    const workers = options.workers ?? 1;
+    const results =
+      workers > 1 ? runJobsInWorkers(ctx, jobs, workers) : runJobsInProcess(ctx, jobs);
+    for await (const result of results) {
       const i = result.index;
       if (!state) {
         state = startFold(ctx, chain, pre.comPre[i], rhoPre[i], result);

@@ -20,4 +20,9 @@ export interface FoldOptions extends KeyOptions {
    * unless a test passes a seeded stream (../hiding.ts seededRng) to reproduce a proof.
    */
   readonly rng?: Rng;
+  /**
+   * Threads for the per-segment jobs (witness, commitments, products): 1 (the default) runs
+   * them in this thread, more on a pool of worker threads. The proof is the same either way.
+   */
+  readonly workers?: number;
 }
