@@ -210,9 +210,11 @@ const report = [
   "commitments and its fold, the sum proof), and the compression (Spartan and HyperKZG on the",
   "folded instance, and the support opening). Times are the prover's own clocks around each",
   "stage; `prove total` also includes hashing. The commitment key is the INSECURE development",
-  `SRS (cached). Segment jobs (witness, witness commitments, products) ran on ${workers} worker`,
-  "thread(s) while the main thread folded; their columns are summed over the threads, so they",
-  "can add up to more than `prove total`. The machine is shared: `prove CPU` and `verify CPU`",
+  "SRS (cached). Per-segment work (witness, witness commitments, products) ran " +
+    (workers > 1
+      ? `on ${workers} worker threads while the main thread folded; those columns are summed over the threads, so they can add up to more than \`prove total\`.`
+      : "in the main thread (`--workers 1`)."),
+  "The machine is shared: `prove CPU` and `verify CPU`",
   "are the process's CPU time (user + system, all threads), which a loaded machine inflates",
   "far less than wall time.",
   "",

@@ -26,10 +26,15 @@ import type { StatementBlock } from "../proof-file.js";
 import { contextChain, deriveChallenges, FoldError, onCurve } from "./protocol.js";
 import type { FoldCircuit, FoldProof } from "./protocol.js";
 import { finishProof } from "./prover/assemble.js";
-import { bytesOf, proverContext } from "./prover/context.js";
+import { bytesOf, proverContext, type ProverContext } from "./prover/context.js";
 import { foldStep, startFold, type FoldState } from "./prover/fold-step.js";
-import { drawSegmentBlinding, runJobsInProcess, segmentJobs } from "./prover/jobs.js";
-import { runJobsInWorkers } from "./prover/pool.js";
+import {
+  drawSegmentBlinding,
+  inProcessRunner,
+  segmentJobs,
+  type JobRunner,
+} from "./prover/jobs.js";
+import { workerRunner } from "./prover/pool.js";
 import { commitPreChallenge, isEnd } from "./prover/pre-challenge.js";
 import type { FoldOptions, SegmentInputs } from "./prover/types.js";
 import { checkFoldedSatisfied, zeroKnowledgeLayer } from "./prover/zk-layer.js";
@@ -83,28 +88,41 @@ export async function foldSegments(
   if (segments.length === 0) throw new FoldError("nothing to fold: no segments");
   return onCurve(options, async (curve) => {
     const ctx = await proverContext(curve, circuit, options);
-    const chain = contextChain(circuit.manifest, ctx.key.id, segments.length);
-    const rhoPre = segments.map(() => ctx.random());
-    const pre = await commitPreChallenge(ctx, segments, rhoPre);
-    const challenges = deriveChallenges(chain, pre.comPre.map(bytesOf(curve)), pre.slots);
-    const blinding = drawSegmentBlinding(ctx, segments.length);
-    const jobs = segmentJobs(segments, challenges, pre.pre, blinding);
-    let state: FoldState | undefined;
-    const workers = options.workers ?? 1;
-    const results =
-      workers > 1 ? runJobsInWorkers(ctx, jobs, workers) : runJobsInProcess(ctx, jobs);
-    for await (const result of results) {
-      const i = result.index;
-      if (!state) {
-        state = startFold(ctx, chain, pre.comPre[i], rhoPre[i], result);
-        continue;
-      }
-      ctx.progress(`fold: ${i}/${segments.length - 1}`, i === 1 || isEnd(i, segments.length));
-      await foldStep(ctx, chain, state, pre.comPre[i], rhoPre[i], result, blinding[i].T);
+    const workers = Math.min(options.workers ?? 1, segments.length);
+    const runner = workers > 1 ? workerRunner(ctx, workers) : inProcessRunner(ctx);
+    try {
+      return await foldWith(ctx, runner, statement, segments);
+    } finally {
+      await runner.close();
     }
-    const zk = await zeroKnowledgeLayer(ctx, chain, state!);
-    checkFoldedSatisfied(zk);
-    ctx.lap("zkMs");
-    return finishProof(ctx, chain, statement, state!, zk);
   });
+}
+
+/** The stages in order, the per-segment ones on `runner`. */
+async function foldWith(
+  ctx: ProverContext,
+  runner: JobRunner,
+  statement: readonly StatementBlock[],
+  segments: readonly SegmentInputs[],
+): Promise<FoldProof> {
+  const chain = contextChain(ctx.circuit.manifest, ctx.key.id, segments.length);
+  const rhoPre = segments.map(() => ctx.random());
+  const pre = await commitPreChallenge(ctx, segments, rhoPre, runner);
+  const challenges = deriveChallenges(chain, pre.comPre.map(bytesOf(ctx.curve)), pre.slots);
+  const blinding = drawSegmentBlinding(ctx, segments.length);
+  const jobs = segmentJobs(segments, challenges, pre.pre, blinding);
+  let state: FoldState | undefined;
+  for await (const result of runner.segments(jobs)) {
+    const i = result.index;
+    if (!state) {
+      state = startFold(ctx, chain, pre.comPre[i], rhoPre[i], result);
+      continue;
+    }
+    ctx.progress(`fold: ${i}/${segments.length - 1}`, i === 1 || isEnd(i, segments.length));
+    await foldStep(ctx, chain, state, pre.comPre[i], rhoPre[i], result, blinding[i].T);
+  }
+  const zk = await zeroKnowledgeLayer(ctx, chain, state!);
+  checkFoldedSatisfied(zk);
+  ctx.lap("zkMs");
+  return finishProof(ctx, chain, statement, state!, zk);
 }

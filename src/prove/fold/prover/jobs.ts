@@ -1,10 +1,18 @@
 /**
- * The per-segment jobs of one proof, and running them in order in this thread.
+ * The per-segment jobs of one proof, and running them in order in this thread (./pool.ts
+ * runs them on worker threads).
  */
 import type { ProverContext } from "./context.js";
-import { isEnd } from "./pre-challenge.js";
+import { addJobStats, isEnd, runPreJob, type PreJob, type PreResult } from "./pre-challenge.js";
 import { runSegmentJob, type SegmentJob, type SegmentResult } from "./segment-job.js";
 import type { SegmentInputs } from "./types.js";
+
+/** Runs a proof's jobs, each kind in segment order, results as soon as they are ready. */
+export interface JobRunner {
+  pre(jobs: readonly PreJob[]): AsyncGenerator<PreResult>;
+  segments(jobs: readonly SegmentJob[]): AsyncGenerator<SegmentResult>;
+  close(): Promise<void>;
+}
 
 /** Blinding factors of a segment's comRest, D and (every segment but the first) comT. */
 export interface SegmentBlinding {
@@ -44,21 +52,21 @@ export function segmentJobs(
   }));
 }
 
-/** Adds a job's own statistics to the proof's. */
-export function addJobStats(ctx: ProverContext, result: SegmentResult): void {
-  for (const [k, v] of Object.entries(result.stats)) ctx.stats[k as keyof typeof result.stats] += v;
-  ctx.restartClock();
-}
-
-/** The jobs one after the other in this thread, each result as soon as it is ready. */
-export async function* runJobsInProcess(
-  ctx: ProverContext,
-  jobs: readonly SegmentJob[],
-): AsyncGenerator<SegmentResult> {
-  for (const job of jobs) {
-    ctx.progress(`witness: segment ${job.index + 1}/${jobs.length}`, isEnd(job.index, jobs.length));
-    const result = await runSegmentJob(ctx, job);
-    addJobStats(ctx, result);
-    yield result;
-  }
+/** Every job in this thread, one after the other. */
+export function inProcessRunner(ctx: ProverContext): JobRunner {
+  return {
+    async *pre(jobs) {
+      for (const job of jobs) yield await runPreJob(ctx, job);
+    },
+    async *segments(jobs) {
+      for (const job of jobs) {
+        const i = job.index;
+        ctx.progress(`witness: segment ${i + 1}/${jobs.length}`, isEnd(i, jobs.length));
+        const result = await runSegmentJob(ctx, job);
+        addJobStats(ctx, result.stats);
+        yield result;
+      }
+    },
+    close: async () => {},
+  };
 }

@@ -1,8 +1,8 @@
 /**
- * Segment jobs on a pool of worker threads (./segment-worker.ts). Jobs are handed out in
- * segment order to whichever worker is free, and their results come back in segment order,
- * at most a few ahead of the fold that consumes them (each holds a segment's witness and
- * products).
+ * A proof's jobs on a pool of worker threads (./segment-worker.ts): first every segment's
+ * comPre, then every segment's job. Jobs are handed out in segment order to whichever worker
+ * is free, and their results come back in segment order, at most a few ahead of the stage
+ * that consumes them (a segment job's result holds its witness and products).
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -10,8 +10,8 @@ import { Worker } from "node:worker_threads";
 import { WitnessError } from "../../../witness/calculator.js";
 import { FoldError } from "../protocol.js";
 import type { ProverContext } from "./context.js";
-import { addJobStats } from "./jobs.js";
-import { isEnd } from "./pre-challenge.js";
+import type { JobRunner } from "./jobs.js";
+import { addJobStats, isEnd, type PreJob, type PreResult } from "./pre-challenge.js";
 import type { SegmentEnv, SegmentJob, SegmentResult } from "./segment-job.js";
 
 /** What every worker gets once. */
@@ -21,6 +21,11 @@ export interface WorkerSetup {
   readonly powersG1: Uint8Array;
   readonly digest: string;
 }
+
+/** What a worker is asked to run. */
+export type WorkerRequest =
+  | { readonly kind: "pre"; readonly job: PreJob }
+  | { readonly kind: "segment"; readonly job: SegmentJob };
 
 export interface WorkerError {
   readonly kind: "witness" | "fold" | "other";
@@ -56,8 +61,8 @@ function startWorker(setup: WorkerSetup): Worker {
 }
 
 interface Task {
-  readonly job: SegmentJob;
-  resolve(result: SegmentResult): void;
+  readonly request: WorkerRequest;
+  resolve(result: unknown): void;
   reject(error: Error): void;
 }
 
@@ -69,7 +74,7 @@ class Pool {
 
   constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
-      w.on("message", (m: { ready?: true; result?: SegmentResult; error?: WorkerError }) => {
+      w.on("message", (m: { ready?: true; result?: unknown; error?: WorkerError }) => {
         const task = this.busy.get(w);
         this.busy.delete(w);
         if (m.result) task?.resolve(m.result);
@@ -82,10 +87,10 @@ class Pool {
     }
   }
 
-  run(job: SegmentJob): Promise<SegmentResult> {
+  run<R>(request: WorkerRequest): Promise<R> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
-      this.queue.push({ job, resolve, reject });
+      this.queue.push({ request, resolve: resolve as (r: unknown) => void, reject });
       this.dispatch();
     });
   }
@@ -95,7 +100,7 @@ class Pool {
       const w = this.idle.pop()!;
       const task = this.queue.shift()!;
       this.busy.set(w, task);
-      w.postMessage(task.job);
+      w.postMessage(task.request);
     }
   }
 
@@ -124,34 +129,45 @@ function workerSetup(ctx: ProverContext): WorkerSetup {
   };
 }
 
-/** The jobs on `count` worker threads, each result in segment order. */
-export async function* runJobsInWorkers(
-  ctx: ProverContext,
-  jobs: readonly SegmentJob[],
-  count: number,
-): AsyncGenerator<SegmentResult> {
-  const setup = workerSetup(ctx);
-  const pool = new Pool(
-    Array.from({ length: Math.min(count, jobs.length) }, () => startWorker(setup)),
-  );
-  const ahead = 2 * count;
-  const pending = new Map<number, Promise<SegmentResult>>();
+/** Results of `start` for every item, in order, at most `ahead` started before consumed. */
+async function* inOrder<T, R>(
+  items: readonly T[],
+  ahead: number,
+  start: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
+  const pending: Promise<R>[] = [];
   let next = 0;
-  try {
-    for (let i = 0; i < jobs.length; i++) {
-      for (; next < jobs.length && next < i + ahead; next++) {
-        const result = pool.run(jobs[next]);
-        // Awaited in order below; a later job's failure must not go unhandled meanwhile.
-        result.catch(() => {});
-        pending.set(next, result);
-      }
-      ctx.progress(`witness: segment ${i + 1}/${jobs.length}`, isEnd(i, jobs.length));
-      const result = await pending.get(i)!;
-      pending.delete(i);
-      addJobStats(ctx, result);
-      yield result;
+  for (let i = 0; i < items.length; i++) {
+    for (; next < items.length && next < i + ahead; next++) {
+      const result = start(items[next]);
+      // Awaited in order below; a later job's failure must not go unhandled meanwhile.
+      result.catch(() => {});
+      pending[next] = result;
     }
-  } finally {
-    await pool.close();
+    const result = await pending[i];
+    delete pending[i];
+    yield result;
   }
+}
+
+/** The jobs on `count` worker threads. */
+export function workerRunner(ctx: ProverContext, count: number): JobRunner {
+  const setup = workerSetup(ctx);
+  const pool = new Pool(Array.from({ length: count }, () => startWorker(setup)));
+  const ahead = 2 * count;
+  return {
+    pre: (jobs) => inOrder(jobs, ahead, (job) => pool.run<PreResult>({ kind: "pre", job })),
+    async *segments(jobs) {
+      const results = inOrder(jobs, ahead, (job) =>
+        pool.run<SegmentResult>({ kind: "segment", job }),
+      );
+      let i = 0;
+      for await (const result of results) {
+        ctx.progress(`witness: segment ${i + 1}/${jobs.length}`, isEnd(i++, jobs.length));
+        addJobStats(ctx, result.stats);
+        yield result;
+      }
+    },
+    close: () => pool.close(),
+  };
 }

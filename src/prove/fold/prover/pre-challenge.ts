@@ -3,9 +3,12 @@
  * with blinding (comPre), and its public slots. The challenges a, b hash all of them.
  */
 import type { CircuitInputs } from "../../../witness/inputs.js";
-import type { Point } from "../curve.js";
+import { pointBytes, type Point } from "../curve.js";
 import { X } from "../protocol.js";
 import { hide, type ProverContext } from "./context.js";
+import type { JobRunner } from "./jobs.js";
+import type { SegmentEnv, SegmentJobStats } from "./segment-job.js";
+import type { FoldStats } from "./stats.js";
 import type { SegmentInputs } from "./types.js";
 
 /** The value of one circuit input by its signal name, e.g. `pub1_shown[0][1]`. */
@@ -29,16 +32,48 @@ export function preChallengeValues(
   };
 }
 
-/** comPre: a hiding commitment to private inputs at positions 0 .. nPre-1 of the key. */
+/** The pre-challenge job of a segment: comPre, a hiding commitment to its private inputs. */
+export interface PreJob {
+  readonly index: number;
+  readonly pre: readonly bigint[];
+  readonly rho: bigint;
+}
+
+export interface PreResult {
+  readonly index: number;
+  /** 64 bytes (../curve.ts pointBytes). */
+  readonly comPre: Uint8Array;
+  readonly stats: Pick<
+    SegmentJobStats,
+    "commitWitnessMs" | "commitWitnessPoints" | "commitWitnessZeros"
+  >;
+}
+
+/** comPre: the private inputs at positions 0 .. nPre-1 of the key, with blinding. */
+export async function runPreJob(env: SegmentEnv, job: PreJob): Promise<PreResult> {
+  const started = performance.now();
+  const com = hide(env.curve, env.gens, await env.key.commit(job.pre, 0), job.rho);
+  const zeros = job.pre.reduce((n, v) => (v === 0n ? n + 1 : n), 0);
+  return {
+    index: job.index,
+    comPre: pointBytes(env.curve, com),
+    stats: {
+      commitWitnessMs: performance.now() - started,
+      commitWitnessPoints: job.pre.length,
+      commitWitnessZeros: zeros,
+    },
+  };
+}
+
+/** comPre of given private inputs, in this thread, counted in the proof's statistics. */
 export async function commitPre(
   ctx: ProverContext,
   pre: readonly bigint[],
   rho: bigint,
 ): Promise<Point> {
-  const com = hide(ctx.curve, ctx.gens, await ctx.key.commit(pre, 0), rho);
-  ctx.stats.commitWitnessPoints += pre.length;
-  for (const v of pre) if (v === 0n) ctx.stats.commitWitnessZeros++;
-  return com;
+  const result = await runPreJob(ctx, { index: 0, pre, rho });
+  addJobStats(ctx, result.stats);
+  return ctx.curve.G1.fromRprUncompressed(result.comPre, 0);
 }
 
 export interface PreChallengeData {
@@ -52,18 +87,25 @@ export async function commitPreChallenge(
   ctx: ProverContext,
   segments: readonly SegmentInputs[],
   rhoPre: readonly bigint[],
+  runner: JobRunner,
 ): Promise<PreChallengeData> {
-  const out: PreChallengeData = { pre: [], slots: [], comPre: [] };
-  for (let i = 0; i < segments.length; i++) {
+  const values = segments.map((s) => preChallengeValues(ctx, s));
+  const jobs = values.map(({ pre }, index) => ({ index, pre, rho: rhoPre[index] }));
+  const comPre: Point[] = [];
+  for await (const result of runner.pre(jobs)) {
+    const i = result.index;
     ctx.progress(`commit: segment ${i + 1}/${segments.length} inputs`, isEnd(i, segments.length));
-    const { pre, slots } = preChallengeValues(ctx, segments[i]);
-    out.pre.push(pre);
-    out.slots.push(slots);
-    out.comPre.push(await commitPre(ctx, pre, rhoPre[i]));
-    ctx.lap("commitWitnessMs");
+    addJobStats(ctx, result.stats);
+    comPre.push(ctx.curve.G1.fromRprUncompressed(result.comPre, 0));
   }
-  return out;
+  return { pre: values.map((v) => v.pre), slots: values.map((v) => v.slots), comPre };
 }
 
 /** The first and the last of a stage's steps always report progress. */
 export const isEnd = (i: number, count: number) => i === 0 || i === count - 1;
+
+/** Adds a job's own statistics to the proof's (its time was spent in the job, maybe elsewhere). */
+export function addJobStats(ctx: ProverContext, stats: Partial<Record<keyof FoldStats, number>>) {
+  for (const [k, v] of Object.entries(stats)) ctx.stats[k as keyof FoldStats] += v;
+  ctx.restartClock();
+}

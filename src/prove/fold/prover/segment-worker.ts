@@ -1,7 +1,8 @@
 /**
  * A worker thread of the folding prover's pool (./pool.ts): it loads what a segment job needs
  * once (a curve instance, the commitment key's powers, the R1CS, the witness generator) and
- * then runs jobs, one at a time, answering each with its result or its error as plain data.
+ * then runs jobs (comPre, or a segment's job), one at a time, answering each with its result
+ * or its error as plain data.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { buildBn128 } from "ffjavascript";
@@ -9,8 +10,9 @@ import { WitnessError } from "../../../witness/calculator.js";
 import { hidingGenerators } from "../hiding.js";
 import { FoldError } from "../protocol.js";
 import { srsCommitmentKey } from "../snark/commit.js";
-import { runSegmentJob, type SegmentEnv, type SegmentJob } from "./segment-job.js";
-import type { WorkerError, WorkerSetup } from "./pool.js";
+import { runPreJob } from "./pre-challenge.js";
+import { runSegmentJob, type SegmentEnv } from "./segment-job.js";
+import type { WorkerError, WorkerRequest, WorkerSetup } from "./pool.js";
 
 const { setup } = workerData as { setup: WorkerSetup };
 const curve = await buildBn128(true);
@@ -28,8 +30,10 @@ function describe(error: unknown): WorkerError {
   return { kind: "other", message: error instanceof Error ? error.message : String(error) };
 }
 
-parentPort!.on("message", (job: SegmentJob) => {
-  runSegmentJob(env, job).then(
+parentPort!.on("message", (request: WorkerRequest) => {
+  const running =
+    request.kind === "pre" ? runPreJob(env, request.job) : runSegmentJob(env, request.job);
+  running.then(
     (result) => parentPort!.postMessage({ result }),
     (error: unknown) => parentPort!.postMessage({ error: describe(error) }),
   );
