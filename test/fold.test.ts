@@ -175,7 +175,19 @@ describe("folding valid transcripts", () => {
     const rejected = bmc("verify", build, proof);
     expect(rejected.status).toBe(1);
     expect(rejected.stderr).toMatch(/^error\[BM0606\]: invalid: .*: /);
-    const quiet = bmc("prove", build, example, "--backend", "fold", "-o", proof, "--quiet");
+    // In bmc's own thread: no worker threads to start.
+    const quiet = bmc(
+      "prove",
+      build,
+      example,
+      "--backend",
+      "fold",
+      "-o",
+      proof,
+      "--quiet",
+      "--workers",
+      "1",
+    );
     expect(quiet.stderr).toBe("");
     expect(quiet.stdout).toBe("");
     const unknown = bmc("prove", build, example, "--backend", "plonk", "-o", proof);
