@@ -3,7 +3,8 @@
  * Prints one JSON line.
  *
  *   compile OUT PROOFS_PER_SEGMENT      compile the propositional circuits (Groth16 and fold)
- *   prove OUT PROOFS                     fold N proofs of X -> X (12 blocks each), then verify
+ *   prove OUT PROOFS [WORKERS]           fold N proofs of X -> X (12 blocks each) with WORKERS
+ *                                        threads for the segment jobs (default 1), then verify
  *   msm N                                bare ffjavascript MSM of N random full-size scalars,
  *                                        and the small-scalar comparison
  */
@@ -78,7 +79,7 @@ switch (phase) {
     break;
   }
   case "prove": {
-    const [out, proofs] = [args[0], Number(args[1])];
+    const [out, proofs, workers] = [args[0], Number(args[1]), Number(args[2] ?? 1)];
     const manifest = loadManifest(out);
     const ruleSet = checkRuleFile(RULES).ruleSet!;
     let t = performance.now();
@@ -96,7 +97,10 @@ switch (phase) {
     const stats = emptyFoldStats();
     t = performance.now();
     let cpu = process.cpuUsage();
-    const proof = await foldSegments(circuit, statementOf(transcript), segments, { stats });
+    const proof = await foldSegments(circuit, statementOf(transcript), segments, {
+      stats,
+      workers,
+    });
     const proveMs = since(t);
     const cpuMs = (since: NodeJS.CpuUsage) => {
       const d = process.cpuUsage(since);
@@ -127,6 +131,7 @@ switch (phase) {
     if (!again.valid) throw new Error(`the proof does not verify: ${again.reason}`);
     result = {
       blocks: proofs * BLOCKS_PER_PROOF + 1,
+      workers,
       segments: segments.length,
       constraintsPerSegment: circuit.r1cs.nConstraints,
       wiresPerSegment: circuit.r1cs.nWires,

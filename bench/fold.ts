@@ -10,11 +10,11 @@
  *     small scalars run as 8-byte scalars against 32-byte ones.
  * Writes bench/results/fold.md and fold.json (whole files, renamed into place).
  *
- *   node dist/bench/fold.js [--per-segment K] [--proofs 10,100,1000,8334]
+ *   node dist/bench/fold.js [--per-segment K] [--proofs 10,100,1000,8334] [--workers N]
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gitRevision, machine, markdownTable, writeResult } from "./report.js";
@@ -29,6 +29,8 @@ const flag = (name: string, fallback: string) => {
 };
 const perSegment = Number(flag("--per-segment", "10"));
 const proofCounts = flag("--proofs", "10,100,1000,8334").split(",").map(Number);
+/** Threads for the segment jobs, as `bmc prove --workers N` (default: one per core). */
+const workers = Number(flag("--workers", String(availableParallelism())));
 
 function run(...workerArgs: string[]): Record<string, any> {
   const out = execFileSync(process.execPath, [worker, ...workerArgs], {
@@ -54,7 +56,7 @@ try {
   compiled = run("compile", build, String(perSegment));
   for (const n of proofCounts) {
     process.stderr.write(`folding ${int(n)} proofs (${int(n * 12 + 1)} blocks)\n`);
-    const row = run("prove", build, String(n));
+    const row = run("prove", build, String(n), String(workers));
     rows.push(row);
     process.stderr.write(
       `  ${row.segments} segments: prove ${s(row.proveMs)} (ZK ${s(row.stats.zkMs)}, compression ${s(row.stats.finalMs)}), verify ${s(row.verifyMs)} (cold ${s(row.verifyColdMs)}), proof ${int(row.proofBytes)} bytes, peak ${mib(row.maxRssMiB)}\n`,
@@ -208,9 +210,13 @@ const report = [
   "commitments and its fold, the sum proof), and the compression (Spartan and HyperKZG on the",
   "folded instance as a split instance, its opening showing the support too). Times are the prover's own clocks around each",
   "stage; `prove total` also includes hashing. The commitment key is the INSECURE development",
-  "SRS (cached). The machine is shared: `prove CPU` and `verify CPU` are the process's CPU time",
-  "(user + system; the prover is single-threaded), which a loaded machine inflates far less",
-  "than wall time.",
+  "SRS (cached). Per-segment work (witness, witness commitments, products) ran " +
+    (workers > 1
+      ? `on ${workers} worker threads while the main thread folded; those columns are summed over the threads, so they can add up to more than \`prove total\`.`
+      : "in the main thread (`--workers 1`)."),
+  "The machine is shared: `prove CPU` and `verify CPU`",
+  "are the process's CPU time (user + system, all threads), which a loaded machine inflates",
+  "far less than wall time.",
   "",
   table,
   "",

@@ -21,6 +21,7 @@ import { lowerRuleSet } from "../src/lower/index.js";
 import { calculateWitness, WitnessError } from "../src/witness/calculator.js";
 import { segmentInputs, SegmentCapacityError } from "../src/witness/inputs.js";
 import { checkR1cs, readR1cs } from "../src/witness/r1cs.js";
+import { freshWitness } from "./support/fresh-witness.js";
 
 const LIMIT = 100;
 const scratch = mkdtempSync(join(tmpdir(), "bmc-agree-"));
@@ -104,6 +105,11 @@ for (const name of readdirSync("examples").sort()) {
             "groth16.wasm",
             inputs,
           ).catch((e: unknown) => e);
+          // The build's generator is compiled once and instantiated per witness: the same
+          // witness, or the same error and place, as a generator compiled for this one alone.
+          const fresh = await freshWitness(join(build, "groth16_js"), "groth16.wasm", inputs);
+          if (Array.isArray(fresh)) expect(witness).toEqual(fresh);
+          else expect(witness).toMatchObject({ ...fresh });
           if (validation.valid) {
             expect(Array.isArray(witness)).toBe(true);
             expect(checkR1cs(readR1cs(join(build, "groth16.r1cs")), witness as bigint[])).toEqual({

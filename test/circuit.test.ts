@@ -18,7 +18,7 @@ import { constraintsBySlot, explainConstraint } from "../src/witness/explain.js"
 import { P } from "../src/field/index.js";
 import { checkRuleFile, parseTranscript, SourceFile, validateTranscript } from "../src/index.js";
 import { lowerRuleSet, type LoweredProgram } from "../src/lower/index.js";
-import { calculateWitness, WitnessError } from "../src/witness/calculator.js";
+import { calculateWitness, WitnessError, witnessGenerator } from "../src/witness/calculator.js";
 import { segmentInputs, type CircuitInputs } from "../src/witness/inputs.js";
 import {
   checkR1cs,
@@ -29,6 +29,7 @@ import {
   type R1cs,
 } from "../src/witness/r1cs.js";
 import { SMALL_RULES_FILE, SMALL_TRANSCRIPT } from "./fixtures.js";
+import { freshWitness } from "./support/fresh-witness.js";
 
 const RULES = SMALL_RULES_FILE;
 const VALID = SMALL_TRANSCRIPT;
@@ -163,6 +164,22 @@ describe("segment circuit", () => {
       });
       expect((await rejected(bad)).template).toBe("Groth16Segment");
     });
+  });
+
+  it("compiles the witness generator once; a failure after a failure reports only its own", async () => {
+    const jsDir = join(dir, "build", "groth16_js");
+    const generator = await witnessGenerator(jsDir, "groth16.wasm");
+    expect(await witnessGenerator(jsDir, "groth16.wasm")).toBe(generator);
+    // circom's error text accumulates in an instance: on a reused one, the second failure's
+    // text would still name the first one's template.
+    const slot = edited(inputsFor(VALID), (i) => (i.r0_m[1] = [1n]));
+    const order = edited(inputsFor(VALID), (i) => (i.r0_x[0][4] = 1n));
+    expect((await rejected(slot)).template).toBe("Rule_modus_ponens");
+    const second = await rejected(order);
+    expect(second.template).toBe("RangeCheck");
+    expect(second).toMatchObject(await freshWitness(jsDir, "groth16.wasm", order));
+    const valid = inputsFor(VALID);
+    expect(await witness(valid)).toEqual(await freshWitness(jsDir, "groth16.wasm", valid));
   });
 
   it("traces an unsatisfied constraint back to its slot, rule and block", async () => {

@@ -2,7 +2,8 @@
  * Folded proofs with real circom2 circuits and ffjavascript commitments: 2, 3 and 17 segments
  * of valid propositional transcripts verify, and every multi-segment item of the soundness
  * checklist (block-model.md section 6) is rejected by the verifier on its own: a dishonest
- * prover is simulated with foldSegments, which checks nothing, on layouts made by hand.
+ * prover is simulated with foldSegments on layouts made by hand, and with the prover's stages
+ * composed without its self-checks (./support/dishonest-fold.ts).
  *
  * The segment is small: at most 4 term definitions, 2 axiom 1, 1 axiom 2, 2 modus ponens and
  * 1 metavariable per segment, and one public slot for each block of the statement.
@@ -17,13 +18,14 @@ import { compileCommand } from "../src/cli/compile.js";
 import { P } from "../src/field/index.js";
 import { checkRuleFile, lowerRuleSet, parseTranscript, SourceFile } from "../src/index.js";
 import {
+  FoldError,
   foldSegments,
   layoutSegments,
   planSegments,
   loadFoldCircuit,
   type FoldCircuit,
-  type FoldOptions,
   type FoldProof,
+  seededRng,
   type SegmentInputs,
 } from "../src/prove/fold/index.js";
 import { loadManifest, proveFold, statementOf, verifyProofText } from "../src/prove/index.js";
@@ -31,10 +33,14 @@ import { deriveGenerators } from "../src/prove/fold/commit.js";
 import { HIDING_LABEL, hidingGenerators } from "../src/prove/fold/hiding.js";
 import { decodePoint, encodePoint, msm, withCurve } from "../src/prove/fold/curve.js";
 import { loadSparseR1cs, parseSparseR1cs, R1csLoadError } from "../src/prove/fold/r1cs.js";
+import { preChallengeValues } from "../src/prove/fold/prover/pre-challenge.js";
+import { runSegmentJob } from "../src/prove/fold/prover/segment-job.js";
+import { devSrs, srsCommitmentKey } from "../src/prove/fold/snark/index.js";
 import { validateTranscript } from "../src/validate/index.js";
 import { calculateWitness } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
 import { constraintHolds, constraintsByWire, readR1cs, readSym } from "../src/witness/r1cs.js";
+import { dishonestFold, type Dishonesty } from "./support/dishonest-fold.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -59,12 +65,21 @@ function layout(text: string) {
   };
 }
 
-async function fold(
-  statement: ReturnType<typeof layout>["statement"],
+type Statement = ReturnType<typeof layout>["statement"];
+
+/** The honest prover (with its self-checks) on a layout that may be made by hand. */
+async function fold(statement: Statement, segments: readonly SegmentInputs[]) {
+  const proof = await foldSegments(circuit, statement, segments);
+  return { proof, text: JSON.stringify(proof) };
+}
+
+/** A prover without self-checks, with the given changes. */
+async function foldDishonestly(
+  statement: Statement,
   segments: readonly SegmentInputs[],
-  options: FoldOptions = {},
+  dishonesty: Dishonesty = {},
 ) {
-  const proof = await foldSegments(circuit, statement, segments, options);
+  const proof = await dishonestFold(circuit, statement, segments, dishonesty);
   return { proof, text: JSON.stringify(proof) };
 }
 
@@ -101,8 +116,16 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Proofs of the valid transcripts, by name, as the tests below made them. */
+const proofs: Record<string, string> = {};
+/** The proof of two identities is seeded: the dishonest prover without changes must match it. */
+const SEED_2 = "two identities";
+async function proveTwo() {
+  const proved = await proveFold(build, files[2], { rng: seededRng(SEED_2) });
+  return { proved, text: JSON.stringify(proved.proof) };
+}
+
 describe("folding valid transcripts", () => {
-  const proofs: Record<string, string> = {};
   it.each([
     ["one", 2],
     ["2", 3],
@@ -110,7 +133,7 @@ describe("folding valid transcripts", () => {
   ])(
     "folds %s proof(s) of X -> X in %i segments, and the proof verifies",
     async (name, count) => {
-      const proved = await proveFold(build, files[name]);
+      const proved = name === "2" ? (await proveTwo()).proved : await proveFold(build, files[name]);
       expect(proved.diagnostics).toEqual([]);
       expect(proved.segments).toBe(count);
       expect(proved.proof!.segments).toHaveLength(count);
@@ -133,7 +156,8 @@ describe("folding valid transcripts", () => {
       spawnSync(process.execPath, ["bin/bmc.js", ...args], { encoding: "utf8" });
     const example = "examples/propositional/three-identities.bmt";
     expect(readFileSync(example, "utf8")).toBe(identityProofs(3));
-    const proved = bmc("prove", build, example, "--backend", "fold", "-o", proof);
+    // Two worker threads (the compiled worker script), whatever the machine's cores.
+    const proved = bmc("prove", build, example, "--backend", "fold", "-o", proof, "--workers", "2");
     expect(proved.stderr).toMatch(/fold: \d+\/\d+/);
     expect(proved.stdout).toMatch(
       /^proved: .*\(3 public blocks, 5 segments folded\)\nINSECURE: .*development SRS/,
@@ -151,11 +175,38 @@ describe("folding valid transcripts", () => {
     const rejected = bmc("verify", build, proof);
     expect(rejected.status).toBe(1);
     expect(rejected.stderr).toMatch(/^error\[BM0606\]: invalid: .*: /);
-    const quiet = bmc("prove", build, example, "--backend", "fold", "-o", proof, "--quiet");
+    // In bmc's own thread: no worker threads to start.
+    const quiet = bmc(
+      "prove",
+      build,
+      example,
+      "--backend",
+      "fold",
+      "-o",
+      proof,
+      "--quiet",
+      "--workers",
+      "1",
+    );
     expect(quiet.stderr).toBe("");
     expect(quiet.stdout).toBe("");
     const unknown = bmc("prove", build, example, "--backend", "plonk", "-o", proof);
     expect(unknown.status).toBe(2);
+    const threads = bmc(
+      "prove",
+      build,
+      example,
+      "--backend",
+      "fold",
+      "-o",
+      proof,
+      "--workers",
+      "0",
+    );
+    expect(threads.status).toBe(2);
+    expect(threads.stderr).toMatch(
+      /^error\[BM0922\]: --workers takes a whole number from 1 to 999/,
+    );
   }, 600_000);
 
   it("says which blocks have no slots in the segments", async () => {
@@ -229,8 +280,8 @@ describe("a dishonest prover is caught", () => {
   }, 600_000);
 
   it("a segment that uses other challenges", async () => {
-    const { text } = await fold(honest.statement, honest.segments, {
-      tamper: { challenges: (i, c) => (i === 1 ? { a: c.a, b: (c.b + 1n) % P } : c) },
+    const { text } = await foldDishonestly(honest.statement, honest.segments, {
+      challenges: (i, c) => (i === 1 ? { a: c.a, b: (c.b + 1n) % P } : c),
     });
     // Segment 2's B, a sum at another b, no longer cancels the others' (and the verifier puts
     // its own a and b in every segment's public wires).
@@ -295,32 +346,26 @@ describe("a dishonest prover is caught", () => {
       }));
     // With the true chain, segment 3 cannot list the copy above its u_in: the circuit has no
     // witness (its range check fails).
-    await expect(
-      fold(honest.statement, segments(plan.uIn), { tamper: { allowUnsatisfied: true } }),
-    ).rejects.toThrow(/Assert Failed/);
+    await expect(foldDishonestly(honest.statement, segments(plan.uIn))).rejects.toThrow(
+      /Assert Failed/,
+    );
     // With a u_in low enough for the copy, the chain is broken.
     const lowered = await fold(honest.statement, segments([plan.uIn[0], plan.uIn[1], 0n]));
     expect((await verify(lowered.text)).reason).toBe(CHAIN_BROKEN);
   }, 600_000);
 
   it("a valid segment folded with an unsatisfied one", async () => {
-    const { text } = await fold(honest.statement, honest.segments, {
-      tamper: {
-        allowUnsatisfied: true,
-        // One internal wire of segment 2, after the challenges.
-        witness: (i, w) => (i === 1 ? w.map((v, k) => (k === w.length - 1 ? (v + 1n) % P : v)) : w),
-      },
+    const { text } = await foldDishonestly(honest.statement, honest.segments, {
+      // One internal wire of segment 2, after the challenges.
+      witness: (i, w) => (i === 1 ? w.map((v, k) => (k === w.length - 1 ? (v + 1n) % P : v)) : w),
     });
     expect((await verify(text)).reason).toMatch(NOT_SATISFIED);
   }, 600_000);
 
   it("inputs changed after the challenges were derived", async () => {
     const pre = 1 + circuit.nPublic;
-    const { text } = await fold(honest.statement, honest.segments, {
-      tamper: {
-        allowUnsatisfied: true,
-        witness: (i, w) => (i === 2 ? w.map((v, k) => (k === pre ? (v + 1n) % P : v)) : w),
-      },
+    const { text } = await foldDishonestly(honest.statement, honest.segments, {
+      witness: (i, w) => (i === 2 ? w.map((v, k) => (k === pre ? (v + 1n) % P : v)) : w),
     });
     // The folded witness the SNARK proves is not the one the folded commitment holds.
     expect((await verify(text)).reason).toMatch(
@@ -333,23 +378,53 @@ describe("a dishonest prover is caught", () => {
     // folded comPre + comRest still commit to the true witness, so only the support check
     // sees it: the SNARK's claim that comRest vanishes on the private inputs' block (claim 4
     // of its opening, high~(0, s) = 0).
-    const { text } = await fold(honest.statement, honest.segments, {
-      tamper: {
-        movePre: (i, pre) =>
-          i === 1 ? pre.flatMap((v, k) => (v !== 0n ? [k] : [])).slice(0, 2) : [],
-      },
+    const { text } = await foldDishonestly(honest.statement, honest.segments, {
+      movePre: (i, pre) =>
+        i === 1 ? pre.flatMap((v, k) => (v !== 0n ? [k] : [])).slice(0, 2) : [],
     });
     expect((await verify(text)).reason).toMatch(
       /^the compressed proof of the folded instance does not verify \(hyperkzg-fold: claim 4: /,
     );
   }, 600_000);
 
+  it("the honest prover refuses a witness that is not its layout", async () => {
+    const [s0, s1, s2] = honest.segments;
+    await expect(fold(honest.statement, [s0, s1, { ...s2, uOut: s2.uOut + 1n }])).rejects.toThrow(
+      "bmc internal error: segment 3's witness differs from its layout",
+    );
+  }, 600_000);
+
+  it("a segment job's failure on a worker thread is the prover's error", async () => {
+    const [s0, s1, s2] = honest.segments;
+    const wrong = [s0, s1, { ...s2, uOut: s2.uOut + 1n }];
+    const failed = foldSegments(circuit, honest.statement, wrong, { workers: 2 });
+    await expect(failed).rejects.toBeInstanceOf(FoldError);
+    await expect(failed).rejects.toThrow(
+      "bmc internal error: segment 3's witness differs from its layout",
+    );
+  }, 600_000);
+
   describe("tampered proof files", () => {
     let proof: FoldProof;
     beforeAll(async () => {
-      proof = (await fold(honest.statement, honest.segments)).proof;
-      expect((await verify(JSON.stringify(proof))).valid).toBe(true);
+      // The prover's stages without its self-checks and without changes make, byte for byte,
+      // the honest prover's proof: the dishonest proofs above differ from honest ones only by
+      // what each test changes.
+      proof = await dishonestFold(
+        circuit,
+        honest.statement,
+        honest.segments,
+        {},
+        {
+          rng: seededRng(SEED_2),
+        },
+      );
+      const text = JSON.stringify(proof);
+      const production = proofs["2"] ?? (await proveTwo()).text;
+      expect(text).toBe(production);
+      expect((await verify(text)).valid).toBe(true);
     }, 600_000);
+
     const edit = (change: (p: Record<string, any>) => void) => {
       const copy = JSON.parse(JSON.stringify(proof)) as Record<string, any>;
       change(copy);
@@ -428,9 +503,8 @@ describe("a dishonest prover is caught", () => {
     it("public blocks outside the first segment", async () => {
       const [s0, s1, s2] = honest.segments;
       const moved = { ...s1, inputs: { ...s1.inputs, pub1_en: [1n], pub1_shown: [[1n]] } };
-      const { text } = await fold(honest.statement, [s0, moved, s2], {
-        tamper: { allowUnsatisfied: true },
-      });
+      // circom's generator computes a witness: no self-check of the prover stops it.
+      const { text } = await fold(honest.statement, [s0, moved, s2]);
       // The verifier sets every later segment's public slots to zero, so its challenges are
       // not the prover's; and the public block concludes its claims a second time.
       const verdict = await verify(text);
@@ -455,6 +529,35 @@ describe("a dishonest prover is caught", () => {
 });
 
 describe("the parts folding stands on", () => {
+  it("a segment job refuses a witness its R1CS does not accept", async () => {
+    // What the self-check is for: a witness generator and an R1CS that disagree (another
+    // build's files, or a bug in either). Here: the R1CS with its B and C swapped.
+    const s = layout(identityProofs(2)).segments[1];
+    const job = {
+      index: 1,
+      inputs: s.inputs,
+      uIn: s.uIn,
+      uOut: s.uOut,
+      a: 12345n,
+      b: 67890n,
+      pre: preChallengeValues({ circuit }, s).pre,
+      rhoRest: 1n,
+      rhoD: 2n,
+    };
+    await withCurve(async (curve) => {
+      const srs = await devSrs(curve, circuit.logSize);
+      const env = { curve, circuit, key: srsCommitmentKey(srs), gens: hidingGenerators(curve) };
+      expect((await runSegmentJob(env, job)).index).toBe(1);
+      const swapped = {
+        ...circuit,
+        r1cs: { ...circuit.r1cs, B: circuit.r1cs.C, C: circuit.r1cs.B },
+      };
+      await expect(runSegmentJob({ ...env, circuit: swapped }, job)).rejects.toThrow(
+        /^segment 2's witness violates constraint \d+: refusing to fold$/,
+      );
+    });
+  });
+
   it("constrains every internal signal and every output of the fold circuit", async () => {
     // Outputs are determined by the inputs; internal signals too. Perturb each in turn on a
     // real segment (with the challenges as a prover gets them) and expect a violated constraint.

@@ -42,6 +42,7 @@ import {
 } from "../src/prove/index.js";
 import { validateTranscript } from "../src/validate/index.js";
 import { cachedFolder, compilerSourceDigest } from "./fixtures.js";
+import { segmentWitnesses } from "./support/dishonest-fold.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -63,15 +64,17 @@ function layout(text: string) {
   };
 }
 
-/** A proof of two identities (3 segments), and every segment's whole witness. */
-async function proveWithWitnesses(seed?: string) {
+/**
+ * A proof of two identities (3 segments), and every segment's whole witness, computed again
+ * for the challenges the verifier derives from the proof.
+ */
+async function proveWithWitnesses(seed?: string, workers = 1) {
   const { statement, segments } = layout(identityProofs(2));
-  const witnesses: bigint[][] = [];
   const proof = await foldSegments(circuit, statement, segments, {
     rng: seed === undefined ? undefined : seededRng(seed),
-    // Observes the witnesses and changes nothing.
-    tamper: { witness: (_, w) => (witnesses.push(w), w) },
+    workers,
   });
+  const witnesses = await segmentWitnesses(circuit, segments, proof);
   return { proof, witnesses, text: JSON.stringify(proof) };
 }
 
@@ -168,9 +171,10 @@ describe("zero knowledge", () => {
     expect(second.proof.final.snark.evalW).not.toBe(first.proof.final.snark.evalW);
   }, 300_000);
 
-  it("a proof made with a seeded RNG (the test-only hook) is reproducible", async () => {
+  it("a proof made with a seeded RNG (the test-only hook) is reproducible, on any number of threads", async () => {
     const one = await proveWithWitnesses("seed");
-    const two = await proveWithWitnesses("seed");
+    // The segment jobs on 2 worker threads: the same bytes.
+    const two = await proveWithWitnesses("seed", 2);
     expect(two.text).toBe(one.text);
     expect((await verify(one.text)).valid).toBe(true);
     const other = await proveWithWitnesses("other seed");
@@ -287,6 +291,7 @@ describe("every field of the proof is checked", () => {
         (p.final.snark.opening.witnesses[0] = p.final.snark.opening.witnesses[0].slice(2) + "00"),
       (p) => delete p.final.snark.evalLow,
       (p) => (p.final.support = { folds: [], evals: [], witnesses: [] }),
+      (p) => (p.final.snark.opening.extra = []),
     ];
     for (const [k, change] of variants.entries()) {
       const copy = JSON.parse(JSON.stringify(proof));
@@ -386,29 +391,29 @@ describe("every field of the proof is checked", () => {
       ["sum.K not a point", (p) => (p.sum.K = p.sum.K.toUpperCase()), "the sum proof is malformed"],
       ["an extra field in final", (p) => (p.final.extra = "1"), "the final step is malformed"],
       [
-        "an extra field in the support opening",
-        (p) => (p.final.support.extra = []),
-        "the support opening is malformed",
+        "an extra field in the compressed proof's opening",
+        (p) => (p.final.snark.opening.extra = []),
+        /^the compressed proof is malformed/,
       ],
       [
-        "a fourth support witness",
-        (p) => p.final.support.witnesses.push(p.final.support.witnesses[0]),
-        "the support opening is malformed",
+        "a third opening witness",
+        (p) => p.final.snark.opening.witnesses.push(p.final.snark.opening.witnesses[0]),
+        /^the compressed proof is malformed/,
       ],
       [
-        "a support fold too many",
-        (p) => p.final.support.folds[0].push(p.final.support.folds[0][0]),
-        "the support opening is malformed",
+        "an opening fold too many",
+        (p) => p.final.snark.opening.folds[0].push(p.final.snark.opening.folds[0][0]),
+        /^the compressed proof is malformed/,
       ],
       [
-        "a support evaluation too many",
-        (p) => p.final.support.evals[0][0].push("0"),
-        "the support opening is malformed",
+        "an opening evaluation too many",
+        (p) => p.final.snark.opening.evals[0][0].push("0"),
+        /^the compressed proof is malformed/,
       ],
       [
-        "a third support claim",
-        (p) => p.final.support.evals.push(p.final.support.evals[0]),
-        "the support opening is malformed",
+        "an opening claim too many",
+        (p) => p.final.snark.opening.evals.push(p.final.snark.opening.evals[0]),
+        /^the compressed proof is malformed/,
       ],
       [
         "a statement value with a leading zero",

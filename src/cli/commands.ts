@@ -115,16 +115,18 @@ replaces them.`,
   {
     name: "prove",
     args: [BUILD, TRANSCRIPT],
-    flags: ["output", "backend", "ptau"],
+    flags: ["output", "backend", "ptau", "workers"],
     required: { output: "the file the proof is written to (-o PROOF.json)" },
     synopsis:
-      "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold [--ptau FILE]]",
+      "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold [--ptau FILE] [--workers N]]",
     summary: "Validate a transcript, compute its witness and prove it.",
     help: `groth16 (the default, or bmc.json's "backend") proves one segment; fold proves as many
 segments as the transcript needs, folded into one succinct zero-knowledge proof
 (docs/folding.md), committed with the powers of tau of --ptau FILE or, without it, an
-INSECURE development SRS made and cached on this machine. A transcript without blocks proves
-nothing and is refused (BM0620).`,
+INSECURE development SRS made and cached on this machine. The fold backend computes each
+segment's witness and commitments on --workers N threads (default: one per core; 1 runs them
+in bmc's own thread) and folds them in order: the proof does not depend on N. A transcript
+without blocks proves nothing and is refused (BM0620).`,
     run: lazy(prove, (m) => m.runProve),
   },
   {

@@ -46,6 +46,11 @@ export const FLAGS = {
   dev: { type: "boolean", help: "an INSECURE local development ceremony" },
   ptau: { type: "string", value: "FILE", help: "a powers-of-tau file from a real ceremony" },
   backend: { type: "string", value: "groth16|fold", help: "the proof system (default groth16)" },
+  workers: {
+    type: "string",
+    value: "N",
+    help: "threads for the fold backend's segments (default: one per core)",
+  },
   check: { type: "boolean", help: "list files that are not formatted; exit 1 if any" },
   write: { type: "boolean", help: "rewrite files in place" },
   prove: { type: "boolean", help: "also prove and verify every valid transcript" },

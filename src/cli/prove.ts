@@ -1,4 +1,5 @@
 /** `bmc ptau`, `bmc setup`, `bmc prove`, `bmc verify`, `bmc export solidity`. */
+import { availableParallelism } from "node:os";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnostic, raise } from "../diagnostics/index.js";
@@ -129,6 +130,15 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/** --workers N for the folding prover: the machine's cores by default, 1 for this thread. */
+function workersOf(c: CommandContext): number {
+  const text = c.str("workers");
+  if (text === undefined) return availableParallelism();
+  if (!/^[1-9]\d{0,2}$/.test(text))
+    throw new UsageError("BM0922", `--workers takes a whole number from 1 to 999, not \`${text}\``);
+  return Number(text);
+}
+
 function backendOf(c: CommandContext): "groth16" | "fold" {
   const backend = c.str("backend") ?? c.project()?.backend ?? "groth16";
   if (backend !== "groth16" && backend !== "fold")
@@ -213,7 +223,11 @@ export async function runProve(c: CommandContext): Promise<number> {
   const options = { onProgress: c.progress, transcriptText: text };
   const r =
     backend === "fold"
-      ? await proveFold(buildDir, transcriptPath, { ...options, ptau: c.str("ptau") })
+      ? await proveFold(buildDir, transcriptPath, {
+          ...options,
+          ptau: c.str("ptau"),
+          workers: workersOf(c),
+        })
       : await proveGroth16(buildDir, transcriptPath, options);
   if (!r.proof) {
     if (c.json) c.printJson({ ok: false, ...c.jsonDiagnostics(r.diagnostics) });

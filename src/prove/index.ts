@@ -397,6 +397,8 @@ export interface FoldProveOptions {
   ptau?: string;
   /** Randomness for the zero-knowledge layer (tests only: default crypto.getRandomValues). */
   rng?: Rng;
+  /** Threads for the segments' witnesses and commitments (default 1: this thread). */
+  workers?: number;
 }
 
 /** Validates a transcript, splits it into segments of the build's circuit and folds them. */
@@ -444,6 +446,7 @@ async function proveFoldUnchecked(
     cacheDir: options.cacheDir,
     ptau: options.ptau,
     rng: options.rng,
+    workers: options.workers,
   });
   return { proof, segments: segments.length, diagnostics: [] };
 }

@@ -68,28 +68,38 @@ export interface FoldedInstance {
 /** log2 of restOffset: the coordinates that address an entry inside the low part. */
 const lowBits = (circuit: FoldCircuit) => Math.log2(circuit.restOffset);
 
-export async function proveFinal(
-  srs: Srs,
-  circuit: FoldCircuit,
-  U: FoldedInstance,
-  W: { pre: readonly bigint[]; rest: readonly bigint[]; E: readonly bigint[] },
-  transcript: Transcript,
-  /** Tests only: private inputs committed in comRest instead of comPre (folded). */
-  moved?: readonly bigint[],
-): Promise<SpartanFinal> {
-  const curve = srs.curve;
-  const G = curve.G1;
+/**
+ * The folded witness as the two committed vectors of length restOffset + nRest: the private
+ * inputs at the start of one (the low part), the internal wires from restOffset in the other.
+ */
+export function paddedWitness(
+  circuit: Pick<FoldCircuit, "restOffset" | "nRest">,
+  W: { pre: readonly bigint[]; rest: readonly bigint[] },
+): { pre: bigint[]; rest: bigint[] } {
   const offset = circuit.restOffset;
   const length = offset + circuit.nRest;
   const pre = new Array<bigint>(length).fill(0n);
   W.pre.forEach((v, j) => (pre[j] = v));
   const rest = new Array<bigint>(length).fill(0n);
   W.rest.forEach((v, j) => (rest[offset + j] = v));
-  const whole = pre.map((v, j) => (j < offset ? v : rest[j]));
-  moved?.forEach((v, j) => {
-    pre[j] = mod(pre[j] - v);
-    rest[j] = v;
-  });
+  return { pre, rest };
+}
+
+/**
+ * The final step on the folded instance U. `W.pre` and `W.rest` are the vectors comPre and
+ * comRest commit to (paddedWitness); the SNARK proves their sum, the whole witness.
+ */
+export async function proveFinal(
+  srs: Srs,
+  circuit: FoldCircuit,
+  U: FoldedInstance,
+  W: { pre: readonly bigint[]; rest: readonly bigint[]; E: readonly bigint[] },
+  transcript: Transcript,
+): Promise<SpartanFinal> {
+  const curve = srs.curve;
+  const G = curve.G1;
+  const { pre, rest } = W;
+  const whole = pre.map((v, j) => (rest[j] === 0n ? v : mod(v + rest[j])));
   const split = { comLow: U.comPre, comHigh: U.comRest, lowBits: lowBits(circuit) };
   const snark = await proveRelaxed(
     srs,

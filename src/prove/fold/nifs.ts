@@ -12,7 +12,7 @@
  * Folding U1 (running) with U2 (fresh or running), cross term and challenge r:
  *   T = Az1 o Bz2 + Az2 o Bz1 - u1 Cz2 - u2 Cz1
  *   z = z1 + r z2, u = u1 + r u2, E = E1 + r T + r^2 E2, and the same for the commitments
- * (the protocol, challenges and commitments are in ./index.ts).
+ * (the protocol, challenges and commitments are in ./prover, orchestrated by ./index.ts).
  */
 import { mod, P } from "../../field/index.js";
 import { multiply, type SparseR1cs } from "./r1cs.js";

@@ -13,7 +13,7 @@ export interface SparseVector {
 }
 
 export async function commitVector(
-  srs: Srs,
+  srs: Pick<Srs, "curve" | "powersG1">,
   values: readonly bigint[] | SparseVector,
   offset = 0,
   options: MsmOptions = {},
@@ -40,7 +40,10 @@ export async function commitVector(
 }
 
 /** The SRS as the folding code's CommitmentKey (id `kzg:<digest>`). */
-export function srsCommitmentKey(srs: Srs, options: MsmOptions = {}): CommitmentKey {
+export function srsCommitmentKey(
+  srs: Pick<Srs, "curve" | "powersG1" | "digest">,
+  options: MsmOptions = {},
+): CommitmentKey {
   return {
     id: `kzg:${srs.digest}`,
     size: srs.powersG1.length / 64,

@@ -1,0 +1,173 @@
+/**
+ * A proof's jobs on a pool of worker threads (./segment-worker.ts): first every segment's
+ * comPre, then every segment's job. Jobs are handed out in segment order to whichever worker
+ * is free, and their results come back in segment order, at most a few ahead of the stage
+ * that consumes them (a segment job's result holds its witness and products).
+ */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { WitnessError } from "../../../witness/calculator.js";
+import { FoldError } from "../protocol.js";
+import type { ProverContext } from "./context.js";
+import type { JobRunner } from "./jobs.js";
+import { addJobStats, isEnd, type PreJob, type PreResult } from "./pre-challenge.js";
+import type { SegmentEnv, SegmentJob, SegmentResult } from "./segment-job.js";
+
+/** What every worker gets once. */
+export interface WorkerSetup {
+  readonly circuit: SegmentEnv["circuit"];
+  /** The key's powers a segment uses (its witness's length), in shared memory. */
+  readonly powersG1: Uint8Array;
+  readonly digest: string;
+}
+
+/** What a worker is asked to run. */
+export type WorkerRequest =
+  | { readonly kind: "pre"; readonly job: PreJob }
+  | { readonly kind: "segment"; readonly job: SegmentJob };
+
+export interface WorkerError {
+  readonly kind: "witness" | "fold" | "other";
+  readonly message: string;
+  readonly template?: string;
+  readonly line?: number;
+}
+
+function errorOf(e: WorkerError): Error {
+  if (e.kind === "witness") return new WitnessError(e.message, e.template, e.line);
+  if (e.kind === "fold") return new FoldError(e.message);
+  return new Error(`bmc internal error in a prover thread: ${e.message}`);
+}
+
+/**
+ * The worker script: the compiled one next to this file, or, when bmc runs from its
+ * TypeScript sources (its tests), the source loaded through tsx (a dev dependency).
+ */
+function startWorker(setup: WorkerSetup): Worker {
+  // ffjavascript loads the web-worker package, which, in any worker thread, imports the module
+  // its workerData names: name an empty one, and pass the setup beside it.
+  const workerData = { mod: "data:text/javascript,", type: "module", setup };
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(new URL("./segment-worker.js", import.meta.url), { workerData });
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  const script = new URL("./segment-worker.ts", import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => (m.register(), import(${JSON.stringify(script)})));`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+interface Task {
+  readonly request: WorkerRequest;
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
+class Pool {
+  private readonly queue: Task[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Task>();
+  private failure?: Error;
+
+  constructor(private readonly workers: Worker[]) {
+    for (const w of workers) {
+      w.on("message", (m: { ready?: true; result?: unknown; error?: WorkerError }) => {
+        const task = this.busy.get(w);
+        this.busy.delete(w);
+        if (m.result) task?.resolve(m.result);
+        else if (m.error) task?.reject(errorOf(m.error));
+        this.idle.push(w);
+        this.dispatch();
+      });
+      w.on("error", (e) => this.fail(e));
+      w.on("exit", (code) => code !== 0 && this.fail(new Error(`exit code ${code}`)));
+    }
+  }
+
+  run<R>(request: WorkerRequest): Promise<R> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.queue.push({ request, resolve: resolve as (r: unknown) => void, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.idle.length && this.queue.length) {
+      const w = this.idle.pop()!;
+      const task = this.queue.shift()!;
+      this.busy.set(w, task);
+      w.postMessage(task.request);
+    }
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= new Error(`bmc internal error: a prover thread failed: ${e.message}`);
+    for (const task of [...this.queue, ...this.busy.values()]) task.reject(this.failure);
+    this.queue.length = 0;
+    this.busy.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.workers) w.removeAllListeners("exit");
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function workerSetup(ctx: ProverContext): WorkerSetup {
+  const { r1cs, jsDir, wasmFile, nPublic, nPre, restOffset } = ctx.circuit;
+  const used = ctx.srs.powersG1.subarray(0, 2 * restOffset * 64);
+  const powersG1 = new Uint8Array(new SharedArrayBuffer(used.length));
+  powersG1.set(used);
+  return {
+    circuit: { r1cs, jsDir, wasmFile, nPublic, nPre, restOffset },
+    powersG1,
+    digest: ctx.srs.digest,
+  };
+}
+
+/** Results of `start` for every item, in order, at most `ahead` started before consumed. */
+async function* inOrder<T, R>(
+  items: readonly T[],
+  ahead: number,
+  start: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
+  const pending: Promise<R>[] = [];
+  let next = 0;
+  for (let i = 0; i < items.length; i++) {
+    for (; next < items.length && next < i + ahead; next++) {
+      const result = start(items[next]);
+      // Awaited in order below; a later job's failure must not go unhandled meanwhile.
+      result.catch(() => {});
+      pending[next] = result;
+    }
+    const result = await pending[i];
+    delete pending[i];
+    yield result;
+  }
+}
+
+/** The jobs on `count` worker threads. */
+export function workerRunner(ctx: ProverContext, count: number): JobRunner {
+  const setup = workerSetup(ctx);
+  const pool = new Pool(Array.from({ length: count }, () => startWorker(setup)));
+  const ahead = 2 * count;
+  return {
+    pre: (jobs) => inOrder(jobs, ahead, (job) => pool.run<PreResult>({ kind: "pre", job })),
+    async *segments(jobs) {
+      const results = inOrder(jobs, ahead, (job) =>
+        pool.run<SegmentResult>({ kind: "segment", job }),
+      );
+      let i = 0;
+      for await (const result of results) {
+        ctx.progress(`witness: segment ${i + 1}/${jobs.length}`, isEnd(i++, jobs.length));
+        addJobStats(ctx, result.stats);
+        yield result;
+      }
+    },
+    close: () => pool.close(),
+  };
+}

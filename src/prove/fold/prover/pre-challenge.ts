@@ -1,0 +1,111 @@
+/**
+ * Stage (a): each segment's data before the challenges exist: its private inputs, committed
+ * with blinding (comPre), and its public slots. The challenges a, b hash all of them.
+ */
+import type { CircuitInputs } from "../../../witness/inputs.js";
+import { pointBytes, type Point } from "../curve.js";
+import { X } from "../protocol.js";
+import { hide, type ProverContext } from "./context.js";
+import type { JobRunner } from "./jobs.js";
+import type { SegmentEnv, SegmentJobStats } from "./segment-job.js";
+import type { FoldStats } from "./stats.js";
+import type { SegmentInputs } from "./types.js";
+
+/** The value of one circuit input by its signal name, e.g. `pub1_shown[0][1]`. */
+export function inputValue(inputs: CircuitInputs, name: string): bigint {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$/.exec(name);
+  let v: unknown = m ? inputs[m[1]] : undefined;
+  for (const index of m?.[2].match(/\d+/g) ?? []) v = (v as unknown[] | undefined)?.[Number(index)];
+  if (typeof v !== "bigint") throw new Error(`bmc internal error: no input value for ${name}`);
+  return v;
+}
+
+/** A segment's private inputs in the order of the committed vector, and its public slots. */
+export function preChallengeValues(
+  ctx: Pick<ProverContext, "circuit">,
+  segment: SegmentInputs,
+): { pre: bigint[]; slots: bigint[] } {
+  const fold = ctx.circuit.manifest.fold!;
+  return {
+    pre: fold.privateInputs.map((name) => inputValue(segment.inputs, name)),
+    slots: fold.publicWires.slice(X.slots).map((name) => inputValue(segment.inputs, name)),
+  };
+}
+
+/** The pre-challenge job of a segment: comPre, a hiding commitment to its private inputs. */
+export interface PreJob {
+  readonly index: number;
+  readonly pre: readonly bigint[];
+  readonly rho: bigint;
+}
+
+export interface PreResult {
+  readonly index: number;
+  /** 64 bytes (../curve.ts pointBytes). */
+  readonly comPre: Uint8Array;
+  readonly stats: Pick<
+    SegmentJobStats,
+    "commitWitnessMs" | "commitWitnessPoints" | "commitWitnessZeros"
+  >;
+}
+
+/** comPre: the private inputs at positions 0 .. nPre-1 of the key, with blinding. */
+export async function runPreJob(env: SegmentEnv, job: PreJob): Promise<PreResult> {
+  const started = performance.now();
+  const com = hide(env.curve, env.gens, await env.key.commit(job.pre, 0), job.rho);
+  const zeros = job.pre.reduce((n, v) => (v === 0n ? n + 1 : n), 0);
+  return {
+    index: job.index,
+    comPre: pointBytes(env.curve, com),
+    stats: {
+      commitWitnessMs: performance.now() - started,
+      commitWitnessPoints: job.pre.length,
+      commitWitnessZeros: zeros,
+    },
+  };
+}
+
+/** comPre of given private inputs, in this thread, counted in the proof's statistics. */
+export async function commitPre(
+  ctx: ProverContext,
+  pre: readonly bigint[],
+  rho: bigint,
+): Promise<Point> {
+  const result = await runPreJob(ctx, { index: 0, pre, rho });
+  addJobStats(ctx, result.stats);
+  return ctx.curve.G1.fromRprUncompressed(result.comPre, 0);
+}
+
+export interface PreChallengeData {
+  readonly pre: bigint[][];
+  readonly slots: bigint[][];
+  readonly comPre: Point[];
+}
+
+/** Stage (a) for every segment, with the blinding factors given (one per segment). */
+export async function commitPreChallenge(
+  ctx: ProverContext,
+  segments: readonly SegmentInputs[],
+  rhoPre: readonly bigint[],
+  runner: JobRunner,
+): Promise<PreChallengeData> {
+  const values = segments.map((s) => preChallengeValues(ctx, s));
+  const jobs = values.map(({ pre }, index) => ({ index, pre, rho: rhoPre[index] }));
+  const comPre: Point[] = [];
+  for await (const result of runner.pre(jobs)) {
+    const i = result.index;
+    ctx.progress(`commit: segment ${i + 1}/${segments.length} inputs`, isEnd(i, segments.length));
+    addJobStats(ctx, result.stats);
+    comPre.push(ctx.curve.G1.fromRprUncompressed(result.comPre, 0));
+  }
+  return { pre: values.map((v) => v.pre), slots: values.map((v) => v.slots), comPre };
+}
+
+/** The first and the last of a stage's steps always report progress. */
+export const isEnd = (i: number, count: number) => i === 0 || i === count - 1;
+
+/** Adds a job's own statistics to the proof's (its time was spent in the job, maybe elsewhere). */
+export function addJobStats(ctx: ProverContext, stats: Partial<Record<keyof FoldStats, number>>) {
+  for (const [k, v] of Object.entries(stats)) ctx.stats[k as keyof FoldStats] += v;
+  ctx.restartClock();
+}

@@ -1,0 +1,143 @@
+/**
+ * Stage (d): the zero-knowledge layer. A random satisfying relaxed instance Z is folded into
+ * the running instance (so that what the final step reveals is independent of the witness),
+ * and a Schnorr proof shows that the segments' D total a commitment to A = B = 0.
+ */
+import { mod } from "../../../field/index.js";
+import type { Point } from "../curve.js";
+import {
+  crossTerm,
+  foldProducts,
+  foldVector,
+  products,
+  unsatisfiedConstraint,
+  zOf,
+  type Products,
+} from "../nifs.js";
+import { FoldError, isShownWire, X } from "../protocol.js";
+import type { HashChain } from "../transcript.js";
+import { accumulators, bytesOf, hide, times, type ProverContext } from "./context.js";
+import type { FoldState, Running } from "./fold-step.js";
+
+/** The random instance: its witness, public wires, u, in-parts and blinding factors. */
+export interface RandomInstance {
+  readonly pre: bigint[];
+  readonly rest: bigint[];
+  readonly x: bigint[];
+  readonly u: bigint;
+  readonly inA: bigint;
+  readonly inB: bigint;
+  readonly rho: {
+    readonly pre: bigint;
+    readonly rest: bigint;
+    readonly E: bigint;
+    readonly D: bigint;
+    readonly Din: bigint;
+    readonly T: bigint;
+  };
+}
+
+export function randomInstance(ctx: ProverContext): RandomInstance {
+  const { circuit, random } = ctx;
+  return {
+    pre: Array.from({ length: circuit.nPre }, random),
+    rest: Array.from({ length: circuit.nRest }, random),
+    x: Array.from({ length: circuit.nPublic }, random),
+    u: random(),
+    inA: random(),
+    inB: random(),
+    rho: { pre: random(), rest: random(), E: random(), D: random(), Din: random(), T: random() },
+  };
+}
+
+export interface ZkLayer {
+  readonly Z: RandomInstance;
+  /** The points of the random instance, in the proof's order. */
+  readonly points: {
+    comPre: Point;
+    comRest: Point;
+    comE: Point;
+    D: Point;
+    Din: Point;
+    comT: Point;
+  };
+  /** The public wires of Z that the proof shows. */
+  readonly shownX: bigint[];
+  readonly rZ: bigint;
+  /** The running instance with Z folded in. */
+  readonly folded: Omit<Running, "products">;
+  readonly foldedProducts: Products;
+  readonly sum: { K: Point; zu: bigint; zh: bigint };
+}
+
+async function randomPoints(ctx: ProverContext, Z: RandomInstance, EZ: bigint[], TZ: bigint[]) {
+  const { curve, gens, key, circuit } = ctx;
+  return {
+    comPre: hide(curve, gens, await key.commit(Z.pre, 0), Z.rho.pre),
+    comRest: hide(curve, gens, await key.commit(Z.rest, circuit.restOffset), Z.rho.rest),
+    comE: hide(curve, gens, await key.commit(EZ), Z.rho.E),
+    D: accumulators(curve, gens, Z.x[X.A], Z.x[X.B], Z.x[X.uOut], Z.rho.D),
+    Din: accumulators(curve, gens, Z.inA, Z.inB, Z.x[X.uIn], Z.rho.Din),
+    comT: hide(curve, gens, await key.commit(TZ), Z.rho.T),
+  };
+}
+
+function foldRandom(a: Running, Z: RandomInstance, EZ: bigint[], TZ: bigint[], rZ: bigint) {
+  const rZ2 = mod(rZ * rZ);
+  return {
+    pre: foldVector(a.pre, Z.pre, rZ),
+    rest: foldVector(a.rest, Z.rest, rZ),
+    E: a.E.map((v, k) => mod(v + rZ * TZ[k] + rZ2 * EZ[k])),
+    x: foldVector(a.x, Z.x, rZ),
+    u: mod(a.u + rZ * Z.u),
+    rho: {
+      pre: mod(a.rho.pre + rZ * Z.rho.pre),
+      rest: mod(a.rho.rest + rZ * Z.rho.rest),
+      E: mod(a.rho.E + rZ * Z.rho.T + rZ2 * Z.rho.E),
+      out: mod(a.rho.out + rZ * Z.rho.D),
+      in: mod(a.rho.in + rZ * Z.rho.Din),
+    },
+    inA: mod(a.inA + rZ * Z.inA),
+    inB: mod(a.inB + rZ * Z.inB),
+  };
+}
+
+/** The D_i total s G_u + t H (A and B sum to zero): a proof of knowledge of s and t. */
+function proveSum(ctx: ProverContext, chain: HashChain, state: FoldState) {
+  const { curve, gens, random } = ctx;
+  const [alpha, beta] = [random(), random()];
+  const K = curve.G1.add(times(curve, gens.Gu, alpha), times(curve, gens.H, beta));
+  chain.absorb("sum", [bytesOf(curve)(K)]);
+  const c = chain.challenge("c");
+  return { K, zu: mod(alpha + c * state.sumU), zh: mod(beta + c * state.sumRho) };
+}
+
+/** Draws Z, folds it into the running instance, and proves the D balance. */
+export async function zeroKnowledgeLayer(
+  ctx: ProverContext,
+  chain: HashChain,
+  state: FoldState,
+): Promise<ZkLayer> {
+  ctx.progress("zero-knowledge: folding in a random instance");
+  const { acc } = state;
+  const Z = randomInstance(ctx);
+  const pz = products(ctx.circuit.r1cs, zOf(Z.u, Z.x, Z));
+  const EZ = pz.az.map((v, k) => mod(v * pz.bz[k] - Z.u * pz.cz[k]));
+  const TZ = crossTerm(acc.products, acc.u, pz, Z.u);
+  const points = await randomPoints(ctx, Z, EZ, TZ);
+  const shownX = Z.x.filter((_, k) => isShownWire(k));
+  chain.absorb("random", [...Object.values(points).map(bytesOf(ctx.curve)), Z.u, ...shownX]);
+  const rZ = chain.challenge("r random");
+  const folded = foldRandom(acc, Z, EZ, TZ, rZ);
+  const foldedProducts = foldProducts(acc.products, pz, rZ);
+  const sum = proveSum(ctx, chain, state);
+  ctx.lap("zkMs");
+  return { Z, points, shownX, rZ, folded, foldedProducts, sum };
+}
+
+/** The honest prover's last self-check: the folded relaxed instance is satisfied. */
+export function checkFoldedSatisfied(zk: ZkLayer): void {
+  const unsatisfied = unsatisfiedConstraint(zk.foldedProducts, zk.folded.u, zk.folded.E);
+  if (unsatisfied >= 0)
+    throw new FoldError(`bmc internal error: the folded instance violates ${unsatisfied}`);
+}
