@@ -57,7 +57,9 @@ switch (phase) {
     const rules = checkRuleFile(resolve(out, manifest.rulesFile)).ruleSet!;
     const t = readTranscript(transcript, rules).transcript!;
     const v = validateTranscript(t);
-    const inputs = segmentInputs(manifest.program, manifest, manifest.shape, t, v);
+    const inputs = segmentInputs(manifest.program, manifest, manifest.shape, t, v, {
+      main: "groth16",
+    });
     const w = await calculateWitness(join(out, "groth16_js"), "groth16.wasm", inputs);
     const check = checkR1cs(readR1cs(join(out, manifest.files.r1cs)), w);
     if (!check.ok) throw new Error("witness violates the constraints");

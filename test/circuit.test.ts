@@ -47,7 +47,9 @@ function inputsFor(text: string): CircuitInputs {
   const parsed = parseTranscript(new SourceFile("t.bmt", text), rules);
   const validation = validateTranscript(parsed.transcript!);
   expect(validation.errors).toEqual([]);
-  return segmentInputs(program, compiled.emitted, shape, parsed.transcript!, validation);
+  return segmentInputs(program, compiled.emitted, shape, parsed.transcript!, validation, {
+    main: "groth16",
+  });
 }
 
 const witness = (inputs: CircuitInputs) =>

@@ -288,7 +288,7 @@ describe("a dishonest prover is caught", () => {
           circuit.manifest.shape,
           bad.transcript,
           bad.validation,
-          { allowInvalid: true, blocks: i === 2 ? [...blocks, copy] : blocks },
+          { allowInvalid: true, blocks: i === 2 ? [...blocks, copy] : blocks, uIn: uIn[i] },
         ),
         uIn: uIn[i],
         uOut: plan.uOut[i],

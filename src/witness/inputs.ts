@@ -3,8 +3,9 @@
  * rule (public blocks in public slots), its values, the values the validator found for `_`,
  * the multiplicities of its conclusions, and the sorted list of packed unique claims.
  */
-import { ORDER_BITS } from "../field/index.js";
+import { mod, ORDER_BITS } from "../field/index.js";
 import type { EmittedCircuit, SegmentShape } from "../circuits/emit.js";
+import { limbPlan, limbsOf } from "../circuits/lookup.js";
 import { TAG_BITS, type LoweredProgram } from "../lower/index.js";
 import type { Transcript } from "../transcript/model.js";
 import type { ValidationResult } from "../validate/index.js";
@@ -61,6 +62,13 @@ export function segmentInputs(
     allowInvalid?: boolean;
     /** Lay out only these blocks (one segment of many); default every block. */
     blocks?: readonly number[];
+    /** The last unique claim of the previous segments (the fold main's u_in); default 0. */
+    uIn?: bigint;
+    /**
+     * Which main the inputs are for: the fold main (default) also takes the limbs of its range
+     * checks by lookup and the table's multiplicities; the Groth16 main decomposes into bits.
+     */
+    main?: "fold" | "groth16";
   } = {},
 ): CircuitInputs {
   // Invalid transcripts are laid out only to show that the circuit rejects them (tests);
@@ -87,6 +95,8 @@ export function segmentInputs(
   }
   const inputs: CircuitInputs = {};
   const packs: bigint[] = [];
+  /** Every range-checked value, in the segment's order (see src/circuits/lookup.ts). */
+  const ranged: bigint[] = [];
   for (const isPublic of [true, false]) {
     program.rules.forEach((rule, i) => {
       const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
@@ -102,11 +112,13 @@ export function segmentInputs(
           en.push(0n);
           x.push(rule.inputs.map(() => 0n));
           m.push(rule.conclusions.map(() => 0n));
+          for (const _ of rule.rangeChecks) ranged.push(0n);
           continue;
         }
         en.push(1n);
         const values = blockInputs(program, transcript, validation, b);
         x.push(values);
+        for (const r of rule.rangeChecks) ranged.push(evaluateLExpr(r.expr, values));
         // validation.multiplicity counts every conclusion, unique ones (always 0) included.
         const all = transcript.ruleSet.rules[rule.index].conclusions;
         const start = validation.conclusionStart[b];
@@ -140,6 +152,31 @@ export function segmentInputs(
     const pad = circuit.uniqueSlots - packs.length;
     inputs.sorted = [...new Array<bigint>(pad).fill(0n), ...packs];
     inputs.sorted_en = [...new Array<bigint>(pad).fill(0n), ...packs.map(() => 1n)];
+    let carry = options.uIn ?? 0n;
+    for (let i = 0; i < circuit.uniqueSlots; i++) {
+      if (i < pad) {
+        ranged.push(0n);
+        continue;
+      }
+      ranged.push(mod(packs[i - pad] - carry - 1n));
+      carry = packs[i - pad];
+    }
+  }
+  const plan = (options.main ?? "fold") === "fold" ? limbPlan(program, shape) : undefined;
+  if (plan) {
+    // The limbs of each value and how often each table entry is used: all pre-challenge data.
+    const k = plan.limbBits;
+    const limbs: bigint[] = [];
+    plan.values.forEach((v, i) => limbs.push(...limbsOf(ranged[i], v, k)));
+    const used = new Array<bigint>(2 ** k).fill(0n);
+    for (const l of limbs) used[Number(l)]++;
+    for (const s of plan.shifted) {
+      const shiftedLimb = limbs[s.limb] << BigInt(s.shift);
+      // A top limb too big for its bound has no table entry; the circuit rejects the segment.
+      if (shiftedLimb < used.length) used[Number(shiftedLimb)]++;
+    }
+    inputs.limbs = limbs;
+    inputs.limb_m = used;
   }
   return inputs;
 }
