@@ -372,10 +372,9 @@ function emitBitChecks(
 }
 
 /**
- * Each value is the sum of its limbs times 2^(k*i) (below 2^(k*count) < p: no wrap-around),
- * and every limb, and every top limb shifted up to the table's width where the bound is not a
- * whole number of limbs, is in the table 0 .. 2^k - 1 by one LogUp sum at the challenge b.
- * That sum is its own equation, zero in every segment: it never meets A or B.
+ * Each value is the sum of its limbs times 2^(k*i), below 2^(k*count) <= 2^252 < p: no
+ * wrap-around. Every limb is in the table 0 .. 2^k - 1 by one LogUp sum at the challenge b, its
+ * own equation, zero in every segment: it never meets A or B.
  */
 function emitLookupChecks(seg: TemplateWriter, plan: LimbPlan, ranged: readonly string[]): void {
   const k = BigInt(plan.limbBits);
@@ -385,20 +384,11 @@ function emitLookupChecks(seg: TemplateWriter, plan: LimbPlan, ranged: readonly 
       sum = sum.add(Lin.signal(`limbs[${v.first + j}]`).scale(1n << (k * BigInt(j))));
     seg.constrain(ranged[i], sum.toString());
   });
-  const lookups = plan.limbCount + plan.shifted.length;
-  seg.line(`component lookup = LimbLookup(${lookups}, ${plan.limbBits});`);
+  seg.line(`component lookup = LimbLookup(${plan.limbCount}, ${plan.limbBits});`);
   seg.assign("lookup.x", "b");
   seg.line(`for (var i = 0; i < ${plan.limbCount}; i++) {`);
   seg.line("    lookup.in[i] <== limbs[i];");
   seg.line("}");
-  plan.shifted.forEach((s, i) =>
-    seg.assign(
-      `lookup.in[${plan.limbCount + i}]`,
-      Lin.signal(`limbs[${s.limb}]`)
-        .scale(1n << BigInt(s.shift))
-        .toString(),
-    ),
-  );
   seg.line(`for (var t = 0; t < ${2 ** plan.limbBits}; t++) {`);
   seg.line("    lookup.m[t] <== limb_m[t];");
   seg.line("}");

@@ -12,24 +12,22 @@ import { ORDER_BITS } from "../field/index.js";
 import { packedUniqueBits, type LoweredProgram } from "../lower/index.js";
 import type { SegmentShape } from "./emit.js";
 
-/** Limb sizes tried; a table of 2^16 entries already costs more than any segment saves. */
-const MIN_LIMB_BITS = 1;
-const MAX_LIMB_BITS = 16;
+/**
+ * Limb sizes tried: the divisors of ORDER_BITS up to 16 bits, so that a 40-bit bound is a whole
+ * number of limbs (no shifted top limb to look up); a table of more than 2^16 entries would
+ * cost more than any segment saves.
+ */
+const LIMB_BITS = [1, 2, 4, 5, 8, 10, 16].filter((k) => ORDER_BITS % k === 0);
 /** A gap between sorted packed unique claims may be checked over more bits, up to this. */
 const MAX_GAP_BITS = 252;
 
 /** One range-checked value: its limbs, least significant first. */
 export interface LimbedValue {
-  /** The bound it proves: value < 2^bits. */
+  /** The bound it proves: value < 2^bits, bits = count * k. */
   readonly bits: number;
   /** Index of its first limb in the segment's `limbs` input. */
   readonly first: number;
   readonly count: number;
-  /**
-   * Non-zero when the top limb must stay below 2^(k - topShift) (bits not a multiple of k):
-   * then top * 2^topShift is looked up too.
-   */
-  readonly topShift: number;
 }
 
 export interface LimbPlan {
@@ -38,75 +36,69 @@ export interface LimbPlan {
   /** The slots' range checks in slot order (each rule's in its rangeChecks order), then the gaps. */
   readonly values: readonly LimbedValue[];
   readonly limbCount: number;
-  /** Shifted top limbs, looked up after the limbs (the index of the limb each one shifts). */
-  readonly shifted: readonly { readonly limb: number; readonly shift: number }[];
-  /** Non-linear constraints of the lookup: one inverse per lookup and per table entry. */
+  /** Non-linear constraints of the lookup: one inverse per limb and per table entry. */
   readonly cost: number;
   /** Non-linear constraints the bit decompositions of the same values would take. */
   readonly bitCost: number;
 }
 
-/** What must be range checked in one segment: bits per value, and whether the bound is exact. */
-export function rangedValues(
-  program: LoweredProgram,
-  shape: SegmentShape,
-): { bits: number; exact: boolean }[] {
-  const out: { bits: number; exact: boolean }[] = [];
+/**
+ * What one segment range checks, in the segment's order: 40 bits for each range check of each
+ * slot, then the gap between sorted unique claims, over 16 + 40U bits or more (any bound up to
+ * 2^252 proves the order: packed claims are below 2^(16 + 40U), so nothing wraps around).
+ */
+export function rangedValues(program: LoweredProgram, shape: SegmentShape): number[] {
+  const out: number[] = [];
   let uniques = 0;
   for (const isPublic of [true, false]) {
     for (const rule of program.rules) {
       const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
       for (let i = 0; i < n; i++) {
-        for (const _ of rule.rangeChecks) out.push({ bits: ORDER_BITS, exact: true });
+        for (const _ of rule.rangeChecks) out.push(ORDER_BITS);
         uniques += rule.uniques.length;
       }
     }
   }
   const gapBits = packedUniqueBits(program.uniqueWidth);
-  for (let i = 0; i < uniques; i++) out.push({ bits: gapBits, exact: false });
+  for (let i = 0; i < uniques; i++) out.push(gapBits);
   return out;
 }
 
-function planFor(values: readonly { bits: number; exact: boolean }[], k: number): LimbPlan {
+function planFor(values: readonly number[], k: number): LimbPlan | undefined {
   const limbed: LimbedValue[] = [];
-  const shifted: { limb: number; shift: number }[] = [];
   let first = 0;
-  for (const v of values) {
-    const count = Math.ceil(v.bits / k);
-    // An inexact bound (a gap) may round up to whole limbs while it stays below 2^252.
-    const roundedOk = !v.exact && count * k <= MAX_GAP_BITS;
-    const topShift = roundedOk ? 0 : count * k - v.bits;
-    if (topShift) shifted.push({ limb: first + count - 1, shift: topShift });
-    limbed.push({ bits: roundedOk ? count * k : v.bits, first, count, topShift });
+  for (const bits of values) {
+    const count = Math.ceil(bits / k);
+    if (count * k > MAX_GAP_BITS) return undefined;
+    limbed.push({ bits: count * k, first, count });
     first += count;
   }
   return {
     limbBits: k,
     values: limbed,
     limbCount: first,
-    shifted,
-    cost: first + shifted.length + 2 ** k,
-    bitCost: values.reduce((n, v) => n + v.bits, 0),
+    cost: first + 2 ** k,
+    bitCost: values.reduce((n, bits) => n + bits, 0),
   };
 }
 
 /**
  * The cheapest limb size for this segment, or undefined when bit decomposition is as cheap
- * (a segment with nothing to range check; with a handful of checks small limbs already win).
- * Ties go to the larger limbs (fewer wires to commit).
+ * (a segment with nothing to range check; from one check on, small limbs win: one 40-bit check
+ * is 40 constraints as bits, 10 + 16 with 4-bit limbs). Ties go to the larger limbs (fewer wires).
  */
 export function limbPlan(program: LoweredProgram, shape: SegmentShape): LimbPlan | undefined {
   const values = rangedValues(program, shape);
   if (values.length === 0) return undefined;
   let best: LimbPlan | undefined;
-  for (let k = MIN_LIMB_BITS; k <= MAX_LIMB_BITS; k++) {
+  for (const k of LIMB_BITS) {
     const plan = planFor(values, k);
-    if (!best || plan.cost <= best.cost) best = plan;
+    if (plan && (!best || plan.cost <= best.cost)) best = plan;
   }
   return best && best.cost < best.bitCost ? best : undefined;
 }
 
-/** The limbs of `value` under `plan` (low bits first); values out of range keep only low bits. */
+/** The limbs of `value` (low bits first); a value out of range keeps only its low bits. */
 export function limbsOf(value: bigint, v: LimbedValue, k: number): bigint[] {
   const mask = (1n << BigInt(k)) - 1n;
   return Array.from({ length: v.count }, (_, i) => (value >> BigInt(k * i)) & mask);

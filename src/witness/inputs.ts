@@ -170,11 +170,6 @@ export function segmentInputs(
     plan.values.forEach((v, i) => limbs.push(...limbsOf(ranged[i], v, k)));
     const used = new Array<bigint>(2 ** k).fill(0n);
     for (const l of limbs) used[Number(l)]++;
-    for (const s of plan.shifted) {
-      const shiftedLimb = limbs[s.limb] << BigInt(s.shift);
-      // A top limb too big for its bound has no table entry; the circuit rejects the segment.
-      if (shiftedLimb < used.length) used[Number(shiftedLimb)]++;
-    }
     inputs.limbs = limbs;
     inputs.limb_m = used;
   }
