@@ -366,8 +366,10 @@ function emitBitChecks(
   const gapBits = packedUniqueBits(program.uniqueWidth);
   ranged.forEach((value, i) => {
     const bits = i < slotChecks ? ORDER_BITS : gapBits;
-    seg.line(`component range${i} = RangeCheck(${bits});`);
-    seg.assign(`range${i}.in`, value);
+    // slot3.range[2] is checked by slot3_range2 (--stats and error messages name its slot).
+    const check = value.replace(".", "_").replace(/\[(\d+)\]$/, "$1");
+    seg.line(`component ${check} = RangeCheck(${bits});`);
+    seg.assign(`${check}.in`, value);
   });
 }
 
