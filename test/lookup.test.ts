@@ -227,7 +227,7 @@ describe("range checks by bits, Groth16 main", () => {
   it("bits that keep the sum but are not bits", async () => {
     const wireOf = new Map([...readSym(c.groth16!.sym)].map(([wire, name]) => [name, wire]));
     const prefixes = [...wireOf.keys()]
-      .filter((n) => /\.range\d+\.bits\[2\]$/.test(n))
+      .filter((n) => /_range\d+\.bits\[2\]$/.test(n))
       .map((n) => n.slice(0, -"bits[2]".length));
     expect(prefixes.length).toBeGreaterThan(0);
     const accepted = await groth16Accepts(layout(HONEST, "groth16"), (w) => {

@@ -30,10 +30,11 @@ export function explainConstraint(
   let slotIndex: number | undefined;
   let part: string | undefined;
   for (const s of signals) {
-    const m = /\.slot(\d+)(?:[._]([A-Za-z]+\d*))?/.exec(s);
+    // slot3.range[0] (the rule's output) and slot3_range0 (its check) are both range0.
+    const m = /\.slot(\d+)(?:[._]([A-Za-z]+)(\d*)(?:\[(\d+)\])?)?/.exec(s);
     if (m) {
       slotIndex = Number(m[1]);
-      part = m[2];
+      part = m[2] && m[2] + (m[3] || m[4] || "");
       break;
     }
   }

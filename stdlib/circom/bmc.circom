@@ -80,9 +80,11 @@ template Powers(w) {
     }
 }
 
-// The segment's unique claims, sorted: entries in[i] with enable bits en[i]. Disabled entries
-// are zero and come first (en is monotone); enabled ones are strictly increasing, starting above
-// prev (the last unique claim of the previous segment, 0 for the first): each gap[i] =
+// The segment's unique claims, sorted: entries in[i] with enable bits en[i]. Enabled entries
+// are strictly increasing, starting above prev (the last unique claim of the previous segment,
+// 0 for the first); disabled ones are skipped wherever they are, and their values do not
+// matter: they move neither the carry nor the sum (en / (in - x) = 0, as in is fixed before
+// the challenge x, so in = x has negligible probability). Each gap[i] =
 // en[i] * (in[i] - carry - 1) is an output that the segment range checks (all packed claims are
 // below 2^252, so a gap below 2^252 proves the order without wrap-around).
 // Outputs the permutation term sum en[i] / (in[i] - x) and the last claim (or prev if none).
@@ -101,10 +103,6 @@ template SortedUnique(n) {
     var total = 0;
     for (var i = 0; i < n; i++) {
         en[i] * (en[i] - 1) === 0;
-        if (i > 0) {
-            en[i - 1] * (1 - en[i]) === 0;
-        }
-        in[i] * (1 - en[i]) === 0;
         // carry[i] is the largest enabled entry before i (or prev): disabled entries keep it.
         gap[i] <== en[i] * (in[i] - carry[i] - 1);
         carry[i + 1] <== carry[i] + en[i] * (in[i] - carry[i]);
