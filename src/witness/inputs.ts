@@ -95,8 +95,6 @@ export function segmentInputs(
   }
   const inputs: CircuitInputs = {};
   const packs: bigint[] = [];
-  /** Every range-checked value, in the segment's order (see src/circuits/lookup.ts). */
-  const ranged: bigint[] = [];
   for (const isPublic of [true, false]) {
     program.rules.forEach((rule, i) => {
       const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
@@ -112,13 +110,11 @@ export function segmentInputs(
           en.push(0n);
           x.push(rule.inputs.map(() => 0n));
           m.push(rule.conclusions.map(() => 0n));
-          for (const _ of rule.rangeChecks) ranged.push(0n);
           continue;
         }
         en.push(1n);
         const values = blockInputs(program, transcript, validation, b);
         x.push(values);
-        for (const r of rule.rangeChecks) ranged.push(evaluateLExpr(r.expr, values));
         // validation.multiplicity counts every conclusion, unique ones (always 0) included.
         const all = transcript.ruleSet.rules[rule.index].conclusions;
         const start = validation.conclusionStart[b];
@@ -152,26 +148,54 @@ export function segmentInputs(
     const pad = circuit.uniqueSlots - packs.length;
     inputs.sorted = [...new Array<bigint>(pad).fill(0n), ...packs];
     inputs.sorted_en = [...new Array<bigint>(pad).fill(0n), ...packs.map(() => 1n)];
-    let carry = options.uIn ?? 0n;
-    for (let i = 0; i < circuit.uniqueSlots; i++) {
-      if (i < pad) {
-        ranged.push(0n);
-        continue;
+  }
+  if ((options.main ?? "fold") === "fold") addLimbs(program, shape, inputs, options.uIn ?? 0n);
+  return inputs;
+}
+
+/**
+ * The fold main's range checks by lookup: sets `limbs` and `limb_m` from the other inputs (and
+ * u_in, where the sorted list's first gap starts), exactly as the circuit computes the values it
+ * range checks: `en * value` for each check of each slot, `en * (in - carry - 1)` for each
+ * sorted entry. A segment without a lookup is left as it is. Exported so that a test can play
+ * the dishonest prover: edit the inputs, then lay their limbs out.
+ */
+export function addLimbs(
+  program: LoweredProgram,
+  shape: SegmentShape,
+  inputs: CircuitInputs,
+  uIn: bigint,
+): void {
+  const plan = limbPlan(program, shape);
+  if (!plan) return;
+  const ranged: bigint[] = [];
+  for (const isPublic of [true, false]) {
+    for (const rule of program.rules) {
+      const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
+      const s = `${isPublic ? "pub" : "r"}${rule.index}`;
+      const rows = (name: string) => (inputs[name] as bigint[][] | undefined) ?? [];
+      for (let k = 0; k < n; k++) {
+        const en = (inputs[`${s}_en`] as bigint[])[k];
+        const values = isPublic
+          ? [...(rows(`${s}_shown`)[k] ?? []), ...(rows(`${s}_rest`)[k] ?? [])]
+          : (rows(`${s}_x`)[k] ?? []);
+        for (const r of rule.rangeChecks) ranged.push(mod(en * evaluateLExpr(r.expr, values)));
       }
-      ranged.push(mod(packs[i - pad] - carry - 1n));
-      carry = packs[i - pad];
     }
   }
-  const plan = (options.main ?? "fold") === "fold" ? limbPlan(program, shape) : undefined;
-  if (plan) {
-    // The limbs of each value and how often each table entry is used: all pre-challenge data.
-    const k = plan.limbBits;
-    const limbs: bigint[] = [];
-    plan.values.forEach((v, i) => limbs.push(...limbsOf(ranged[i], v, k)));
-    const used = new Array<bigint>(2 ** k).fill(0n);
-    for (const l of limbs) used[Number(l)]++;
-    inputs.limbs = limbs;
-    inputs.limb_m = used;
-  }
-  return inputs;
+  const sorted = (inputs.sorted as bigint[] | undefined) ?? [];
+  const sortedEn = (inputs.sorted_en as bigint[] | undefined) ?? [];
+  let carry = uIn;
+  sorted.forEach((value, i) => {
+    ranged.push(mod(sortedEn[i] * (value - carry - 1n)));
+    carry = mod(carry + sortedEn[i] * (value - carry));
+  });
+  // The limbs of each value and how often each table entry is used: all pre-challenge data.
+  const k = plan.limbBits;
+  const limbs: bigint[] = [];
+  plan.values.forEach((v, i) => limbs.push(...limbsOf(ranged[i], v, k)));
+  const used = new Array<bigint>(2 ** k).fill(0n);
+  for (const l of limbs) used[Number(l)]++;
+  inputs.limbs = limbs;
+  inputs.limb_m = used;
 }
