@@ -164,7 +164,7 @@ try {
     "check 41 in the Groth16 main (40 bits and their weighted sum, gated by the enable bit) but",
     "40/k + 1 in the fold main (k-bit limbs, each one LogUp inverse against the table 0 .. 2^k - 1,",
     `and one recomposition gated by the enable bit), plus the block's share of the table: 2^k / ${SLOTS}.`,
-    "k is the fold main's limb size for that segment (the cheapest, ./src/circuits/lookup.ts). The rest",
+    "k is the fold main's limb size for that segment (the cheapest, src/circuits/lookup.ts; - where nothing is range checked). The rest",
     "is the price of a slot: its enable bit, the gating of multiplicities, in the Groth16 main",
     "absorbing its inputs into the Poseidon sponge, and for rules with unique claims the",
     "sorted-list entry (its checks, a gap range check of 56 bits and a LogUp inverse).",
@@ -173,7 +173,7 @@ try {
     "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...perRule.map(
       (r) =>
-        `| ${r.rule} | ${r.groth16} | ${r.groth16Least} | ${ratio(r.groth16, r.groth16Least)} | ${r.fold} | ${r.limbBits ?? "bits"} | ${r.foldLeast} | ${ratio(r.fold, r.foldLeast)} |`,
+        `| ${r.rule} | ${r.groth16} | ${r.groth16Least} | ${ratio(r.groth16, r.groth16Least)} | ${r.fold} | ${r.limbBits ?? "-"} | ${r.foldLeast} | ${ratio(r.fold, r.foldLeast)} |`,
     ),
     "",
     "## The fold main on the folding workload",
