@@ -3,6 +3,8 @@
  * phase's alone. Prints one JSON line: { ms, maxRssMiB, ...phase results }.
  *
  *   compile RULES OUT [--fit T] [--only RULE [--count N]]   witness OUT T   setup OUT
+ *   workload RULES OUT [--extra RULE]   the segment of bench:fold (10 proofs of X -> X, --O1),
+ *                                       with 8 more slots of RULE if given
  *   prove OUT T PROOF
  *   verify OUT PROOF
  */
@@ -15,6 +17,9 @@ import { loadManifest, proveGroth16, verifyProofText } from "../src/prove/index.
 import { calculateWitness } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
 import { checkR1cs, readR1cs } from "../src/witness/r1cs.js";
+import { compileProgram } from "../src/circuits/index.js";
+import { lowerRuleSet } from "../src/lower/index.js";
+import { workloadShape } from "./workload.js";
 
 const [phase, ...args] = process.argv.slice(2);
 const flag = (name: string) => {
@@ -48,7 +53,26 @@ switch (phase) {
     });
     if (!r.ok)
       throw new Error(`compile failed: ${JSON.stringify(r.diagnostics.map((d) => d.message))}`);
-    result = { slots: r.stats?.slots, constraints: r.stats?.constraints, wires: r.stats?.wires };
+    result = {
+      slots: r.stats?.slots,
+      constraints: r.stats?.constraints,
+      foldConstraints: r.stats?.foldConstraints,
+      wires: r.stats?.wires,
+    };
+    break;
+  }
+  case "workload": {
+    const [rules, out] = args;
+    const program = lowerRuleSet(checkRuleFile(rules).ruleSet!).program!;
+    const shape = workloadShape(program, flag("--extra"));
+    const r = await compileProgram(program, { rulesFile: rules, outDir: out, shape, optimize: 1 });
+    if (!r.ok) throw new Error(r.circom?.output ?? "compile failed");
+    result = {
+      slots: r.emitted.slots.length,
+      limbBits: r.emitted.limbPlan?.limbBits,
+      constraints: r.manifest!.constraints,
+      foldConstraints: r.manifest!.fold!.constraints,
+    };
     break;
   }
   case "witness": {
@@ -57,7 +81,9 @@ switch (phase) {
     const rules = checkRuleFile(resolve(out, manifest.rulesFile)).ruleSet!;
     const t = readTranscript(transcript, rules).transcript!;
     const v = validateTranscript(t);
-    const inputs = segmentInputs(manifest.program, manifest, manifest.shape, t, v);
+    const inputs = segmentInputs(manifest.program, manifest, manifest.shape, t, v, {
+      main: "groth16",
+    });
     const w = await calculateWitness(join(out, "groth16_js"), "groth16.wasm", inputs);
     const check = checkR1cs(readR1cs(join(out, manifest.files.r1cs)), w);
     if (!check.ok) throw new Error("witness violates the constraints");

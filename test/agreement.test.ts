@@ -92,6 +92,7 @@ for (const name of readdirSync("examples").sort()) {
               validation,
               {
                 allowInvalid: true,
+                main: "groth16",
               },
             );
           } catch (error) {

@@ -48,7 +48,9 @@ function inputsFor(text: string): CircuitInputs {
   const parsed = parseTranscript(new SourceFile("t.bmt", text), rules);
   const validation = validateTranscript(parsed.transcript!);
   expect(validation.errors).toEqual([]);
-  return segmentInputs(program, compiled.emitted, shape, parsed.transcript!, validation);
+  return segmentInputs(program, compiled.emitted, shape, parsed.transcript!, validation, {
+    main: "groth16",
+  });
 }
 
 const witness = (inputs: CircuitInputs) =>
@@ -189,7 +191,7 @@ describe("segment circuit", () => {
     // Find the wire of the first range check bit in the first modus_ponens slot and flip it.
     const slot = manifest.slots.findIndex((s) => s.rule === "modus_ponens");
     const wire = [...names].find(([, n]) =>
-      n.startsWith(`main.segment.slot${slot}.range0.bits[`),
+      n.startsWith(`main.segment.slot${slot}_range0.bits[`),
     )![0];
     const bad = w.slice();
     bad[wire] = 1n - bad[wire];

@@ -168,6 +168,7 @@ export async function segmentVerdict(
   try {
     inputs = segmentInputs(c.program, c.emitted, c.shape, transcript, validation, {
       allowInvalid: true,
+      main: options.main,
     });
   } catch (error) {
     if (error instanceof SegmentCapacityError) return { accepted: false, reason: "layout" };
@@ -212,6 +213,7 @@ export async function foldVerdict(
       inputs = segmentInputs(c.program, c.emitted, c.shape, transcript, validation, {
         allowInvalid: true,
         blocks: segments[i],
+        uIn: u,
       });
     } catch (error) {
       if (error instanceof SegmentCapacityError) return { accepted: false, reason: "layout" };

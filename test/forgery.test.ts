@@ -126,10 +126,11 @@ describe("with the bound in a variable, the circuits reject out-of-range values"
   async function satisfied(transcript: string): Promise<{ groth16: boolean; fold: boolean }> {
     const t = parseTranscript(new SourceFile("t.bmt", transcript), rules).transcript!;
     const validation = validateTranscript(t);
-    const inputs = segmentInputs(program, { uniqueSlots: 2 }, shape, t, validation, {
-      allowInvalid: true,
-    });
-    const run = async (main: string, extra: Record<string, bigint>) => {
+    const run = async (main: "groth16" | "fold", extra: Record<string, bigint>) => {
+      const inputs = segmentInputs(program, { uniqueSlots: 2 }, shape, t, validation, {
+        allowInvalid: true,
+        main,
+      });
       const build = join(dir, "build");
       const w = await calculateWitness(join(build, `${main}_js`), `${main}.wasm`, {
         ...inputs,

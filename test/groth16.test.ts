@@ -157,6 +157,7 @@ describe("Groth16 on the small rule set", () => {
       manifest.shape,
       t,
       validateTranscript(t),
+      { main: "groth16" },
     );
     const w = await calculateWitness(join(build, "groth16_js"), "groth16.wasm", inputs);
     const r1cs = readR1cs(join(build, manifest.files.r1cs));

@@ -172,6 +172,7 @@ describe("the circuit rejects bad Metamath transcripts on its own (test/metamath
       validateTranscript(t),
       {
         allowInvalid: true,
+        main: "groth16",
       },
     );
     const witness = await calculateWitness(join(build, "groth16_js"), "groth16.wasm", inputs).catch(

@@ -18,6 +18,7 @@
 import { ORDER_BITS } from "../field/index.js";
 import { exprText, packedUniqueBits, TAG_BITS } from "../lower/index.js";
 import type { LClaim, LExpr, LoweredProgram, LoweredRule } from "../lower/index.js";
+import { limbPlan, type LimbPlan } from "./lookup.js";
 import { Lin, TemplateWriter } from "./writer.js";
 
 /** How many blocks of each rule one segment holds, privately and publicly. */
@@ -56,6 +57,11 @@ export interface EmittedCircuit {
   readonly preChallenge: string[];
   /** Number of sorted unique-claim entries. */
   readonly uniqueSlots: number;
+  /**
+   * The fold main's range checks by lookup (its private inputs `limbs` and `limb_m`), or
+   * undefined when it decomposes into bits like the Groth16 main (./lookup.ts).
+   */
+  readonly limbPlan?: LimbPlan;
 }
 
 export function defaultShape(program: LoweredProgram, slotsPerRule = 4): SegmentShape {
@@ -127,6 +133,7 @@ function emitRule(rule: LoweredRule, program: LoweredProgram): string {
   t.line("signal output logup;");
   t.line("signal output unique;");
   if (U) t.line(`signal output packed[${U}];`);
+  if (rule.rangeChecks.length) t.line(`signal output range[${rule.rangeChecks.length}];`);
   t.blank();
   t.constrain("en * (en - 1)", "0");
 
@@ -207,11 +214,11 @@ function emitRule(rule: LoweredRule, program: LoweredProgram): string {
       t.constrain(`neqInv${j} * (1 - en)`, "0");
     }
   });
+  // The segment range checks these (bit decomposition or lookup, depending on the main).
   rule.rangeChecks.forEach((r, j) => {
-    t.blank().comment(`0 <= ${r.text} < 2^${ORDER_BITS}`);
+    t.blank().comment(`0 <= ${r.text} < 2^${ORDER_BITS}, range checked by the segment`);
     const value = linOf(r.expr, t, products);
-    t.line(`component range${j} = RangeCheck(${ORDER_BITS});`);
-    t.assign(`range${j}.in`, `en * (${value})`);
+    t.assign(`range[${j}]`, `en * (${value})`);
   });
   t.blank();
   t.assign("logup", logup.toString());
@@ -223,35 +230,43 @@ function slotSignal(rule: LoweredRule, isPublic: boolean): string {
   return `${isPublic ? "pub" : "r"}${rule.index}`;
 }
 
-export function emitCircuit(program: LoweredProgram, shape: SegmentShape): EmittedCircuit {
-  const W = program.claimWidth;
-  const uniqueBits = packedUniqueBits(program.uniqueWidth);
-  const slots: SlotLayout[] = [];
-  for (const isPublic of [true, false]) {
-    for (const rule of program.rules) {
-      const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
-      if (!isPublic && rule.setup && n > 0) {
-        throw new Error(`setup rule ${rule.name} can have public slots only`);
-      }
-      for (let i = 0; i < n; i++)
-        slots.push({ rule: rule.name, ruleIndex: rule.index, public: isPublic, index: i });
-    }
-  }
-  const uniqueSlots = slots.reduce((n, s) => n + program.rules[s.ruleIndex].uniques.length, 0);
+interface DeclaredInput {
+  readonly name: string;
+  readonly dims: number[];
+  readonly public: boolean;
+}
 
-  // The segment: inputs per rule and visibility, one component per slot.
+/**
+ * The segment template: inputs per rule and visibility, one component per slot, the
+ * accumulators, the sorted unique claims, and the range checks of every slot and every gap
+ * between sorted neighbours: by bit decomposition (`plan` undefined: the Groth16 main, whose
+ * sponge would pay about 41 constraints to absorb each limb) or by a limb lookup (the fold
+ * main, whose private inputs are committed outside the circuit; ./lookup.ts).
+ */
+function emitSegment(
+  name: string,
+  program: LoweredProgram,
+  shape: SegmentShape,
+  slots: readonly SlotLayout[],
+  uniqueSlots: number,
+  plan?: LimbPlan,
+): { text: string; declared: DeclaredInput[] } {
+  const W = program.claimWidth;
   const seg = new TemplateWriter(
-    "Segment",
+    name,
     [],
     [
       "One segment: every slot of every rule, the LogUp accumulator A (hypotheses minus",
       "conclusions), the unique-claim accumulator B, and the chain of unique claims u_in -> u_out.",
+      plan
+        ? `Range checks by lookup: ${plan.limbBits}-bit limbs (private inputs) in a table of ${2 ** plan.limbBits}.`
+        : "Range checks by bit decomposition.",
     ],
   );
-  const declared: { name: string; dims: number[]; public: boolean; preChallenge: boolean }[] = [];
+  const declared: DeclaredInput[] = [];
   const input = (name: string, dims: number[], isPublic = false) => {
     if (dims.some((d) => d === 0)) return;
-    declared.push({ name, dims, public: isPublic, preChallenge: true });
+    declared.push({ name, dims, public: isPublic });
     seg.line(`signal input ${name}${dims.map((d) => `[${d}]`).join("")};`);
   };
   seg.line("signal input a;");
@@ -277,6 +292,11 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   }
   input("sorted", [uniqueSlots]);
   input("sorted_en", [uniqueSlots]);
+  if (plan) {
+    seg.comment("the limbs of every range-checked value and the table's multiplicities");
+    input("limbs", [plan.limbCount]);
+    input("limb_m", [2 ** plan.limbBits]);
+  }
   seg.line("signal output A;");
   seg.line("signal output B;");
   seg.line("signal output u_out;");
@@ -287,6 +307,8 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   }
   const logups: string[] = [];
   const uniques: string[] = [];
+  /** Every value to range check, in the order of plan.values. */
+  const ranged: string[] = [];
   slots.forEach((slot, k) => {
     const rule = program.rules[slot.ruleIndex];
     const s = slotSignal(rule, slot.public);
@@ -309,11 +331,12 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
     seg.assign(`${c}.b`, "b");
     logups.push(`${c}.logup`);
     uniques.push(`${c}.unique`);
+    rule.rangeChecks.forEach((_, j) => ranged.push(`${c}.range[${j}]`));
   });
   seg.blank();
   seg.assign("A", logups.length ? logups.join(" + ") : "0");
   if (uniqueSlots) {
-    seg.line(`component sortedUnique = SortedUnique(${uniqueSlots}, ${uniqueBits});`);
+    seg.line(`component sortedUnique = SortedUnique(${uniqueSlots});`);
     seg.line(`for (var i = 0; i < ${uniqueSlots}; i++) {`);
     seg.line("    sortedUnique.in[i] <== sorted[i];");
     seg.line("    sortedUnique.en[i] <== sorted_en[i];");
@@ -322,10 +345,77 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
     seg.assign("sortedUnique.x", "b");
     seg.assign("B", `${uniques.join(" + ")} - sortedUnique.sum`);
     seg.assign("u_out", "sortedUnique.last");
+    for (let i = 0; i < uniqueSlots; i++) ranged.push(`sortedUnique.gap[${i}]`);
   } else {
     seg.assign("B", "0");
     seg.assign("u_out", "u_in");
   }
+  seg.blank();
+  if (plan) emitLookupChecks(seg, plan, ranged);
+  else emitBitChecks(seg, program, ranged, ranged.length - uniqueSlots);
+  return { text: seg.render(), declared };
+}
+
+/** Each value below 2^40 (a slot's) or 2^(16 + 40U) (a gap), by its binary decomposition. */
+function emitBitChecks(
+  seg: TemplateWriter,
+  program: LoweredProgram,
+  ranged: readonly string[],
+  slotChecks: number,
+): void {
+  const gapBits = packedUniqueBits(program.uniqueWidth);
+  ranged.forEach((value, i) => {
+    const bits = i < slotChecks ? ORDER_BITS : gapBits;
+    // slot3.range[2] is checked by slot3_range2 (--stats and error messages name its slot).
+    const check = value.replace(".", "_").replace(/\[(\d+)\]$/, "$1");
+    seg.line(`component ${check} = RangeCheck(${bits});`);
+    seg.assign(`${check}.in`, value);
+  });
+}
+
+/**
+ * Each value is the sum of its limbs times 2^(k*i), below 2^(k*count) <= 2^252 < p: no
+ * wrap-around. Every limb is in the table 0 .. 2^k - 1 by one LogUp sum at the challenge b, its
+ * own equation, zero in every segment: it never meets A or B.
+ */
+function emitLookupChecks(seg: TemplateWriter, plan: LimbPlan, ranged: readonly string[]): void {
+  const k = BigInt(plan.limbBits);
+  plan.values.forEach((v, i) => {
+    let sum = Lin.const(0n);
+    for (let j = 0; j < v.count; j++)
+      sum = sum.add(Lin.signal(`limbs[${v.first + j}]`).scale(1n << (k * BigInt(j))));
+    seg.constrain(ranged[i], sum.toString());
+  });
+  seg.line(`component lookup = LimbLookup(${plan.limbCount}, ${plan.limbBits});`);
+  seg.assign("lookup.x", "b");
+  seg.line(`for (var i = 0; i < ${plan.limbCount}; i++) {`);
+  seg.line("    lookup.in[i] <== limbs[i];");
+  seg.line("}");
+  seg.line(`for (var t = 0; t < ${2 ** plan.limbBits}; t++) {`);
+  seg.line("    lookup.m[t] <== limb_m[t];");
+  seg.line("}");
+}
+
+export function emitCircuit(program: LoweredProgram, shape: SegmentShape): EmittedCircuit {
+  const W = program.claimWidth;
+  const slots: SlotLayout[] = [];
+  for (const isPublic of [true, false]) {
+    for (const rule of program.rules) {
+      const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
+      if (!isPublic && rule.setup && n > 0) {
+        throw new Error(`setup rule ${rule.name} can have public slots only`);
+      }
+      for (let i = 0; i < n; i++)
+        slots.push({ rule: rule.name, ruleIndex: rule.index, public: isPublic, index: i });
+    }
+  }
+  const uniqueSlots = slots.reduce((n, s) => n + program.rules[s.ruleIndex].uniques.length, 0);
+
+  const bits = emitSegment("Segment", program, shape, slots, uniqueSlots);
+  const plan = limbPlan(program, shape);
+  const lookup = plan && emitSegment("LookupSegment", program, shape, slots, uniqueSlots, plan);
+  const declared = bits.declared;
+  const foldDeclared = lookup?.declared ?? declared;
 
   // The Groth16 main: challenges from Poseidon over all pre-challenge inputs, A = B = 0.
   const main = new TemplateWriter(
@@ -369,8 +459,11 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   fold.line("signal input a;");
   fold.line("signal input b;");
   fold.line("signal input u_in;");
-  const ordered = [...declared.filter((d) => d.public), ...declared.filter((d) => !d.public)];
-  const foldPrivate = declared
+  const ordered = [
+    ...foldDeclared.filter((d) => d.public),
+    ...foldDeclared.filter((d) => !d.public),
+  ];
+  const foldPrivate = foldDeclared
     .filter((x) => !x.public)
     .flatMap((d) => elementNames(d.name, d.dims));
   for (const d of ordered)
@@ -379,11 +472,12 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   fold.line("signal output B;");
   fold.line("signal output u_out;");
   fold.blank();
-  fold.line("component segment = Segment();");
+  fold.line(`component segment = ${lookup ? "LookupSegment" : "Segment"}();`);
   fold.assign("segment.a", "a");
   fold.assign("segment.b", "b");
   fold.assign("segment.u_in", "u_in");
-  for (const name of flat) fold.assign(`segment.${name}`, name);
+  for (const d of foldDeclared)
+    for (const name of elementNames(d.name, d.dims)) fold.assign(`segment.${name}`, name);
   fold.assign("A", "segment.A");
   fold.assign("B", "segment.B");
   fold.assign("u_out", "segment.u_out");
@@ -405,7 +499,14 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
     "",
     ...program.rules.map((r) => emitRule(r, program) + "\n"),
   ].join("\n");
-  const segmentFile = [...header, 'include "rules.circom";', "", seg.render(), ""].join("\n");
+  const segmentFile = [
+    ...header,
+    'include "rules.circom";',
+    "",
+    bits.text,
+    ...(lookup ? ["", lookup.text] : []),
+    "",
+  ].join("\n");
   const mainFile = [
     ...header,
     'include "segment.circom";',
@@ -441,5 +542,6 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
     publicInputs,
     preChallenge: flat,
     uniqueSlots,
+    limbPlan: lookup ? plan : undefined,
   };
 }

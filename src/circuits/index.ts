@@ -30,7 +30,7 @@ export {
 } from "./emit.js";
 
 /** 2: every compiled file's SHA-256 is recorded (CircuitFiles.sha256). */
-export const MANIFEST_VERSION = 2;
+export const MANIFEST_VERSION = 3;
 
 /** Everything later stages need to know about a compiled rule set, as stored in manifest.json. */
 export interface Manifest {

@@ -187,7 +187,9 @@ async function segmentWitnessUnchecked(
   options.onProgress?.("witness: laying out the segment");
   let inputs;
   try {
-    inputs = segmentInputs(manifest.program, manifest, manifest.shape, transcript, validation);
+    inputs = segmentInputs(manifest.program, manifest, manifest.shape, transcript, validation, {
+      main: "groth16",
+    });
   } catch (error) {
     if (error instanceof SegmentCapacityError) {
       const help =

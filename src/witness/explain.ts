@@ -1,6 +1,6 @@
 /**
  * From an unsatisfied constraint back to the transcript: the signals it involves (.sym names
- * such as `main.segment.slot3.range2.bits[5]`) name a slot; the manifest's layout names the
+ * such as `main.segment.slot3_range2.bits[5]`) name a slot; the manifest's layout names the
  * slot's rule; the transcript's blocks, laid out in order, name the block and its line.
  */
 import type { Manifest } from "../circuits/index.js";
@@ -30,10 +30,11 @@ export function explainConstraint(
   let slotIndex: number | undefined;
   let part: string | undefined;
   for (const s of signals) {
-    const m = /\.slot(\d+)(?:\.([A-Za-z]+\d*))?/.exec(s);
+    // slot3.range[0] (the rule's output) and slot3_range0 (its check) are both range0.
+    const m = /\.slot(\d+)(?:[._]([A-Za-z]+)(\d*)(?:\[(\d+)\])?)?/.exec(s);
     if (m) {
       slotIndex = Number(m[1]);
-      part = m[2];
+      part = m[2] && m[2] + (m[3] || m[4] || "");
       break;
     }
   }
@@ -96,7 +97,7 @@ export function constraintsBySlot(
 } {
   const slotOfWire = new Map<number, number>();
   for (const [wire, name] of names) {
-    const m = /^main\.segment\.slot(\d+)\./.exec(name);
+    const m = /^main\.segment\.slot(\d+)[._]/.exec(name);
     if (m) slotOfWire.set(wire, Number(m[1]));
   }
   const perSlot = new Array<number>(manifest.slots.length).fill(0);

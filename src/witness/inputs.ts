@@ -3,8 +3,9 @@
  * rule (public blocks in public slots), its values, the values the validator found for `_`,
  * the multiplicities of its conclusions, and the sorted list of packed unique claims.
  */
-import { ORDER_BITS } from "../field/index.js";
+import { mod, ORDER_BITS } from "../field/index.js";
 import type { EmittedCircuit, SegmentShape } from "../circuits/emit.js";
+import { limbPlan, limbsOf } from "../circuits/lookup.js";
 import { TAG_BITS, type LoweredProgram } from "../lower/index.js";
 import type { Transcript } from "../transcript/model.js";
 import type { ValidationResult } from "../validate/index.js";
@@ -61,6 +62,13 @@ export function segmentInputs(
     allowInvalid?: boolean;
     /** Lay out only these blocks (one segment of many); default every block. */
     blocks?: readonly number[];
+    /** The last unique claim of the previous segments (the fold main's u_in); default 0. */
+    uIn?: bigint;
+    /**
+     * Which main the inputs are for: the fold main (default) also takes the limbs of its range
+     * checks by lookup and the table's multiplicities; the Groth16 main decomposes into bits.
+     */
+    main?: "fold" | "groth16";
   } = {},
 ): CircuitInputs {
   // Invalid transcripts are laid out only to show that the circuit rejects them (tests);
@@ -141,5 +149,53 @@ export function segmentInputs(
     inputs.sorted = [...new Array<bigint>(pad).fill(0n), ...packs];
     inputs.sorted_en = [...new Array<bigint>(pad).fill(0n), ...packs.map(() => 1n)];
   }
+  if ((options.main ?? "fold") === "fold") addLimbs(program, shape, inputs, options.uIn ?? 0n);
   return inputs;
+}
+
+/**
+ * The fold main's range checks by lookup: sets `limbs` and `limb_m` from the other inputs (and
+ * u_in, where the sorted list's first gap starts), exactly as the circuit computes the values it
+ * range checks: `en * value` for each check of each slot, `en * (in - carry - 1)` for each
+ * sorted entry. A segment without a lookup is left as it is. Exported so that a test can play
+ * the dishonest prover: edit the inputs, then lay their limbs out.
+ */
+export function addLimbs(
+  program: LoweredProgram,
+  shape: SegmentShape,
+  inputs: CircuitInputs,
+  uIn: bigint,
+): void {
+  const plan = limbPlan(program, shape);
+  if (!plan) return;
+  const ranged: bigint[] = [];
+  for (const isPublic of [true, false]) {
+    for (const rule of program.rules) {
+      const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
+      const s = `${isPublic ? "pub" : "r"}${rule.index}`;
+      const rows = (name: string) => (inputs[name] as bigint[][] | undefined) ?? [];
+      for (let k = 0; k < n; k++) {
+        const en = (inputs[`${s}_en`] as bigint[])[k];
+        const values = isPublic
+          ? [...(rows(`${s}_shown`)[k] ?? []), ...(rows(`${s}_rest`)[k] ?? [])]
+          : (rows(`${s}_x`)[k] ?? []);
+        for (const r of rule.rangeChecks) ranged.push(mod(en * evaluateLExpr(r.expr, values)));
+      }
+    }
+  }
+  const sorted = (inputs.sorted as bigint[] | undefined) ?? [];
+  const sortedEn = (inputs.sorted_en as bigint[] | undefined) ?? [];
+  let carry = uIn;
+  sorted.forEach((value, i) => {
+    ranged.push(mod(sortedEn[i] * (value - carry - 1n)));
+    carry = mod(carry + sortedEn[i] * (value - carry));
+  });
+  // The limbs of each value and how often each table entry is used: all pre-challenge data.
+  const k = plan.limbBits;
+  const limbs: bigint[] = [];
+  plan.values.forEach((v, i) => limbs.push(...limbsOf(ranged[i], v, k)));
+  const used = new Array<bigint>(2 ** k).fill(0n);
+  for (const l of limbs) used[Number(l)]++;
+  inputs.limbs = limbs;
+  inputs.limb_m = used;
 }

@@ -80,35 +80,31 @@ template Powers(w) {
     }
 }
 
-// The segment's unique claims, sorted: entries in[i] with enable bits en[i]. Disabled entries
-// are zero and come first (en is monotone); enabled ones are strictly increasing, starting above
-// prev (the last unique claim of the previous segment, 0 for the first). Each gap is range
-// checked over `bits` (all packed claims are below 2^bits, bits <= 252, so no wrap-around).
+// The segment's unique claims, sorted: entries in[i] with enable bits en[i]. Enabled entries
+// are strictly increasing, starting above prev (the last unique claim of the previous segment,
+// 0 for the first); disabled ones are skipped wherever they are, and their values do not
+// matter: they move neither the carry nor the sum (en / (in - x) = 0, as in is fixed before
+// the challenge x, so in = x has negligible probability). Each gap[i] =
+// en[i] * (in[i] - carry - 1) is an output that the segment range checks (all packed claims are
+// below 2^252, so a gap below 2^252 proves the order without wrap-around).
 // Outputs the permutation term sum en[i] / (in[i] - x) and the last claim (or prev if none).
-template SortedUnique(n, bits) {
+template SortedUnique(n) {
     signal input in[n];
     signal input en[n];
     signal input prev;
     signal input x;
     signal output sum;
     signal output last;
+    signal output gap[n];
 
-    component gaps[n];
     component terms[n];
-    signal gap[n];
     signal carry[n + 1];
     carry[0] <== prev;
     var total = 0;
     for (var i = 0; i < n; i++) {
         en[i] * (en[i] - 1) === 0;
-        if (i > 0) {
-            en[i - 1] * (1 - en[i]) === 0;
-        }
-        in[i] * (1 - en[i]) === 0;
         // carry[i] is the largest enabled entry before i (or prev): disabled entries keep it.
         gap[i] <== en[i] * (in[i] - carry[i] - 1);
-        gaps[i] = RangeCheck(bits);
-        gaps[i].in <== gap[i];
         carry[i + 1] <== carry[i] + en[i] * (in[i] - carry[i]);
         terms[i] = LogUpTerm();
         terms[i].en <== en[i];
@@ -118,4 +114,33 @@ template SortedUnique(n, bits) {
     }
     sum <== total;
     last <== carry[n];
+}
+
+// Every in[i] is one of 0 .. 2^k - 1, by a LogUp lookup into that table at the challenge x:
+// sum 1 / (in[i] - x) = sum over t of m[t] / (t - x). Sound only when in and m are fixed before
+// x (docs/circuits.md, "Range checks by lookup"): the fold main's private inputs, committed
+// before the challenges. n + 2^k constraints.
+template LimbLookup(n, k) {
+    signal input in[n];
+    signal input m[1 << k];
+    signal input x;
+    component limbs[n];
+    component table[1 << k];
+    var looked = 0;
+    var offered = 0;
+    for (var i = 0; i < n; i++) {
+        limbs[i] = LogUpTerm();
+        limbs[i].en <== 1;
+        limbs[i].c <== in[i];
+        limbs[i].x <== x;
+        looked += limbs[i].inv;
+    }
+    for (var t = 0; t < (1 << k); t++) {
+        table[t] = LogUpTerm();
+        table[t].en <== m[t];
+        table[t].c <== t;
+        table[t].x <== x;
+        offered += table[t].inv;
+    }
+    looked === offered;
 }

@@ -16,6 +16,7 @@ template Rule_def_impl() {
     signal output logup;
     signal output unique;
     signal output packed[1];
+    signal output range[6];
 
     en * (en - 1) === 0;
 
@@ -68,29 +69,23 @@ template Rule_def_impl() {
     uniTerm0.c <== packed[0];
     uniTerm0.x <== b;
 
-    // 0 <= k1 < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[4]);
+    // 0 <= k1 < 2^40, range checked by the segment
+    range[0] <== en * (x[4]);
 
-    // 0 <= k < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[3]);
+    // 0 <= k < 2^40, range checked by the segment
+    range[1] <== en * (x[3]);
 
-    // 0 <= ((k - k1) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[3] - x[4] - 1);
+    // 0 <= ((k - k1) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[3] - x[4] - 1);
 
-    // 0 <= k2 < 2^40
-    component range3 = RangeCheck(40);
-    range3.in <== en * (x[5]);
+    // 0 <= k2 < 2^40, range checked by the segment
+    range[3] <== en * (x[5]);
 
-    // 0 <= ((k - k2) - 1) < 2^40
-    component range4 = RangeCheck(40);
-    range4.in <== en * (x[3] - x[5] - 1);
+    // 0 <= ((k - k2) - 1) < 2^40, range checked by the segment
+    range[4] <== en * (x[3] - x[5] - 1);
 
-    // 0 <= T < 2^40
-    component range5 = RangeCheck(40);
-    range5.in <== en * (x[0]);
+    // 0 <= T < 2^40, range checked by the segment
+    range[5] <== en * (x[0]);
 
     logup <== hypTerm0.inv + hypTerm1.inv - conTerm0.inv - conTerm1.inv;
     unique <== uniTerm0.inv;
@@ -107,6 +102,7 @@ template Rule_def_neg() {
     signal output logup;
     signal output unique;
     signal output packed[1];
+    signal output range[4];
 
     en * (en - 1) === 0;
 
@@ -147,21 +143,17 @@ template Rule_def_neg() {
     uniTerm0.c <== packed[0];
     uniTerm0.x <== b;
 
-    // 0 <= k1 < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[3]);
+    // 0 <= k1 < 2^40, range checked by the segment
+    range[0] <== en * (x[3]);
 
-    // 0 <= k < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[2]);
+    // 0 <= k < 2^40, range checked by the segment
+    range[1] <== en * (x[2]);
 
-    // 0 <= ((k - k1) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[2] - x[3] - 1);
+    // 0 <= ((k - k1) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[2] - x[3] - 1);
 
-    // 0 <= T < 2^40
-    component range3 = RangeCheck(40);
-    range3.in <== en * (x[0]);
+    // 0 <= T < 2^40, range checked by the segment
+    range[3] <== en * (x[0]);
 
     logup <== hypTerm0.inv - conTerm0.inv - conTerm1.inv;
     unique <== uniTerm0.inv;
@@ -178,6 +170,7 @@ template Rule_def_mvar() {
     signal output logup;
     signal output unique;
     signal output packed[1];
+    signal output range[1];
 
     en * (en - 1) === 0;
 
@@ -206,9 +199,8 @@ template Rule_def_mvar() {
     uniTerm0.c <== packed[0];
     uniTerm0.x <== b;
 
-    // 0 <= T < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[0]);
+    // 0 <= T < 2^40, range checked by the segment
+    range[0] <== en * (x[0]);
 
     logup <== -conTerm0.inv - conTerm1.inv;
     unique <== uniTerm0.inv;
@@ -224,6 +216,7 @@ template Rule_mp() {
     signal input b;
     signal output logup;
     signal output unique;
+    signal output range[5];
 
     en * (en - 1) === 0;
 
@@ -268,25 +261,20 @@ template Rule_mp() {
     conTerm0.c <== term6 + term7 + 6;
     conTerm0.x <== b;
 
-    // 0 <= k1 < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[3]);
+    // 0 <= k1 < 2^40, range checked by the segment
+    range[0] <== en * (x[3]);
 
-    // 0 <= k < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[2]);
+    // 0 <= k < 2^40, range checked by the segment
+    range[1] <== en * (x[2]);
 
-    // 0 <= ((k - k1) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[2] - x[3] - 1);
+    // 0 <= ((k - k1) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[2] - x[3] - 1);
 
-    // 0 <= k2 < 2^40
-    component range3 = RangeCheck(40);
-    range3.in <== en * (x[4]);
+    // 0 <= k2 < 2^40, range checked by the segment
+    range[3] <== en * (x[4]);
 
-    // 0 <= ((k - k2) - 1) < 2^40
-    component range4 = RangeCheck(40);
-    range4.in <== en * (x[2] - x[4] - 1);
+    // 0 <= ((k - k2) - 1) < 2^40, range checked by the segment
+    range[4] <== en * (x[2] - x[4] - 1);
 
     logup <== hypTerm0.inv + hypTerm1.inv + hypTerm2.inv - conTerm0.inv;
     unique <== 0;

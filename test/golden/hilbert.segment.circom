@@ -7,6 +7,7 @@ include "rules.circom";
 
 // One segment: every slot of every rule, the LogUp accumulator A (hypotheses minus
 // conclusions), the unique-claim accumulator B, and the chain of unique claims u_in -> u_out.
+// Range checks by bit decomposition.
 template Segment() {
     signal input a;
     signal input b;
@@ -476,7 +477,7 @@ template Segment() {
     slot28.b <== b;
 
     A <== slot0.logup + slot1.logup + slot2.logup + slot3.logup + slot4.logup + slot5.logup + slot6.logup + slot7.logup + slot8.logup + slot9.logup + slot10.logup + slot11.logup + slot12.logup + slot13.logup + slot14.logup + slot15.logup + slot16.logup + slot17.logup + slot18.logup + slot19.logup + slot20.logup + slot21.logup + slot22.logup + slot23.logup + slot24.logup + slot25.logup + slot26.logup + slot27.logup + slot28.logup;
-    component sortedUnique = SortedUnique(18, 56);
+    component sortedUnique = SortedUnique(18);
     for (var i = 0; i < 18; i++) {
         sortedUnique.in[i] <== sorted[i];
         sortedUnique.en[i] <== sorted_en[i];
@@ -485,4 +486,782 @@ template Segment() {
     sortedUnique.x <== b;
     B <== slot0.unique + slot1.unique + slot2.unique + slot3.unique + slot4.unique + slot5.unique + slot6.unique + slot7.unique + slot8.unique + slot9.unique + slot10.unique + slot11.unique + slot12.unique + slot13.unique + slot14.unique + slot15.unique + slot16.unique + slot17.unique + slot18.unique + slot19.unique + slot20.unique + slot21.unique + slot22.unique + slot23.unique + slot24.unique + slot25.unique + slot26.unique + slot27.unique + slot28.unique - sortedUnique.sum;
     u_out <== sortedUnique.last;
+
+    component slot0_range0 = RangeCheck(40);
+    slot0_range0.in <== slot0.range[0];
+    component slot0_range1 = RangeCheck(40);
+    slot0_range1.in <== slot0.range[1];
+    component slot0_range2 = RangeCheck(40);
+    slot0_range2.in <== slot0.range[2];
+    component slot0_range3 = RangeCheck(40);
+    slot0_range3.in <== slot0.range[3];
+    component slot0_range4 = RangeCheck(40);
+    slot0_range4.in <== slot0.range[4];
+    component slot0_range5 = RangeCheck(40);
+    slot0_range5.in <== slot0.range[5];
+    component slot1_range0 = RangeCheck(40);
+    slot1_range0.in <== slot1.range[0];
+    component slot1_range1 = RangeCheck(40);
+    slot1_range1.in <== slot1.range[1];
+    component slot1_range2 = RangeCheck(40);
+    slot1_range2.in <== slot1.range[2];
+    component slot1_range3 = RangeCheck(40);
+    slot1_range3.in <== slot1.range[3];
+    component slot1_range4 = RangeCheck(40);
+    slot1_range4.in <== slot1.range[4];
+    component slot1_range5 = RangeCheck(40);
+    slot1_range5.in <== slot1.range[5];
+    component slot2_range0 = RangeCheck(40);
+    slot2_range0.in <== slot2.range[0];
+    component slot2_range1 = RangeCheck(40);
+    slot2_range1.in <== slot2.range[1];
+    component slot2_range2 = RangeCheck(40);
+    slot2_range2.in <== slot2.range[2];
+    component slot2_range3 = RangeCheck(40);
+    slot2_range3.in <== slot2.range[3];
+    component slot3_range0 = RangeCheck(40);
+    slot3_range0.in <== slot3.range[0];
+    component slot3_range1 = RangeCheck(40);
+    slot3_range1.in <== slot3.range[1];
+    component slot3_range2 = RangeCheck(40);
+    slot3_range2.in <== slot3.range[2];
+    component slot3_range3 = RangeCheck(40);
+    slot3_range3.in <== slot3.range[3];
+    component slot4_range0 = RangeCheck(40);
+    slot4_range0.in <== slot4.range[0];
+    component slot5_range0 = RangeCheck(40);
+    slot5_range0.in <== slot5.range[0];
+    component slot7_range0 = RangeCheck(40);
+    slot7_range0.in <== slot7.range[0];
+    component slot7_range1 = RangeCheck(40);
+    slot7_range1.in <== slot7.range[1];
+    component slot7_range2 = RangeCheck(40);
+    slot7_range2.in <== slot7.range[2];
+    component slot7_range3 = RangeCheck(40);
+    slot7_range3.in <== slot7.range[3];
+    component slot7_range4 = RangeCheck(40);
+    slot7_range4.in <== slot7.range[4];
+    component slot7_range5 = RangeCheck(40);
+    slot7_range5.in <== slot7.range[5];
+    component slot8_range0 = RangeCheck(40);
+    slot8_range0.in <== slot8.range[0];
+    component slot8_range1 = RangeCheck(40);
+    slot8_range1.in <== slot8.range[1];
+    component slot8_range2 = RangeCheck(40);
+    slot8_range2.in <== slot8.range[2];
+    component slot8_range3 = RangeCheck(40);
+    slot8_range3.in <== slot8.range[3];
+    component slot8_range4 = RangeCheck(40);
+    slot8_range4.in <== slot8.range[4];
+    component slot8_range5 = RangeCheck(40);
+    slot8_range5.in <== slot8.range[5];
+    component slot9_range0 = RangeCheck(40);
+    slot9_range0.in <== slot9.range[0];
+    component slot9_range1 = RangeCheck(40);
+    slot9_range1.in <== slot9.range[1];
+    component slot9_range2 = RangeCheck(40);
+    slot9_range2.in <== slot9.range[2];
+    component slot9_range3 = RangeCheck(40);
+    slot9_range3.in <== slot9.range[3];
+    component slot9_range4 = RangeCheck(40);
+    slot9_range4.in <== slot9.range[4];
+    component slot9_range5 = RangeCheck(40);
+    slot9_range5.in <== slot9.range[5];
+    component slot10_range0 = RangeCheck(40);
+    slot10_range0.in <== slot10.range[0];
+    component slot10_range1 = RangeCheck(40);
+    slot10_range1.in <== slot10.range[1];
+    component slot10_range2 = RangeCheck(40);
+    slot10_range2.in <== slot10.range[2];
+    component slot10_range3 = RangeCheck(40);
+    slot10_range3.in <== slot10.range[3];
+    component slot10_range4 = RangeCheck(40);
+    slot10_range4.in <== slot10.range[4];
+    component slot10_range5 = RangeCheck(40);
+    slot10_range5.in <== slot10.range[5];
+    component slot11_range0 = RangeCheck(40);
+    slot11_range0.in <== slot11.range[0];
+    component slot11_range1 = RangeCheck(40);
+    slot11_range1.in <== slot11.range[1];
+    component slot11_range2 = RangeCheck(40);
+    slot11_range2.in <== slot11.range[2];
+    component slot11_range3 = RangeCheck(40);
+    slot11_range3.in <== slot11.range[3];
+    component slot12_range0 = RangeCheck(40);
+    slot12_range0.in <== slot12.range[0];
+    component slot12_range1 = RangeCheck(40);
+    slot12_range1.in <== slot12.range[1];
+    component slot12_range2 = RangeCheck(40);
+    slot12_range2.in <== slot12.range[2];
+    component slot12_range3 = RangeCheck(40);
+    slot12_range3.in <== slot12.range[3];
+    component slot13_range0 = RangeCheck(40);
+    slot13_range0.in <== slot13.range[0];
+    component slot13_range1 = RangeCheck(40);
+    slot13_range1.in <== slot13.range[1];
+    component slot13_range2 = RangeCheck(40);
+    slot13_range2.in <== slot13.range[2];
+    component slot13_range3 = RangeCheck(40);
+    slot13_range3.in <== slot13.range[3];
+    component slot14_range0 = RangeCheck(40);
+    slot14_range0.in <== slot14.range[0];
+    component slot14_range1 = RangeCheck(40);
+    slot14_range1.in <== slot14.range[1];
+    component slot14_range2 = RangeCheck(40);
+    slot14_range2.in <== slot14.range[2];
+    component slot14_range3 = RangeCheck(40);
+    slot14_range3.in <== slot14.range[3];
+    component slot15_range0 = RangeCheck(40);
+    slot15_range0.in <== slot15.range[0];
+    component slot16_range0 = RangeCheck(40);
+    slot16_range0.in <== slot16.range[0];
+    component slot17_range0 = RangeCheck(40);
+    slot17_range0.in <== slot17.range[0];
+    component slot18_range0 = RangeCheck(40);
+    slot18_range0.in <== slot18.range[0];
+    component slot19_range0 = RangeCheck(40);
+    slot19_range0.in <== slot19.range[0];
+    component slot19_range1 = RangeCheck(40);
+    slot19_range1.in <== slot19.range[1];
+    component slot19_range2 = RangeCheck(40);
+    slot19_range2.in <== slot19.range[2];
+    component slot19_range3 = RangeCheck(40);
+    slot19_range3.in <== slot19.range[3];
+    component slot19_range4 = RangeCheck(40);
+    slot19_range4.in <== slot19.range[4];
+    component slot20_range0 = RangeCheck(40);
+    slot20_range0.in <== slot20.range[0];
+    component slot20_range1 = RangeCheck(40);
+    slot20_range1.in <== slot20.range[1];
+    component slot20_range2 = RangeCheck(40);
+    slot20_range2.in <== slot20.range[2];
+    component slot20_range3 = RangeCheck(40);
+    slot20_range3.in <== slot20.range[3];
+    component slot20_range4 = RangeCheck(40);
+    slot20_range4.in <== slot20.range[4];
+    component sortedUnique_gap0 = RangeCheck(56);
+    sortedUnique_gap0.in <== sortedUnique.gap[0];
+    component sortedUnique_gap1 = RangeCheck(56);
+    sortedUnique_gap1.in <== sortedUnique.gap[1];
+    component sortedUnique_gap2 = RangeCheck(56);
+    sortedUnique_gap2.in <== sortedUnique.gap[2];
+    component sortedUnique_gap3 = RangeCheck(56);
+    sortedUnique_gap3.in <== sortedUnique.gap[3];
+    component sortedUnique_gap4 = RangeCheck(56);
+    sortedUnique_gap4.in <== sortedUnique.gap[4];
+    component sortedUnique_gap5 = RangeCheck(56);
+    sortedUnique_gap5.in <== sortedUnique.gap[5];
+    component sortedUnique_gap6 = RangeCheck(56);
+    sortedUnique_gap6.in <== sortedUnique.gap[6];
+    component sortedUnique_gap7 = RangeCheck(56);
+    sortedUnique_gap7.in <== sortedUnique.gap[7];
+    component sortedUnique_gap8 = RangeCheck(56);
+    sortedUnique_gap8.in <== sortedUnique.gap[8];
+    component sortedUnique_gap9 = RangeCheck(56);
+    sortedUnique_gap9.in <== sortedUnique.gap[9];
+    component sortedUnique_gap10 = RangeCheck(56);
+    sortedUnique_gap10.in <== sortedUnique.gap[10];
+    component sortedUnique_gap11 = RangeCheck(56);
+    sortedUnique_gap11.in <== sortedUnique.gap[11];
+    component sortedUnique_gap12 = RangeCheck(56);
+    sortedUnique_gap12.in <== sortedUnique.gap[12];
+    component sortedUnique_gap13 = RangeCheck(56);
+    sortedUnique_gap13.in <== sortedUnique.gap[13];
+    component sortedUnique_gap14 = RangeCheck(56);
+    sortedUnique_gap14.in <== sortedUnique.gap[14];
+    component sortedUnique_gap15 = RangeCheck(56);
+    sortedUnique_gap15.in <== sortedUnique.gap[15];
+    component sortedUnique_gap16 = RangeCheck(56);
+    sortedUnique_gap16.in <== sortedUnique.gap[16];
+    component sortedUnique_gap17 = RangeCheck(56);
+    sortedUnique_gap17.in <== sortedUnique.gap[17];
+}
+
+// One segment: every slot of every rule, the LogUp accumulator A (hypotheses minus
+// conclusions), the unique-claim accumulator B, and the chain of unique claims u_in -> u_out.
+// Range checks by lookup: 8-bit limbs (private inputs) in a table of 256.
+template LookupSegment() {
+    signal input a;
+    signal input b;
+    signal input u_in;
+    // public slots of def_impl: T, a1, a2, k, k1, k2
+    signal input pub0_en[2];
+    signal input pub0_shown[2][3];
+    signal input pub0_rest[2][3];
+    signal input pub0_m[2][2];
+    // public slots of def_neg: T, a1, k, k1
+    signal input pub1_en[2];
+    signal input pub1_shown[2][2];
+    signal input pub1_rest[2][2];
+    signal input pub1_m[2][2];
+    // public slots of def_mvar: T, a1
+    signal input pub2_en[2];
+    signal input pub2_shown[2][2];
+    signal input pub2_m[2][2];
+    // public slots of demand: T, _1
+    signal input pub7_en[1];
+    signal input pub7_shown[1][1];
+    signal input pub7_rest[1][1];
+    // private slots of def_impl: T, a1, a2, k, k1, k2
+    signal input r0_en[4];
+    signal input r0_x[4][6];
+    signal input r0_m[4][2];
+    // private slots of def_neg: T, a1, k, k1
+    signal input r1_en[4];
+    signal input r1_x[4][4];
+    signal input r1_m[4][2];
+    // private slots of def_mvar: T, a1
+    signal input r2_en[4];
+    signal input r2_x[4][2];
+    signal input r2_m[4][2];
+    // private slots of mp: A, B, k, k1, k2, _impl1
+    signal input r3_en[2];
+    signal input r3_x[2][6];
+    signal input r3_m[2][1];
+    // private slots of ax1: T, A, B, _impl1
+    signal input r4_en[2];
+    signal input r4_x[2][4];
+    signal input r4_m[2][1];
+    // private slots of ax2: T, A, B, C, _impl1, _impl2, _impl3, _impl4, _impl5
+    signal input r5_en[2];
+    signal input r5_x[2][9];
+    signal input r5_m[2][1];
+    // private slots of ax3: T, A, B, _neg1, _neg2, _impl1, _impl2
+    signal input r6_en[2];
+    signal input r6_x[2][7];
+    signal input r6_m[2][1];
+    // private slots of demand: T, _1
+    signal input r7_en[2];
+    signal input r7_x[2][2];
+    signal input sorted[18];
+    signal input sorted_en[18];
+    // the limbs of every range-checked value and the table's multiplicities
+    signal input limbs[506];
+    signal input limb_m[256];
+    signal output A;
+    signal output B;
+    signal output u_out;
+
+    component powers = Powers(3);
+    powers.a <== a;
+
+    // slot 0: public def_impl #0
+    component slot0 = Rule_def_impl();
+    slot0.en <== pub0_en[0];
+    slot0.x[0] <== pub0_shown[0][0];
+    slot0.x[1] <== pub0_shown[0][1];
+    slot0.x[2] <== pub0_shown[0][2];
+    slot0.x[3] <== pub0_rest[0][0];
+    slot0.x[4] <== pub0_rest[0][1];
+    slot0.x[5] <== pub0_rest[0][2];
+    slot0.m[0] <== pub0_m[0][0];
+    slot0.m[1] <== pub0_m[0][1];
+    slot0.pw[0] <== powers.pw[0];
+    slot0.pw[1] <== powers.pw[1];
+    slot0.pw[2] <== powers.pw[2];
+    slot0.b <== b;
+
+    // slot 1: public def_impl #1
+    component slot1 = Rule_def_impl();
+    slot1.en <== pub0_en[1];
+    slot1.x[0] <== pub0_shown[1][0];
+    slot1.x[1] <== pub0_shown[1][1];
+    slot1.x[2] <== pub0_shown[1][2];
+    slot1.x[3] <== pub0_rest[1][0];
+    slot1.x[4] <== pub0_rest[1][1];
+    slot1.x[5] <== pub0_rest[1][2];
+    slot1.m[0] <== pub0_m[1][0];
+    slot1.m[1] <== pub0_m[1][1];
+    slot1.pw[0] <== powers.pw[0];
+    slot1.pw[1] <== powers.pw[1];
+    slot1.pw[2] <== powers.pw[2];
+    slot1.b <== b;
+
+    // slot 2: public def_neg #0
+    component slot2 = Rule_def_neg();
+    slot2.en <== pub1_en[0];
+    slot2.x[0] <== pub1_shown[0][0];
+    slot2.x[1] <== pub1_shown[0][1];
+    slot2.x[2] <== pub1_rest[0][0];
+    slot2.x[3] <== pub1_rest[0][1];
+    slot2.m[0] <== pub1_m[0][0];
+    slot2.m[1] <== pub1_m[0][1];
+    slot2.pw[0] <== powers.pw[0];
+    slot2.pw[1] <== powers.pw[1];
+    slot2.pw[2] <== powers.pw[2];
+    slot2.b <== b;
+
+    // slot 3: public def_neg #1
+    component slot3 = Rule_def_neg();
+    slot3.en <== pub1_en[1];
+    slot3.x[0] <== pub1_shown[1][0];
+    slot3.x[1] <== pub1_shown[1][1];
+    slot3.x[2] <== pub1_rest[1][0];
+    slot3.x[3] <== pub1_rest[1][1];
+    slot3.m[0] <== pub1_m[1][0];
+    slot3.m[1] <== pub1_m[1][1];
+    slot3.pw[0] <== powers.pw[0];
+    slot3.pw[1] <== powers.pw[1];
+    slot3.pw[2] <== powers.pw[2];
+    slot3.b <== b;
+
+    // slot 4: public def_mvar #0
+    component slot4 = Rule_def_mvar();
+    slot4.en <== pub2_en[0];
+    slot4.x[0] <== pub2_shown[0][0];
+    slot4.x[1] <== pub2_shown[0][1];
+    slot4.m[0] <== pub2_m[0][0];
+    slot4.m[1] <== pub2_m[0][1];
+    slot4.pw[0] <== powers.pw[0];
+    slot4.pw[1] <== powers.pw[1];
+    slot4.pw[2] <== powers.pw[2];
+    slot4.b <== b;
+
+    // slot 5: public def_mvar #1
+    component slot5 = Rule_def_mvar();
+    slot5.en <== pub2_en[1];
+    slot5.x[0] <== pub2_shown[1][0];
+    slot5.x[1] <== pub2_shown[1][1];
+    slot5.m[0] <== pub2_m[1][0];
+    slot5.m[1] <== pub2_m[1][1];
+    slot5.pw[0] <== powers.pw[0];
+    slot5.pw[1] <== powers.pw[1];
+    slot5.pw[2] <== powers.pw[2];
+    slot5.b <== b;
+
+    // slot 6: public demand #0
+    component slot6 = Rule_demand();
+    slot6.en <== pub7_en[0];
+    slot6.x[0] <== pub7_shown[0][0];
+    slot6.x[1] <== pub7_rest[0][0];
+    slot6.pw[0] <== powers.pw[0];
+    slot6.pw[1] <== powers.pw[1];
+    slot6.pw[2] <== powers.pw[2];
+    slot6.b <== b;
+
+    // slot 7: private def_impl #0
+    component slot7 = Rule_def_impl();
+    slot7.en <== r0_en[0];
+    slot7.x[0] <== r0_x[0][0];
+    slot7.x[1] <== r0_x[0][1];
+    slot7.x[2] <== r0_x[0][2];
+    slot7.x[3] <== r0_x[0][3];
+    slot7.x[4] <== r0_x[0][4];
+    slot7.x[5] <== r0_x[0][5];
+    slot7.m[0] <== r0_m[0][0];
+    slot7.m[1] <== r0_m[0][1];
+    slot7.pw[0] <== powers.pw[0];
+    slot7.pw[1] <== powers.pw[1];
+    slot7.pw[2] <== powers.pw[2];
+    slot7.b <== b;
+
+    // slot 8: private def_impl #1
+    component slot8 = Rule_def_impl();
+    slot8.en <== r0_en[1];
+    slot8.x[0] <== r0_x[1][0];
+    slot8.x[1] <== r0_x[1][1];
+    slot8.x[2] <== r0_x[1][2];
+    slot8.x[3] <== r0_x[1][3];
+    slot8.x[4] <== r0_x[1][4];
+    slot8.x[5] <== r0_x[1][5];
+    slot8.m[0] <== r0_m[1][0];
+    slot8.m[1] <== r0_m[1][1];
+    slot8.pw[0] <== powers.pw[0];
+    slot8.pw[1] <== powers.pw[1];
+    slot8.pw[2] <== powers.pw[2];
+    slot8.b <== b;
+
+    // slot 9: private def_impl #2
+    component slot9 = Rule_def_impl();
+    slot9.en <== r0_en[2];
+    slot9.x[0] <== r0_x[2][0];
+    slot9.x[1] <== r0_x[2][1];
+    slot9.x[2] <== r0_x[2][2];
+    slot9.x[3] <== r0_x[2][3];
+    slot9.x[4] <== r0_x[2][4];
+    slot9.x[5] <== r0_x[2][5];
+    slot9.m[0] <== r0_m[2][0];
+    slot9.m[1] <== r0_m[2][1];
+    slot9.pw[0] <== powers.pw[0];
+    slot9.pw[1] <== powers.pw[1];
+    slot9.pw[2] <== powers.pw[2];
+    slot9.b <== b;
+
+    // slot 10: private def_impl #3
+    component slot10 = Rule_def_impl();
+    slot10.en <== r0_en[3];
+    slot10.x[0] <== r0_x[3][0];
+    slot10.x[1] <== r0_x[3][1];
+    slot10.x[2] <== r0_x[3][2];
+    slot10.x[3] <== r0_x[3][3];
+    slot10.x[4] <== r0_x[3][4];
+    slot10.x[5] <== r0_x[3][5];
+    slot10.m[0] <== r0_m[3][0];
+    slot10.m[1] <== r0_m[3][1];
+    slot10.pw[0] <== powers.pw[0];
+    slot10.pw[1] <== powers.pw[1];
+    slot10.pw[2] <== powers.pw[2];
+    slot10.b <== b;
+
+    // slot 11: private def_neg #0
+    component slot11 = Rule_def_neg();
+    slot11.en <== r1_en[0];
+    slot11.x[0] <== r1_x[0][0];
+    slot11.x[1] <== r1_x[0][1];
+    slot11.x[2] <== r1_x[0][2];
+    slot11.x[3] <== r1_x[0][3];
+    slot11.m[0] <== r1_m[0][0];
+    slot11.m[1] <== r1_m[0][1];
+    slot11.pw[0] <== powers.pw[0];
+    slot11.pw[1] <== powers.pw[1];
+    slot11.pw[2] <== powers.pw[2];
+    slot11.b <== b;
+
+    // slot 12: private def_neg #1
+    component slot12 = Rule_def_neg();
+    slot12.en <== r1_en[1];
+    slot12.x[0] <== r1_x[1][0];
+    slot12.x[1] <== r1_x[1][1];
+    slot12.x[2] <== r1_x[1][2];
+    slot12.x[3] <== r1_x[1][3];
+    slot12.m[0] <== r1_m[1][0];
+    slot12.m[1] <== r1_m[1][1];
+    slot12.pw[0] <== powers.pw[0];
+    slot12.pw[1] <== powers.pw[1];
+    slot12.pw[2] <== powers.pw[2];
+    slot12.b <== b;
+
+    // slot 13: private def_neg #2
+    component slot13 = Rule_def_neg();
+    slot13.en <== r1_en[2];
+    slot13.x[0] <== r1_x[2][0];
+    slot13.x[1] <== r1_x[2][1];
+    slot13.x[2] <== r1_x[2][2];
+    slot13.x[3] <== r1_x[2][3];
+    slot13.m[0] <== r1_m[2][0];
+    slot13.m[1] <== r1_m[2][1];
+    slot13.pw[0] <== powers.pw[0];
+    slot13.pw[1] <== powers.pw[1];
+    slot13.pw[2] <== powers.pw[2];
+    slot13.b <== b;
+
+    // slot 14: private def_neg #3
+    component slot14 = Rule_def_neg();
+    slot14.en <== r1_en[3];
+    slot14.x[0] <== r1_x[3][0];
+    slot14.x[1] <== r1_x[3][1];
+    slot14.x[2] <== r1_x[3][2];
+    slot14.x[3] <== r1_x[3][3];
+    slot14.m[0] <== r1_m[3][0];
+    slot14.m[1] <== r1_m[3][1];
+    slot14.pw[0] <== powers.pw[0];
+    slot14.pw[1] <== powers.pw[1];
+    slot14.pw[2] <== powers.pw[2];
+    slot14.b <== b;
+
+    // slot 15: private def_mvar #0
+    component slot15 = Rule_def_mvar();
+    slot15.en <== r2_en[0];
+    slot15.x[0] <== r2_x[0][0];
+    slot15.x[1] <== r2_x[0][1];
+    slot15.m[0] <== r2_m[0][0];
+    slot15.m[1] <== r2_m[0][1];
+    slot15.pw[0] <== powers.pw[0];
+    slot15.pw[1] <== powers.pw[1];
+    slot15.pw[2] <== powers.pw[2];
+    slot15.b <== b;
+
+    // slot 16: private def_mvar #1
+    component slot16 = Rule_def_mvar();
+    slot16.en <== r2_en[1];
+    slot16.x[0] <== r2_x[1][0];
+    slot16.x[1] <== r2_x[1][1];
+    slot16.m[0] <== r2_m[1][0];
+    slot16.m[1] <== r2_m[1][1];
+    slot16.pw[0] <== powers.pw[0];
+    slot16.pw[1] <== powers.pw[1];
+    slot16.pw[2] <== powers.pw[2];
+    slot16.b <== b;
+
+    // slot 17: private def_mvar #2
+    component slot17 = Rule_def_mvar();
+    slot17.en <== r2_en[2];
+    slot17.x[0] <== r2_x[2][0];
+    slot17.x[1] <== r2_x[2][1];
+    slot17.m[0] <== r2_m[2][0];
+    slot17.m[1] <== r2_m[2][1];
+    slot17.pw[0] <== powers.pw[0];
+    slot17.pw[1] <== powers.pw[1];
+    slot17.pw[2] <== powers.pw[2];
+    slot17.b <== b;
+
+    // slot 18: private def_mvar #3
+    component slot18 = Rule_def_mvar();
+    slot18.en <== r2_en[3];
+    slot18.x[0] <== r2_x[3][0];
+    slot18.x[1] <== r2_x[3][1];
+    slot18.m[0] <== r2_m[3][0];
+    slot18.m[1] <== r2_m[3][1];
+    slot18.pw[0] <== powers.pw[0];
+    slot18.pw[1] <== powers.pw[1];
+    slot18.pw[2] <== powers.pw[2];
+    slot18.b <== b;
+
+    // slot 19: private mp #0
+    component slot19 = Rule_mp();
+    slot19.en <== r3_en[0];
+    slot19.x[0] <== r3_x[0][0];
+    slot19.x[1] <== r3_x[0][1];
+    slot19.x[2] <== r3_x[0][2];
+    slot19.x[3] <== r3_x[0][3];
+    slot19.x[4] <== r3_x[0][4];
+    slot19.x[5] <== r3_x[0][5];
+    slot19.m[0] <== r3_m[0][0];
+    slot19.pw[0] <== powers.pw[0];
+    slot19.pw[1] <== powers.pw[1];
+    slot19.pw[2] <== powers.pw[2];
+    slot19.b <== b;
+
+    // slot 20: private mp #1
+    component slot20 = Rule_mp();
+    slot20.en <== r3_en[1];
+    slot20.x[0] <== r3_x[1][0];
+    slot20.x[1] <== r3_x[1][1];
+    slot20.x[2] <== r3_x[1][2];
+    slot20.x[3] <== r3_x[1][3];
+    slot20.x[4] <== r3_x[1][4];
+    slot20.x[5] <== r3_x[1][5];
+    slot20.m[0] <== r3_m[1][0];
+    slot20.pw[0] <== powers.pw[0];
+    slot20.pw[1] <== powers.pw[1];
+    slot20.pw[2] <== powers.pw[2];
+    slot20.b <== b;
+
+    // slot 21: private ax1 #0
+    component slot21 = Rule_ax1();
+    slot21.en <== r4_en[0];
+    slot21.x[0] <== r4_x[0][0];
+    slot21.x[1] <== r4_x[0][1];
+    slot21.x[2] <== r4_x[0][2];
+    slot21.x[3] <== r4_x[0][3];
+    slot21.m[0] <== r4_m[0][0];
+    slot21.pw[0] <== powers.pw[0];
+    slot21.pw[1] <== powers.pw[1];
+    slot21.pw[2] <== powers.pw[2];
+    slot21.b <== b;
+
+    // slot 22: private ax1 #1
+    component slot22 = Rule_ax1();
+    slot22.en <== r4_en[1];
+    slot22.x[0] <== r4_x[1][0];
+    slot22.x[1] <== r4_x[1][1];
+    slot22.x[2] <== r4_x[1][2];
+    slot22.x[3] <== r4_x[1][3];
+    slot22.m[0] <== r4_m[1][0];
+    slot22.pw[0] <== powers.pw[0];
+    slot22.pw[1] <== powers.pw[1];
+    slot22.pw[2] <== powers.pw[2];
+    slot22.b <== b;
+
+    // slot 23: private ax2 #0
+    component slot23 = Rule_ax2();
+    slot23.en <== r5_en[0];
+    slot23.x[0] <== r5_x[0][0];
+    slot23.x[1] <== r5_x[0][1];
+    slot23.x[2] <== r5_x[0][2];
+    slot23.x[3] <== r5_x[0][3];
+    slot23.x[4] <== r5_x[0][4];
+    slot23.x[5] <== r5_x[0][5];
+    slot23.x[6] <== r5_x[0][6];
+    slot23.x[7] <== r5_x[0][7];
+    slot23.x[8] <== r5_x[0][8];
+    slot23.m[0] <== r5_m[0][0];
+    slot23.pw[0] <== powers.pw[0];
+    slot23.pw[1] <== powers.pw[1];
+    slot23.pw[2] <== powers.pw[2];
+    slot23.b <== b;
+
+    // slot 24: private ax2 #1
+    component slot24 = Rule_ax2();
+    slot24.en <== r5_en[1];
+    slot24.x[0] <== r5_x[1][0];
+    slot24.x[1] <== r5_x[1][1];
+    slot24.x[2] <== r5_x[1][2];
+    slot24.x[3] <== r5_x[1][3];
+    slot24.x[4] <== r5_x[1][4];
+    slot24.x[5] <== r5_x[1][5];
+    slot24.x[6] <== r5_x[1][6];
+    slot24.x[7] <== r5_x[1][7];
+    slot24.x[8] <== r5_x[1][8];
+    slot24.m[0] <== r5_m[1][0];
+    slot24.pw[0] <== powers.pw[0];
+    slot24.pw[1] <== powers.pw[1];
+    slot24.pw[2] <== powers.pw[2];
+    slot24.b <== b;
+
+    // slot 25: private ax3 #0
+    component slot25 = Rule_ax3();
+    slot25.en <== r6_en[0];
+    slot25.x[0] <== r6_x[0][0];
+    slot25.x[1] <== r6_x[0][1];
+    slot25.x[2] <== r6_x[0][2];
+    slot25.x[3] <== r6_x[0][3];
+    slot25.x[4] <== r6_x[0][4];
+    slot25.x[5] <== r6_x[0][5];
+    slot25.x[6] <== r6_x[0][6];
+    slot25.m[0] <== r6_m[0][0];
+    slot25.pw[0] <== powers.pw[0];
+    slot25.pw[1] <== powers.pw[1];
+    slot25.pw[2] <== powers.pw[2];
+    slot25.b <== b;
+
+    // slot 26: private ax3 #1
+    component slot26 = Rule_ax3();
+    slot26.en <== r6_en[1];
+    slot26.x[0] <== r6_x[1][0];
+    slot26.x[1] <== r6_x[1][1];
+    slot26.x[2] <== r6_x[1][2];
+    slot26.x[3] <== r6_x[1][3];
+    slot26.x[4] <== r6_x[1][4];
+    slot26.x[5] <== r6_x[1][5];
+    slot26.x[6] <== r6_x[1][6];
+    slot26.m[0] <== r6_m[1][0];
+    slot26.pw[0] <== powers.pw[0];
+    slot26.pw[1] <== powers.pw[1];
+    slot26.pw[2] <== powers.pw[2];
+    slot26.b <== b;
+
+    // slot 27: private demand #0
+    component slot27 = Rule_demand();
+    slot27.en <== r7_en[0];
+    slot27.x[0] <== r7_x[0][0];
+    slot27.x[1] <== r7_x[0][1];
+    slot27.pw[0] <== powers.pw[0];
+    slot27.pw[1] <== powers.pw[1];
+    slot27.pw[2] <== powers.pw[2];
+    slot27.b <== b;
+
+    // slot 28: private demand #1
+    component slot28 = Rule_demand();
+    slot28.en <== r7_en[1];
+    slot28.x[0] <== r7_x[1][0];
+    slot28.x[1] <== r7_x[1][1];
+    slot28.pw[0] <== powers.pw[0];
+    slot28.pw[1] <== powers.pw[1];
+    slot28.pw[2] <== powers.pw[2];
+    slot28.b <== b;
+
+    A <== slot0.logup + slot1.logup + slot2.logup + slot3.logup + slot4.logup + slot5.logup + slot6.logup + slot7.logup + slot8.logup + slot9.logup + slot10.logup + slot11.logup + slot12.logup + slot13.logup + slot14.logup + slot15.logup + slot16.logup + slot17.logup + slot18.logup + slot19.logup + slot20.logup + slot21.logup + slot22.logup + slot23.logup + slot24.logup + slot25.logup + slot26.logup + slot27.logup + slot28.logup;
+    component sortedUnique = SortedUnique(18);
+    for (var i = 0; i < 18; i++) {
+        sortedUnique.in[i] <== sorted[i];
+        sortedUnique.en[i] <== sorted_en[i];
+    }
+    sortedUnique.prev <== u_in;
+    sortedUnique.x <== b;
+    B <== slot0.unique + slot1.unique + slot2.unique + slot3.unique + slot4.unique + slot5.unique + slot6.unique + slot7.unique + slot8.unique + slot9.unique + slot10.unique + slot11.unique + slot12.unique + slot13.unique + slot14.unique + slot15.unique + slot16.unique + slot17.unique + slot18.unique + slot19.unique + slot20.unique + slot21.unique + slot22.unique + slot23.unique + slot24.unique + slot25.unique + slot26.unique + slot27.unique + slot28.unique - sortedUnique.sum;
+    u_out <== sortedUnique.last;
+
+    slot0.range[0] === limbs[0] + 256 * limbs[1] + 65536 * limbs[2] + 16777216 * limbs[3] + 4294967296 * limbs[4];
+    slot0.range[1] === limbs[5] + 256 * limbs[6] + 65536 * limbs[7] + 16777216 * limbs[8] + 4294967296 * limbs[9];
+    slot0.range[2] === limbs[10] + 256 * limbs[11] + 65536 * limbs[12] + 16777216 * limbs[13] + 4294967296 * limbs[14];
+    slot0.range[3] === limbs[15] + 256 * limbs[16] + 65536 * limbs[17] + 16777216 * limbs[18] + 4294967296 * limbs[19];
+    slot0.range[4] === limbs[20] + 256 * limbs[21] + 65536 * limbs[22] + 16777216 * limbs[23] + 4294967296 * limbs[24];
+    slot0.range[5] === limbs[25] + 256 * limbs[26] + 65536 * limbs[27] + 16777216 * limbs[28] + 4294967296 * limbs[29];
+    slot1.range[0] === limbs[30] + 256 * limbs[31] + 65536 * limbs[32] + 16777216 * limbs[33] + 4294967296 * limbs[34];
+    slot1.range[1] === limbs[35] + 256 * limbs[36] + 65536 * limbs[37] + 16777216 * limbs[38] + 4294967296 * limbs[39];
+    slot1.range[2] === limbs[40] + 256 * limbs[41] + 65536 * limbs[42] + 16777216 * limbs[43] + 4294967296 * limbs[44];
+    slot1.range[3] === limbs[45] + 256 * limbs[46] + 65536 * limbs[47] + 16777216 * limbs[48] + 4294967296 * limbs[49];
+    slot1.range[4] === limbs[50] + 256 * limbs[51] + 65536 * limbs[52] + 16777216 * limbs[53] + 4294967296 * limbs[54];
+    slot1.range[5] === limbs[55] + 256 * limbs[56] + 65536 * limbs[57] + 16777216 * limbs[58] + 4294967296 * limbs[59];
+    slot2.range[0] === limbs[60] + 256 * limbs[61] + 65536 * limbs[62] + 16777216 * limbs[63] + 4294967296 * limbs[64];
+    slot2.range[1] === limbs[65] + 256 * limbs[66] + 65536 * limbs[67] + 16777216 * limbs[68] + 4294967296 * limbs[69];
+    slot2.range[2] === limbs[70] + 256 * limbs[71] + 65536 * limbs[72] + 16777216 * limbs[73] + 4294967296 * limbs[74];
+    slot2.range[3] === limbs[75] + 256 * limbs[76] + 65536 * limbs[77] + 16777216 * limbs[78] + 4294967296 * limbs[79];
+    slot3.range[0] === limbs[80] + 256 * limbs[81] + 65536 * limbs[82] + 16777216 * limbs[83] + 4294967296 * limbs[84];
+    slot3.range[1] === limbs[85] + 256 * limbs[86] + 65536 * limbs[87] + 16777216 * limbs[88] + 4294967296 * limbs[89];
+    slot3.range[2] === limbs[90] + 256 * limbs[91] + 65536 * limbs[92] + 16777216 * limbs[93] + 4294967296 * limbs[94];
+    slot3.range[3] === limbs[95] + 256 * limbs[96] + 65536 * limbs[97] + 16777216 * limbs[98] + 4294967296 * limbs[99];
+    slot4.range[0] === limbs[100] + 256 * limbs[101] + 65536 * limbs[102] + 16777216 * limbs[103] + 4294967296 * limbs[104];
+    slot5.range[0] === limbs[105] + 256 * limbs[106] + 65536 * limbs[107] + 16777216 * limbs[108] + 4294967296 * limbs[109];
+    slot7.range[0] === limbs[110] + 256 * limbs[111] + 65536 * limbs[112] + 16777216 * limbs[113] + 4294967296 * limbs[114];
+    slot7.range[1] === limbs[115] + 256 * limbs[116] + 65536 * limbs[117] + 16777216 * limbs[118] + 4294967296 * limbs[119];
+    slot7.range[2] === limbs[120] + 256 * limbs[121] + 65536 * limbs[122] + 16777216 * limbs[123] + 4294967296 * limbs[124];
+    slot7.range[3] === limbs[125] + 256 * limbs[126] + 65536 * limbs[127] + 16777216 * limbs[128] + 4294967296 * limbs[129];
+    slot7.range[4] === limbs[130] + 256 * limbs[131] + 65536 * limbs[132] + 16777216 * limbs[133] + 4294967296 * limbs[134];
+    slot7.range[5] === limbs[135] + 256 * limbs[136] + 65536 * limbs[137] + 16777216 * limbs[138] + 4294967296 * limbs[139];
+    slot8.range[0] === limbs[140] + 256 * limbs[141] + 65536 * limbs[142] + 16777216 * limbs[143] + 4294967296 * limbs[144];
+    slot8.range[1] === limbs[145] + 256 * limbs[146] + 65536 * limbs[147] + 16777216 * limbs[148] + 4294967296 * limbs[149];
+    slot8.range[2] === limbs[150] + 256 * limbs[151] + 65536 * limbs[152] + 16777216 * limbs[153] + 4294967296 * limbs[154];
+    slot8.range[3] === limbs[155] + 256 * limbs[156] + 65536 * limbs[157] + 16777216 * limbs[158] + 4294967296 * limbs[159];
+    slot8.range[4] === limbs[160] + 256 * limbs[161] + 65536 * limbs[162] + 16777216 * limbs[163] + 4294967296 * limbs[164];
+    slot8.range[5] === limbs[165] + 256 * limbs[166] + 65536 * limbs[167] + 16777216 * limbs[168] + 4294967296 * limbs[169];
+    slot9.range[0] === limbs[170] + 256 * limbs[171] + 65536 * limbs[172] + 16777216 * limbs[173] + 4294967296 * limbs[174];
+    slot9.range[1] === limbs[175] + 256 * limbs[176] + 65536 * limbs[177] + 16777216 * limbs[178] + 4294967296 * limbs[179];
+    slot9.range[2] === limbs[180] + 256 * limbs[181] + 65536 * limbs[182] + 16777216 * limbs[183] + 4294967296 * limbs[184];
+    slot9.range[3] === limbs[185] + 256 * limbs[186] + 65536 * limbs[187] + 16777216 * limbs[188] + 4294967296 * limbs[189];
+    slot9.range[4] === limbs[190] + 256 * limbs[191] + 65536 * limbs[192] + 16777216 * limbs[193] + 4294967296 * limbs[194];
+    slot9.range[5] === limbs[195] + 256 * limbs[196] + 65536 * limbs[197] + 16777216 * limbs[198] + 4294967296 * limbs[199];
+    slot10.range[0] === limbs[200] + 256 * limbs[201] + 65536 * limbs[202] + 16777216 * limbs[203] + 4294967296 * limbs[204];
+    slot10.range[1] === limbs[205] + 256 * limbs[206] + 65536 * limbs[207] + 16777216 * limbs[208] + 4294967296 * limbs[209];
+    slot10.range[2] === limbs[210] + 256 * limbs[211] + 65536 * limbs[212] + 16777216 * limbs[213] + 4294967296 * limbs[214];
+    slot10.range[3] === limbs[215] + 256 * limbs[216] + 65536 * limbs[217] + 16777216 * limbs[218] + 4294967296 * limbs[219];
+    slot10.range[4] === limbs[220] + 256 * limbs[221] + 65536 * limbs[222] + 16777216 * limbs[223] + 4294967296 * limbs[224];
+    slot10.range[5] === limbs[225] + 256 * limbs[226] + 65536 * limbs[227] + 16777216 * limbs[228] + 4294967296 * limbs[229];
+    slot11.range[0] === limbs[230] + 256 * limbs[231] + 65536 * limbs[232] + 16777216 * limbs[233] + 4294967296 * limbs[234];
+    slot11.range[1] === limbs[235] + 256 * limbs[236] + 65536 * limbs[237] + 16777216 * limbs[238] + 4294967296 * limbs[239];
+    slot11.range[2] === limbs[240] + 256 * limbs[241] + 65536 * limbs[242] + 16777216 * limbs[243] + 4294967296 * limbs[244];
+    slot11.range[3] === limbs[245] + 256 * limbs[246] + 65536 * limbs[247] + 16777216 * limbs[248] + 4294967296 * limbs[249];
+    slot12.range[0] === limbs[250] + 256 * limbs[251] + 65536 * limbs[252] + 16777216 * limbs[253] + 4294967296 * limbs[254];
+    slot12.range[1] === limbs[255] + 256 * limbs[256] + 65536 * limbs[257] + 16777216 * limbs[258] + 4294967296 * limbs[259];
+    slot12.range[2] === limbs[260] + 256 * limbs[261] + 65536 * limbs[262] + 16777216 * limbs[263] + 4294967296 * limbs[264];
+    slot12.range[3] === limbs[265] + 256 * limbs[266] + 65536 * limbs[267] + 16777216 * limbs[268] + 4294967296 * limbs[269];
+    slot13.range[0] === limbs[270] + 256 * limbs[271] + 65536 * limbs[272] + 16777216 * limbs[273] + 4294967296 * limbs[274];
+    slot13.range[1] === limbs[275] + 256 * limbs[276] + 65536 * limbs[277] + 16777216 * limbs[278] + 4294967296 * limbs[279];
+    slot13.range[2] === limbs[280] + 256 * limbs[281] + 65536 * limbs[282] + 16777216 * limbs[283] + 4294967296 * limbs[284];
+    slot13.range[3] === limbs[285] + 256 * limbs[286] + 65536 * limbs[287] + 16777216 * limbs[288] + 4294967296 * limbs[289];
+    slot14.range[0] === limbs[290] + 256 * limbs[291] + 65536 * limbs[292] + 16777216 * limbs[293] + 4294967296 * limbs[294];
+    slot14.range[1] === limbs[295] + 256 * limbs[296] + 65536 * limbs[297] + 16777216 * limbs[298] + 4294967296 * limbs[299];
+    slot14.range[2] === limbs[300] + 256 * limbs[301] + 65536 * limbs[302] + 16777216 * limbs[303] + 4294967296 * limbs[304];
+    slot14.range[3] === limbs[305] + 256 * limbs[306] + 65536 * limbs[307] + 16777216 * limbs[308] + 4294967296 * limbs[309];
+    slot15.range[0] === limbs[310] + 256 * limbs[311] + 65536 * limbs[312] + 16777216 * limbs[313] + 4294967296 * limbs[314];
+    slot16.range[0] === limbs[315] + 256 * limbs[316] + 65536 * limbs[317] + 16777216 * limbs[318] + 4294967296 * limbs[319];
+    slot17.range[0] === limbs[320] + 256 * limbs[321] + 65536 * limbs[322] + 16777216 * limbs[323] + 4294967296 * limbs[324];
+    slot18.range[0] === limbs[325] + 256 * limbs[326] + 65536 * limbs[327] + 16777216 * limbs[328] + 4294967296 * limbs[329];
+    slot19.range[0] === limbs[330] + 256 * limbs[331] + 65536 * limbs[332] + 16777216 * limbs[333] + 4294967296 * limbs[334];
+    slot19.range[1] === limbs[335] + 256 * limbs[336] + 65536 * limbs[337] + 16777216 * limbs[338] + 4294967296 * limbs[339];
+    slot19.range[2] === limbs[340] + 256 * limbs[341] + 65536 * limbs[342] + 16777216 * limbs[343] + 4294967296 * limbs[344];
+    slot19.range[3] === limbs[345] + 256 * limbs[346] + 65536 * limbs[347] + 16777216 * limbs[348] + 4294967296 * limbs[349];
+    slot19.range[4] === limbs[350] + 256 * limbs[351] + 65536 * limbs[352] + 16777216 * limbs[353] + 4294967296 * limbs[354];
+    slot20.range[0] === limbs[355] + 256 * limbs[356] + 65536 * limbs[357] + 16777216 * limbs[358] + 4294967296 * limbs[359];
+    slot20.range[1] === limbs[360] + 256 * limbs[361] + 65536 * limbs[362] + 16777216 * limbs[363] + 4294967296 * limbs[364];
+    slot20.range[2] === limbs[365] + 256 * limbs[366] + 65536 * limbs[367] + 16777216 * limbs[368] + 4294967296 * limbs[369];
+    slot20.range[3] === limbs[370] + 256 * limbs[371] + 65536 * limbs[372] + 16777216 * limbs[373] + 4294967296 * limbs[374];
+    slot20.range[4] === limbs[375] + 256 * limbs[376] + 65536 * limbs[377] + 16777216 * limbs[378] + 4294967296 * limbs[379];
+    sortedUnique.gap[0] === limbs[380] + 256 * limbs[381] + 65536 * limbs[382] + 16777216 * limbs[383] + 4294967296 * limbs[384] + 1099511627776 * limbs[385] + 281474976710656 * limbs[386];
+    sortedUnique.gap[1] === limbs[387] + 256 * limbs[388] + 65536 * limbs[389] + 16777216 * limbs[390] + 4294967296 * limbs[391] + 1099511627776 * limbs[392] + 281474976710656 * limbs[393];
+    sortedUnique.gap[2] === limbs[394] + 256 * limbs[395] + 65536 * limbs[396] + 16777216 * limbs[397] + 4294967296 * limbs[398] + 1099511627776 * limbs[399] + 281474976710656 * limbs[400];
+    sortedUnique.gap[3] === limbs[401] + 256 * limbs[402] + 65536 * limbs[403] + 16777216 * limbs[404] + 4294967296 * limbs[405] + 1099511627776 * limbs[406] + 281474976710656 * limbs[407];
+    sortedUnique.gap[4] === limbs[408] + 256 * limbs[409] + 65536 * limbs[410] + 16777216 * limbs[411] + 4294967296 * limbs[412] + 1099511627776 * limbs[413] + 281474976710656 * limbs[414];
+    sortedUnique.gap[5] === limbs[415] + 256 * limbs[416] + 65536 * limbs[417] + 16777216 * limbs[418] + 4294967296 * limbs[419] + 1099511627776 * limbs[420] + 281474976710656 * limbs[421];
+    sortedUnique.gap[6] === limbs[422] + 256 * limbs[423] + 65536 * limbs[424] + 16777216 * limbs[425] + 4294967296 * limbs[426] + 1099511627776 * limbs[427] + 281474976710656 * limbs[428];
+    sortedUnique.gap[7] === limbs[429] + 256 * limbs[430] + 65536 * limbs[431] + 16777216 * limbs[432] + 4294967296 * limbs[433] + 1099511627776 * limbs[434] + 281474976710656 * limbs[435];
+    sortedUnique.gap[8] === limbs[436] + 256 * limbs[437] + 65536 * limbs[438] + 16777216 * limbs[439] + 4294967296 * limbs[440] + 1099511627776 * limbs[441] + 281474976710656 * limbs[442];
+    sortedUnique.gap[9] === limbs[443] + 256 * limbs[444] + 65536 * limbs[445] + 16777216 * limbs[446] + 4294967296 * limbs[447] + 1099511627776 * limbs[448] + 281474976710656 * limbs[449];
+    sortedUnique.gap[10] === limbs[450] + 256 * limbs[451] + 65536 * limbs[452] + 16777216 * limbs[453] + 4294967296 * limbs[454] + 1099511627776 * limbs[455] + 281474976710656 * limbs[456];
+    sortedUnique.gap[11] === limbs[457] + 256 * limbs[458] + 65536 * limbs[459] + 16777216 * limbs[460] + 4294967296 * limbs[461] + 1099511627776 * limbs[462] + 281474976710656 * limbs[463];
+    sortedUnique.gap[12] === limbs[464] + 256 * limbs[465] + 65536 * limbs[466] + 16777216 * limbs[467] + 4294967296 * limbs[468] + 1099511627776 * limbs[469] + 281474976710656 * limbs[470];
+    sortedUnique.gap[13] === limbs[471] + 256 * limbs[472] + 65536 * limbs[473] + 16777216 * limbs[474] + 4294967296 * limbs[475] + 1099511627776 * limbs[476] + 281474976710656 * limbs[477];
+    sortedUnique.gap[14] === limbs[478] + 256 * limbs[479] + 65536 * limbs[480] + 16777216 * limbs[481] + 4294967296 * limbs[482] + 1099511627776 * limbs[483] + 281474976710656 * limbs[484];
+    sortedUnique.gap[15] === limbs[485] + 256 * limbs[486] + 65536 * limbs[487] + 16777216 * limbs[488] + 4294967296 * limbs[489] + 1099511627776 * limbs[490] + 281474976710656 * limbs[491];
+    sortedUnique.gap[16] === limbs[492] + 256 * limbs[493] + 65536 * limbs[494] + 16777216 * limbs[495] + 4294967296 * limbs[496] + 1099511627776 * limbs[497] + 281474976710656 * limbs[498];
+    sortedUnique.gap[17] === limbs[499] + 256 * limbs[500] + 65536 * limbs[501] + 16777216 * limbs[502] + 4294967296 * limbs[503] + 1099511627776 * limbs[504] + 281474976710656 * limbs[505];
+    component lookup = LimbLookup(506, 8);
+    lookup.x <== b;
+    for (var i = 0; i < 506; i++) {
+        lookup.in[i] <== limbs[i];
+    }
+    for (var t = 0; t < 256; t++) {
+        lookup.m[t] <== limb_m[t];
+    }
 }

@@ -77,6 +77,7 @@ template Rule_modus_ponens() {
     signal input b;
     signal output logup;
     signal output unique;
+    signal output range[5];
 
     en * (en - 1) === 0;
 
@@ -121,25 +122,20 @@ template Rule_modus_ponens() {
     conTerm0.c <== term6 + term7 + 1;
     conTerm0.x <== b;
 
-    // 0 <= k1 < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[4]);
+    // 0 <= k1 < 2^40, range checked by the segment
+    range[0] <== en * (x[4]);
 
-    // 0 <= k < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[3]);
+    // 0 <= k < 2^40, range checked by the segment
+    range[1] <== en * (x[3]);
 
-    // 0 <= ((k - k1) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[3] - x[4] - 1);
+    // 0 <= ((k - k1) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[3] - x[4] - 1);
 
-    // 0 <= k2 < 2^40
-    component range3 = RangeCheck(40);
-    range3.in <== en * (x[5]);
+    // 0 <= k2 < 2^40, range checked by the segment
+    range[3] <== en * (x[5]);
 
-    // 0 <= ((k - k2) - 1) < 2^40
-    component range4 = RangeCheck(40);
-    range4.in <== en * (x[3] - x[5] - 1);
+    // 0 <= ((k - k2) - 1) < 2^40, range checked by the segment
+    range[4] <== en * (x[3] - x[5] - 1);
 
     logup <== hypTerm0.inv + hypTerm1.inv + hypTerm2.inv - conTerm0.inv;
     unique <== 0;
@@ -424,6 +420,7 @@ template Rule_subst_impl() {
     signal input b;
     signal output logup;
     signal output unique;
+    signal output range[5];
 
     en * (en - 1) === 0;
 
@@ -486,25 +483,20 @@ template Rule_subst_impl() {
     conTerm0.c <== term9 + term12 + term4 + term13 + 12;
     conTerm0.x <== b;
 
-    // 0 <= da < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[8]);
+    // 0 <= da < 2^40, range checked by the segment
+    range[0] <== en * (x[8]);
 
-    // 0 <= d < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[7]);
+    // 0 <= d < 2^40, range checked by the segment
+    range[1] <== en * (x[7]);
 
-    // 0 <= ((d - da) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[7] - x[8] - 1);
+    // 0 <= ((d - da) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[7] - x[8] - 1);
 
-    // 0 <= db < 2^40
-    component range3 = RangeCheck(40);
-    range3.in <== en * (x[9]);
+    // 0 <= db < 2^40, range checked by the segment
+    range[3] <== en * (x[9]);
 
-    // 0 <= ((d - db) - 1) < 2^40
-    component range4 = RangeCheck(40);
-    range4.in <== en * (x[7] - x[9] - 1);
+    // 0 <= ((d - db) - 1) < 2^40, range checked by the segment
+    range[4] <== en * (x[7] - x[9] - 1);
 
     logup <== hypTerm0.inv + hypTerm1.inv + hypTerm2.inv + hypTerm3.inv - conTerm0.inv;
     unique <== 0;
@@ -520,6 +512,7 @@ template Rule_subst_not() {
     signal input b;
     signal output logup;
     signal output unique;
+    signal output range[3];
 
     en * (en - 1) === 0;
 
@@ -566,17 +559,14 @@ template Rule_subst_not() {
     conTerm0.c <== term5 + term7 + term3 + term8 + 12;
     conTerm0.x <== b;
 
-    // 0 <= db < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[6]);
+    // 0 <= db < 2^40, range checked by the segment
+    range[0] <== en * (x[6]);
 
-    // 0 <= d < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[5]);
+    // 0 <= d < 2^40, range checked by the segment
+    range[1] <== en * (x[5]);
 
-    // 0 <= ((d - db) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[5] - x[6] - 1);
+    // 0 <= ((d - db) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[5] - x[6] - 1);
 
     logup <== hypTerm0.inv + hypTerm1.inv + hypTerm2.inv - conTerm0.inv;
     unique <== 0;
@@ -736,6 +726,7 @@ template Rule_subst_left() {
     signal input b;
     signal output logup;
     signal output unique;
+    signal output range[3];
 
     en * (en - 1) === 0;
 
@@ -786,17 +777,14 @@ template Rule_subst_left() {
     conTerm0.c <== term3 + term6 + term9 + term10 + 13;
     conTerm0.x <== b;
 
-    // 0 <= dl < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[6]);
+    // 0 <= dl < 2^40, range checked by the segment
+    range[0] <== en * (x[6]);
 
-    // 0 <= d < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[5]);
+    // 0 <= d < 2^40, range checked by the segment
+    range[1] <== en * (x[5]);
 
-    // 0 <= ((d - dl) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[5] - x[6] - 1);
+    // 0 <= ((d - dl) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[5] - x[6] - 1);
 
     logup <== hypTerm0.inv + hypTerm1.inv + hypTerm2.inv - conTerm0.inv;
     unique <== 0;
@@ -812,6 +800,7 @@ template Rule_subst_right() {
     signal input b;
     signal output logup;
     signal output unique;
+    signal output range[3];
 
     en * (en - 1) === 0;
 
@@ -858,17 +847,14 @@ template Rule_subst_right() {
     conTerm0.c <== term3 + term5 + term7 + term8 + 13;
     conTerm0.x <== b;
 
-    // 0 <= dr < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[6]);
+    // 0 <= dr < 2^40, range checked by the segment
+    range[0] <== en * (x[6]);
 
-    // 0 <= d < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[5]);
+    // 0 <= d < 2^40, range checked by the segment
+    range[1] <== en * (x[5]);
 
-    // 0 <= ((d - dr) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[5] - x[6] - 1);
+    // 0 <= ((d - dr) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[5] - x[6] - 1);
 
     logup <== hypTerm0.inv + hypTerm1.inv + hypTerm2.inv - conTerm0.inv;
     unique <== 0;
@@ -930,6 +916,7 @@ template Rule_subst_not_union() {
     signal input b;
     signal output logup;
     signal output unique;
+    signal output range[5];
 
     en * (en - 1) === 0;
 
@@ -976,25 +963,20 @@ template Rule_subst_not_union() {
     conTerm0.c <== term3 + term7 + term8 + 14;
     conTerm0.x <== b;
 
-    // 0 <= dl < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[5]);
+    // 0 <= dl < 2^40, range checked by the segment
+    range[0] <== en * (x[5]);
 
-    // 0 <= d < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[4]);
+    // 0 <= d < 2^40, range checked by the segment
+    range[1] <== en * (x[4]);
 
-    // 0 <= ((d - dl) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[4] - x[5] - 1);
+    // 0 <= ((d - dl) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[4] - x[5] - 1);
 
-    // 0 <= dr < 2^40
-    component range3 = RangeCheck(40);
-    range3.in <== en * (x[6]);
+    // 0 <= dr < 2^40, range checked by the segment
+    range[3] <== en * (x[6]);
 
-    // 0 <= ((d - dr) - 1) < 2^40
-    component range4 = RangeCheck(40);
-    range4.in <== en * (x[4] - x[6] - 1);
+    // 0 <= ((d - dr) - 1) < 2^40, range checked by the segment
+    range[4] <== en * (x[4] - x[6] - 1);
 
     logup <== hypTerm0.inv + hypTerm1.inv + hypTerm2.inv - conTerm0.inv;
     unique <== 0;
@@ -1011,6 +993,7 @@ template Rule_def_subst_single() {
     signal output logup;
     signal output unique;
     signal output packed[1];
+    signal output range[1];
 
     en * (en - 1) === 0;
 
@@ -1051,9 +1034,8 @@ template Rule_def_subst_single() {
     uniTerm0.c <== packed[0];
     uniTerm0.x <== b;
 
-    // 0 <= S < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[0]);
+    // 0 <= S < 2^40, range checked by the segment
+    range[0] <== en * (x[0]);
 
     logup <== hypTerm0.inv - conTerm0.inv - conTerm1.inv;
     unique <== uniTerm0.inv;
@@ -1070,6 +1052,7 @@ template Rule_def_subst_union() {
     signal output logup;
     signal output unique;
     signal output packed[1];
+    signal output range[6];
 
     en * (en - 1) === 0;
 
@@ -1122,29 +1105,23 @@ template Rule_def_subst_union() {
     uniTerm0.c <== packed[0];
     uniTerm0.x <== b;
 
-    // 0 <= kl < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[4]);
+    // 0 <= kl < 2^40, range checked by the segment
+    range[0] <== en * (x[4]);
 
-    // 0 <= k < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[3]);
+    // 0 <= k < 2^40, range checked by the segment
+    range[1] <== en * (x[3]);
 
-    // 0 <= ((k - kl) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[3] - x[4] - 1);
+    // 0 <= ((k - kl) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[3] - x[4] - 1);
 
-    // 0 <= kr < 2^40
-    component range3 = RangeCheck(40);
-    range3.in <== en * (x[5]);
+    // 0 <= kr < 2^40, range checked by the segment
+    range[3] <== en * (x[5]);
 
-    // 0 <= ((k - kr) - 1) < 2^40
-    component range4 = RangeCheck(40);
-    range4.in <== en * (x[3] - x[5] - 1);
+    // 0 <= ((k - kr) - 1) < 2^40, range checked by the segment
+    range[4] <== en * (x[3] - x[5] - 1);
 
-    // 0 <= S < 2^40
-    component range5 = RangeCheck(40);
-    range5.in <== en * (x[0]);
+    // 0 <= S < 2^40, range checked by the segment
+    range[5] <== en * (x[0]);
 
     logup <== hypTerm0.inv + hypTerm1.inv - conTerm0.inv - conTerm1.inv;
     unique <== uniTerm0.inv;
@@ -1205,6 +1182,7 @@ template Rule_def_term_bot() {
     signal output logup;
     signal output unique;
     signal output packed[1];
+    signal output range[1];
 
     en * (en - 1) === 0;
 
@@ -1231,9 +1209,8 @@ template Rule_def_term_bot() {
     uniTerm0.c <== packed[0];
     uniTerm0.x <== b;
 
-    // 0 <= B < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[0]);
+    // 0 <= B < 2^40, range checked by the segment
+    range[0] <== en * (x[0]);
 
     logup <== -conTerm0.inv - conTerm1.inv;
     unique <== uniTerm0.inv;
@@ -1250,6 +1227,7 @@ template Rule_def_term_mvar() {
     signal output logup;
     signal output unique;
     signal output packed[1];
+    signal output range[1];
 
     en * (en - 1) === 0;
 
@@ -1278,9 +1256,8 @@ template Rule_def_term_mvar() {
     uniTerm0.c <== packed[0];
     uniTerm0.x <== b;
 
-    // 0 <= T < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[0]);
+    // 0 <= T < 2^40, range checked by the segment
+    range[0] <== en * (x[0]);
 
     logup <== -conTerm0.inv - conTerm1.inv;
     unique <== uniTerm0.inv;
@@ -1297,6 +1274,7 @@ template Rule_def_term_impl() {
     signal output logup;
     signal output unique;
     signal output packed[1];
+    signal output range[6];
 
     en * (en - 1) === 0;
 
@@ -1349,29 +1327,23 @@ template Rule_def_term_impl() {
     uniTerm0.c <== packed[0];
     uniTerm0.x <== b;
 
-    // 0 <= ka < 2^40
-    component range0 = RangeCheck(40);
-    range0.in <== en * (x[4]);
+    // 0 <= ka < 2^40, range checked by the segment
+    range[0] <== en * (x[4]);
 
-    // 0 <= k < 2^40
-    component range1 = RangeCheck(40);
-    range1.in <== en * (x[3]);
+    // 0 <= k < 2^40, range checked by the segment
+    range[1] <== en * (x[3]);
 
-    // 0 <= ((k - ka) - 1) < 2^40
-    component range2 = RangeCheck(40);
-    range2.in <== en * (x[3] - x[4] - 1);
+    // 0 <= ((k - ka) - 1) < 2^40, range checked by the segment
+    range[2] <== en * (x[3] - x[4] - 1);
 
-    // 0 <= kb < 2^40
-    component range3 = RangeCheck(40);
-    range3.in <== en * (x[5]);
+    // 0 <= kb < 2^40, range checked by the segment
+    range[3] <== en * (x[5]);
 
-    // 0 <= ((k - kb) - 1) < 2^40
-    component range4 = RangeCheck(40);
-    range4.in <== en * (x[3] - x[5] - 1);
+    // 0 <= ((k - kb) - 1) < 2^40, range checked by the segment
+    range[4] <== en * (x[3] - x[5] - 1);
 
-    // 0 <= T < 2^40
-    component range5 = RangeCheck(40);
-    range5.in <== en * (x[0]);
+    // 0 <= T < 2^40, range checked by the segment
+    range[5] <== en * (x[0]);
 
     logup <== hypTerm0.inv + hypTerm1.inv - conTerm0.inv - conTerm1.inv;
     unique <== uniTerm0.inv;

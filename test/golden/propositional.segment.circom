@@ -7,6 +7,7 @@ include "rules.circom";
 
 // One segment: every slot of every rule, the LogUp accumulator A (hypotheses minus
 // conclusions), the unique-claim accumulator B, and the chain of unique claims u_in -> u_out.
+// Range checks by bit decomposition.
 template Segment() {
     signal input a;
     signal input b;
@@ -1189,7 +1190,7 @@ template Segment() {
     slot69.b <== b;
 
     A <== slot0.logup + slot1.logup + slot2.logup + slot3.logup + slot4.logup + slot5.logup + slot6.logup + slot7.logup + slot8.logup + slot9.logup + slot10.logup + slot11.logup + slot12.logup + slot13.logup + slot14.logup + slot15.logup + slot16.logup + slot17.logup + slot18.logup + slot19.logup + slot20.logup + slot21.logup + slot22.logup + slot23.logup + slot24.logup + slot25.logup + slot26.logup + slot27.logup + slot28.logup + slot29.logup + slot30.logup + slot31.logup + slot32.logup + slot33.logup + slot34.logup + slot35.logup + slot36.logup + slot37.logup + slot38.logup + slot39.logup + slot40.logup + slot41.logup + slot42.logup + slot43.logup + slot44.logup + slot45.logup + slot46.logup + slot47.logup + slot48.logup + slot49.logup + slot50.logup + slot51.logup + slot52.logup + slot53.logup + slot54.logup + slot55.logup + slot56.logup + slot57.logup + slot58.logup + slot59.logup + slot60.logup + slot61.logup + slot62.logup + slot63.logup + slot64.logup + slot65.logup + slot66.logup + slot67.logup + slot68.logup + slot69.logup;
-    component sortedUnique = SortedUnique(30, 56);
+    component sortedUnique = SortedUnique(30);
     for (var i = 0; i < 30; i++) {
         sortedUnique.in[i] <== sorted[i];
         sortedUnique.en[i] <== sorted_en[i];
@@ -1198,4 +1199,1717 @@ template Segment() {
     sortedUnique.x <== b;
     B <== slot0.unique + slot1.unique + slot2.unique + slot3.unique + slot4.unique + slot5.unique + slot6.unique + slot7.unique + slot8.unique + slot9.unique + slot10.unique + slot11.unique + slot12.unique + slot13.unique + slot14.unique + slot15.unique + slot16.unique + slot17.unique + slot18.unique + slot19.unique + slot20.unique + slot21.unique + slot22.unique + slot23.unique + slot24.unique + slot25.unique + slot26.unique + slot27.unique + slot28.unique + slot29.unique + slot30.unique + slot31.unique + slot32.unique + slot33.unique + slot34.unique + slot35.unique + slot36.unique + slot37.unique + slot38.unique + slot39.unique + slot40.unique + slot41.unique + slot42.unique + slot43.unique + slot44.unique + slot45.unique + slot46.unique + slot47.unique + slot48.unique + slot49.unique + slot50.unique + slot51.unique + slot52.unique + slot53.unique + slot54.unique + slot55.unique + slot56.unique + slot57.unique + slot58.unique + slot59.unique + slot60.unique + slot61.unique + slot62.unique + slot63.unique + slot64.unique + slot65.unique + slot66.unique + slot67.unique + slot68.unique + slot69.unique - sortedUnique.sum;
     u_out <== sortedUnique.last;
+
+    component slot2_range0 = RangeCheck(40);
+    slot2_range0.in <== slot2.range[0];
+    component slot3_range0 = RangeCheck(40);
+    slot3_range0.in <== slot3.range[0];
+    component slot4_range0 = RangeCheck(40);
+    slot4_range0.in <== slot4.range[0];
+    component slot4_range1 = RangeCheck(40);
+    slot4_range1.in <== slot4.range[1];
+    component slot4_range2 = RangeCheck(40);
+    slot4_range2.in <== slot4.range[2];
+    component slot4_range3 = RangeCheck(40);
+    slot4_range3.in <== slot4.range[3];
+    component slot4_range4 = RangeCheck(40);
+    slot4_range4.in <== slot4.range[4];
+    component slot4_range5 = RangeCheck(40);
+    slot4_range5.in <== slot4.range[5];
+    component slot5_range0 = RangeCheck(40);
+    slot5_range0.in <== slot5.range[0];
+    component slot5_range1 = RangeCheck(40);
+    slot5_range1.in <== slot5.range[1];
+    component slot5_range2 = RangeCheck(40);
+    slot5_range2.in <== slot5.range[2];
+    component slot5_range3 = RangeCheck(40);
+    slot5_range3.in <== slot5.range[3];
+    component slot5_range4 = RangeCheck(40);
+    slot5_range4.in <== slot5.range[4];
+    component slot5_range5 = RangeCheck(40);
+    slot5_range5.in <== slot5.range[5];
+    component slot6_range0 = RangeCheck(40);
+    slot6_range0.in <== slot6.range[0];
+    component slot7_range0 = RangeCheck(40);
+    slot7_range0.in <== slot7.range[0];
+    component slot8_range0 = RangeCheck(40);
+    slot8_range0.in <== slot8.range[0];
+    component slot9_range0 = RangeCheck(40);
+    slot9_range0.in <== slot9.range[0];
+    component slot10_range0 = RangeCheck(40);
+    slot10_range0.in <== slot10.range[0];
+    component slot10_range1 = RangeCheck(40);
+    slot10_range1.in <== slot10.range[1];
+    component slot10_range2 = RangeCheck(40);
+    slot10_range2.in <== slot10.range[2];
+    component slot10_range3 = RangeCheck(40);
+    slot10_range3.in <== slot10.range[3];
+    component slot10_range4 = RangeCheck(40);
+    slot10_range4.in <== slot10.range[4];
+    component slot10_range5 = RangeCheck(40);
+    slot10_range5.in <== slot10.range[5];
+    component slot11_range0 = RangeCheck(40);
+    slot11_range0.in <== slot11.range[0];
+    component slot11_range1 = RangeCheck(40);
+    slot11_range1.in <== slot11.range[1];
+    component slot11_range2 = RangeCheck(40);
+    slot11_range2.in <== slot11.range[2];
+    component slot11_range3 = RangeCheck(40);
+    slot11_range3.in <== slot11.range[3];
+    component slot11_range4 = RangeCheck(40);
+    slot11_range4.in <== slot11.range[4];
+    component slot11_range5 = RangeCheck(40);
+    slot11_range5.in <== slot11.range[5];
+    component slot14_range0 = RangeCheck(40);
+    slot14_range0.in <== slot14.range[0];
+    component slot14_range1 = RangeCheck(40);
+    slot14_range1.in <== slot14.range[1];
+    component slot14_range2 = RangeCheck(40);
+    slot14_range2.in <== slot14.range[2];
+    component slot14_range3 = RangeCheck(40);
+    slot14_range3.in <== slot14.range[3];
+    component slot14_range4 = RangeCheck(40);
+    slot14_range4.in <== slot14.range[4];
+    component slot15_range0 = RangeCheck(40);
+    slot15_range0.in <== slot15.range[0];
+    component slot15_range1 = RangeCheck(40);
+    slot15_range1.in <== slot15.range[1];
+    component slot15_range2 = RangeCheck(40);
+    slot15_range2.in <== slot15.range[2];
+    component slot15_range3 = RangeCheck(40);
+    slot15_range3.in <== slot15.range[3];
+    component slot15_range4 = RangeCheck(40);
+    slot15_range4.in <== slot15.range[4];
+    component slot24_range0 = RangeCheck(40);
+    slot24_range0.in <== slot24.range[0];
+    component slot24_range1 = RangeCheck(40);
+    slot24_range1.in <== slot24.range[1];
+    component slot24_range2 = RangeCheck(40);
+    slot24_range2.in <== slot24.range[2];
+    component slot24_range3 = RangeCheck(40);
+    slot24_range3.in <== slot24.range[3];
+    component slot24_range4 = RangeCheck(40);
+    slot24_range4.in <== slot24.range[4];
+    component slot25_range0 = RangeCheck(40);
+    slot25_range0.in <== slot25.range[0];
+    component slot25_range1 = RangeCheck(40);
+    slot25_range1.in <== slot25.range[1];
+    component slot25_range2 = RangeCheck(40);
+    slot25_range2.in <== slot25.range[2];
+    component slot25_range3 = RangeCheck(40);
+    slot25_range3.in <== slot25.range[3];
+    component slot25_range4 = RangeCheck(40);
+    slot25_range4.in <== slot25.range[4];
+    component slot26_range0 = RangeCheck(40);
+    slot26_range0.in <== slot26.range[0];
+    component slot26_range1 = RangeCheck(40);
+    slot26_range1.in <== slot26.range[1];
+    component slot26_range2 = RangeCheck(40);
+    slot26_range2.in <== slot26.range[2];
+    component slot27_range0 = RangeCheck(40);
+    slot27_range0.in <== slot27.range[0];
+    component slot27_range1 = RangeCheck(40);
+    slot27_range1.in <== slot27.range[1];
+    component slot27_range2 = RangeCheck(40);
+    slot27_range2.in <== slot27.range[2];
+    component slot34_range0 = RangeCheck(40);
+    slot34_range0.in <== slot34.range[0];
+    component slot34_range1 = RangeCheck(40);
+    slot34_range1.in <== slot34.range[1];
+    component slot34_range2 = RangeCheck(40);
+    slot34_range2.in <== slot34.range[2];
+    component slot35_range0 = RangeCheck(40);
+    slot35_range0.in <== slot35.range[0];
+    component slot35_range1 = RangeCheck(40);
+    slot35_range1.in <== slot35.range[1];
+    component slot35_range2 = RangeCheck(40);
+    slot35_range2.in <== slot35.range[2];
+    component slot36_range0 = RangeCheck(40);
+    slot36_range0.in <== slot36.range[0];
+    component slot36_range1 = RangeCheck(40);
+    slot36_range1.in <== slot36.range[1];
+    component slot36_range2 = RangeCheck(40);
+    slot36_range2.in <== slot36.range[2];
+    component slot37_range0 = RangeCheck(40);
+    slot37_range0.in <== slot37.range[0];
+    component slot37_range1 = RangeCheck(40);
+    slot37_range1.in <== slot37.range[1];
+    component slot37_range2 = RangeCheck(40);
+    slot37_range2.in <== slot37.range[2];
+    component slot40_range0 = RangeCheck(40);
+    slot40_range0.in <== slot40.range[0];
+    component slot40_range1 = RangeCheck(40);
+    slot40_range1.in <== slot40.range[1];
+    component slot40_range2 = RangeCheck(40);
+    slot40_range2.in <== slot40.range[2];
+    component slot40_range3 = RangeCheck(40);
+    slot40_range3.in <== slot40.range[3];
+    component slot40_range4 = RangeCheck(40);
+    slot40_range4.in <== slot40.range[4];
+    component slot41_range0 = RangeCheck(40);
+    slot41_range0.in <== slot41.range[0];
+    component slot41_range1 = RangeCheck(40);
+    slot41_range1.in <== slot41.range[1];
+    component slot41_range2 = RangeCheck(40);
+    slot41_range2.in <== slot41.range[2];
+    component slot41_range3 = RangeCheck(40);
+    slot41_range3.in <== slot41.range[3];
+    component slot41_range4 = RangeCheck(40);
+    slot41_range4.in <== slot41.range[4];
+    component slot42_range0 = RangeCheck(40);
+    slot42_range0.in <== slot42.range[0];
+    component slot43_range0 = RangeCheck(40);
+    slot43_range0.in <== slot43.range[0];
+    component slot44_range0 = RangeCheck(40);
+    slot44_range0.in <== slot44.range[0];
+    component slot45_range0 = RangeCheck(40);
+    slot45_range0.in <== slot45.range[0];
+    component slot46_range0 = RangeCheck(40);
+    slot46_range0.in <== slot46.range[0];
+    component slot46_range1 = RangeCheck(40);
+    slot46_range1.in <== slot46.range[1];
+    component slot46_range2 = RangeCheck(40);
+    slot46_range2.in <== slot46.range[2];
+    component slot46_range3 = RangeCheck(40);
+    slot46_range3.in <== slot46.range[3];
+    component slot46_range4 = RangeCheck(40);
+    slot46_range4.in <== slot46.range[4];
+    component slot46_range5 = RangeCheck(40);
+    slot46_range5.in <== slot46.range[5];
+    component slot47_range0 = RangeCheck(40);
+    slot47_range0.in <== slot47.range[0];
+    component slot47_range1 = RangeCheck(40);
+    slot47_range1.in <== slot47.range[1];
+    component slot47_range2 = RangeCheck(40);
+    slot47_range2.in <== slot47.range[2];
+    component slot47_range3 = RangeCheck(40);
+    slot47_range3.in <== slot47.range[3];
+    component slot47_range4 = RangeCheck(40);
+    slot47_range4.in <== slot47.range[4];
+    component slot47_range5 = RangeCheck(40);
+    slot47_range5.in <== slot47.range[5];
+    component slot48_range0 = RangeCheck(40);
+    slot48_range0.in <== slot48.range[0];
+    component slot48_range1 = RangeCheck(40);
+    slot48_range1.in <== slot48.range[1];
+    component slot48_range2 = RangeCheck(40);
+    slot48_range2.in <== slot48.range[2];
+    component slot48_range3 = RangeCheck(40);
+    slot48_range3.in <== slot48.range[3];
+    component slot48_range4 = RangeCheck(40);
+    slot48_range4.in <== slot48.range[4];
+    component slot48_range5 = RangeCheck(40);
+    slot48_range5.in <== slot48.range[5];
+    component slot49_range0 = RangeCheck(40);
+    slot49_range0.in <== slot49.range[0];
+    component slot49_range1 = RangeCheck(40);
+    slot49_range1.in <== slot49.range[1];
+    component slot49_range2 = RangeCheck(40);
+    slot49_range2.in <== slot49.range[2];
+    component slot49_range3 = RangeCheck(40);
+    slot49_range3.in <== slot49.range[3];
+    component slot49_range4 = RangeCheck(40);
+    slot49_range4.in <== slot49.range[4];
+    component slot49_range5 = RangeCheck(40);
+    slot49_range5.in <== slot49.range[5];
+    component slot52_range0 = RangeCheck(40);
+    slot52_range0.in <== slot52.range[0];
+    component slot53_range0 = RangeCheck(40);
+    slot53_range0.in <== slot53.range[0];
+    component slot54_range0 = RangeCheck(40);
+    slot54_range0.in <== slot54.range[0];
+    component slot55_range0 = RangeCheck(40);
+    slot55_range0.in <== slot55.range[0];
+    component slot56_range0 = RangeCheck(40);
+    slot56_range0.in <== slot56.range[0];
+    component slot57_range0 = RangeCheck(40);
+    slot57_range0.in <== slot57.range[0];
+    component slot58_range0 = RangeCheck(40);
+    slot58_range0.in <== slot58.range[0];
+    component slot59_range0 = RangeCheck(40);
+    slot59_range0.in <== slot59.range[0];
+    component slot60_range0 = RangeCheck(40);
+    slot60_range0.in <== slot60.range[0];
+    component slot60_range1 = RangeCheck(40);
+    slot60_range1.in <== slot60.range[1];
+    component slot60_range2 = RangeCheck(40);
+    slot60_range2.in <== slot60.range[2];
+    component slot60_range3 = RangeCheck(40);
+    slot60_range3.in <== slot60.range[3];
+    component slot60_range4 = RangeCheck(40);
+    slot60_range4.in <== slot60.range[4];
+    component slot60_range5 = RangeCheck(40);
+    slot60_range5.in <== slot60.range[5];
+    component slot61_range0 = RangeCheck(40);
+    slot61_range0.in <== slot61.range[0];
+    component slot61_range1 = RangeCheck(40);
+    slot61_range1.in <== slot61.range[1];
+    component slot61_range2 = RangeCheck(40);
+    slot61_range2.in <== slot61.range[2];
+    component slot61_range3 = RangeCheck(40);
+    slot61_range3.in <== slot61.range[3];
+    component slot61_range4 = RangeCheck(40);
+    slot61_range4.in <== slot61.range[4];
+    component slot61_range5 = RangeCheck(40);
+    slot61_range5.in <== slot61.range[5];
+    component slot62_range0 = RangeCheck(40);
+    slot62_range0.in <== slot62.range[0];
+    component slot62_range1 = RangeCheck(40);
+    slot62_range1.in <== slot62.range[1];
+    component slot62_range2 = RangeCheck(40);
+    slot62_range2.in <== slot62.range[2];
+    component slot62_range3 = RangeCheck(40);
+    slot62_range3.in <== slot62.range[3];
+    component slot62_range4 = RangeCheck(40);
+    slot62_range4.in <== slot62.range[4];
+    component slot62_range5 = RangeCheck(40);
+    slot62_range5.in <== slot62.range[5];
+    component slot63_range0 = RangeCheck(40);
+    slot63_range0.in <== slot63.range[0];
+    component slot63_range1 = RangeCheck(40);
+    slot63_range1.in <== slot63.range[1];
+    component slot63_range2 = RangeCheck(40);
+    slot63_range2.in <== slot63.range[2];
+    component slot63_range3 = RangeCheck(40);
+    slot63_range3.in <== slot63.range[3];
+    component slot63_range4 = RangeCheck(40);
+    slot63_range4.in <== slot63.range[4];
+    component slot63_range5 = RangeCheck(40);
+    slot63_range5.in <== slot63.range[5];
+    component sortedUnique_gap0 = RangeCheck(56);
+    sortedUnique_gap0.in <== sortedUnique.gap[0];
+    component sortedUnique_gap1 = RangeCheck(56);
+    sortedUnique_gap1.in <== sortedUnique.gap[1];
+    component sortedUnique_gap2 = RangeCheck(56);
+    sortedUnique_gap2.in <== sortedUnique.gap[2];
+    component sortedUnique_gap3 = RangeCheck(56);
+    sortedUnique_gap3.in <== sortedUnique.gap[3];
+    component sortedUnique_gap4 = RangeCheck(56);
+    sortedUnique_gap4.in <== sortedUnique.gap[4];
+    component sortedUnique_gap5 = RangeCheck(56);
+    sortedUnique_gap5.in <== sortedUnique.gap[5];
+    component sortedUnique_gap6 = RangeCheck(56);
+    sortedUnique_gap6.in <== sortedUnique.gap[6];
+    component sortedUnique_gap7 = RangeCheck(56);
+    sortedUnique_gap7.in <== sortedUnique.gap[7];
+    component sortedUnique_gap8 = RangeCheck(56);
+    sortedUnique_gap8.in <== sortedUnique.gap[8];
+    component sortedUnique_gap9 = RangeCheck(56);
+    sortedUnique_gap9.in <== sortedUnique.gap[9];
+    component sortedUnique_gap10 = RangeCheck(56);
+    sortedUnique_gap10.in <== sortedUnique.gap[10];
+    component sortedUnique_gap11 = RangeCheck(56);
+    sortedUnique_gap11.in <== sortedUnique.gap[11];
+    component sortedUnique_gap12 = RangeCheck(56);
+    sortedUnique_gap12.in <== sortedUnique.gap[12];
+    component sortedUnique_gap13 = RangeCheck(56);
+    sortedUnique_gap13.in <== sortedUnique.gap[13];
+    component sortedUnique_gap14 = RangeCheck(56);
+    sortedUnique_gap14.in <== sortedUnique.gap[14];
+    component sortedUnique_gap15 = RangeCheck(56);
+    sortedUnique_gap15.in <== sortedUnique.gap[15];
+    component sortedUnique_gap16 = RangeCheck(56);
+    sortedUnique_gap16.in <== sortedUnique.gap[16];
+    component sortedUnique_gap17 = RangeCheck(56);
+    sortedUnique_gap17.in <== sortedUnique.gap[17];
+    component sortedUnique_gap18 = RangeCheck(56);
+    sortedUnique_gap18.in <== sortedUnique.gap[18];
+    component sortedUnique_gap19 = RangeCheck(56);
+    sortedUnique_gap19.in <== sortedUnique.gap[19];
+    component sortedUnique_gap20 = RangeCheck(56);
+    sortedUnique_gap20.in <== sortedUnique.gap[20];
+    component sortedUnique_gap21 = RangeCheck(56);
+    sortedUnique_gap21.in <== sortedUnique.gap[21];
+    component sortedUnique_gap22 = RangeCheck(56);
+    sortedUnique_gap22.in <== sortedUnique.gap[22];
+    component sortedUnique_gap23 = RangeCheck(56);
+    sortedUnique_gap23.in <== sortedUnique.gap[23];
+    component sortedUnique_gap24 = RangeCheck(56);
+    sortedUnique_gap24.in <== sortedUnique.gap[24];
+    component sortedUnique_gap25 = RangeCheck(56);
+    sortedUnique_gap25.in <== sortedUnique.gap[25];
+    component sortedUnique_gap26 = RangeCheck(56);
+    sortedUnique_gap26.in <== sortedUnique.gap[26];
+    component sortedUnique_gap27 = RangeCheck(56);
+    sortedUnique_gap27.in <== sortedUnique.gap[27];
+    component sortedUnique_gap28 = RangeCheck(56);
+    sortedUnique_gap28.in <== sortedUnique.gap[28];
+    component sortedUnique_gap29 = RangeCheck(56);
+    sortedUnique_gap29.in <== sortedUnique.gap[29];
+}
+
+// One segment: every slot of every rule, the LogUp accumulator A (hypotheses minus
+// conclusions), the unique-claim accumulator B, and the chain of unique claims u_in -> u_out.
+// Range checks by lookup: 8-bit limbs (private inputs) in a table of 256.
+template LookupSegment() {
+    signal input a;
+    signal input b;
+    signal input u_in;
+    // public slots of assert: T, k, _1
+    signal input pub0_en[1];
+    signal input pub0_shown[1][2];
+    signal input pub0_rest[1][1];
+    signal input pub0_m[1][1];
+    // public slots of demand: T, _1
+    signal input pub1_en[1];
+    signal input pub1_shown[1][1];
+    signal input pub1_rest[1][1];
+    // public slots of def_subst_single: S, V, T, _1
+    signal input pub16_en[2];
+    signal input pub16_shown[2][3];
+    signal input pub16_rest[2][1];
+    signal input pub16_m[2][2];
+    // public slots of def_subst_union: S, SL, SR, k, kl, kr
+    signal input pub17_en[2];
+    signal input pub17_shown[2][3];
+    signal input pub17_rest[2][3];
+    signal input pub17_m[2][2];
+    // public slots of def_term_bot: B
+    signal input pub19_en[2];
+    signal input pub19_shown[2][1];
+    signal input pub19_m[2][2];
+    // public slots of def_term_mvar: T, V
+    signal input pub20_en[2];
+    signal input pub20_shown[2][2];
+    signal input pub20_m[2][2];
+    // public slots of def_term_impl: T, TA, TB, k, ka, kb
+    signal input pub21_en[2];
+    signal input pub21_shown[2][3];
+    signal input pub21_rest[2][3];
+    signal input pub21_m[2][2];
+    // private slots of demand: T, _1
+    signal input r1_en[2];
+    signal input r1_x[2][2];
+    // private slots of modus_ponens: T, TA, TB, k, k1, k2
+    signal input r2_en[2];
+    signal input r2_x[2][6];
+    signal input r2_m[2][1];
+    // private slots of instantiate: T, TP, S, k1, k, _1
+    signal input r3_en[2];
+    signal input r3_x[2][6];
+    signal input r3_m[2][1];
+    // private slots of axiom1: T, TA, TB, TI
+    signal input r4_en[2];
+    signal input r4_x[2][4];
+    signal input r4_m[2][1];
+    // private slots of axiom2: T, TA, TB, TC, THB, THC, TI, THI, TIH
+    signal input r5_en[2];
+    signal input r5_x[2][9];
+    signal input r5_m[2][1];
+    // private slots of axiom3: T, TA, TB, TI, TNA, TNB, TIN
+    signal input r6_en[2];
+    signal input r6_x[2][7];
+    signal input r6_m[2][1];
+    // private slots of subst_impl: T, TI, S, TA, TB, TA2, TB2, d, da, db
+    signal input r7_en[2];
+    signal input r7_x[2][10];
+    signal input r7_m[2][1];
+    // private slots of subst_not: T, TN, S, TB, TB2, d, db
+    signal input r8_en[2];
+    signal input r8_x[2][7];
+    signal input r8_m[2][1];
+    // private slots of subst_mvar: T, TV, S, V, _1
+    signal input r9_en[2];
+    signal input r9_x[2][5];
+    signal input r9_m[2][1];
+    // private slots of subst_mvar_missing: TV, S, V, _1
+    signal input r10_en[2];
+    signal input r10_x[2][4];
+    signal input r10_m[2][1];
+    // private slots of subst_here: S, V, T
+    signal input r11_en[2];
+    signal input r11_x[2][3];
+    signal input r11_m[2][1];
+    // private slots of subst_left: S, V, T, SL, SR, d, dl, _1
+    signal input r12_en[2];
+    signal input r12_x[2][8];
+    signal input r12_m[2][1];
+    // private slots of subst_right: S, V, T, SL, SR, d, dr, _1
+    signal input r13_en[2];
+    signal input r13_x[2][8];
+    signal input r13_m[2][1];
+    // private slots of subst_not_here: V, S, V1, T
+    signal input r14_en[2];
+    signal input r14_x[2][4];
+    signal input r14_m[2][1];
+    // private slots of subst_not_union: V, S, SL, SR, d, dl, dr
+    signal input r15_en[2];
+    signal input r15_x[2][7];
+    signal input r15_m[2][1];
+    // private slots of def_subst_single: S, V, T, _1
+    signal input r16_en[4];
+    signal input r16_x[4][4];
+    signal input r16_m[4][2];
+    // private slots of def_subst_union: S, SL, SR, k, kl, kr
+    signal input r17_en[4];
+    signal input r17_x[4][6];
+    signal input r17_m[4][2];
+    // private slots of check_not: T, TB, B
+    signal input r18_en[2];
+    signal input r18_x[2][3];
+    signal input r18_m[2][1];
+    // private slots of def_term_bot: B
+    signal input r19_en[4];
+    signal input r19_x[4][1];
+    signal input r19_m[4][2];
+    // private slots of def_term_mvar: T, V
+    signal input r20_en[4];
+    signal input r20_x[4][2];
+    signal input r20_m[4][2];
+    // private slots of def_term_impl: T, TA, TB, k, ka, kb
+    signal input r21_en[4];
+    signal input r21_x[4][6];
+    signal input r21_m[4][2];
+    // private slots of depth_lt_check: S, L, P
+    signal input r22_en[2];
+    signal input r22_x[2][3];
+    signal input r22_m[2][1];
+    // private slots of small_pos_one: 
+    signal input r23_en[2];
+    signal input r23_m[2][1];
+    // private slots of small_pos_next: k, k0
+    signal input r24_en[2];
+    signal input r24_x[2][2];
+    signal input r24_m[2][1];
+    signal input sorted[30];
+    signal input sorted_en[30];
+    // the limbs of every range-checked value and the table's multiplicities
+    signal input limbs[900];
+    signal input limb_m[256];
+    signal output A;
+    signal output B;
+    signal output u_out;
+
+    component powers = Powers(4);
+    powers.a <== a;
+
+    // slot 0: public assert #0
+    component slot0 = Rule_assert();
+    slot0.en <== pub0_en[0];
+    slot0.x[0] <== pub0_shown[0][0];
+    slot0.x[1] <== pub0_shown[0][1];
+    slot0.x[2] <== pub0_rest[0][0];
+    slot0.m[0] <== pub0_m[0][0];
+    slot0.pw[0] <== powers.pw[0];
+    slot0.pw[1] <== powers.pw[1];
+    slot0.pw[2] <== powers.pw[2];
+    slot0.pw[3] <== powers.pw[3];
+    slot0.b <== b;
+
+    // slot 1: public demand #0
+    component slot1 = Rule_demand();
+    slot1.en <== pub1_en[0];
+    slot1.x[0] <== pub1_shown[0][0];
+    slot1.x[1] <== pub1_rest[0][0];
+    slot1.pw[0] <== powers.pw[0];
+    slot1.pw[1] <== powers.pw[1];
+    slot1.pw[2] <== powers.pw[2];
+    slot1.pw[3] <== powers.pw[3];
+    slot1.b <== b;
+
+    // slot 2: public def_subst_single #0
+    component slot2 = Rule_def_subst_single();
+    slot2.en <== pub16_en[0];
+    slot2.x[0] <== pub16_shown[0][0];
+    slot2.x[1] <== pub16_shown[0][1];
+    slot2.x[2] <== pub16_shown[0][2];
+    slot2.x[3] <== pub16_rest[0][0];
+    slot2.m[0] <== pub16_m[0][0];
+    slot2.m[1] <== pub16_m[0][1];
+    slot2.pw[0] <== powers.pw[0];
+    slot2.pw[1] <== powers.pw[1];
+    slot2.pw[2] <== powers.pw[2];
+    slot2.pw[3] <== powers.pw[3];
+    slot2.b <== b;
+
+    // slot 3: public def_subst_single #1
+    component slot3 = Rule_def_subst_single();
+    slot3.en <== pub16_en[1];
+    slot3.x[0] <== pub16_shown[1][0];
+    slot3.x[1] <== pub16_shown[1][1];
+    slot3.x[2] <== pub16_shown[1][2];
+    slot3.x[3] <== pub16_rest[1][0];
+    slot3.m[0] <== pub16_m[1][0];
+    slot3.m[1] <== pub16_m[1][1];
+    slot3.pw[0] <== powers.pw[0];
+    slot3.pw[1] <== powers.pw[1];
+    slot3.pw[2] <== powers.pw[2];
+    slot3.pw[3] <== powers.pw[3];
+    slot3.b <== b;
+
+    // slot 4: public def_subst_union #0
+    component slot4 = Rule_def_subst_union();
+    slot4.en <== pub17_en[0];
+    slot4.x[0] <== pub17_shown[0][0];
+    slot4.x[1] <== pub17_shown[0][1];
+    slot4.x[2] <== pub17_shown[0][2];
+    slot4.x[3] <== pub17_rest[0][0];
+    slot4.x[4] <== pub17_rest[0][1];
+    slot4.x[5] <== pub17_rest[0][2];
+    slot4.m[0] <== pub17_m[0][0];
+    slot4.m[1] <== pub17_m[0][1];
+    slot4.pw[0] <== powers.pw[0];
+    slot4.pw[1] <== powers.pw[1];
+    slot4.pw[2] <== powers.pw[2];
+    slot4.pw[3] <== powers.pw[3];
+    slot4.b <== b;
+
+    // slot 5: public def_subst_union #1
+    component slot5 = Rule_def_subst_union();
+    slot5.en <== pub17_en[1];
+    slot5.x[0] <== pub17_shown[1][0];
+    slot5.x[1] <== pub17_shown[1][1];
+    slot5.x[2] <== pub17_shown[1][2];
+    slot5.x[3] <== pub17_rest[1][0];
+    slot5.x[4] <== pub17_rest[1][1];
+    slot5.x[5] <== pub17_rest[1][2];
+    slot5.m[0] <== pub17_m[1][0];
+    slot5.m[1] <== pub17_m[1][1];
+    slot5.pw[0] <== powers.pw[0];
+    slot5.pw[1] <== powers.pw[1];
+    slot5.pw[2] <== powers.pw[2];
+    slot5.pw[3] <== powers.pw[3];
+    slot5.b <== b;
+
+    // slot 6: public def_term_bot #0
+    component slot6 = Rule_def_term_bot();
+    slot6.en <== pub19_en[0];
+    slot6.x[0] <== pub19_shown[0][0];
+    slot6.m[0] <== pub19_m[0][0];
+    slot6.m[1] <== pub19_m[0][1];
+    slot6.pw[0] <== powers.pw[0];
+    slot6.pw[1] <== powers.pw[1];
+    slot6.pw[2] <== powers.pw[2];
+    slot6.pw[3] <== powers.pw[3];
+    slot6.b <== b;
+
+    // slot 7: public def_term_bot #1
+    component slot7 = Rule_def_term_bot();
+    slot7.en <== pub19_en[1];
+    slot7.x[0] <== pub19_shown[1][0];
+    slot7.m[0] <== pub19_m[1][0];
+    slot7.m[1] <== pub19_m[1][1];
+    slot7.pw[0] <== powers.pw[0];
+    slot7.pw[1] <== powers.pw[1];
+    slot7.pw[2] <== powers.pw[2];
+    slot7.pw[3] <== powers.pw[3];
+    slot7.b <== b;
+
+    // slot 8: public def_term_mvar #0
+    component slot8 = Rule_def_term_mvar();
+    slot8.en <== pub20_en[0];
+    slot8.x[0] <== pub20_shown[0][0];
+    slot8.x[1] <== pub20_shown[0][1];
+    slot8.m[0] <== pub20_m[0][0];
+    slot8.m[1] <== pub20_m[0][1];
+    slot8.pw[0] <== powers.pw[0];
+    slot8.pw[1] <== powers.pw[1];
+    slot8.pw[2] <== powers.pw[2];
+    slot8.pw[3] <== powers.pw[3];
+    slot8.b <== b;
+
+    // slot 9: public def_term_mvar #1
+    component slot9 = Rule_def_term_mvar();
+    slot9.en <== pub20_en[1];
+    slot9.x[0] <== pub20_shown[1][0];
+    slot9.x[1] <== pub20_shown[1][1];
+    slot9.m[0] <== pub20_m[1][0];
+    slot9.m[1] <== pub20_m[1][1];
+    slot9.pw[0] <== powers.pw[0];
+    slot9.pw[1] <== powers.pw[1];
+    slot9.pw[2] <== powers.pw[2];
+    slot9.pw[3] <== powers.pw[3];
+    slot9.b <== b;
+
+    // slot 10: public def_term_impl #0
+    component slot10 = Rule_def_term_impl();
+    slot10.en <== pub21_en[0];
+    slot10.x[0] <== pub21_shown[0][0];
+    slot10.x[1] <== pub21_shown[0][1];
+    slot10.x[2] <== pub21_shown[0][2];
+    slot10.x[3] <== pub21_rest[0][0];
+    slot10.x[4] <== pub21_rest[0][1];
+    slot10.x[5] <== pub21_rest[0][2];
+    slot10.m[0] <== pub21_m[0][0];
+    slot10.m[1] <== pub21_m[0][1];
+    slot10.pw[0] <== powers.pw[0];
+    slot10.pw[1] <== powers.pw[1];
+    slot10.pw[2] <== powers.pw[2];
+    slot10.pw[3] <== powers.pw[3];
+    slot10.b <== b;
+
+    // slot 11: public def_term_impl #1
+    component slot11 = Rule_def_term_impl();
+    slot11.en <== pub21_en[1];
+    slot11.x[0] <== pub21_shown[1][0];
+    slot11.x[1] <== pub21_shown[1][1];
+    slot11.x[2] <== pub21_shown[1][2];
+    slot11.x[3] <== pub21_rest[1][0];
+    slot11.x[4] <== pub21_rest[1][1];
+    slot11.x[5] <== pub21_rest[1][2];
+    slot11.m[0] <== pub21_m[1][0];
+    slot11.m[1] <== pub21_m[1][1];
+    slot11.pw[0] <== powers.pw[0];
+    slot11.pw[1] <== powers.pw[1];
+    slot11.pw[2] <== powers.pw[2];
+    slot11.pw[3] <== powers.pw[3];
+    slot11.b <== b;
+
+    // slot 12: private demand #0
+    component slot12 = Rule_demand();
+    slot12.en <== r1_en[0];
+    slot12.x[0] <== r1_x[0][0];
+    slot12.x[1] <== r1_x[0][1];
+    slot12.pw[0] <== powers.pw[0];
+    slot12.pw[1] <== powers.pw[1];
+    slot12.pw[2] <== powers.pw[2];
+    slot12.pw[3] <== powers.pw[3];
+    slot12.b <== b;
+
+    // slot 13: private demand #1
+    component slot13 = Rule_demand();
+    slot13.en <== r1_en[1];
+    slot13.x[0] <== r1_x[1][0];
+    slot13.x[1] <== r1_x[1][1];
+    slot13.pw[0] <== powers.pw[0];
+    slot13.pw[1] <== powers.pw[1];
+    slot13.pw[2] <== powers.pw[2];
+    slot13.pw[3] <== powers.pw[3];
+    slot13.b <== b;
+
+    // slot 14: private modus_ponens #0
+    component slot14 = Rule_modus_ponens();
+    slot14.en <== r2_en[0];
+    slot14.x[0] <== r2_x[0][0];
+    slot14.x[1] <== r2_x[0][1];
+    slot14.x[2] <== r2_x[0][2];
+    slot14.x[3] <== r2_x[0][3];
+    slot14.x[4] <== r2_x[0][4];
+    slot14.x[5] <== r2_x[0][5];
+    slot14.m[0] <== r2_m[0][0];
+    slot14.pw[0] <== powers.pw[0];
+    slot14.pw[1] <== powers.pw[1];
+    slot14.pw[2] <== powers.pw[2];
+    slot14.pw[3] <== powers.pw[3];
+    slot14.b <== b;
+
+    // slot 15: private modus_ponens #1
+    component slot15 = Rule_modus_ponens();
+    slot15.en <== r2_en[1];
+    slot15.x[0] <== r2_x[1][0];
+    slot15.x[1] <== r2_x[1][1];
+    slot15.x[2] <== r2_x[1][2];
+    slot15.x[3] <== r2_x[1][3];
+    slot15.x[4] <== r2_x[1][4];
+    slot15.x[5] <== r2_x[1][5];
+    slot15.m[0] <== r2_m[1][0];
+    slot15.pw[0] <== powers.pw[0];
+    slot15.pw[1] <== powers.pw[1];
+    slot15.pw[2] <== powers.pw[2];
+    slot15.pw[3] <== powers.pw[3];
+    slot15.b <== b;
+
+    // slot 16: private instantiate #0
+    component slot16 = Rule_instantiate();
+    slot16.en <== r3_en[0];
+    slot16.x[0] <== r3_x[0][0];
+    slot16.x[1] <== r3_x[0][1];
+    slot16.x[2] <== r3_x[0][2];
+    slot16.x[3] <== r3_x[0][3];
+    slot16.x[4] <== r3_x[0][4];
+    slot16.x[5] <== r3_x[0][5];
+    slot16.m[0] <== r3_m[0][0];
+    slot16.pw[0] <== powers.pw[0];
+    slot16.pw[1] <== powers.pw[1];
+    slot16.pw[2] <== powers.pw[2];
+    slot16.pw[3] <== powers.pw[3];
+    slot16.b <== b;
+
+    // slot 17: private instantiate #1
+    component slot17 = Rule_instantiate();
+    slot17.en <== r3_en[1];
+    slot17.x[0] <== r3_x[1][0];
+    slot17.x[1] <== r3_x[1][1];
+    slot17.x[2] <== r3_x[1][2];
+    slot17.x[3] <== r3_x[1][3];
+    slot17.x[4] <== r3_x[1][4];
+    slot17.x[5] <== r3_x[1][5];
+    slot17.m[0] <== r3_m[1][0];
+    slot17.pw[0] <== powers.pw[0];
+    slot17.pw[1] <== powers.pw[1];
+    slot17.pw[2] <== powers.pw[2];
+    slot17.pw[3] <== powers.pw[3];
+    slot17.b <== b;
+
+    // slot 18: private axiom1 #0
+    component slot18 = Rule_axiom1();
+    slot18.en <== r4_en[0];
+    slot18.x[0] <== r4_x[0][0];
+    slot18.x[1] <== r4_x[0][1];
+    slot18.x[2] <== r4_x[0][2];
+    slot18.x[3] <== r4_x[0][3];
+    slot18.m[0] <== r4_m[0][0];
+    slot18.pw[0] <== powers.pw[0];
+    slot18.pw[1] <== powers.pw[1];
+    slot18.pw[2] <== powers.pw[2];
+    slot18.pw[3] <== powers.pw[3];
+    slot18.b <== b;
+
+    // slot 19: private axiom1 #1
+    component slot19 = Rule_axiom1();
+    slot19.en <== r4_en[1];
+    slot19.x[0] <== r4_x[1][0];
+    slot19.x[1] <== r4_x[1][1];
+    slot19.x[2] <== r4_x[1][2];
+    slot19.x[3] <== r4_x[1][3];
+    slot19.m[0] <== r4_m[1][0];
+    slot19.pw[0] <== powers.pw[0];
+    slot19.pw[1] <== powers.pw[1];
+    slot19.pw[2] <== powers.pw[2];
+    slot19.pw[3] <== powers.pw[3];
+    slot19.b <== b;
+
+    // slot 20: private axiom2 #0
+    component slot20 = Rule_axiom2();
+    slot20.en <== r5_en[0];
+    slot20.x[0] <== r5_x[0][0];
+    slot20.x[1] <== r5_x[0][1];
+    slot20.x[2] <== r5_x[0][2];
+    slot20.x[3] <== r5_x[0][3];
+    slot20.x[4] <== r5_x[0][4];
+    slot20.x[5] <== r5_x[0][5];
+    slot20.x[6] <== r5_x[0][6];
+    slot20.x[7] <== r5_x[0][7];
+    slot20.x[8] <== r5_x[0][8];
+    slot20.m[0] <== r5_m[0][0];
+    slot20.pw[0] <== powers.pw[0];
+    slot20.pw[1] <== powers.pw[1];
+    slot20.pw[2] <== powers.pw[2];
+    slot20.pw[3] <== powers.pw[3];
+    slot20.b <== b;
+
+    // slot 21: private axiom2 #1
+    component slot21 = Rule_axiom2();
+    slot21.en <== r5_en[1];
+    slot21.x[0] <== r5_x[1][0];
+    slot21.x[1] <== r5_x[1][1];
+    slot21.x[2] <== r5_x[1][2];
+    slot21.x[3] <== r5_x[1][3];
+    slot21.x[4] <== r5_x[1][4];
+    slot21.x[5] <== r5_x[1][5];
+    slot21.x[6] <== r5_x[1][6];
+    slot21.x[7] <== r5_x[1][7];
+    slot21.x[8] <== r5_x[1][8];
+    slot21.m[0] <== r5_m[1][0];
+    slot21.pw[0] <== powers.pw[0];
+    slot21.pw[1] <== powers.pw[1];
+    slot21.pw[2] <== powers.pw[2];
+    slot21.pw[3] <== powers.pw[3];
+    slot21.b <== b;
+
+    // slot 22: private axiom3 #0
+    component slot22 = Rule_axiom3();
+    slot22.en <== r6_en[0];
+    slot22.x[0] <== r6_x[0][0];
+    slot22.x[1] <== r6_x[0][1];
+    slot22.x[2] <== r6_x[0][2];
+    slot22.x[3] <== r6_x[0][3];
+    slot22.x[4] <== r6_x[0][4];
+    slot22.x[5] <== r6_x[0][5];
+    slot22.x[6] <== r6_x[0][6];
+    slot22.m[0] <== r6_m[0][0];
+    slot22.pw[0] <== powers.pw[0];
+    slot22.pw[1] <== powers.pw[1];
+    slot22.pw[2] <== powers.pw[2];
+    slot22.pw[3] <== powers.pw[3];
+    slot22.b <== b;
+
+    // slot 23: private axiom3 #1
+    component slot23 = Rule_axiom3();
+    slot23.en <== r6_en[1];
+    slot23.x[0] <== r6_x[1][0];
+    slot23.x[1] <== r6_x[1][1];
+    slot23.x[2] <== r6_x[1][2];
+    slot23.x[3] <== r6_x[1][3];
+    slot23.x[4] <== r6_x[1][4];
+    slot23.x[5] <== r6_x[1][5];
+    slot23.x[6] <== r6_x[1][6];
+    slot23.m[0] <== r6_m[1][0];
+    slot23.pw[0] <== powers.pw[0];
+    slot23.pw[1] <== powers.pw[1];
+    slot23.pw[2] <== powers.pw[2];
+    slot23.pw[3] <== powers.pw[3];
+    slot23.b <== b;
+
+    // slot 24: private subst_impl #0
+    component slot24 = Rule_subst_impl();
+    slot24.en <== r7_en[0];
+    slot24.x[0] <== r7_x[0][0];
+    slot24.x[1] <== r7_x[0][1];
+    slot24.x[2] <== r7_x[0][2];
+    slot24.x[3] <== r7_x[0][3];
+    slot24.x[4] <== r7_x[0][4];
+    slot24.x[5] <== r7_x[0][5];
+    slot24.x[6] <== r7_x[0][6];
+    slot24.x[7] <== r7_x[0][7];
+    slot24.x[8] <== r7_x[0][8];
+    slot24.x[9] <== r7_x[0][9];
+    slot24.m[0] <== r7_m[0][0];
+    slot24.pw[0] <== powers.pw[0];
+    slot24.pw[1] <== powers.pw[1];
+    slot24.pw[2] <== powers.pw[2];
+    slot24.pw[3] <== powers.pw[3];
+    slot24.b <== b;
+
+    // slot 25: private subst_impl #1
+    component slot25 = Rule_subst_impl();
+    slot25.en <== r7_en[1];
+    slot25.x[0] <== r7_x[1][0];
+    slot25.x[1] <== r7_x[1][1];
+    slot25.x[2] <== r7_x[1][2];
+    slot25.x[3] <== r7_x[1][3];
+    slot25.x[4] <== r7_x[1][4];
+    slot25.x[5] <== r7_x[1][5];
+    slot25.x[6] <== r7_x[1][6];
+    slot25.x[7] <== r7_x[1][7];
+    slot25.x[8] <== r7_x[1][8];
+    slot25.x[9] <== r7_x[1][9];
+    slot25.m[0] <== r7_m[1][0];
+    slot25.pw[0] <== powers.pw[0];
+    slot25.pw[1] <== powers.pw[1];
+    slot25.pw[2] <== powers.pw[2];
+    slot25.pw[3] <== powers.pw[3];
+    slot25.b <== b;
+
+    // slot 26: private subst_not #0
+    component slot26 = Rule_subst_not();
+    slot26.en <== r8_en[0];
+    slot26.x[0] <== r8_x[0][0];
+    slot26.x[1] <== r8_x[0][1];
+    slot26.x[2] <== r8_x[0][2];
+    slot26.x[3] <== r8_x[0][3];
+    slot26.x[4] <== r8_x[0][4];
+    slot26.x[5] <== r8_x[0][5];
+    slot26.x[6] <== r8_x[0][6];
+    slot26.m[0] <== r8_m[0][0];
+    slot26.pw[0] <== powers.pw[0];
+    slot26.pw[1] <== powers.pw[1];
+    slot26.pw[2] <== powers.pw[2];
+    slot26.pw[3] <== powers.pw[3];
+    slot26.b <== b;
+
+    // slot 27: private subst_not #1
+    component slot27 = Rule_subst_not();
+    slot27.en <== r8_en[1];
+    slot27.x[0] <== r8_x[1][0];
+    slot27.x[1] <== r8_x[1][1];
+    slot27.x[2] <== r8_x[1][2];
+    slot27.x[3] <== r8_x[1][3];
+    slot27.x[4] <== r8_x[1][4];
+    slot27.x[5] <== r8_x[1][5];
+    slot27.x[6] <== r8_x[1][6];
+    slot27.m[0] <== r8_m[1][0];
+    slot27.pw[0] <== powers.pw[0];
+    slot27.pw[1] <== powers.pw[1];
+    slot27.pw[2] <== powers.pw[2];
+    slot27.pw[3] <== powers.pw[3];
+    slot27.b <== b;
+
+    // slot 28: private subst_mvar #0
+    component slot28 = Rule_subst_mvar();
+    slot28.en <== r9_en[0];
+    slot28.x[0] <== r9_x[0][0];
+    slot28.x[1] <== r9_x[0][1];
+    slot28.x[2] <== r9_x[0][2];
+    slot28.x[3] <== r9_x[0][3];
+    slot28.x[4] <== r9_x[0][4];
+    slot28.m[0] <== r9_m[0][0];
+    slot28.pw[0] <== powers.pw[0];
+    slot28.pw[1] <== powers.pw[1];
+    slot28.pw[2] <== powers.pw[2];
+    slot28.pw[3] <== powers.pw[3];
+    slot28.b <== b;
+
+    // slot 29: private subst_mvar #1
+    component slot29 = Rule_subst_mvar();
+    slot29.en <== r9_en[1];
+    slot29.x[0] <== r9_x[1][0];
+    slot29.x[1] <== r9_x[1][1];
+    slot29.x[2] <== r9_x[1][2];
+    slot29.x[3] <== r9_x[1][3];
+    slot29.x[4] <== r9_x[1][4];
+    slot29.m[0] <== r9_m[1][0];
+    slot29.pw[0] <== powers.pw[0];
+    slot29.pw[1] <== powers.pw[1];
+    slot29.pw[2] <== powers.pw[2];
+    slot29.pw[3] <== powers.pw[3];
+    slot29.b <== b;
+
+    // slot 30: private subst_mvar_missing #0
+    component slot30 = Rule_subst_mvar_missing();
+    slot30.en <== r10_en[0];
+    slot30.x[0] <== r10_x[0][0];
+    slot30.x[1] <== r10_x[0][1];
+    slot30.x[2] <== r10_x[0][2];
+    slot30.x[3] <== r10_x[0][3];
+    slot30.m[0] <== r10_m[0][0];
+    slot30.pw[0] <== powers.pw[0];
+    slot30.pw[1] <== powers.pw[1];
+    slot30.pw[2] <== powers.pw[2];
+    slot30.pw[3] <== powers.pw[3];
+    slot30.b <== b;
+
+    // slot 31: private subst_mvar_missing #1
+    component slot31 = Rule_subst_mvar_missing();
+    slot31.en <== r10_en[1];
+    slot31.x[0] <== r10_x[1][0];
+    slot31.x[1] <== r10_x[1][1];
+    slot31.x[2] <== r10_x[1][2];
+    slot31.x[3] <== r10_x[1][3];
+    slot31.m[0] <== r10_m[1][0];
+    slot31.pw[0] <== powers.pw[0];
+    slot31.pw[1] <== powers.pw[1];
+    slot31.pw[2] <== powers.pw[2];
+    slot31.pw[3] <== powers.pw[3];
+    slot31.b <== b;
+
+    // slot 32: private subst_here #0
+    component slot32 = Rule_subst_here();
+    slot32.en <== r11_en[0];
+    slot32.x[0] <== r11_x[0][0];
+    slot32.x[1] <== r11_x[0][1];
+    slot32.x[2] <== r11_x[0][2];
+    slot32.m[0] <== r11_m[0][0];
+    slot32.pw[0] <== powers.pw[0];
+    slot32.pw[1] <== powers.pw[1];
+    slot32.pw[2] <== powers.pw[2];
+    slot32.pw[3] <== powers.pw[3];
+    slot32.b <== b;
+
+    // slot 33: private subst_here #1
+    component slot33 = Rule_subst_here();
+    slot33.en <== r11_en[1];
+    slot33.x[0] <== r11_x[1][0];
+    slot33.x[1] <== r11_x[1][1];
+    slot33.x[2] <== r11_x[1][2];
+    slot33.m[0] <== r11_m[1][0];
+    slot33.pw[0] <== powers.pw[0];
+    slot33.pw[1] <== powers.pw[1];
+    slot33.pw[2] <== powers.pw[2];
+    slot33.pw[3] <== powers.pw[3];
+    slot33.b <== b;
+
+    // slot 34: private subst_left #0
+    component slot34 = Rule_subst_left();
+    slot34.en <== r12_en[0];
+    slot34.x[0] <== r12_x[0][0];
+    slot34.x[1] <== r12_x[0][1];
+    slot34.x[2] <== r12_x[0][2];
+    slot34.x[3] <== r12_x[0][3];
+    slot34.x[4] <== r12_x[0][4];
+    slot34.x[5] <== r12_x[0][5];
+    slot34.x[6] <== r12_x[0][6];
+    slot34.x[7] <== r12_x[0][7];
+    slot34.m[0] <== r12_m[0][0];
+    slot34.pw[0] <== powers.pw[0];
+    slot34.pw[1] <== powers.pw[1];
+    slot34.pw[2] <== powers.pw[2];
+    slot34.pw[3] <== powers.pw[3];
+    slot34.b <== b;
+
+    // slot 35: private subst_left #1
+    component slot35 = Rule_subst_left();
+    slot35.en <== r12_en[1];
+    slot35.x[0] <== r12_x[1][0];
+    slot35.x[1] <== r12_x[1][1];
+    slot35.x[2] <== r12_x[1][2];
+    slot35.x[3] <== r12_x[1][3];
+    slot35.x[4] <== r12_x[1][4];
+    slot35.x[5] <== r12_x[1][5];
+    slot35.x[6] <== r12_x[1][6];
+    slot35.x[7] <== r12_x[1][7];
+    slot35.m[0] <== r12_m[1][0];
+    slot35.pw[0] <== powers.pw[0];
+    slot35.pw[1] <== powers.pw[1];
+    slot35.pw[2] <== powers.pw[2];
+    slot35.pw[3] <== powers.pw[3];
+    slot35.b <== b;
+
+    // slot 36: private subst_right #0
+    component slot36 = Rule_subst_right();
+    slot36.en <== r13_en[0];
+    slot36.x[0] <== r13_x[0][0];
+    slot36.x[1] <== r13_x[0][1];
+    slot36.x[2] <== r13_x[0][2];
+    slot36.x[3] <== r13_x[0][3];
+    slot36.x[4] <== r13_x[0][4];
+    slot36.x[5] <== r13_x[0][5];
+    slot36.x[6] <== r13_x[0][6];
+    slot36.x[7] <== r13_x[0][7];
+    slot36.m[0] <== r13_m[0][0];
+    slot36.pw[0] <== powers.pw[0];
+    slot36.pw[1] <== powers.pw[1];
+    slot36.pw[2] <== powers.pw[2];
+    slot36.pw[3] <== powers.pw[3];
+    slot36.b <== b;
+
+    // slot 37: private subst_right #1
+    component slot37 = Rule_subst_right();
+    slot37.en <== r13_en[1];
+    slot37.x[0] <== r13_x[1][0];
+    slot37.x[1] <== r13_x[1][1];
+    slot37.x[2] <== r13_x[1][2];
+    slot37.x[3] <== r13_x[1][3];
+    slot37.x[4] <== r13_x[1][4];
+    slot37.x[5] <== r13_x[1][5];
+    slot37.x[6] <== r13_x[1][6];
+    slot37.x[7] <== r13_x[1][7];
+    slot37.m[0] <== r13_m[1][0];
+    slot37.pw[0] <== powers.pw[0];
+    slot37.pw[1] <== powers.pw[1];
+    slot37.pw[2] <== powers.pw[2];
+    slot37.pw[3] <== powers.pw[3];
+    slot37.b <== b;
+
+    // slot 38: private subst_not_here #0
+    component slot38 = Rule_subst_not_here();
+    slot38.en <== r14_en[0];
+    slot38.x[0] <== r14_x[0][0];
+    slot38.x[1] <== r14_x[0][1];
+    slot38.x[2] <== r14_x[0][2];
+    slot38.x[3] <== r14_x[0][3];
+    slot38.m[0] <== r14_m[0][0];
+    slot38.pw[0] <== powers.pw[0];
+    slot38.pw[1] <== powers.pw[1];
+    slot38.pw[2] <== powers.pw[2];
+    slot38.pw[3] <== powers.pw[3];
+    slot38.b <== b;
+
+    // slot 39: private subst_not_here #1
+    component slot39 = Rule_subst_not_here();
+    slot39.en <== r14_en[1];
+    slot39.x[0] <== r14_x[1][0];
+    slot39.x[1] <== r14_x[1][1];
+    slot39.x[2] <== r14_x[1][2];
+    slot39.x[3] <== r14_x[1][3];
+    slot39.m[0] <== r14_m[1][0];
+    slot39.pw[0] <== powers.pw[0];
+    slot39.pw[1] <== powers.pw[1];
+    slot39.pw[2] <== powers.pw[2];
+    slot39.pw[3] <== powers.pw[3];
+    slot39.b <== b;
+
+    // slot 40: private subst_not_union #0
+    component slot40 = Rule_subst_not_union();
+    slot40.en <== r15_en[0];
+    slot40.x[0] <== r15_x[0][0];
+    slot40.x[1] <== r15_x[0][1];
+    slot40.x[2] <== r15_x[0][2];
+    slot40.x[3] <== r15_x[0][3];
+    slot40.x[4] <== r15_x[0][4];
+    slot40.x[5] <== r15_x[0][5];
+    slot40.x[6] <== r15_x[0][6];
+    slot40.m[0] <== r15_m[0][0];
+    slot40.pw[0] <== powers.pw[0];
+    slot40.pw[1] <== powers.pw[1];
+    slot40.pw[2] <== powers.pw[2];
+    slot40.pw[3] <== powers.pw[3];
+    slot40.b <== b;
+
+    // slot 41: private subst_not_union #1
+    component slot41 = Rule_subst_not_union();
+    slot41.en <== r15_en[1];
+    slot41.x[0] <== r15_x[1][0];
+    slot41.x[1] <== r15_x[1][1];
+    slot41.x[2] <== r15_x[1][2];
+    slot41.x[3] <== r15_x[1][3];
+    slot41.x[4] <== r15_x[1][4];
+    slot41.x[5] <== r15_x[1][5];
+    slot41.x[6] <== r15_x[1][6];
+    slot41.m[0] <== r15_m[1][0];
+    slot41.pw[0] <== powers.pw[0];
+    slot41.pw[1] <== powers.pw[1];
+    slot41.pw[2] <== powers.pw[2];
+    slot41.pw[3] <== powers.pw[3];
+    slot41.b <== b;
+
+    // slot 42: private def_subst_single #0
+    component slot42 = Rule_def_subst_single();
+    slot42.en <== r16_en[0];
+    slot42.x[0] <== r16_x[0][0];
+    slot42.x[1] <== r16_x[0][1];
+    slot42.x[2] <== r16_x[0][2];
+    slot42.x[3] <== r16_x[0][3];
+    slot42.m[0] <== r16_m[0][0];
+    slot42.m[1] <== r16_m[0][1];
+    slot42.pw[0] <== powers.pw[0];
+    slot42.pw[1] <== powers.pw[1];
+    slot42.pw[2] <== powers.pw[2];
+    slot42.pw[3] <== powers.pw[3];
+    slot42.b <== b;
+
+    // slot 43: private def_subst_single #1
+    component slot43 = Rule_def_subst_single();
+    slot43.en <== r16_en[1];
+    slot43.x[0] <== r16_x[1][0];
+    slot43.x[1] <== r16_x[1][1];
+    slot43.x[2] <== r16_x[1][2];
+    slot43.x[3] <== r16_x[1][3];
+    slot43.m[0] <== r16_m[1][0];
+    slot43.m[1] <== r16_m[1][1];
+    slot43.pw[0] <== powers.pw[0];
+    slot43.pw[1] <== powers.pw[1];
+    slot43.pw[2] <== powers.pw[2];
+    slot43.pw[3] <== powers.pw[3];
+    slot43.b <== b;
+
+    // slot 44: private def_subst_single #2
+    component slot44 = Rule_def_subst_single();
+    slot44.en <== r16_en[2];
+    slot44.x[0] <== r16_x[2][0];
+    slot44.x[1] <== r16_x[2][1];
+    slot44.x[2] <== r16_x[2][2];
+    slot44.x[3] <== r16_x[2][3];
+    slot44.m[0] <== r16_m[2][0];
+    slot44.m[1] <== r16_m[2][1];
+    slot44.pw[0] <== powers.pw[0];
+    slot44.pw[1] <== powers.pw[1];
+    slot44.pw[2] <== powers.pw[2];
+    slot44.pw[3] <== powers.pw[3];
+    slot44.b <== b;
+
+    // slot 45: private def_subst_single #3
+    component slot45 = Rule_def_subst_single();
+    slot45.en <== r16_en[3];
+    slot45.x[0] <== r16_x[3][0];
+    slot45.x[1] <== r16_x[3][1];
+    slot45.x[2] <== r16_x[3][2];
+    slot45.x[3] <== r16_x[3][3];
+    slot45.m[0] <== r16_m[3][0];
+    slot45.m[1] <== r16_m[3][1];
+    slot45.pw[0] <== powers.pw[0];
+    slot45.pw[1] <== powers.pw[1];
+    slot45.pw[2] <== powers.pw[2];
+    slot45.pw[3] <== powers.pw[3];
+    slot45.b <== b;
+
+    // slot 46: private def_subst_union #0
+    component slot46 = Rule_def_subst_union();
+    slot46.en <== r17_en[0];
+    slot46.x[0] <== r17_x[0][0];
+    slot46.x[1] <== r17_x[0][1];
+    slot46.x[2] <== r17_x[0][2];
+    slot46.x[3] <== r17_x[0][3];
+    slot46.x[4] <== r17_x[0][4];
+    slot46.x[5] <== r17_x[0][5];
+    slot46.m[0] <== r17_m[0][0];
+    slot46.m[1] <== r17_m[0][1];
+    slot46.pw[0] <== powers.pw[0];
+    slot46.pw[1] <== powers.pw[1];
+    slot46.pw[2] <== powers.pw[2];
+    slot46.pw[3] <== powers.pw[3];
+    slot46.b <== b;
+
+    // slot 47: private def_subst_union #1
+    component slot47 = Rule_def_subst_union();
+    slot47.en <== r17_en[1];
+    slot47.x[0] <== r17_x[1][0];
+    slot47.x[1] <== r17_x[1][1];
+    slot47.x[2] <== r17_x[1][2];
+    slot47.x[3] <== r17_x[1][3];
+    slot47.x[4] <== r17_x[1][4];
+    slot47.x[5] <== r17_x[1][5];
+    slot47.m[0] <== r17_m[1][0];
+    slot47.m[1] <== r17_m[1][1];
+    slot47.pw[0] <== powers.pw[0];
+    slot47.pw[1] <== powers.pw[1];
+    slot47.pw[2] <== powers.pw[2];
+    slot47.pw[3] <== powers.pw[3];
+    slot47.b <== b;
+
+    // slot 48: private def_subst_union #2
+    component slot48 = Rule_def_subst_union();
+    slot48.en <== r17_en[2];
+    slot48.x[0] <== r17_x[2][0];
+    slot48.x[1] <== r17_x[2][1];
+    slot48.x[2] <== r17_x[2][2];
+    slot48.x[3] <== r17_x[2][3];
+    slot48.x[4] <== r17_x[2][4];
+    slot48.x[5] <== r17_x[2][5];
+    slot48.m[0] <== r17_m[2][0];
+    slot48.m[1] <== r17_m[2][1];
+    slot48.pw[0] <== powers.pw[0];
+    slot48.pw[1] <== powers.pw[1];
+    slot48.pw[2] <== powers.pw[2];
+    slot48.pw[3] <== powers.pw[3];
+    slot48.b <== b;
+
+    // slot 49: private def_subst_union #3
+    component slot49 = Rule_def_subst_union();
+    slot49.en <== r17_en[3];
+    slot49.x[0] <== r17_x[3][0];
+    slot49.x[1] <== r17_x[3][1];
+    slot49.x[2] <== r17_x[3][2];
+    slot49.x[3] <== r17_x[3][3];
+    slot49.x[4] <== r17_x[3][4];
+    slot49.x[5] <== r17_x[3][5];
+    slot49.m[0] <== r17_m[3][0];
+    slot49.m[1] <== r17_m[3][1];
+    slot49.pw[0] <== powers.pw[0];
+    slot49.pw[1] <== powers.pw[1];
+    slot49.pw[2] <== powers.pw[2];
+    slot49.pw[3] <== powers.pw[3];
+    slot49.b <== b;
+
+    // slot 50: private check_not #0
+    component slot50 = Rule_check_not();
+    slot50.en <== r18_en[0];
+    slot50.x[0] <== r18_x[0][0];
+    slot50.x[1] <== r18_x[0][1];
+    slot50.x[2] <== r18_x[0][2];
+    slot50.m[0] <== r18_m[0][0];
+    slot50.pw[0] <== powers.pw[0];
+    slot50.pw[1] <== powers.pw[1];
+    slot50.pw[2] <== powers.pw[2];
+    slot50.pw[3] <== powers.pw[3];
+    slot50.b <== b;
+
+    // slot 51: private check_not #1
+    component slot51 = Rule_check_not();
+    slot51.en <== r18_en[1];
+    slot51.x[0] <== r18_x[1][0];
+    slot51.x[1] <== r18_x[1][1];
+    slot51.x[2] <== r18_x[1][2];
+    slot51.m[0] <== r18_m[1][0];
+    slot51.pw[0] <== powers.pw[0];
+    slot51.pw[1] <== powers.pw[1];
+    slot51.pw[2] <== powers.pw[2];
+    slot51.pw[3] <== powers.pw[3];
+    slot51.b <== b;
+
+    // slot 52: private def_term_bot #0
+    component slot52 = Rule_def_term_bot();
+    slot52.en <== r19_en[0];
+    slot52.x[0] <== r19_x[0][0];
+    slot52.m[0] <== r19_m[0][0];
+    slot52.m[1] <== r19_m[0][1];
+    slot52.pw[0] <== powers.pw[0];
+    slot52.pw[1] <== powers.pw[1];
+    slot52.pw[2] <== powers.pw[2];
+    slot52.pw[3] <== powers.pw[3];
+    slot52.b <== b;
+
+    // slot 53: private def_term_bot #1
+    component slot53 = Rule_def_term_bot();
+    slot53.en <== r19_en[1];
+    slot53.x[0] <== r19_x[1][0];
+    slot53.m[0] <== r19_m[1][0];
+    slot53.m[1] <== r19_m[1][1];
+    slot53.pw[0] <== powers.pw[0];
+    slot53.pw[1] <== powers.pw[1];
+    slot53.pw[2] <== powers.pw[2];
+    slot53.pw[3] <== powers.pw[3];
+    slot53.b <== b;
+
+    // slot 54: private def_term_bot #2
+    component slot54 = Rule_def_term_bot();
+    slot54.en <== r19_en[2];
+    slot54.x[0] <== r19_x[2][0];
+    slot54.m[0] <== r19_m[2][0];
+    slot54.m[1] <== r19_m[2][1];
+    slot54.pw[0] <== powers.pw[0];
+    slot54.pw[1] <== powers.pw[1];
+    slot54.pw[2] <== powers.pw[2];
+    slot54.pw[3] <== powers.pw[3];
+    slot54.b <== b;
+
+    // slot 55: private def_term_bot #3
+    component slot55 = Rule_def_term_bot();
+    slot55.en <== r19_en[3];
+    slot55.x[0] <== r19_x[3][0];
+    slot55.m[0] <== r19_m[3][0];
+    slot55.m[1] <== r19_m[3][1];
+    slot55.pw[0] <== powers.pw[0];
+    slot55.pw[1] <== powers.pw[1];
+    slot55.pw[2] <== powers.pw[2];
+    slot55.pw[3] <== powers.pw[3];
+    slot55.b <== b;
+
+    // slot 56: private def_term_mvar #0
+    component slot56 = Rule_def_term_mvar();
+    slot56.en <== r20_en[0];
+    slot56.x[0] <== r20_x[0][0];
+    slot56.x[1] <== r20_x[0][1];
+    slot56.m[0] <== r20_m[0][0];
+    slot56.m[1] <== r20_m[0][1];
+    slot56.pw[0] <== powers.pw[0];
+    slot56.pw[1] <== powers.pw[1];
+    slot56.pw[2] <== powers.pw[2];
+    slot56.pw[3] <== powers.pw[3];
+    slot56.b <== b;
+
+    // slot 57: private def_term_mvar #1
+    component slot57 = Rule_def_term_mvar();
+    slot57.en <== r20_en[1];
+    slot57.x[0] <== r20_x[1][0];
+    slot57.x[1] <== r20_x[1][1];
+    slot57.m[0] <== r20_m[1][0];
+    slot57.m[1] <== r20_m[1][1];
+    slot57.pw[0] <== powers.pw[0];
+    slot57.pw[1] <== powers.pw[1];
+    slot57.pw[2] <== powers.pw[2];
+    slot57.pw[3] <== powers.pw[3];
+    slot57.b <== b;
+
+    // slot 58: private def_term_mvar #2
+    component slot58 = Rule_def_term_mvar();
+    slot58.en <== r20_en[2];
+    slot58.x[0] <== r20_x[2][0];
+    slot58.x[1] <== r20_x[2][1];
+    slot58.m[0] <== r20_m[2][0];
+    slot58.m[1] <== r20_m[2][1];
+    slot58.pw[0] <== powers.pw[0];
+    slot58.pw[1] <== powers.pw[1];
+    slot58.pw[2] <== powers.pw[2];
+    slot58.pw[3] <== powers.pw[3];
+    slot58.b <== b;
+
+    // slot 59: private def_term_mvar #3
+    component slot59 = Rule_def_term_mvar();
+    slot59.en <== r20_en[3];
+    slot59.x[0] <== r20_x[3][0];
+    slot59.x[1] <== r20_x[3][1];
+    slot59.m[0] <== r20_m[3][0];
+    slot59.m[1] <== r20_m[3][1];
+    slot59.pw[0] <== powers.pw[0];
+    slot59.pw[1] <== powers.pw[1];
+    slot59.pw[2] <== powers.pw[2];
+    slot59.pw[3] <== powers.pw[3];
+    slot59.b <== b;
+
+    // slot 60: private def_term_impl #0
+    component slot60 = Rule_def_term_impl();
+    slot60.en <== r21_en[0];
+    slot60.x[0] <== r21_x[0][0];
+    slot60.x[1] <== r21_x[0][1];
+    slot60.x[2] <== r21_x[0][2];
+    slot60.x[3] <== r21_x[0][3];
+    slot60.x[4] <== r21_x[0][4];
+    slot60.x[5] <== r21_x[0][5];
+    slot60.m[0] <== r21_m[0][0];
+    slot60.m[1] <== r21_m[0][1];
+    slot60.pw[0] <== powers.pw[0];
+    slot60.pw[1] <== powers.pw[1];
+    slot60.pw[2] <== powers.pw[2];
+    slot60.pw[3] <== powers.pw[3];
+    slot60.b <== b;
+
+    // slot 61: private def_term_impl #1
+    component slot61 = Rule_def_term_impl();
+    slot61.en <== r21_en[1];
+    slot61.x[0] <== r21_x[1][0];
+    slot61.x[1] <== r21_x[1][1];
+    slot61.x[2] <== r21_x[1][2];
+    slot61.x[3] <== r21_x[1][3];
+    slot61.x[4] <== r21_x[1][4];
+    slot61.x[5] <== r21_x[1][5];
+    slot61.m[0] <== r21_m[1][0];
+    slot61.m[1] <== r21_m[1][1];
+    slot61.pw[0] <== powers.pw[0];
+    slot61.pw[1] <== powers.pw[1];
+    slot61.pw[2] <== powers.pw[2];
+    slot61.pw[3] <== powers.pw[3];
+    slot61.b <== b;
+
+    // slot 62: private def_term_impl #2
+    component slot62 = Rule_def_term_impl();
+    slot62.en <== r21_en[2];
+    slot62.x[0] <== r21_x[2][0];
+    slot62.x[1] <== r21_x[2][1];
+    slot62.x[2] <== r21_x[2][2];
+    slot62.x[3] <== r21_x[2][3];
+    slot62.x[4] <== r21_x[2][4];
+    slot62.x[5] <== r21_x[2][5];
+    slot62.m[0] <== r21_m[2][0];
+    slot62.m[1] <== r21_m[2][1];
+    slot62.pw[0] <== powers.pw[0];
+    slot62.pw[1] <== powers.pw[1];
+    slot62.pw[2] <== powers.pw[2];
+    slot62.pw[3] <== powers.pw[3];
+    slot62.b <== b;
+
+    // slot 63: private def_term_impl #3
+    component slot63 = Rule_def_term_impl();
+    slot63.en <== r21_en[3];
+    slot63.x[0] <== r21_x[3][0];
+    slot63.x[1] <== r21_x[3][1];
+    slot63.x[2] <== r21_x[3][2];
+    slot63.x[3] <== r21_x[3][3];
+    slot63.x[4] <== r21_x[3][4];
+    slot63.x[5] <== r21_x[3][5];
+    slot63.m[0] <== r21_m[3][0];
+    slot63.m[1] <== r21_m[3][1];
+    slot63.pw[0] <== powers.pw[0];
+    slot63.pw[1] <== powers.pw[1];
+    slot63.pw[2] <== powers.pw[2];
+    slot63.pw[3] <== powers.pw[3];
+    slot63.b <== b;
+
+    // slot 64: private depth_lt_check #0
+    component slot64 = Rule_depth_lt_check();
+    slot64.en <== r22_en[0];
+    slot64.x[0] <== r22_x[0][0];
+    slot64.x[1] <== r22_x[0][1];
+    slot64.x[2] <== r22_x[0][2];
+    slot64.m[0] <== r22_m[0][0];
+    slot64.pw[0] <== powers.pw[0];
+    slot64.pw[1] <== powers.pw[1];
+    slot64.pw[2] <== powers.pw[2];
+    slot64.pw[3] <== powers.pw[3];
+    slot64.b <== b;
+
+    // slot 65: private depth_lt_check #1
+    component slot65 = Rule_depth_lt_check();
+    slot65.en <== r22_en[1];
+    slot65.x[0] <== r22_x[1][0];
+    slot65.x[1] <== r22_x[1][1];
+    slot65.x[2] <== r22_x[1][2];
+    slot65.m[0] <== r22_m[1][0];
+    slot65.pw[0] <== powers.pw[0];
+    slot65.pw[1] <== powers.pw[1];
+    slot65.pw[2] <== powers.pw[2];
+    slot65.pw[3] <== powers.pw[3];
+    slot65.b <== b;
+
+    // slot 66: private small_pos_one #0
+    component slot66 = Rule_small_pos_one();
+    slot66.en <== r23_en[0];
+    slot66.m[0] <== r23_m[0][0];
+    slot66.pw[0] <== powers.pw[0];
+    slot66.pw[1] <== powers.pw[1];
+    slot66.pw[2] <== powers.pw[2];
+    slot66.pw[3] <== powers.pw[3];
+    slot66.b <== b;
+
+    // slot 67: private small_pos_one #1
+    component slot67 = Rule_small_pos_one();
+    slot67.en <== r23_en[1];
+    slot67.m[0] <== r23_m[1][0];
+    slot67.pw[0] <== powers.pw[0];
+    slot67.pw[1] <== powers.pw[1];
+    slot67.pw[2] <== powers.pw[2];
+    slot67.pw[3] <== powers.pw[3];
+    slot67.b <== b;
+
+    // slot 68: private small_pos_next #0
+    component slot68 = Rule_small_pos_next();
+    slot68.en <== r24_en[0];
+    slot68.x[0] <== r24_x[0][0];
+    slot68.x[1] <== r24_x[0][1];
+    slot68.m[0] <== r24_m[0][0];
+    slot68.pw[0] <== powers.pw[0];
+    slot68.pw[1] <== powers.pw[1];
+    slot68.pw[2] <== powers.pw[2];
+    slot68.pw[3] <== powers.pw[3];
+    slot68.b <== b;
+
+    // slot 69: private small_pos_next #1
+    component slot69 = Rule_small_pos_next();
+    slot69.en <== r24_en[1];
+    slot69.x[0] <== r24_x[1][0];
+    slot69.x[1] <== r24_x[1][1];
+    slot69.m[0] <== r24_m[1][0];
+    slot69.pw[0] <== powers.pw[0];
+    slot69.pw[1] <== powers.pw[1];
+    slot69.pw[2] <== powers.pw[2];
+    slot69.pw[3] <== powers.pw[3];
+    slot69.b <== b;
+
+    A <== slot0.logup + slot1.logup + slot2.logup + slot3.logup + slot4.logup + slot5.logup + slot6.logup + slot7.logup + slot8.logup + slot9.logup + slot10.logup + slot11.logup + slot12.logup + slot13.logup + slot14.logup + slot15.logup + slot16.logup + slot17.logup + slot18.logup + slot19.logup + slot20.logup + slot21.logup + slot22.logup + slot23.logup + slot24.logup + slot25.logup + slot26.logup + slot27.logup + slot28.logup + slot29.logup + slot30.logup + slot31.logup + slot32.logup + slot33.logup + slot34.logup + slot35.logup + slot36.logup + slot37.logup + slot38.logup + slot39.logup + slot40.logup + slot41.logup + slot42.logup + slot43.logup + slot44.logup + slot45.logup + slot46.logup + slot47.logup + slot48.logup + slot49.logup + slot50.logup + slot51.logup + slot52.logup + slot53.logup + slot54.logup + slot55.logup + slot56.logup + slot57.logup + slot58.logup + slot59.logup + slot60.logup + slot61.logup + slot62.logup + slot63.logup + slot64.logup + slot65.logup + slot66.logup + slot67.logup + slot68.logup + slot69.logup;
+    component sortedUnique = SortedUnique(30);
+    for (var i = 0; i < 30; i++) {
+        sortedUnique.in[i] <== sorted[i];
+        sortedUnique.en[i] <== sorted_en[i];
+    }
+    sortedUnique.prev <== u_in;
+    sortedUnique.x <== b;
+    B <== slot0.unique + slot1.unique + slot2.unique + slot3.unique + slot4.unique + slot5.unique + slot6.unique + slot7.unique + slot8.unique + slot9.unique + slot10.unique + slot11.unique + slot12.unique + slot13.unique + slot14.unique + slot15.unique + slot16.unique + slot17.unique + slot18.unique + slot19.unique + slot20.unique + slot21.unique + slot22.unique + slot23.unique + slot24.unique + slot25.unique + slot26.unique + slot27.unique + slot28.unique + slot29.unique + slot30.unique + slot31.unique + slot32.unique + slot33.unique + slot34.unique + slot35.unique + slot36.unique + slot37.unique + slot38.unique + slot39.unique + slot40.unique + slot41.unique + slot42.unique + slot43.unique + slot44.unique + slot45.unique + slot46.unique + slot47.unique + slot48.unique + slot49.unique + slot50.unique + slot51.unique + slot52.unique + slot53.unique + slot54.unique + slot55.unique + slot56.unique + slot57.unique + slot58.unique + slot59.unique + slot60.unique + slot61.unique + slot62.unique + slot63.unique + slot64.unique + slot65.unique + slot66.unique + slot67.unique + slot68.unique + slot69.unique - sortedUnique.sum;
+    u_out <== sortedUnique.last;
+
+    slot2.range[0] === limbs[0] + 256 * limbs[1] + 65536 * limbs[2] + 16777216 * limbs[3] + 4294967296 * limbs[4];
+    slot3.range[0] === limbs[5] + 256 * limbs[6] + 65536 * limbs[7] + 16777216 * limbs[8] + 4294967296 * limbs[9];
+    slot4.range[0] === limbs[10] + 256 * limbs[11] + 65536 * limbs[12] + 16777216 * limbs[13] + 4294967296 * limbs[14];
+    slot4.range[1] === limbs[15] + 256 * limbs[16] + 65536 * limbs[17] + 16777216 * limbs[18] + 4294967296 * limbs[19];
+    slot4.range[2] === limbs[20] + 256 * limbs[21] + 65536 * limbs[22] + 16777216 * limbs[23] + 4294967296 * limbs[24];
+    slot4.range[3] === limbs[25] + 256 * limbs[26] + 65536 * limbs[27] + 16777216 * limbs[28] + 4294967296 * limbs[29];
+    slot4.range[4] === limbs[30] + 256 * limbs[31] + 65536 * limbs[32] + 16777216 * limbs[33] + 4294967296 * limbs[34];
+    slot4.range[5] === limbs[35] + 256 * limbs[36] + 65536 * limbs[37] + 16777216 * limbs[38] + 4294967296 * limbs[39];
+    slot5.range[0] === limbs[40] + 256 * limbs[41] + 65536 * limbs[42] + 16777216 * limbs[43] + 4294967296 * limbs[44];
+    slot5.range[1] === limbs[45] + 256 * limbs[46] + 65536 * limbs[47] + 16777216 * limbs[48] + 4294967296 * limbs[49];
+    slot5.range[2] === limbs[50] + 256 * limbs[51] + 65536 * limbs[52] + 16777216 * limbs[53] + 4294967296 * limbs[54];
+    slot5.range[3] === limbs[55] + 256 * limbs[56] + 65536 * limbs[57] + 16777216 * limbs[58] + 4294967296 * limbs[59];
+    slot5.range[4] === limbs[60] + 256 * limbs[61] + 65536 * limbs[62] + 16777216 * limbs[63] + 4294967296 * limbs[64];
+    slot5.range[5] === limbs[65] + 256 * limbs[66] + 65536 * limbs[67] + 16777216 * limbs[68] + 4294967296 * limbs[69];
+    slot6.range[0] === limbs[70] + 256 * limbs[71] + 65536 * limbs[72] + 16777216 * limbs[73] + 4294967296 * limbs[74];
+    slot7.range[0] === limbs[75] + 256 * limbs[76] + 65536 * limbs[77] + 16777216 * limbs[78] + 4294967296 * limbs[79];
+    slot8.range[0] === limbs[80] + 256 * limbs[81] + 65536 * limbs[82] + 16777216 * limbs[83] + 4294967296 * limbs[84];
+    slot9.range[0] === limbs[85] + 256 * limbs[86] + 65536 * limbs[87] + 16777216 * limbs[88] + 4294967296 * limbs[89];
+    slot10.range[0] === limbs[90] + 256 * limbs[91] + 65536 * limbs[92] + 16777216 * limbs[93] + 4294967296 * limbs[94];
+    slot10.range[1] === limbs[95] + 256 * limbs[96] + 65536 * limbs[97] + 16777216 * limbs[98] + 4294967296 * limbs[99];
+    slot10.range[2] === limbs[100] + 256 * limbs[101] + 65536 * limbs[102] + 16777216 * limbs[103] + 4294967296 * limbs[104];
+    slot10.range[3] === limbs[105] + 256 * limbs[106] + 65536 * limbs[107] + 16777216 * limbs[108] + 4294967296 * limbs[109];
+    slot10.range[4] === limbs[110] + 256 * limbs[111] + 65536 * limbs[112] + 16777216 * limbs[113] + 4294967296 * limbs[114];
+    slot10.range[5] === limbs[115] + 256 * limbs[116] + 65536 * limbs[117] + 16777216 * limbs[118] + 4294967296 * limbs[119];
+    slot11.range[0] === limbs[120] + 256 * limbs[121] + 65536 * limbs[122] + 16777216 * limbs[123] + 4294967296 * limbs[124];
+    slot11.range[1] === limbs[125] + 256 * limbs[126] + 65536 * limbs[127] + 16777216 * limbs[128] + 4294967296 * limbs[129];
+    slot11.range[2] === limbs[130] + 256 * limbs[131] + 65536 * limbs[132] + 16777216 * limbs[133] + 4294967296 * limbs[134];
+    slot11.range[3] === limbs[135] + 256 * limbs[136] + 65536 * limbs[137] + 16777216 * limbs[138] + 4294967296 * limbs[139];
+    slot11.range[4] === limbs[140] + 256 * limbs[141] + 65536 * limbs[142] + 16777216 * limbs[143] + 4294967296 * limbs[144];
+    slot11.range[5] === limbs[145] + 256 * limbs[146] + 65536 * limbs[147] + 16777216 * limbs[148] + 4294967296 * limbs[149];
+    slot14.range[0] === limbs[150] + 256 * limbs[151] + 65536 * limbs[152] + 16777216 * limbs[153] + 4294967296 * limbs[154];
+    slot14.range[1] === limbs[155] + 256 * limbs[156] + 65536 * limbs[157] + 16777216 * limbs[158] + 4294967296 * limbs[159];
+    slot14.range[2] === limbs[160] + 256 * limbs[161] + 65536 * limbs[162] + 16777216 * limbs[163] + 4294967296 * limbs[164];
+    slot14.range[3] === limbs[165] + 256 * limbs[166] + 65536 * limbs[167] + 16777216 * limbs[168] + 4294967296 * limbs[169];
+    slot14.range[4] === limbs[170] + 256 * limbs[171] + 65536 * limbs[172] + 16777216 * limbs[173] + 4294967296 * limbs[174];
+    slot15.range[0] === limbs[175] + 256 * limbs[176] + 65536 * limbs[177] + 16777216 * limbs[178] + 4294967296 * limbs[179];
+    slot15.range[1] === limbs[180] + 256 * limbs[181] + 65536 * limbs[182] + 16777216 * limbs[183] + 4294967296 * limbs[184];
+    slot15.range[2] === limbs[185] + 256 * limbs[186] + 65536 * limbs[187] + 16777216 * limbs[188] + 4294967296 * limbs[189];
+    slot15.range[3] === limbs[190] + 256 * limbs[191] + 65536 * limbs[192] + 16777216 * limbs[193] + 4294967296 * limbs[194];
+    slot15.range[4] === limbs[195] + 256 * limbs[196] + 65536 * limbs[197] + 16777216 * limbs[198] + 4294967296 * limbs[199];
+    slot24.range[0] === limbs[200] + 256 * limbs[201] + 65536 * limbs[202] + 16777216 * limbs[203] + 4294967296 * limbs[204];
+    slot24.range[1] === limbs[205] + 256 * limbs[206] + 65536 * limbs[207] + 16777216 * limbs[208] + 4294967296 * limbs[209];
+    slot24.range[2] === limbs[210] + 256 * limbs[211] + 65536 * limbs[212] + 16777216 * limbs[213] + 4294967296 * limbs[214];
+    slot24.range[3] === limbs[215] + 256 * limbs[216] + 65536 * limbs[217] + 16777216 * limbs[218] + 4294967296 * limbs[219];
+    slot24.range[4] === limbs[220] + 256 * limbs[221] + 65536 * limbs[222] + 16777216 * limbs[223] + 4294967296 * limbs[224];
+    slot25.range[0] === limbs[225] + 256 * limbs[226] + 65536 * limbs[227] + 16777216 * limbs[228] + 4294967296 * limbs[229];
+    slot25.range[1] === limbs[230] + 256 * limbs[231] + 65536 * limbs[232] + 16777216 * limbs[233] + 4294967296 * limbs[234];
+    slot25.range[2] === limbs[235] + 256 * limbs[236] + 65536 * limbs[237] + 16777216 * limbs[238] + 4294967296 * limbs[239];
+    slot25.range[3] === limbs[240] + 256 * limbs[241] + 65536 * limbs[242] + 16777216 * limbs[243] + 4294967296 * limbs[244];
+    slot25.range[4] === limbs[245] + 256 * limbs[246] + 65536 * limbs[247] + 16777216 * limbs[248] + 4294967296 * limbs[249];
+    slot26.range[0] === limbs[250] + 256 * limbs[251] + 65536 * limbs[252] + 16777216 * limbs[253] + 4294967296 * limbs[254];
+    slot26.range[1] === limbs[255] + 256 * limbs[256] + 65536 * limbs[257] + 16777216 * limbs[258] + 4294967296 * limbs[259];
+    slot26.range[2] === limbs[260] + 256 * limbs[261] + 65536 * limbs[262] + 16777216 * limbs[263] + 4294967296 * limbs[264];
+    slot27.range[0] === limbs[265] + 256 * limbs[266] + 65536 * limbs[267] + 16777216 * limbs[268] + 4294967296 * limbs[269];
+    slot27.range[1] === limbs[270] + 256 * limbs[271] + 65536 * limbs[272] + 16777216 * limbs[273] + 4294967296 * limbs[274];
+    slot27.range[2] === limbs[275] + 256 * limbs[276] + 65536 * limbs[277] + 16777216 * limbs[278] + 4294967296 * limbs[279];
+    slot34.range[0] === limbs[280] + 256 * limbs[281] + 65536 * limbs[282] + 16777216 * limbs[283] + 4294967296 * limbs[284];
+    slot34.range[1] === limbs[285] + 256 * limbs[286] + 65536 * limbs[287] + 16777216 * limbs[288] + 4294967296 * limbs[289];
+    slot34.range[2] === limbs[290] + 256 * limbs[291] + 65536 * limbs[292] + 16777216 * limbs[293] + 4294967296 * limbs[294];
+    slot35.range[0] === limbs[295] + 256 * limbs[296] + 65536 * limbs[297] + 16777216 * limbs[298] + 4294967296 * limbs[299];
+    slot35.range[1] === limbs[300] + 256 * limbs[301] + 65536 * limbs[302] + 16777216 * limbs[303] + 4294967296 * limbs[304];
+    slot35.range[2] === limbs[305] + 256 * limbs[306] + 65536 * limbs[307] + 16777216 * limbs[308] + 4294967296 * limbs[309];
+    slot36.range[0] === limbs[310] + 256 * limbs[311] + 65536 * limbs[312] + 16777216 * limbs[313] + 4294967296 * limbs[314];
+    slot36.range[1] === limbs[315] + 256 * limbs[316] + 65536 * limbs[317] + 16777216 * limbs[318] + 4294967296 * limbs[319];
+    slot36.range[2] === limbs[320] + 256 * limbs[321] + 65536 * limbs[322] + 16777216 * limbs[323] + 4294967296 * limbs[324];
+    slot37.range[0] === limbs[325] + 256 * limbs[326] + 65536 * limbs[327] + 16777216 * limbs[328] + 4294967296 * limbs[329];
+    slot37.range[1] === limbs[330] + 256 * limbs[331] + 65536 * limbs[332] + 16777216 * limbs[333] + 4294967296 * limbs[334];
+    slot37.range[2] === limbs[335] + 256 * limbs[336] + 65536 * limbs[337] + 16777216 * limbs[338] + 4294967296 * limbs[339];
+    slot40.range[0] === limbs[340] + 256 * limbs[341] + 65536 * limbs[342] + 16777216 * limbs[343] + 4294967296 * limbs[344];
+    slot40.range[1] === limbs[345] + 256 * limbs[346] + 65536 * limbs[347] + 16777216 * limbs[348] + 4294967296 * limbs[349];
+    slot40.range[2] === limbs[350] + 256 * limbs[351] + 65536 * limbs[352] + 16777216 * limbs[353] + 4294967296 * limbs[354];
+    slot40.range[3] === limbs[355] + 256 * limbs[356] + 65536 * limbs[357] + 16777216 * limbs[358] + 4294967296 * limbs[359];
+    slot40.range[4] === limbs[360] + 256 * limbs[361] + 65536 * limbs[362] + 16777216 * limbs[363] + 4294967296 * limbs[364];
+    slot41.range[0] === limbs[365] + 256 * limbs[366] + 65536 * limbs[367] + 16777216 * limbs[368] + 4294967296 * limbs[369];
+    slot41.range[1] === limbs[370] + 256 * limbs[371] + 65536 * limbs[372] + 16777216 * limbs[373] + 4294967296 * limbs[374];
+    slot41.range[2] === limbs[375] + 256 * limbs[376] + 65536 * limbs[377] + 16777216 * limbs[378] + 4294967296 * limbs[379];
+    slot41.range[3] === limbs[380] + 256 * limbs[381] + 65536 * limbs[382] + 16777216 * limbs[383] + 4294967296 * limbs[384];
+    slot41.range[4] === limbs[385] + 256 * limbs[386] + 65536 * limbs[387] + 16777216 * limbs[388] + 4294967296 * limbs[389];
+    slot42.range[0] === limbs[390] + 256 * limbs[391] + 65536 * limbs[392] + 16777216 * limbs[393] + 4294967296 * limbs[394];
+    slot43.range[0] === limbs[395] + 256 * limbs[396] + 65536 * limbs[397] + 16777216 * limbs[398] + 4294967296 * limbs[399];
+    slot44.range[0] === limbs[400] + 256 * limbs[401] + 65536 * limbs[402] + 16777216 * limbs[403] + 4294967296 * limbs[404];
+    slot45.range[0] === limbs[405] + 256 * limbs[406] + 65536 * limbs[407] + 16777216 * limbs[408] + 4294967296 * limbs[409];
+    slot46.range[0] === limbs[410] + 256 * limbs[411] + 65536 * limbs[412] + 16777216 * limbs[413] + 4294967296 * limbs[414];
+    slot46.range[1] === limbs[415] + 256 * limbs[416] + 65536 * limbs[417] + 16777216 * limbs[418] + 4294967296 * limbs[419];
+    slot46.range[2] === limbs[420] + 256 * limbs[421] + 65536 * limbs[422] + 16777216 * limbs[423] + 4294967296 * limbs[424];
+    slot46.range[3] === limbs[425] + 256 * limbs[426] + 65536 * limbs[427] + 16777216 * limbs[428] + 4294967296 * limbs[429];
+    slot46.range[4] === limbs[430] + 256 * limbs[431] + 65536 * limbs[432] + 16777216 * limbs[433] + 4294967296 * limbs[434];
+    slot46.range[5] === limbs[435] + 256 * limbs[436] + 65536 * limbs[437] + 16777216 * limbs[438] + 4294967296 * limbs[439];
+    slot47.range[0] === limbs[440] + 256 * limbs[441] + 65536 * limbs[442] + 16777216 * limbs[443] + 4294967296 * limbs[444];
+    slot47.range[1] === limbs[445] + 256 * limbs[446] + 65536 * limbs[447] + 16777216 * limbs[448] + 4294967296 * limbs[449];
+    slot47.range[2] === limbs[450] + 256 * limbs[451] + 65536 * limbs[452] + 16777216 * limbs[453] + 4294967296 * limbs[454];
+    slot47.range[3] === limbs[455] + 256 * limbs[456] + 65536 * limbs[457] + 16777216 * limbs[458] + 4294967296 * limbs[459];
+    slot47.range[4] === limbs[460] + 256 * limbs[461] + 65536 * limbs[462] + 16777216 * limbs[463] + 4294967296 * limbs[464];
+    slot47.range[5] === limbs[465] + 256 * limbs[466] + 65536 * limbs[467] + 16777216 * limbs[468] + 4294967296 * limbs[469];
+    slot48.range[0] === limbs[470] + 256 * limbs[471] + 65536 * limbs[472] + 16777216 * limbs[473] + 4294967296 * limbs[474];
+    slot48.range[1] === limbs[475] + 256 * limbs[476] + 65536 * limbs[477] + 16777216 * limbs[478] + 4294967296 * limbs[479];
+    slot48.range[2] === limbs[480] + 256 * limbs[481] + 65536 * limbs[482] + 16777216 * limbs[483] + 4294967296 * limbs[484];
+    slot48.range[3] === limbs[485] + 256 * limbs[486] + 65536 * limbs[487] + 16777216 * limbs[488] + 4294967296 * limbs[489];
+    slot48.range[4] === limbs[490] + 256 * limbs[491] + 65536 * limbs[492] + 16777216 * limbs[493] + 4294967296 * limbs[494];
+    slot48.range[5] === limbs[495] + 256 * limbs[496] + 65536 * limbs[497] + 16777216 * limbs[498] + 4294967296 * limbs[499];
+    slot49.range[0] === limbs[500] + 256 * limbs[501] + 65536 * limbs[502] + 16777216 * limbs[503] + 4294967296 * limbs[504];
+    slot49.range[1] === limbs[505] + 256 * limbs[506] + 65536 * limbs[507] + 16777216 * limbs[508] + 4294967296 * limbs[509];
+    slot49.range[2] === limbs[510] + 256 * limbs[511] + 65536 * limbs[512] + 16777216 * limbs[513] + 4294967296 * limbs[514];
+    slot49.range[3] === limbs[515] + 256 * limbs[516] + 65536 * limbs[517] + 16777216 * limbs[518] + 4294967296 * limbs[519];
+    slot49.range[4] === limbs[520] + 256 * limbs[521] + 65536 * limbs[522] + 16777216 * limbs[523] + 4294967296 * limbs[524];
+    slot49.range[5] === limbs[525] + 256 * limbs[526] + 65536 * limbs[527] + 16777216 * limbs[528] + 4294967296 * limbs[529];
+    slot52.range[0] === limbs[530] + 256 * limbs[531] + 65536 * limbs[532] + 16777216 * limbs[533] + 4294967296 * limbs[534];
+    slot53.range[0] === limbs[535] + 256 * limbs[536] + 65536 * limbs[537] + 16777216 * limbs[538] + 4294967296 * limbs[539];
+    slot54.range[0] === limbs[540] + 256 * limbs[541] + 65536 * limbs[542] + 16777216 * limbs[543] + 4294967296 * limbs[544];
+    slot55.range[0] === limbs[545] + 256 * limbs[546] + 65536 * limbs[547] + 16777216 * limbs[548] + 4294967296 * limbs[549];
+    slot56.range[0] === limbs[550] + 256 * limbs[551] + 65536 * limbs[552] + 16777216 * limbs[553] + 4294967296 * limbs[554];
+    slot57.range[0] === limbs[555] + 256 * limbs[556] + 65536 * limbs[557] + 16777216 * limbs[558] + 4294967296 * limbs[559];
+    slot58.range[0] === limbs[560] + 256 * limbs[561] + 65536 * limbs[562] + 16777216 * limbs[563] + 4294967296 * limbs[564];
+    slot59.range[0] === limbs[565] + 256 * limbs[566] + 65536 * limbs[567] + 16777216 * limbs[568] + 4294967296 * limbs[569];
+    slot60.range[0] === limbs[570] + 256 * limbs[571] + 65536 * limbs[572] + 16777216 * limbs[573] + 4294967296 * limbs[574];
+    slot60.range[1] === limbs[575] + 256 * limbs[576] + 65536 * limbs[577] + 16777216 * limbs[578] + 4294967296 * limbs[579];
+    slot60.range[2] === limbs[580] + 256 * limbs[581] + 65536 * limbs[582] + 16777216 * limbs[583] + 4294967296 * limbs[584];
+    slot60.range[3] === limbs[585] + 256 * limbs[586] + 65536 * limbs[587] + 16777216 * limbs[588] + 4294967296 * limbs[589];
+    slot60.range[4] === limbs[590] + 256 * limbs[591] + 65536 * limbs[592] + 16777216 * limbs[593] + 4294967296 * limbs[594];
+    slot60.range[5] === limbs[595] + 256 * limbs[596] + 65536 * limbs[597] + 16777216 * limbs[598] + 4294967296 * limbs[599];
+    slot61.range[0] === limbs[600] + 256 * limbs[601] + 65536 * limbs[602] + 16777216 * limbs[603] + 4294967296 * limbs[604];
+    slot61.range[1] === limbs[605] + 256 * limbs[606] + 65536 * limbs[607] + 16777216 * limbs[608] + 4294967296 * limbs[609];
+    slot61.range[2] === limbs[610] + 256 * limbs[611] + 65536 * limbs[612] + 16777216 * limbs[613] + 4294967296 * limbs[614];
+    slot61.range[3] === limbs[615] + 256 * limbs[616] + 65536 * limbs[617] + 16777216 * limbs[618] + 4294967296 * limbs[619];
+    slot61.range[4] === limbs[620] + 256 * limbs[621] + 65536 * limbs[622] + 16777216 * limbs[623] + 4294967296 * limbs[624];
+    slot61.range[5] === limbs[625] + 256 * limbs[626] + 65536 * limbs[627] + 16777216 * limbs[628] + 4294967296 * limbs[629];
+    slot62.range[0] === limbs[630] + 256 * limbs[631] + 65536 * limbs[632] + 16777216 * limbs[633] + 4294967296 * limbs[634];
+    slot62.range[1] === limbs[635] + 256 * limbs[636] + 65536 * limbs[637] + 16777216 * limbs[638] + 4294967296 * limbs[639];
+    slot62.range[2] === limbs[640] + 256 * limbs[641] + 65536 * limbs[642] + 16777216 * limbs[643] + 4294967296 * limbs[644];
+    slot62.range[3] === limbs[645] + 256 * limbs[646] + 65536 * limbs[647] + 16777216 * limbs[648] + 4294967296 * limbs[649];
+    slot62.range[4] === limbs[650] + 256 * limbs[651] + 65536 * limbs[652] + 16777216 * limbs[653] + 4294967296 * limbs[654];
+    slot62.range[5] === limbs[655] + 256 * limbs[656] + 65536 * limbs[657] + 16777216 * limbs[658] + 4294967296 * limbs[659];
+    slot63.range[0] === limbs[660] + 256 * limbs[661] + 65536 * limbs[662] + 16777216 * limbs[663] + 4294967296 * limbs[664];
+    slot63.range[1] === limbs[665] + 256 * limbs[666] + 65536 * limbs[667] + 16777216 * limbs[668] + 4294967296 * limbs[669];
+    slot63.range[2] === limbs[670] + 256 * limbs[671] + 65536 * limbs[672] + 16777216 * limbs[673] + 4294967296 * limbs[674];
+    slot63.range[3] === limbs[675] + 256 * limbs[676] + 65536 * limbs[677] + 16777216 * limbs[678] + 4294967296 * limbs[679];
+    slot63.range[4] === limbs[680] + 256 * limbs[681] + 65536 * limbs[682] + 16777216 * limbs[683] + 4294967296 * limbs[684];
+    slot63.range[5] === limbs[685] + 256 * limbs[686] + 65536 * limbs[687] + 16777216 * limbs[688] + 4294967296 * limbs[689];
+    sortedUnique.gap[0] === limbs[690] + 256 * limbs[691] + 65536 * limbs[692] + 16777216 * limbs[693] + 4294967296 * limbs[694] + 1099511627776 * limbs[695] + 281474976710656 * limbs[696];
+    sortedUnique.gap[1] === limbs[697] + 256 * limbs[698] + 65536 * limbs[699] + 16777216 * limbs[700] + 4294967296 * limbs[701] + 1099511627776 * limbs[702] + 281474976710656 * limbs[703];
+    sortedUnique.gap[2] === limbs[704] + 256 * limbs[705] + 65536 * limbs[706] + 16777216 * limbs[707] + 4294967296 * limbs[708] + 1099511627776 * limbs[709] + 281474976710656 * limbs[710];
+    sortedUnique.gap[3] === limbs[711] + 256 * limbs[712] + 65536 * limbs[713] + 16777216 * limbs[714] + 4294967296 * limbs[715] + 1099511627776 * limbs[716] + 281474976710656 * limbs[717];
+    sortedUnique.gap[4] === limbs[718] + 256 * limbs[719] + 65536 * limbs[720] + 16777216 * limbs[721] + 4294967296 * limbs[722] + 1099511627776 * limbs[723] + 281474976710656 * limbs[724];
+    sortedUnique.gap[5] === limbs[725] + 256 * limbs[726] + 65536 * limbs[727] + 16777216 * limbs[728] + 4294967296 * limbs[729] + 1099511627776 * limbs[730] + 281474976710656 * limbs[731];
+    sortedUnique.gap[6] === limbs[732] + 256 * limbs[733] + 65536 * limbs[734] + 16777216 * limbs[735] + 4294967296 * limbs[736] + 1099511627776 * limbs[737] + 281474976710656 * limbs[738];
+    sortedUnique.gap[7] === limbs[739] + 256 * limbs[740] + 65536 * limbs[741] + 16777216 * limbs[742] + 4294967296 * limbs[743] + 1099511627776 * limbs[744] + 281474976710656 * limbs[745];
+    sortedUnique.gap[8] === limbs[746] + 256 * limbs[747] + 65536 * limbs[748] + 16777216 * limbs[749] + 4294967296 * limbs[750] + 1099511627776 * limbs[751] + 281474976710656 * limbs[752];
+    sortedUnique.gap[9] === limbs[753] + 256 * limbs[754] + 65536 * limbs[755] + 16777216 * limbs[756] + 4294967296 * limbs[757] + 1099511627776 * limbs[758] + 281474976710656 * limbs[759];
+    sortedUnique.gap[10] === limbs[760] + 256 * limbs[761] + 65536 * limbs[762] + 16777216 * limbs[763] + 4294967296 * limbs[764] + 1099511627776 * limbs[765] + 281474976710656 * limbs[766];
+    sortedUnique.gap[11] === limbs[767] + 256 * limbs[768] + 65536 * limbs[769] + 16777216 * limbs[770] + 4294967296 * limbs[771] + 1099511627776 * limbs[772] + 281474976710656 * limbs[773];
+    sortedUnique.gap[12] === limbs[774] + 256 * limbs[775] + 65536 * limbs[776] + 16777216 * limbs[777] + 4294967296 * limbs[778] + 1099511627776 * limbs[779] + 281474976710656 * limbs[780];
+    sortedUnique.gap[13] === limbs[781] + 256 * limbs[782] + 65536 * limbs[783] + 16777216 * limbs[784] + 4294967296 * limbs[785] + 1099511627776 * limbs[786] + 281474976710656 * limbs[787];
+    sortedUnique.gap[14] === limbs[788] + 256 * limbs[789] + 65536 * limbs[790] + 16777216 * limbs[791] + 4294967296 * limbs[792] + 1099511627776 * limbs[793] + 281474976710656 * limbs[794];
+    sortedUnique.gap[15] === limbs[795] + 256 * limbs[796] + 65536 * limbs[797] + 16777216 * limbs[798] + 4294967296 * limbs[799] + 1099511627776 * limbs[800] + 281474976710656 * limbs[801];
+    sortedUnique.gap[16] === limbs[802] + 256 * limbs[803] + 65536 * limbs[804] + 16777216 * limbs[805] + 4294967296 * limbs[806] + 1099511627776 * limbs[807] + 281474976710656 * limbs[808];
+    sortedUnique.gap[17] === limbs[809] + 256 * limbs[810] + 65536 * limbs[811] + 16777216 * limbs[812] + 4294967296 * limbs[813] + 1099511627776 * limbs[814] + 281474976710656 * limbs[815];
+    sortedUnique.gap[18] === limbs[816] + 256 * limbs[817] + 65536 * limbs[818] + 16777216 * limbs[819] + 4294967296 * limbs[820] + 1099511627776 * limbs[821] + 281474976710656 * limbs[822];
+    sortedUnique.gap[19] === limbs[823] + 256 * limbs[824] + 65536 * limbs[825] + 16777216 * limbs[826] + 4294967296 * limbs[827] + 1099511627776 * limbs[828] + 281474976710656 * limbs[829];
+    sortedUnique.gap[20] === limbs[830] + 256 * limbs[831] + 65536 * limbs[832] + 16777216 * limbs[833] + 4294967296 * limbs[834] + 1099511627776 * limbs[835] + 281474976710656 * limbs[836];
+    sortedUnique.gap[21] === limbs[837] + 256 * limbs[838] + 65536 * limbs[839] + 16777216 * limbs[840] + 4294967296 * limbs[841] + 1099511627776 * limbs[842] + 281474976710656 * limbs[843];
+    sortedUnique.gap[22] === limbs[844] + 256 * limbs[845] + 65536 * limbs[846] + 16777216 * limbs[847] + 4294967296 * limbs[848] + 1099511627776 * limbs[849] + 281474976710656 * limbs[850];
+    sortedUnique.gap[23] === limbs[851] + 256 * limbs[852] + 65536 * limbs[853] + 16777216 * limbs[854] + 4294967296 * limbs[855] + 1099511627776 * limbs[856] + 281474976710656 * limbs[857];
+    sortedUnique.gap[24] === limbs[858] + 256 * limbs[859] + 65536 * limbs[860] + 16777216 * limbs[861] + 4294967296 * limbs[862] + 1099511627776 * limbs[863] + 281474976710656 * limbs[864];
+    sortedUnique.gap[25] === limbs[865] + 256 * limbs[866] + 65536 * limbs[867] + 16777216 * limbs[868] + 4294967296 * limbs[869] + 1099511627776 * limbs[870] + 281474976710656 * limbs[871];
+    sortedUnique.gap[26] === limbs[872] + 256 * limbs[873] + 65536 * limbs[874] + 16777216 * limbs[875] + 4294967296 * limbs[876] + 1099511627776 * limbs[877] + 281474976710656 * limbs[878];
+    sortedUnique.gap[27] === limbs[879] + 256 * limbs[880] + 65536 * limbs[881] + 16777216 * limbs[882] + 4294967296 * limbs[883] + 1099511627776 * limbs[884] + 281474976710656 * limbs[885];
+    sortedUnique.gap[28] === limbs[886] + 256 * limbs[887] + 65536 * limbs[888] + 16777216 * limbs[889] + 4294967296 * limbs[890] + 1099511627776 * limbs[891] + 281474976710656 * limbs[892];
+    sortedUnique.gap[29] === limbs[893] + 256 * limbs[894] + 65536 * limbs[895] + 16777216 * limbs[896] + 4294967296 * limbs[897] + 1099511627776 * limbs[898] + 281474976710656 * limbs[899];
+    component lookup = LimbLookup(900, 8);
+    lookup.x <== b;
+    for (var i = 0; i < 900; i++) {
+        lookup.in[i] <== limbs[i];
+    }
+    for (var t = 0; t < 256; t++) {
+        lookup.m[t] <== limb_m[t];
+    }
 }

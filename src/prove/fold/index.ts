@@ -67,6 +67,7 @@ export function layoutSegments(
     inputs: segmentInputs(manifest.program, manifest, manifest.shape, transcript, validation, {
       blocks,
       allowInvalid: options.allowInvalid,
+      uIn: plan.uIn[i],
     }),
     uIn: plan.uIn[i],
     uOut: plan.uOut[i],
