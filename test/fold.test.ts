@@ -533,7 +533,7 @@ describe("a dishonest prover is caught", () => {
       expect((await edit((p) => (p.circuitDigest = "0".repeat(64)))).reason).toMatch(
         /another circuit/,
       );
-      expect((await edit((p) => (p.version = 1))).reason).toBe("not a version 2 bmc fold proof");
+      expect((await edit((p) => (p.version = 1))).reason).toBe("not a version 3 bmc fold proof");
       expect((await edit((p) => (p.extra = 1))).reason).toMatch(/unexpected or missing fields/);
       expect((await edit((p) => (p.commitmentKey = "kzg:other"))).reason).toMatch(
         /another commitment key/,

@@ -1,5 +1,5 @@
 /**
- * What the prover and the verifier of folded proofs share: the proof file (version 2), the
+ * What the prover and the verifier of folded proofs share: the proof file (version 3), the
  * layout of the public wires, the commitment key, and the challenges. docs/folding.md is the
  * document of record for every step.
  */
@@ -16,12 +16,12 @@ import { loadSparseR1cs, type SparseR1cs } from "./r1cs.js";
 import { HashChain } from "./transcript.js";
 
 /**
- * The proof file of the fold backend (format "bmc-proof", version 2, backend "fold"). Points
+ * The proof file of the fold backend (format "bmc-proof", version 3, backend "fold"). Points
  * are 64 bytes (x, y big-endian; docs/folding.md); scalars are canonical decimals.
  */
 export interface FoldProof {
   readonly format: "bmc-proof";
-  readonly version: 2;
+  readonly version: 3;
   readonly backend: "fold";
   readonly rulesDigest: string;
   readonly circuitDigest: string;

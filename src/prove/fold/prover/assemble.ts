@@ -51,7 +51,7 @@ export function proofFile(
   const { folded, points, Z, sum } = zk;
   return {
     format: "bmc-proof",
-    version: 2,
+    version: 3,
     backend: "fold",
     rulesDigest: manifest.rulesDigest,
     circuitDigest: manifest.circuitDigest,
