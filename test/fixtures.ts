@@ -1,13 +1,26 @@
 /**
  * What several test files share: the small rule set of test/diagnostics/transcripts/rules.bm
  * (modus ponens over defined terms) with a valid transcript for it, the `bmc` command run in
- * this process, and temporary folders removed after the file's tests.
+ * this process, temporary folders removed after the file's tests, and build folders cached
+ * across runs.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { main } from "../src/cli/main.js";
+import { defaultCacheDir } from "../src/prove/index.js";
 
 export const SMALL_RULES_FILE = "test/diagnostics/transcripts/rules.bm";
 /** The rules of SMALL_RULES_FILE, without its comment line. */
@@ -49,4 +62,41 @@ export function scratchFolders(prefix: string): (files: Record<string, string>) 
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     return dir;
   };
+}
+
+/**
+ * A digest of what a compiled build folder depends on (the stages up to the circuits, the
+ * Circom library, the locked dependencies) and of `inputs` (rules, transcripts, options).
+ */
+export function compilerSourceDigest(...inputs: string[]): string {
+  const h = createHash("sha256");
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path).sort()) {
+      const p = join(path, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else h.update(`${p}\0`).update(readFileSync(p));
+    }
+  };
+  for (const stage of ["syntax", "check", "lower", "field", "circuits"]) walk(join("src", stage));
+  walk("stdlib");
+  h.update(readFileSync("package-lock.json"));
+  for (const input of inputs) h.update(input);
+  return h.digest("hex").slice(0, 32);
+}
+
+/** `make(staging)` once per `name` in $BMC_CACHE/test-fixtures; the cached folder's path. */
+export async function cachedFolder(
+  name: string,
+  make: (into: string) => Promise<void>,
+): Promise<string> {
+  const cached = join(defaultCacheDir(), "test-fixtures", name);
+  if (!existsSync(cached)) {
+    const staging = `${cached}.${process.pid}.tmp`;
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    await make(staging);
+    rmSync(cached, { recursive: true, force: true });
+    renameSync(staging, cached);
+  }
+  return cached;
 }
