@@ -8,9 +8,9 @@
  * program below imports test/golden/propositional.bindings.ts itself. The Groth16 part takes its
  * keys from the shared cache of test/groth16-keys.ts (.cache/, or $BMC_CACHE).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +25,7 @@ import {
   type ProvingBackend,
 } from "../src/index.js";
 import { loadManifest } from "../src/prove/index.js";
+import { cachedFolder, compilerSourceDigest } from "./fixtures.js";
 import { setupWithCachedKeys } from "./groth16-keys.js";
 import * as hilbert from "./golden/hilbert.bindings.js";
 import {
@@ -444,8 +445,20 @@ describe("folding through the bindings, after a plain bmc compile", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "bmc-bindings-fold-"));
     build = join(dir, "propositional");
-    const compiled = await compileCommand({ rulesPath: RULES, outDir: build });
-    expect(compiled.diagnostics).toEqual([]);
+    // The 128-slot circuit takes minutes of circom2: compiled once per compiler source and kept
+    // in $BMC_CACHE/test-fixtures. (The --fit build above is compiled on every run: its
+    // bindings.ts, which names its build folder, is what the test of compile reads.)
+    const digest = compilerSourceDigest(readFileSync(RULES, "utf8"), "default slots");
+    const cached = await cachedFolder(`bindings-fold-build-${digest}`, async (into) => {
+      const compiled = await compileCommand({ rulesPath: RULES, outDir: into });
+      expect(compiled.diagnostics).toEqual([]);
+    });
+    cpSync(cached, build, { recursive: true });
+    // The manifest names the rule file relative to the build folder, which has moved.
+    const manifestPath = join(build, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+    manifest.rulesFile = relative(build, RULES);
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
   }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

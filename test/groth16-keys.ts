@@ -96,13 +96,45 @@ export async function testPtau(build: string): Promise<string> {
   return withCacheLock(`ptau-${power}`, () => devPtau(power));
 }
 
-/** `bmc setup --dev` for a build folder, or the keys a previous run made for the same circuit. */
-export async function setupWithCachedKeys(build: string): Promise<void> {
-  const ptau = await testPtau(build);
+/** What keys for a build folder depend on: its R1CS, the powers of tau and snarkjs. */
+function keysDigest(build: string, ptau: string): string {
   const h = createHash("sha256");
   h.update(readFileSync(join(build, loadManifest(build).files.r1cs))).update(readFileSync(ptau));
   h.update(readFileSync("node_modules/snarkjs/package.json"));
-  const key = h.digest("hex").slice(0, 32);
+  return h.digest("hex").slice(0, 32);
+}
+
+/**
+ * The verification key of snarkjs's own zkey for a build folder's circuit, made without a
+ * phase-2 contribution (delta = gamma), as `make(zkeyPath)` writes it; made once per circuit.
+ */
+export async function cachedBareVerificationKey(
+  build: string,
+  make: (zkey: string) => Promise<unknown>,
+): Promise<unknown> {
+  const ptau = await testPtau(build);
+  const key = keysDigest(build, ptau);
+  const cached = join(defaultCacheDir(), "test-keys", `bare-${key}.json`);
+  return withCacheLock(`bare-${key}`, async () => {
+    if (!existsSync(cached)) {
+      mkdirSync(dirname(cached), { recursive: true });
+      const staging = `${cached}.${process.pid}.tmp`;
+      const zkey = `${staging}.zkey`;
+      try {
+        writeFileSync(staging, JSON.stringify(await make(zkey)));
+        renameSync(staging, cached);
+      } finally {
+        rmSync(zkey, { force: true });
+      }
+    }
+    return JSON.parse(readFileSync(cached, "utf8"));
+  });
+}
+
+/** `bmc setup --dev` for a build folder, or the keys a previous run made for the same circuit. */
+export async function setupWithCachedKeys(build: string): Promise<void> {
+  const ptau = await testPtau(build);
+  const key = keysDigest(build, ptau);
   const cached = join(defaultCacheDir(), "test-keys", key);
   const files = [ZKEY, VKEY];
   await withCacheLock(`keys-${key}`, async () => {

@@ -7,8 +7,9 @@
  * from the builds.
  *
  * The slow commands (compile, setup, prove) are cached in $BMC_CACHE/readme: a command runs
- * when bmc's code, the examples, or any command before it in the README changed; otherwise
- * its outputs (the build folder, the proof) are copied from the cache. verify always runs.
+ * when bmc's code, the examples, or any command before it in the README changed (setup: when
+ * the build folder it reads or setup's own code changed); otherwise its outputs (the build
+ * folder, the proof) are copied from the cache. verify always runs.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -58,6 +59,52 @@ function treeDigest(paths: string[]): string {
   return h.digest("hex");
 }
 
+/** A digest of a folder's files by their paths inside it (wherever the folder is). */
+function folderDigest(root: string): string {
+  const h = createHash("sha256");
+  const walk = (rel: string) => {
+    const p = join(root, rel);
+    if (statSync(p).isDirectory()) for (const n of readdirSync(p).sort()) walk(join(rel, n));
+    else h.update(rel).update(readFileSync(p));
+  };
+  walk(".");
+  return h.digest("hex");
+}
+
+/**
+ * The code `bmc setup` runs: its command, the Groth16 key making and the R1CS reader, and
+ * snarkjs. Folding (dist/src/prove/fold) and the compiler are not in it: setup only reads the
+ * R1CS compile wrote and writes the two keys.
+ */
+const SETUP_CODE = ["dist/src/cli", "dist/src/diagnostics", "dist/src/witness", "dist/src/prove"];
+
+function setupCodeDigest(): string {
+  const h = createHash("sha256");
+  for (const root of SETUP_CODE) {
+    const walk = (p: string) => {
+      if (p === "dist/src/prove/fold") return;
+      if (statSync(p).isDirectory()) for (const n of readdirSync(p).sort()) walk(join(p, n));
+      else h.update(p).update(readFileSync(p));
+    };
+    walk(root);
+  }
+  return h.update(readFileSync("node_modules/snarkjs/package.json")).digest("hex");
+}
+
+/**
+ * Where a slow command's outputs are cached. Setup (a 2^13 phase-2 ceremony for the README's
+ * --fit circuit) is keyed by what it reads, the build folder compile wrote and setup's own
+ * code, so that a change elsewhere in bmc does not run it again; the other commands by the
+ * chain of every command before them (with the keys setup made) and all of bmc's code.
+ */
+function cacheKey(args: string[], cwd: string, chain: string): string {
+  if (args[0] !== "setup") return chain.slice(0, 32);
+  const h = createHash("sha256").update(args.join(" "));
+  h.update(folderDigest(join(cwd, args[1]))).update(setupCode);
+  return `setup-${h.digest("hex").slice(0, 32)}`;
+}
+let setupCode = "";
+
 /** What a slow command writes, to be cached: the -o target, or the build folder of setup. */
 function outputsOf(args: string[]): string | undefined {
   const o = args.indexOf("-o");
@@ -77,6 +124,7 @@ function runReadme(dir: string): Ran[] {
   const ran: Ran[] = [];
   const cacheRoot = join(defaultCacheDir(), "readme");
   let chain = treeDigest(["dist/src", "stdlib", "examples", "package.json"]);
+  setupCode = setupCodeDigest();
   let cwd = dir;
   // Each block starts in the README's folder (a `cd` holds until the end of its block).
   for (const line of shellBlocks(README).flatMap((block) => ["cd .", ...block])) {
@@ -91,7 +139,10 @@ function runReadme(dir: string): Ran[] {
       expect(part, "README commands run bmc through npx").toMatch(/^npx bmc /);
       const args = part.replace(/^npx bmc /, "").split(/\s+/);
       const output = outputsOf(args);
-      const cached = join(cacheRoot, chain.slice(0, 32));
+      const key = output ? cacheKey(args, cwd, chain) : chain.slice(0, 32);
+      // What comes after setup depends on the keys it made: proofs are cached under them.
+      if (args[0] === "setup") chain = createHash("sha256").update(chain).update(key).digest("hex");
+      const cached = join(cacheRoot, key);
       if (output && existsSync(cached)) {
         rmSync(join(cwd, output), { recursive: true, force: true });
         cpSync(cached, join(cwd, output), { recursive: true });
