@@ -144,7 +144,7 @@ describe("folding valid transcripts", () => {
       expect(proved.diagnostics).toEqual([]);
       expect(proved.segments).toBe(count);
       expect(proved.proof!.segments).toHaveLength(count);
-      expect(proved.proof!.version).toBe(2);
+      expect(proved.proof!.version).toBe(3);
       proofs[name] = JSON.stringify(proved.proof);
       const verdict = await verify(proofs[name]);
       expect(verdict).toMatchObject({ valid: true, segments: count });
