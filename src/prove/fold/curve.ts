@@ -104,3 +104,15 @@ export async function msm(
   };
   return curve.G1.add(await run(small, 8), await run(large, 32));
 }
+
+/** sum scalars[i] * points[i] for points in any ffjavascript form, scalars in [0, p). */
+export async function linearCombination(
+  curve: Bn128,
+  points: readonly Point[],
+  scalars: readonly bigint[],
+): Promise<Point> {
+  const G = curve.G1;
+  const bases = new Uint8Array(points.length * 64);
+  points.forEach((p, i) => bases.set(p.length === 64 ? p : G.toAffine(p), i * 64));
+  return msm(curve, bases, scalars);
+}

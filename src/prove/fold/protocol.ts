@@ -8,7 +8,7 @@ import type { Bn128 } from "ffjavascript";
 import type { Manifest } from "../../circuits/index.js";
 import type { StatementBlock } from "../proof-file.js";
 import type { CommitmentKey } from "./commit.js";
-import { msm, withCurve, type Point } from "./curve.js";
+import { withCurve, type Point } from "./curve.js";
 import type { SpartanFinal } from "./final.js";
 import { HIDING_LABEL } from "./hiding.js";
 import { devSrs, readPtauSrs, srsCommitmentKey, type Srs } from "./snark/index.js";
@@ -204,16 +204,4 @@ export function deriveChallenges(
 ): { a: bigint; b: bigint } {
   comPre.forEach((c, i) => chain.absorb("segment inputs", [c, ...slots[i]]));
   return { a: chain.challenge("a"), b: chain.challenge("b") };
-}
-
-/** sum scalars[i] * points[i] for points in any ffjavascript form. */
-export async function linearCombination(
-  curve: Bn128,
-  points: readonly Point[],
-  scalars: readonly bigint[],
-): Promise<Point> {
-  const G = curve.G1;
-  const bases = new Uint8Array(points.length * 64);
-  points.forEach((p, i) => bases.set(p.length === 64 ? p : G.toAffine(p), i * 64));
-  return msm(curve, bases, scalars);
 }

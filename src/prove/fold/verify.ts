@@ -7,7 +7,7 @@
 import type { Bn128 } from "ffjavascript";
 import { mod, P } from "../../field/index.js";
 import { canonicalDecimal, isStatement, sameKeys, type StatementBlock } from "../proof-file.js";
-import { decodePoint, pointBytes, pointFromBytes, type Point } from "./curve.js";
+import { decodePoint, linearCombination, pointBytes, pointFromBytes, type Point } from "./curve.js";
 import { cryptoRng, hidingGenerators, randomScalar, type HidingGenerators } from "./hiding.js";
 import { verifyFinal } from "./final.js";
 import {
@@ -22,7 +22,6 @@ import {
   deriveChallenges,
   isShownWire,
   type KeyOptions,
-  linearCombination,
   onCurve,
   X,
   type FoldCircuit,

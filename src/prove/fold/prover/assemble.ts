@@ -4,9 +4,9 @@
  */
 import { mod } from "../../../field/index.js";
 import type { StatementBlock } from "../../proof-file.js";
-import { encodePoint, type Point } from "../curve.js";
+import { encodePoint, linearCombination, type Point } from "../curve.js";
 import { paddedWitness, proveFinal, type FoldedInstance, type SpartanFinal } from "../final.js";
-import { linearCombination, X, type FoldProof } from "../protocol.js";
+import { X, type FoldProof } from "../protocol.js";
 import type { HashChain } from "../transcript.js";
 import { times, type ProverContext } from "./context.js";
 import type { FoldState } from "./fold-step.js";

@@ -28,7 +28,7 @@
  *      e(C_B - R(z) G1 - Z(z) W_1 + z W_2, G2) = e(W_2, tau G2).
  */
 import type { Bn128 } from "ffjavascript";
-import type { Point } from "../curve.js";
+import { linearCombination, type Point } from "../curve.js";
 import { commitVector } from "./commit.js";
 import { engine } from "./engine.js";
 import { inverse, mod, P } from "./multilinear.js";
@@ -220,32 +220,6 @@ export async function proveHyperKzg(
   return { folds, evals, witnesses };
 }
 
-const MASK64 = (1n << 64n) - 1n;
-
-function scalarBytes(values: readonly bigint[]): Uint8Array {
-  const out = new Uint8Array(values.length * 32);
-  const view = new DataView(out.buffer);
-  values.forEach((v, i) => {
-    view.setBigUint64(i * 32, v & MASK64, true);
-    view.setBigUint64(i * 32 + 8, (v >> 64n) & MASK64, true);
-    view.setBigUint64(i * 32 + 16, (v >> 128n) & MASK64, true);
-    view.setBigUint64(i * 32 + 24, v >> 192n, true);
-  });
-  return out;
-}
-
-/** sum scalars[i] * points[i] over a few points (any form). */
-export async function smallMsm(
-  curve: Bn128,
-  points: readonly Point[],
-  scalars: readonly bigint[],
-): Promise<Point> {
-  const G = curve.G1;
-  const bases = new Uint8Array(points.length * 64);
-  points.forEach((p, i) => bases.set(G.toAffine(p), i * 64));
-  return G.multiExpAffine(bases, scalarBytes(scalars.map(mod)));
-}
-
 /** Throws HyperKzgError naming the first check that fails. */
 export async function verifyHyperKzg(
   vk: VerifierKey,
@@ -324,7 +298,7 @@ export async function verifyHyperKzg(
   const G = curve.G1;
   bases.push(G.g, W1, W2);
   scalars.push(mod(-Rz), mod(-Zz), z);
-  const left = await smallMsm(curve, bases, scalars);
+  const left = await linearCombination(curve, bases, scalars);
   const e = engine(curve);
   const ok = await e.pairingEq(G.neg(left), vk.g2, W2, vk.tauG2);
   if (!ok) fail("hyperkzg-pairing", "the KZG pairing check fails");
