@@ -505,18 +505,7 @@ function readPtauParts(
 export async function readPtauSrs(curve: Bn128, path: string, logSize: number): Promise<Srs> {
   const { powersG1, tauG2 } = readPtauParts(curve, path, logSize);
   await checkPowers(curve, powersG1, tauG2, path);
-  const { G2 } = engine(curve);
-  return {
-    curve,
-    logSize,
-    g1: curve.G1.toAffine(curve.G1.g),
-    g2: G2.toAffine(G2.g),
-    tauG2,
-    digest: srsDigest(curve, toUncompressed(curve, powersG1), tauG2),
-    insecure: false,
-    source: path,
-    powersG1,
-  };
+  return { ...ptauKey(curve, path, logSize, powersG1, tauG2), powersG1 };
 }
 
 /**
@@ -527,6 +516,17 @@ export async function readPtauSrs(curve: Bn128, path: string, logSize: number): 
 export function readPtauVerifierKey(curve: Bn128, path: string, logSize: number): VerifierKey {
   const { powersG1, tauG2 } = readPtauParts(curve, path, logSize);
   checkVerifierPoints(curve, powersG1.subarray(0, 64), tauG2, path);
+  return ptauKey(curve, path, logSize, powersG1, tauG2);
+}
+
+/** The verifier's key of a ptau file's powers, once they are checked. */
+function ptauKey(
+  curve: Bn128,
+  path: string,
+  logSize: number,
+  powersG1: Uint8Array,
+  tauG2: Point,
+): VerifierKey {
   const { G2 } = engine(curve);
   return {
     curve,
