@@ -2,7 +2,8 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, release, totalmem, type } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export function machine() {
   const cpu = cpus();
@@ -56,4 +57,36 @@ export function writeResult(dir: string, name: string, text: string): void {
   const tmp = join(dir, `.${name}.${process.pid}.tmp`);
   writeFileSync(tmp, text);
   renameSync(tmp, join(dir, name));
+}
+
+/**
+ * The command that ran a benchmark, and the npm script behind it when npm ran it as `script`.
+ * `moduleUrl` is the benchmark's own import.meta.url.
+ */
+export function commandLine(
+  root: string,
+  moduleUrl: string,
+  script: string,
+): { command: string; script?: string } {
+  const args = process.argv.slice(2).join(" ");
+  if (process.env.npm_lifecycle_event === script) {
+    return {
+      command: `npm run ${script}${args ? " -- " + args : ""}`,
+      script: process.env.npm_lifecycle_script,
+    };
+  }
+  return { command: `node ${relative(root, fileURLToPath(moduleUrl))}${args ? " " + args : ""}` };
+}
+
+/** The report lines naming the command and the load average around the run. */
+export function commandAndLoadLines(
+  command: { command: string; script?: string },
+  loadBefore: readonly number[],
+  loadAfter: readonly number[],
+): string[] {
+  const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(", ");
+  return [
+    `- Command: \`${command.command}\`${command.script ? ` (runs \`${command.script}\`)` : ""}`,
+    `- Load average before the run: ${load(loadBefore)}; after: ${load(loadAfter)}`,
+  ];
 }

@@ -16,7 +16,13 @@ import { arch, cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RULES, shapeFor, writeTranscript } from "./generate.js";
-import { gitRevision, markdownTable, writeResult } from "./report.js";
+import {
+  commandAndLoadLines,
+  commandLine,
+  gitRevision,
+  markdownTable,
+  writeResult,
+} from "./report.js";
 import type { WorkerResult } from "./validate-worker.js";
 
 /** The target (issue 13): 10^6 blocks read, parsed and validated in at most 2 s and 400 MiB. */
@@ -107,20 +113,6 @@ async function measure(size: number, runs: number, scratch: string): Promise<Row
   }
 }
 
-/** The command that ran this benchmark, and the npm script behind it if run by npm. */
-function commandLine(): { command: string; script?: string } {
-  const args = process.argv.slice(2).join(" ");
-  if (process.env.npm_lifecycle_event === "bench") {
-    return {
-      command: `npm run bench${args ? " -- " + args : ""}`,
-      script: process.env.npm_lifecycle_script,
-    };
-  }
-  return {
-    command: `node ${relative(root, fileURLToPath(import.meta.url))}${args ? " " + args : ""}`,
-  };
-}
-
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 const perSecond = (blocks: number, ms: number) => int(blocks / (ms / 1000));
@@ -154,7 +146,7 @@ const machine = {
   node: process.version,
 };
 const date = new Date().toISOString();
-const command = commandLine();
+const command = commandLine(root, import.meta.url, "bench");
 const revision = gitRevision(root);
 
 const loadAfter = loadavg();
@@ -222,9 +214,7 @@ const report = [
   `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory, ${machine.os}`,
   `- Node: ${machine.node}`,
   `- Revision: ${revision}`,
-  `- Command: \`${command.command}\`${command.script ? ` (runs \`${command.script}\`)` : ""}`,
-  `- Load average before the run: ${loadBefore.map((l) => l.toFixed(2)).join(", ")}; ` +
-    `after: ${loadAfter.map((l) => l.toFixed(2)).join(", ")}`,
+  ...commandAndLoadLines(command, loadBefore, loadAfter),
   "",
   ...(loaded
     ? [

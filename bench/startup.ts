@@ -18,7 +18,14 @@ import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gitRevision, machine, markdownTable, writeResult } from "./report.js";
+import {
+  commandAndLoadLines,
+  commandLine,
+  gitRevision,
+  machine,
+  markdownTable,
+  writeResult,
+} from "./report.js";
 import type { ProbeResult } from "./startup-probe.js";
 
 /** The targets (issue 13): median wall time of `bmc --version` and of `bmc check`. */
@@ -126,19 +133,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 
 /** The command that ran this benchmark, and the npm script behind it if run by npm. */
-function commandLine(): { command: string; script?: string } {
-  const args = process.argv.slice(2).join(" ");
-  if (process.env.npm_lifecycle_event === "bench:startup") {
-    return {
-      command: `npm run bench:startup${args ? " -- " + args : ""}`,
-      script: process.env.npm_lifecycle_script,
-    };
-  }
-  return { command: `node ${relative(root, fileURLToPath(import.meta.url))} ${args}`.trim() };
-}
-
 const { runs, before } = parseArgs(process.argv.slice(2));
-const command = commandLine();
+const command = commandLine(root, import.meta.url, "bench:startup");
 const date = new Date().toISOString();
 const revision = gitRevision(root);
 const beforeRevision = before ? gitRevision(before) : undefined;
@@ -180,9 +176,7 @@ const report = [
   `- Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB memory, ${host.os}`,
   `- Node: ${host.node}`,
   `- Revision: ${revision}` + (before ? `; before: ${beforeRevision} (\`--before\`)` : ""),
-  `- Command: \`${command.command}\`${command.script ? ` (runs \`${command.script}\`)` : ""}`,
-  `- Load average before the run: ${loadBefore.map((l) => l.toFixed(2)).join(", ")}; ` +
-    `after: ${loadAfter.map((l) => l.toFixed(2)).join(", ")}`,
+  ...commandAndLoadLines(command, loadBefore, loadAfter),
   "",
   ...(loaded
     ? [
