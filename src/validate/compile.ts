@@ -24,11 +24,23 @@ export type CompiledArg =
   | { readonly kind: "eval"; readonly fn: Evaluator; readonly numeric: NumericEvaluator }
   | { readonly kind: "wildcard" };
 
+/** Codes of argument kinds in CompiledClaim.argVars (a variable is its index, >= 0). */
+export const CONST_ARG = -1;
+export const EVAL_ARG = -2;
+export const WILDCARD_ARG = -3;
+
 export interface CompiledClaim {
   readonly claim: Claim;
   readonly tag: number;
   readonly unique: boolean;
   readonly args: readonly CompiledArg[];
+  /**
+   * `args` as numbers, for the validator's inner loop (millions of claims): per argument its
+   * variable's index, or CONST_ARG (value in argConsts), EVAL_ARG or WILDCARD_ARG. Reading
+   * these typed arrays is several times cheaper than dispatching on `args`' objects.
+   */
+  readonly argVars: Int32Array;
+  readonly argConsts: Float64Array;
   /** For hypotheses with wildcards: which argument positions are known. */
   readonly knownMask?: readonly boolean[];
 }
@@ -136,11 +148,21 @@ function compileArg(a: Arg): CompiledArg {
 function compileClaim(c: Claim): CompiledClaim {
   const args = c.args.map(compileArg);
   const hasWildcard = args.some((a) => a.kind === "wildcard");
+  const code = (a: CompiledArg) =>
+    a.kind === "var"
+      ? a.index
+      : a.kind === "const"
+        ? CONST_ARG
+        : a.kind === "eval"
+          ? EVAL_ARG
+          : WILDCARD_ARG;
   return {
     claim: c,
     tag: c.relation.tag,
     unique: c.relation.unique,
     args,
+    argVars: Int32Array.from(args, code),
+    argConsts: Float64Array.from(args, (a) => (a.kind === "const" ? a.number : 0)),
     knownMask: hasWildcard ? args.map((a) => a.kind !== "wildcard") : undefined,
   };
 }

@@ -22,10 +22,12 @@ import {
   argNumber,
   argValue,
   compileRule,
+  CONST_ARG,
   holds,
   holdsNumeric,
   type CompiledClaim,
   type CompiledRule,
+  WILDCARD_ARG,
 } from "./compile.js";
 
 export interface ValidationError {
@@ -87,10 +89,22 @@ function claimKey(tag: number, args: readonly bigint[]): string {
 
 export function validateTranscript(t: Transcript, options: ValidateOptions = {}): ValidationResult {
   const v = new Validator(t, options.maxErrors ?? 100);
-  for (let b = 0; b < t.blockCount; b++) v.checkBlock(b);
-  for (let b = 0; b < t.blockCount; b++) v.checkHypotheses(b);
+  const n = t.blockCount;
+  for (let b = 0; b < n; b += PREFETCH_BLOCKS) {
+    const end = Math.min(n, b + PREFETCH_BLOCKS);
+    v.prefetchConclusions(b, end);
+    for (let c = b; c < end; c++) v.checkBlock(c);
+  }
+  for (let b = 0; b < n; b += PREFETCH_BLOCKS) {
+    const end = Math.min(n, b + PREFETCH_BLOCKS);
+    v.prefetchHypotheses(b, end);
+    for (let c = b; c < end; c++) v.checkHypotheses(c);
+  }
   return v.result();
 }
+
+/** Blocks whose claims' slots are read ahead at once (see ClaimTable.prefetch). */
+const PREFETCH_BLOCKS = 32;
 
 const ORDER_BOUND_NUMBER = Number(ORDER_BOUND);
 
@@ -135,6 +149,11 @@ class Validator {
   private readonly argNumbers: Float64Array;
   /** A block's values as BigInts, for the rare claims and constraints doubles cannot decide. */
   private readonly blockValues: bigint[] = [];
+  /** Homes (ClaimTable.home) of the claims of a batch of blocks, per table. */
+  private readonly concludedHomes: Int32Array;
+  private readonly uniqueHomes: Int32Array;
+  /** What prefetch read, kept so that its reads stay. */
+  prefetched = 0;
 
   constructor(
     private readonly t: Transcript,
@@ -171,6 +190,11 @@ class Validator {
     this.concluded = new ClaimTable({ capacity: total - uniqueTotal, argCapacity: argTotal });
     this.unique = new ClaimTable({ capacity: uniqueTotal, argCapacity: uniqueArgTotal });
     this.argNumbers = new Float64Array(maxArity);
+    let maxClaims = 1;
+    for (const r of this.compiled)
+      maxClaims = Math.max(maxClaims, r.conclusions.length, r.hypotheses.length);
+    this.concludedHomes = new Int32Array(PREFETCH_BLOCKS * maxClaims);
+    this.uniqueHomes = new Int32Array(PREFETCH_BLOCKS * maxClaims);
     for (const r of this.compiled)
       for (const h of r.hypotheses) if (h.knownMask) this.byTag.set(h.tag, []);
   }
@@ -208,14 +232,18 @@ class Validator {
 
   /** Puts claim c's arguments for the block at `base` in argNumbers; false if one is not exact. */
   private claimNumbers(c: CompiledClaim, base: number, skipWildcards: boolean): boolean {
+    const { argVars, argConsts } = c;
+    const { numbers, argNumbers } = this;
     let k = 0;
-    for (const a of c.args) {
-      if (a.kind === "wildcard") {
-        if (skipWildcards) continue;
-      }
-      const x = argNumber(a, this.numbers, base);
+    for (let i = 0; i < argVars.length; i++) {
+      const v = argVars[i];
+      let x: number;
+      if (v >= 0) x = numbers[base + v];
+      else if (v === CONST_ARG) x = argConsts[i];
+      else if (v === WILDCARD_ARG && skipWildcards) continue;
+      else x = argNumber(c.args[i], numbers, base);
       if (x < 0) return false;
-      this.argNumbers[k++] = x;
+      argNumbers[k++] = x;
     }
     return true;
   }
@@ -226,6 +254,38 @@ class Validator {
     const out: bigint[] = [];
     for (const a of c.args) if (a.kind !== "wildcard") out.push(argValue(a, values, 0));
     return out;
+  }
+
+  /** Reads ahead the slots that pass 1 for blocks [from, to) will look at (changes nothing). */
+  prefetchConclusions(from: number, to: number): void {
+    const { t, concludedHomes, uniqueHomes } = this;
+    let ordinary = 0;
+    let unique = 0;
+    for (let b = from; b < to; b++) {
+      const base = t.valueStart[b];
+      for (const c of this.compiled[t.rule[b]].conclusions) {
+        if (!this.claimNumbers(c, base, false)) continue;
+        const n = c.args.length;
+        if (c.unique) uniqueHomes[unique++] = this.unique.home(c.tag, this.argNumbers, 0, n);
+        else concludedHomes[ordinary++] = this.concluded.home(c.tag, this.argNumbers, 0, n);
+      }
+    }
+    this.prefetched ^=
+      this.concluded.prefetch(concludedHomes, ordinary) ^ this.unique.prefetch(uniqueHomes, unique);
+  }
+
+  /** Reads ahead the slots that pass 2 for blocks [from, to) will look at (changes nothing). */
+  prefetchHypotheses(from: number, to: number): void {
+    const { t, concludedHomes } = this;
+    let count = 0;
+    for (let b = from; b < to; b++) {
+      const base = t.valueStart[b];
+      for (const h of this.compiled[t.rule[b]].hypotheses) {
+        if (h.knownMask || !this.claimNumbers(h, base, false)) continue;
+        concludedHomes[count++] = this.concluded.home(h.tag, this.argNumbers, 0, h.args.length);
+      }
+    }
+    this.prefetched ^= this.concluded.prefetch(concludedHomes, count);
   }
 
   /** Pass 1 for block b: setup placement, constraints, and its conclusions. */
