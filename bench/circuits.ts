@@ -16,16 +16,11 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkRuleFile } from "../src/index.js";
-import {
-  lowerRuleSet,
-  type LExpr,
-  type LoweredProgram,
-  type LoweredRule,
-} from "../src/lower/index.js";
+import { lowerRuleSet, type LoweredProgram, type LoweredRule } from "../src/lower/index.js";
 import type { SegmentShape } from "../src/circuits/emit.js";
+import { foldLeast, groth16Least } from "../src/circuits/least.js";
 import { limbPlan } from "../src/circuits/lookup.js";
 import { EXTRA_SLOTS } from "./workload.js";
-import { ORDER_BITS } from "../src/field/index.js";
 
 const RULES = "examples/propositional/propositional.bm";
 const TRANSCRIPT = "examples/propositional/a-implies-a.bmt";
@@ -52,34 +47,6 @@ function run(...args: string[]): Phase {
     execFileSync(process.execPath, [worker, ...args], { encoding: "utf8" }),
   ) as Phase;
 }
-
-/** One product per distinct (position, value) a claim compresses, one LogUp inverse per claim,
- * one constraint per `==` and `!=`: what every block of the rule needs in either main. */
-function claimsLeast(rule: LoweredRule): number {
-  const key = (e: LExpr): string =>
-    JSON.stringify(e, (_, v) => (typeof v === "bigint" ? v.toString() : v));
-  const products = new Set<string>();
-  for (const c of [...rule.hypotheses, ...rule.conclusions]) {
-    c.args.forEach((a, i) => {
-      if (a.kind !== "const") products.add(`${i}:${key(a)}`);
-    });
-  }
-  const claims = rule.hypotheses.length + rule.conclusions.length + rule.uniques.length;
-  const equalities = rule.constraints.filter((c) => c.kind === "eq" || c.kind === "neq").length;
-  return products.size + claims + equalities;
-}
-
-/** Groth16 main: 41 constraints per 40-bit range check (40 bits and their sum, gated by en). */
-const groth16Least = (rule: LoweredRule) =>
-  claimsLeast(rule) + (ORDER_BITS + 1) * rule.rangeChecks.length;
-
-/** Fold main with k-bit limbs: per range check 40/k limb lookups and the recomposition (gated by
- * en), plus the rule's share of the table's 2^k entries (`tableShare` per block). */
-const foldLeast = (rule: LoweredRule, k: number | undefined, tableShare: number) =>
-  claimsLeast(rule) +
-  (k
-    ? (ORDER_BITS / k + 1) * rule.rangeChecks.length + tableShare
-    : (ORDER_BITS + 1) * rule.rangeChecks.length);
 
 /** The shape circuits-worker compiles for `--only rule --count n`. */
 function onlyShape(program: LoweredProgram, rule: LoweredRule, n: number): SegmentShape {

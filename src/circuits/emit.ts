@@ -226,7 +226,7 @@ function emitRule(rule: LoweredRule, program: LoweredProgram): string {
   return t.render();
 }
 
-function slotSignal(rule: LoweredRule, isPublic: boolean): string {
+export function slotSignal(rule: LoweredRule, isPublic: boolean): string {
   return `${isPublic ? "pub" : "r"}${rule.index}`;
 }
 

@@ -17,8 +17,7 @@ import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js"
 import { lowerRuleSet } from "../lower/index.js";
 import { loadManifest } from "../prove/build-folder.js";
 import { readTranscript } from "../api.js";
-import { constraintsBySlot } from "../witness/explain.js";
-import { readR1cs, readSym } from "../witness/r1cs.js";
+import { constraintStats, type MainConstraints } from "../witness/stats.js";
 import { writeFileAtomic } from "./files.js";
 import { plural } from "./messages.js";
 import {
@@ -414,31 +413,45 @@ export async function runCompile(c: CommandContext): Promise<number> {
   const result = await compileCommand(options);
   if (result.messages.length) throw new UsageError("BM0922", result.messages.join("\n"));
   if (c.json) {
-    c.printJson(report(result));
+    const stats = result.ok && c.bool("stats") ? readConstraintStats(outDir) : undefined;
+    c.printJson({ ...report(result), ...(stats ? { constraintsPerRule: stats } : {}) });
     return result.ok ? EXIT.ok : EXIT.invalid;
   }
   c.print(result.diagnostics);
   if (result.ok && !c.quiet) {
     c.io.out(compileSummary(outDir, result) + "\n");
-    if (c.bool("stats")) c.io.out(constraintStats(outDir));
+    if (c.bool("stats")) c.io.out(constraintStatsText(readConstraintStats(outDir)));
   }
   const removed = keysRemovedNote(result);
   if (removed) c.io.err(removed + "\n");
   return result.ok ? EXIT.ok : EXIT.invalid;
 }
 
-function constraintStats(outDir: string): string {
-  const manifest = loadManifest(outDir);
-  const r1cs = readR1cs(join(outDir, manifest.files.r1cs));
-  const names = readSym(join(outDir, manifest.files.sym));
-  const counted = constraintsBySlot(manifest, names, r1cs.constraints);
-  const rows = Object.entries(counted.perRule).map(
-    ([rule, n]) =>
-      `  ${rule}: ${plural(n.slots, "slot")}, ${plural(n.constraints, "constraint")}, ${Math.round(n.constraints / n.slots)} per slot`,
-  );
+/** `--stats`: per rule, the constraints per block of each main against the least it needs. */
+export function constraintStatsText(stats: readonly MainConstraints[]): string {
+  const perBlock = (n: number) => String(Math.round(n * 10) / 10);
+  const sections = stats.map((m) => {
+    const title =
+      m.main === "groth16"
+        ? "Groth16 main (range checks by bits)"
+        : `folding main (${m.limbBits ? `range checks by ${m.limbBits}-bit limb lookups` : "range checks by bits"})`;
+    const rows = m.rules.map(
+      (r) =>
+        `  ${r.rule}: ${plural(r.slots, "slot")}, ${plural(r.constraints, "constraint")}, ` +
+        `${perBlock(r.perBlock)} per block, least ${r.least}` +
+        (r.least > 0 ? ` (${(r.perBlock / r.least).toFixed(2)}x)` : ""),
+    );
+    return (
+      `${title}:\n${rows.join("\n")}\n` +
+      `  shared (challenges, unique-claim list, powers, limb table, checks on inputs): ${m.shared}\n` +
+      `  segment: ${m.total}\n`
+    );
+  });
   return (
-    `constraints per rule:\n${rows.join("\n")}\n` +
-    `  shared (challenge sponge, unique-claim list, powers, checks on inputs): ${counted.shared}\n` +
-    `  segment: ${r1cs.constraints.length}\n`
+    "constraints per rule (per block: on the signals of the rule's slots; least: what a block " +
+    "of the rule needs, src/circuits/least.ts):\n" +
+    sections.join("")
   );
 }
+
+const readConstraintStats = (outDir: string) => constraintStats(outDir, loadManifest(outDir));

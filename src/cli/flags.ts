@@ -33,7 +33,10 @@ export const FLAGS = {
   slots: { type: "string", value: "rule=N,...", help: "private blocks per rule in a segment" },
   "public-slots": { type: "string", value: "rule=N,...", help: "public blocks per rule" },
   fit: { type: "string", value: "T.bmt", help: "size the segment for this transcript exactly" },
-  stats: { type: "boolean", help: "also print the constraints per rule" },
+  stats: {
+    type: "boolean",
+    help: "also print each main's constraints per block of each rule, against the least it needs",
+  },
   O1: { type: "boolean", help: "circom optimisation level 1 (faster on very large circuits)" },
   bindings: { type: "string", value: "FILE", help: "where the TypeScript bindings go" },
   "bindings-import": {

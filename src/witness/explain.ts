@@ -4,6 +4,8 @@
  * slot's rule; the transcript's blocks, laid out in order, name the block and its line.
  */
 import type { Manifest } from "../circuits/index.js";
+import { slotSignal } from "../circuits/emit.js";
+import type { LimbPlan } from "../circuits/lookup.js";
 import type { Transcript } from "../transcript/model.js";
 
 export interface ConstraintOrigin {
@@ -80,7 +82,12 @@ export function explainConstraint(
 
 /**
  * Constraints per slot, per rule and for the rest of the segment (challenges, sorted unique
- * claims, powers), by the slot of the signals each constraint involves.
+ * claims, powers), by the slot of the signals each constraint involves. For the fold main
+ * (`fold`), two more kinds of signal name a slot: its inputs to the main (`main.r3_x[1][0]`:
+ * after circom's simplification its enable bit, multiplicity gating and range recompositions
+ * are constraints on these alone; in the Groth16 main they also feed the shared challenge
+ * sponge), and with a limb plan its limbs' LogUp terms (`segment.lookup.limbs[i]`). The
+ * table's terms and the limbs of the unique-claim gaps stay the segment's.
  */
 export function constraintsBySlot(
   manifest: Manifest,
@@ -90,15 +97,27 @@ export function constraintsBySlot(
     b: { wires: Uint32Array };
     c: { wires: Uint32Array };
   }[],
+  fold?: { readonly limbs?: LimbPlan },
 ): {
   perSlot: number[];
   perRule: Record<string, { slots: number; constraints: number }>;
   shared: number;
 } {
+  const slotOfLimb = fold?.limbs ? limbOwners(manifest, fold.limbs) : [];
+  const slotOfInput = fold ? inputOwners(manifest) : new Map<string, number>();
   const slotOfWire = new Map<number, number>();
   for (const [wire, name] of names) {
     const m = /^main\.segment\.slot(\d+)[._]/.exec(name);
     if (m) slotOfWire.set(wire, Number(m[1]));
+    if (!fold) continue;
+    const input = /^main\.([a-z]+\d+)_[a-z]+\[(\d+)\]/.exec(name);
+    const limb = /^main\.segment\.lookup\.limbs\[(\d+)\]\./.exec(name);
+    const owner = input
+      ? slotOfInput.get(`${input[1]}/${input[2]}`)
+      : limb
+        ? slotOfLimb[Number(limb[1])]
+        : undefined;
+    if (owner !== undefined) slotOfWire.set(wire, owner);
   }
   const perSlot = new Array<number>(manifest.slots.length).fill(0);
   let shared = 0;
@@ -121,4 +140,30 @@ export function constraintsBySlot(
     r.constraints += perSlot[i];
   });
   return { perSlot, perRule, shared };
+}
+
+/**
+ * The slot of each limb: the plan lists the slots' range checks in slot order (each rule's in
+ * its rangeChecks order), as manifest.slots lists the slots, then the gaps (no slot's).
+ */
+function limbOwners(manifest: Manifest, plan: LimbPlan): number[] {
+  const owners: number[] = [];
+  let value = 0;
+  manifest.slots.forEach((s, slot) => {
+    for (const _ of manifest.program.rules[s.ruleIndex].rangeChecks) {
+      const v = plan.values[value++];
+      for (let j = 0; j < v.count; j++) owners[v.first + j] = slot;
+    }
+  });
+  return owners;
+}
+
+/** The slot of each `prefix/index` of the main's per-rule inputs (emit.ts's slotSignal). */
+function inputOwners(manifest: Manifest): Map<string, number> {
+  const owners = new Map<string, number>();
+  manifest.slots.forEach((s, slot) => {
+    const prefix = slotSignal(manifest.program.rules[s.ruleIndex], s.public);
+    owners.set(`${prefix}/${s.index}`, slot);
+  });
+  return owners;
 }
