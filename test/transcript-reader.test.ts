@@ -11,6 +11,8 @@ relation r(a, b, c).
 rule three(a, b, c): r(a, b, c) -: .
 rule semi(a; b, c): r(a, b, c) -: .
 rule none(): -: .
+rule axb(a): -: .
+rule ayb(a): -: .
 `;
 const ruleSet = checkRuleFile("rules.bm", { entryText: RULES }).ruleSet!;
 
@@ -67,4 +69,19 @@ describe("the reader's fast and general paths agree", () => {
       expect(read(block)).toEqual({ values: undefined, errors: [error] });
     });
   }
+});
+
+describe("rule names", () => {
+  it("tells apart names of the same length, first and last letter (one cache entry)", () => {
+    const lines = ["axb(1)", "ayb(2)", "ayb(3)", "axb(4)", "none()", "axb(5)"];
+    const parsed = parseTranscript(
+      new SourceFile("t.bmt", `private:\n${lines.join("\n")}\n`),
+      ruleSet,
+    );
+    expect(parsed.diagnostics).toEqual([]);
+    const t = parsed.transcript!;
+    const names = Array.from(t.rule, (r) => ruleSet.rules[r].name);
+    expect(names).toEqual(["axb", "ayb", "ayb", "axb", "none", "axb"]);
+    expect(read("azb(1)").errors).toEqual(["BM0202 unknown rule `azb`"]);
+  });
 });

@@ -88,6 +88,9 @@ class Growable<T extends Int32Array | Float64Array | Uint8Array> {
 
 const int32s = (n: number) => new Growable(new Int32Array(n), (m) => new Int32Array(m));
 
+/** Entries of the scanner's cache of recent rule names (a power of two). */
+const RECENT_NAMES = 64;
+
 /** Decimal literals of at most this many digits, and hex of at most 13, fit a double exactly. */
 const EXACT_DECIMAL_DIGITS = 15;
 const EXACT_HEX_DIGITS = 13;
@@ -133,6 +136,7 @@ class TranscriptScanner {
   /** Rules looked up by name once each: transcripts repeat few names many times. */
   private readonly ruleCache = new Map<string, Rule | null>();
   private readonly namesByShape = new Map<number, string[]>();
+  private readonly recentNames = new Array<string | undefined>(RECENT_NAMES).fill(undefined);
   /** Where the current block's ';' is, and how many values precede it (-1: none). */
   private semicolonAt = -1;
   private semicolonAfter = -1;
@@ -213,8 +217,27 @@ class TranscriptScanner {
    * no new string and hashes once for the rule lookup.
    */
   private nameAt(start: number, end: number): string {
+    const { text, recentNames } = this;
+    const length = end - start;
+    const first = text.charCodeAt(start);
+    const last = text.charCodeAt(end - 1);
+    // First the name last seen with this shape, compared character by character: no Map and
+    // no builtin call for nearly every line.
+    const recent = (length * 31 + first * 7 + last) & (RECENT_NAMES - 1);
+    const seen = recentNames[recent];
+    if (seen !== undefined && seen.length === length) {
+      let k = 1;
+      while (k < length && seen.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      if (k === length && seen.charCodeAt(0) === first) return seen;
+    }
+    const name = this.knownNameAt(start, end, length * 65536 + first * 256 + last);
+    recentNames[recent] = name;
+    return name;
+  }
+
+  /** nameAt's slower path: the (at most 8) names seen of this length, first and last character. */
+  private knownNameAt(start: number, end: number, key: number): string {
     const { text } = this;
-    const key = (end - start) * 65536 + text.charCodeAt(start) * 256 + text.charCodeAt(end - 1);
     let names = this.namesByShape.get(key);
     if (names) {
       for (const name of names) if (text.startsWith(name, start)) return name;
