@@ -18,6 +18,9 @@ import {
   MANIFEST_VERSION,
   type SegmentShape,
 } from "../circuits/index.js";
+import { sizedShape } from "../circuits/sizing.js";
+import { evaluateLExpr } from "../witness/evaluate.js";
+import { packUnique } from "../witness/inputs.js";
 import {
   DiagnosticError,
   renderDiagnostics,
@@ -189,9 +192,16 @@ export async function importMetamath(
 /** Blocks per segment when a proof is split: segments of about this many blocks. */
 const SEGMENT_TARGET = 384;
 
-/** A segment shape sized for this transcript: every block fits in one segment, or in about
- * blocks / SEGMENT_TARGET segments of equal shape. */
-export function shapeFor(blocks: readonly BuiltBlock[]): SegmentShape {
+/**
+ * A segment shape sized for this transcript: every block fits in one segment, or in about
+ * blocks / SEGMENT_TARGET segments of equal shape; rules of one shape (the term-defining rules
+ * of constructors of one arity, above all) share slots where that is cheaper (sizedShape).
+ */
+export function shapeFor(
+  blocks: readonly BuiltBlock[],
+  program: LoweredProgram,
+  options: { share?: boolean } = {},
+): SegmentShape {
   const priv: Record<string, number> = {};
   const pub: Record<string, number> = {};
   let total = 0;
@@ -201,8 +211,34 @@ export function shapeFor(blocks: readonly BuiltBlock[]): SegmentShape {
     if (!b.isPublic) total++;
   }
   const segments = Math.max(1, Math.ceil(total / SEGMENT_TARGET));
-  for (const r of Object.keys(priv)) priv[r] = Math.ceil(priv[r] / segments);
-  return { slots: priv, publicSlots: pub };
+  const firstSegment = segments > 1 ? belowPublicClaims(blocks, program) : {};
+  return sizedShape(program, priv, pub, segments, { ...options, firstSegment });
+}
+
+/**
+ * Private blocks with a unique claim below the largest public one, by rule: the segment planner
+ * must put them in the first segment, with the public blocks. (A public block's shown values
+ * are all taken as term names, so a theorem count can make a term public.)
+ */
+function belowPublicClaims(
+  blocks: readonly BuiltBlock[],
+  program: LoweredProgram,
+): Record<string, number> {
+  const claims = (b: BuiltBlock) =>
+    program.rules[b.rule.index].uniques.map((u) =>
+      packUnique(
+        u.tag,
+        u.args.map((a) => evaluateLExpr(a, b.values)),
+      ),
+    );
+  let top = -1n;
+  for (const b of blocks) if (b.isPublic) for (const c of claims(b)) if (c > top) top = c;
+  const out: Record<string, number> = {};
+  for (const b of blocks) {
+    if (b.isPublic || !claims(b).some((c) => c <= top)) continue;
+    out[b.rule.name] = (out[b.rule.name] ?? 0) + 1;
+  }
+  return out;
 }
 
 export interface Prepared {
@@ -231,7 +267,8 @@ function buildKey(program: LoweredProgram, shape: SegmentShape): string {
 export async function prepareMetamath(
   db: MetamathDatabase,
   theorem: string | undefined,
-  options: { cacheDir?: string; progress?: Progress } = {},
+  /** share: false sizes the segment with slots per rule only (to measure what sharing saves). */
+  options: { cacheDir?: string; progress?: Progress; share?: boolean } = {},
 ): Promise<Prepared> {
   const t0 = performance.now();
   const enc = encode(db, theorem);
@@ -254,10 +291,10 @@ export async function prepareMetamath(
   options.progress?.(
     `encoded ${enc.stats.contexts} theorem${enc.stats.contexts === 1 ? "" : "s"} (${enc.mode} encoding): ${built.blocks.length} blocks, valid`,
   );
-  const shape = shapeFor(built.blocks);
   const lowered = lowerRuleSet(built.ruleSet);
   if (!lowered.program)
     throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
+  const shape = shapeFor(built.blocks, lowered.program, { share: options.share });
   const buildDir = join(rulesDir, `build-${buildKey(lowered.program, shape).slice(0, 16)}`);
   let compiled = false;
   if (!existsSync(join(buildDir, "manifest.json"))) {
@@ -298,7 +335,7 @@ export interface MetamathProveResult {
 /** `bmc prove --metamath FILE.mm [--theorem LABEL]`: a folded proof of the theorem(s). */
 export async function proveMetamath(
   path: string,
-  options: { theorem?: string; cacheDir?: string; progress?: Progress } = {},
+  options: { theorem?: string; cacheDir?: string; progress?: Progress; share?: boolean } = {},
 ): Promise<MetamathProveResult> {
   const db = readDatabase(path);
   const prepared = await prepareMetamath(db, options.theorem, options);

@@ -3,6 +3,7 @@
  * such as `main.segment.slot3_range2.bits[5]`) name a slot; the manifest's layout names the
  * slot's rule; the transcript's blocks, laid out in order, name the block and its line.
  */
+import { sharedGroups } from "../circuits/groups.js";
 import type { Manifest } from "../circuits/index.js";
 import type { Transcript } from "../transcript/model.js";
 
@@ -95,12 +96,16 @@ export function constraintsBySlot(
   perRule: Record<string, { slots: number; constraints: number }>;
   shared: number;
 } {
+  // Shared slots are numbered after the per-rule ones.
+  const sharedNames = sharedGroups(manifest.program, manifest.shape.shared).flatMap(
+    ({ group, slots }) => new Array<string>(slots).fill(`${group.leader}'s group (shared)`),
+  );
   const slotOfWire = new Map<number, number>();
   for (const [wire, name] of names) {
-    const m = /^main\.segment\.slot(\d+)[._]/.exec(name);
-    if (m) slotOfWire.set(wire, Number(m[1]));
+    const m = /^main\.segment\.(slot|shared)(\d+)[._]/.exec(name);
+    if (m) slotOfWire.set(wire, Number(m[2]) + (m[1] === "shared" ? manifest.slots.length : 0));
   }
-  const perSlot = new Array<number>(manifest.slots.length).fill(0);
+  const perSlot = new Array<number>(manifest.slots.length + sharedNames.length).fill(0);
   let shared = 0;
   for (const c of constraints) {
     let slot: number | undefined;
@@ -115,8 +120,8 @@ export function constraintsBySlot(
     else perSlot[slot]++;
   }
   const perRule: Record<string, { slots: number; constraints: number }> = {};
-  manifest.slots.forEach((s, i) => {
-    const r = (perRule[s.rule] ??= { slots: 0, constraints: 0 });
+  [...manifest.slots.map((s) => s.rule), ...sharedNames].forEach((rule, i) => {
+    const r = (perRule[rule] ??= { slots: 0, constraints: 0 });
     r.slots++;
     r.constraints += perSlot[i];
   });
