@@ -161,6 +161,13 @@ describe("rules of one shape", () => {
     expect(sizedShape(program, { def: 5, def2: 5 }, {}, 10, { share: false }).shared).toBe(
       undefined,
     );
+    // Blocks that must be in the first segment get room there, shared or not.
+    const first = { def: 3, def2: 2, base: 5 };
+    const roomy = sizedShape(program, { def: 5, def2: 5, base: 30 }, {}, 10, {
+      firstSegment: first,
+    });
+    expect(roomy.shared).toEqual({ def: 5 });
+    expect(roomy.slots).toEqual({ base: 5 });
   });
 
   it("the planner fills a rule's own slots, then its group's shared ones", () => {

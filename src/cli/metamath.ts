@@ -200,7 +200,8 @@ const SEGMENT_TARGET = 384;
 export function shapeFor(
   blocks: readonly BuiltBlock[],
   program: LoweredProgram,
-  options: { share?: boolean } = {},
+  /** segments: how many segments to size for (default: about blocks / SEGMENT_TARGET). */
+  options: { share?: boolean; segments?: number } = {},
 ): SegmentShape {
   const priv: Record<string, number> = {};
   const pub: Record<string, number> = {};
@@ -210,7 +211,7 @@ export function shapeFor(
     m[b.rule.name] = (m[b.rule.name] ?? 0) + 1;
     if (!b.isPublic) total++;
   }
-  const segments = Math.max(1, Math.ceil(total / SEGMENT_TARGET));
+  const segments = options.segments ?? Math.max(1, Math.ceil(total / SEGMENT_TARGET));
   const firstSegment = segments > 1 ? belowPublicClaims(blocks, program) : {};
   return sizedShape(program, priv, pub, segments, { ...options, firstSegment });
 }
