@@ -6,16 +6,16 @@
  * compiled (circom2 --O2, the metamath pipeline's level) and its constraints counted. Per block:
  * constraints per segment times the planned segments, over the blocks.
  *
- *   node dist/bench/shared-slots.js [--data DIR] [--file NAME.mm] [--segments 1,2,4]
+ *   node dist/bench/shared-slots.js [--data DIR] [--file NAME.mm] [--segments 1,2,4] [--no-compile]
  *
- * Writes bench/results/shared-slots.md and .json.
+ * Writes bench/results/shared-slots.md and .json (shared-slots-NAME.* for another file).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { compileCircom } from "../src/circuits/circom.js";
 import { emitCircuit } from "../src/circuits/emit.js";
-import { buildEncoding, encode, readDatabase, shapeFor } from "../src/cli/metamath.js";
+import { buildEncoding, chooseShape, encode, readDatabase, shapeFor } from "../src/cli/metamath.js";
 import { SourceFile } from "../src/diagnostics/index.js";
 import { lowerRuleSet } from "../src/lower/index.js";
 import { packageRoot, stdlibDir } from "../src/paths.js";
@@ -23,6 +23,7 @@ import { planSegments } from "../src/prove/fold/segments.js";
 import { parseTranscript } from "../src/transcript/parse.js";
 import { commandLine, gitRevision, machine, markdownTable, writeResult } from "./report.js";
 import { ruleGroups } from "../src/circuits/groups.js";
+import { segmentCostEstimate } from "../src/circuits/sizing.js";
 
 const root = packageRoot();
 const arg = (flag: string, fallback: string) => {
@@ -32,11 +33,18 @@ const arg = (flag: string, fallback: string) => {
 const data = resolve(arg("--data", join(root, "..", "shared", "data", "metamath")));
 const file = arg("--file", "45.erc20transfer_success_tm_0_6.mm");
 const segmentCounts = arg("--segments", "1,2,4").split(",").map(Number);
+/** Plan and estimate only: for databases whose fold main circom2 cannot compile (hol.mm). */
+const compile = !process.argv.includes("--no-compile");
+const stem = file === "45.erc20transfer_success_tm_0_6.mm" ? "" : `-${file.replace(/\.mm$/, "")}`;
 
 interface Row {
   segments: number;
   share: boolean;
+  /** Whether `bmc prove --metamath`'s comparison (chooseShape) picks this one. */
+  chosen: boolean;
   planned: number;
+  /** Estimated non-linear constraints per segment (src/circuits/sizing.ts), what chooseShape compares. */
+  estimate: number;
   slots: number;
   sharedSlots: number;
   groupsShared: number;
@@ -60,6 +68,7 @@ const groups = ruleGroups(program);
 const rows: Row[] = [];
 try {
   for (const segments of segmentCounts) {
+    const chosen = chooseShape(built, program, { segments }).shape;
     for (const share of [false, true]) {
       const shape = shapeFor(built.blocks, program, { share, segments });
       const plan = planSegments({ program, shape }, transcript, built.validation);
@@ -76,22 +85,26 @@ try {
         );
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const r = await compileCircom({
-        mainFile: join(dir, "circuits", emitted.foldMain),
-        outDir: dir,
-        optimize: 2,
-      });
+      const r = compile
+        ? await compileCircom({
+            mainFile: join(dir, "circuits", emitted.foldMain),
+            outDir: dir,
+            optimize: 2,
+          })
+        : undefined;
       const cpu = process.cpuUsage(cpu0);
-      const nonLinear = r.constraints?.nonLinear;
+      const nonLinear = r?.constraints?.nonLinear;
       rows.push({
         segments,
         share,
+        chosen: JSON.stringify(chosen) === JSON.stringify(shape),
         planned: plan.blocks.length,
+        estimate: segmentCostEstimate(program, shape),
         slots: emitted.slots.length,
         sharedSlots: emitted.sharedSlots.length,
         groupsShared: Object.keys(shape.shared ?? {}).length,
         nonLinear,
-        linear: r.constraints?.linear,
+        linear: r?.constraints?.linear,
         perBlock:
           nonLinear === undefined
             ? undefined
@@ -121,22 +134,24 @@ const table = markdownTable(
     "planned segments",
     "per-rule slots",
     "shared slots (groups)",
+    "estimated/segment",
     "constraints/segment",
     "constraints/block",
     "compile s",
     "compile CPU s",
   ],
-  "rlrrrrrrr",
+  "rlrrrrrrrr",
   rows.map((r) => [
     String(r.segments),
-    r.share ? "shared where it pays" : "per rule",
+    (r.share ? "shared where it pays" : "per rule") + (r.chosen ? " (chosen)" : ""),
     String(r.planned),
     String(r.slots),
     `${r.sharedSlots} (${r.groupsShared})`,
+    fmt(r.estimate),
     fmt(r.nonLinear),
     fmt(r.perBlock, 1),
-    fmt(r.compileS, 1),
-    fmt(r.compileCpuS, 1),
+    compile ? fmt(r.compileS, 1) : "n/a",
+    compile ? fmt(r.compileCpuS, 1) : "n/a",
   ]),
 );
 const text = `# Shared slots on a Metamath proof
@@ -149,16 +164,18 @@ ${file}, every theorem: ${built.blocks.length} blocks, ${program.rules.length} r
 ${groups.reduce((n, g) => n + g.members.length, 0)} in ${groups.length} groups of one shape.
 The segment is sized for the given number of segments as \`bmc prove --metamath\` sizes it
 (slots per rule: each rule's blocks over the segments, rounded up); *planned segments* is what
-the planner then needs. *constraints/segment*: the fold main's non-linear constraints (circom2
+the planner then needs; *(chosen)*: the one \`bmc prove --metamath\` takes, the fewer estimated
+constraints over its planned segments (*estimated/segment*: src/circuits/sizing.ts's estimate).
+${compile ? "" : "Not compiled (--no-compile): circom2 runs out of memory on segments this large.\n"}*constraints/segment*: the fold main's non-linear constraints (circom2
 --O2); *constraints/block*: that times the planned segments, over the blocks.
 
 ${table}
 `;
 const dir = join(root, "bench", "results");
-writeResult(dir, "shared-slots.md", text);
+writeResult(dir, `shared-slots${stem}.md`, text);
 writeResult(
   dir,
-  "shared-slots.json",
+  `shared-slots${stem}.json`,
   JSON.stringify({ file, blocks: built.blocks.length, machine: m, rows }, null, 2) + "\n",
 );
 console.log(text);

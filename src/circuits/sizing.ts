@@ -67,3 +67,23 @@ export function sizedShape(
   const publicSlots = { ...publicBlocks };
   return Object.keys(shared).length ? { slots, publicSlots, shared } : { slots, publicSlots };
 }
+
+/**
+ * Non-linear constraints of one segment of this shape, roughly: its slots (./sizing's estimate
+ * per rule), what shared slots add, the rule table, and a fixed share for the limb table and
+ * the sorted unique list's own terms. For comparing shapes, not for reporting.
+ */
+export function segmentCostEstimate(program: LoweredProgram, shape: SegmentShape): number {
+  let cost = 256;
+  for (const rule of program.rules) {
+    const n = (shape.slots[rule.name] ?? 0) + (shape.publicSlots[rule.name] ?? 0);
+    cost += n * slotCostEstimate(rule);
+  }
+  for (const group of ruleGroups(program)) {
+    const n = shape.shared?.[group.leader] ?? 0;
+    if (n === 0) continue;
+    cost += n * (slotCostEstimate(program.rules[group.id]) + 1 + 2 * group.params);
+    cost += group.members.length;
+  }
+  return cost;
+}

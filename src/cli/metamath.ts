@@ -18,9 +18,11 @@ import {
   MANIFEST_VERSION,
   type SegmentShape,
 } from "../circuits/index.js";
-import { sizedShape } from "../circuits/sizing.js";
+import { segmentCostEstimate, sizedShape } from "../circuits/sizing.js";
+import { planSegments } from "../prove/fold/segments.js";
+import type { Transcript } from "../transcript/model.js";
 import { evaluateLExpr } from "../witness/evaluate.js";
-import { packUnique } from "../witness/inputs.js";
+import { packUnique, SegmentCapacityError } from "../witness/inputs.js";
 import {
   DiagnosticError,
   renderDiagnostics,
@@ -88,6 +90,7 @@ export interface Built {
   readonly ruleSet: RuleSet;
   readonly blocks: BuiltBlock[];
   readonly transcript: string;
+  readonly parsed: Transcript;
   readonly validation: ValidationResult;
 }
 
@@ -122,7 +125,7 @@ export function buildEncoding(
   const parsed = parseTranscript(new SourceFile("transcript.bmt", transcript), ruleSet);
   if (!parsed.transcript) throw new Error("the generated transcript does not read (a bug)");
   const validation = validateTranscript(parsed.transcript);
-  return { ruleSet, blocks: built.blocks, transcript, validation };
+  return { ruleSet, blocks: built.blocks, transcript, parsed: parsed.transcript, validation };
 }
 
 /** The proof steps one theorem needs (its context, its lemmas', and what they use). */
@@ -217,6 +220,38 @@ export function shapeFor(
 }
 
 /**
+ * The segment shape a proof is compiled for: sized with slots per rule and with shared slots
+ * where they pay (shapeFor), the one whose planned segments cost fewer constraints in all.
+ * Shared slots make each segment smaller but fewer blocks of one rule fit a segment, and the
+ * planner, which places blocks in the order of their unique claims, may need more segments.
+ * `share` true or false takes that sizing without comparing.
+ */
+export function chooseShape(
+  built: Built,
+  program: LoweredProgram,
+  options: { share?: boolean; segments?: number } = {},
+): { shape: SegmentShape; segments: number; estimate: number } {
+  const candidates = options.share === undefined ? [false, true] : [options.share];
+  let best: { shape: SegmentShape; segments: number; estimate: number } | undefined;
+  let failure: unknown;
+  for (const share of candidates) {
+    const shape = shapeFor(built.blocks, program, { share, segments: options.segments });
+    let segments: number;
+    try {
+      segments = planSegments({ program, shape }, built.parsed, built.validation).blocks.length;
+    } catch (error) {
+      if (!(error instanceof SegmentCapacityError)) throw error;
+      failure = error;
+      continue;
+    }
+    const estimate = segments * segmentCostEstimate(program, shape);
+    if (!best || estimate < best.estimate) best = { shape, segments, estimate };
+  }
+  if (!best) throw failure;
+  return best;
+}
+
+/**
  * Private blocks with a unique claim below the largest public one, by rule: the segment planner
  * must put them in the first segment, with the public blocks. (A public block's shown values
  * are all taken as term names, so a theorem count can make a term public.)
@@ -268,7 +303,10 @@ function buildKey(program: LoweredProgram, shape: SegmentShape): string {
 export async function prepareMetamath(
   db: MetamathDatabase,
   theorem: string | undefined,
-  /** share: false sizes the segment with slots per rule only (to measure what sharing saves). */
+  /**
+   * share: true or false sizes the segment with or without shared slots (to measure what sharing
+   * saves); by default the cheaper of the two (chooseShape).
+   */
   options: { cacheDir?: string; progress?: Progress; share?: boolean } = {},
 ): Promise<Prepared> {
   const t0 = performance.now();
@@ -295,7 +333,7 @@ export async function prepareMetamath(
   const lowered = lowerRuleSet(built.ruleSet);
   if (!lowered.program)
     throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
-  const shape = shapeFor(built.blocks, lowered.program, { share: options.share });
+  const { shape } = chooseShape(built, lowered.program, { share: options.share });
   const buildDir = join(rulesDir, `build-${buildKey(lowered.program, shape).slice(0, 16)}`);
   let compiled = false;
   if (!existsSync(join(buildDir, "manifest.json"))) {
