@@ -15,7 +15,13 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { circuitDigest, MANIFEST_VERSION, parseManifest } from "../src/circuits/index.js";
+import {
+  circuitDigest,
+  compileProgram,
+  MANIFEST_VERSION,
+  parseManifest,
+} from "../src/circuits/index.js";
+import { proveFold, verifyFoldProof } from "../src/prove/index.js";
 import { ruleGroups } from "../src/circuits/groups.js";
 import { sizedShape } from "../src/circuits/sizing.js";
 import { P } from "../src/field/index.js";
@@ -308,4 +314,33 @@ describe("a manifest's shared slots", () => {
     const old = manifestText(SHAPE).replace(`"version":${MANIFEST_VERSION}`, '"version":3');
     expect(() => parseManifest(old)).toThrow(/manifest version 3; this bmc reads version 4/);
   });
+});
+
+describe("a folded proof over shared slots", () => {
+  it("proves and verifies a transcript spread over several segments by its shared slots", async () => {
+    // One shared slot per group and base's own: the eight private blocks take four segments.
+    const shape = {
+      slots: { base: 1 },
+      publicSlots: { goal: 1 },
+      shared: { inc1: 1, mark3: 1, def: 1 },
+    };
+    const dir = join(scratch, "fold");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "rules.bm"), RULES);
+    writeFileSync(join(dir, "t.bmt"), HONEST);
+    const build = join(dir, "build");
+    const compiled = await compileProgram(program, {
+      rulesFile: join(dir, "rules.bm"),
+      outDir: build,
+      shape,
+      optimize: 1,
+    });
+    expect(compiled.ok).toBe(true);
+    const proved = await proveFold(build, join(dir, "t.bmt"));
+    expect(proved.diagnostics).toEqual([]);
+    expect(proved.segments).toBeGreaterThanOrEqual(3);
+    const verified = await verifyFoldProof(build, proved.proof);
+    expect(verified.reason).toBeUndefined();
+    expect(verified.valid).toBe(true);
+  }, 300_000);
 });
