@@ -14,7 +14,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { compileCircom } from "../src/circuits/circom.js";
-import { emitCircuit } from "../src/circuits/emit.js";
+import { emitCircuit, type SegmentShape } from "../src/circuits/emit.js";
 import { buildEncoding, chooseShape, encode, readDatabase, shapeFor } from "../src/cli/metamath.js";
 import { SourceFile } from "../src/diagnostics/index.js";
 import { lowerRuleSet } from "../src/lower/index.js";
@@ -39,7 +39,7 @@ const stem = file === "45.erc20transfer_success_tm_0_6.mm" ? "" : `-${file.repla
 
 interface Row {
   segments: number;
-  share: boolean;
+  label: string;
   /** Whether `bmc prove --metamath`'s comparison (chooseShape) picks this one. */
   chosen: boolean;
   planned: number;
@@ -69,11 +69,17 @@ const rows: Row[] = [];
 try {
   for (const segments of segmentCounts) {
     const chosen = chooseShape(built, program, { segments }).shape;
-    for (const share of [false, true]) {
-      const shape = shapeFor(built.blocks, program, { share, segments });
+    const variants = [
+      { label: "per rule", shape: shapeFor(built.blocks, program, { share: false, segments }) },
+      { label: "shared", shape: shapeFor(built.blocks, program, { share: true, segments }) },
+    ];
+    const same = (a: SegmentShape, b: SegmentShape) => JSON.stringify(a) === JSON.stringify(b);
+    if (!variants.some((v) => same(v.shape, chosen)))
+      variants.push({ label: "shared, more room", shape: chosen });
+    for (const { label, shape } of variants) {
       const plan = planSegments({ program, shape }, transcript, built.validation);
       const emitted = emitCircuit(program, shape);
-      const dir = join(scratch, `s${segments}${share ? "-shared" : ""}`);
+      const dir = join(scratch, `s${segments}-${rows.length}`);
       mkdirSync(join(dir, "circuits"), { recursive: true });
       for (const [name, text] of Object.entries(emitted.files))
         writeFileSync(join(dir, "circuits", name), text);
@@ -96,8 +102,8 @@ try {
       const nonLinear = r?.constraints?.nonLinear;
       rows.push({
         segments,
-        share,
-        chosen: JSON.stringify(chosen) === JSON.stringify(shape),
+        label,
+        chosen: same(chosen, shape),
         planned: plan.blocks.length,
         estimate: segmentCostEstimate(program, shape),
         slots: emitted.slots.length,
@@ -143,7 +149,7 @@ const table = markdownTable(
   "rlrrrrrrrr",
   rows.map((r) => [
     String(r.segments),
-    (r.share ? "shared where it pays" : "per rule") + (r.chosen ? " (chosen)" : ""),
+    r.label + (r.chosen ? " (chosen)" : ""),
     String(r.planned),
     String(r.slots),
     `${r.sharedSlots} (${r.groupsShared})`,
@@ -164,7 +170,8 @@ ${file}, every theorem: ${built.blocks.length} blocks, ${program.rules.length} r
 ${groups.reduce((n, g) => n + g.members.length, 0)} in ${groups.length} groups of one shape.
 The segment is sized for the given number of segments as \`bmc prove --metamath\` sizes it
 (slots per rule: each rule's blocks over the segments, rounded up); *planned segments* is what
-the planner then needs; *(chosen)*: the one \`bmc prove --metamath\` takes, the fewer estimated
+the planner then needs; *shared*: shared slots where they pay, sized exactly; *more room*: the
+same with 1.5 or 2 times the room; *(chosen)*: the one \`bmc prove --metamath\` takes, the fewer estimated
 constraints over its planned segments (*estimated/segment*: src/circuits/sizing.ts's estimate).
 ${compile ? "" : "Not compiled (--no-compile): circom2 runs out of memory on segments this large.\n"}*constraints/segment*: the fold main's non-linear constraints (circom2
 --O2); *constraints/block*: that times the planned segments, over the blocks.

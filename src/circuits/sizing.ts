@@ -42,6 +42,12 @@ export function sizedShape(
      * increasing order, and the public blocks are all in the first segment).
      */
     firstSegment?: Readonly<Record<string, number>>;
+    /**
+     * Shared slots per group: `slack` times its blocks per segment (default 1). The planner
+     * places blocks in the order of their unique claims and opens a segment when any rule's or
+     * group's slots are full, so a group sized exactly can make it open more segments.
+     */
+    slack?: number;
   } = {},
 ): SegmentShape {
   const perSegment = (n: number) => Math.ceil(n / segments);
@@ -61,7 +67,8 @@ export function sizedShape(
       if (pooled >= own) continue;
       for (const name of names) delete slots[name];
       const firsts = names.reduce((n, name) => n + (first[name] ?? 0), 0);
-      shared[group.leader] = Math.max(perSegment(total), firsts);
+      const slack = Math.ceil((total * (options.slack ?? 1)) / segments);
+      shared[group.leader] = Math.max(perSegment(total), slack, firsts);
     }
   }
   const publicSlots = { ...publicBlocks };

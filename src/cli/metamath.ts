@@ -204,7 +204,7 @@ export function shapeFor(
   blocks: readonly BuiltBlock[],
   program: LoweredProgram,
   /** segments: how many segments to size for (default: about blocks / SEGMENT_TARGET). */
-  options: { share?: boolean; segments?: number } = {},
+  options: { share?: boolean; segments?: number; slack?: number } = {},
 ): SegmentShape {
   const priv: Record<string, number> = {};
   const pub: Record<string, number> = {};
@@ -224,18 +224,26 @@ export function shapeFor(
  * where they pay (shapeFor), the one whose planned segments cost fewer constraints in all.
  * Shared slots make each segment smaller but fewer blocks of one rule fit a segment, and the
  * planner, which places blocks in the order of their unique claims, may need more segments.
- * `share` true or false takes that sizing without comparing.
+ * Shared slots are tried with more or less room (sizedShape's slack). `share` false takes slots
+ * per rule; true compares only the sizings with shared slots.
  */
 export function chooseShape(
   built: Built,
   program: LoweredProgram,
   options: { share?: boolean; segments?: number } = {},
 ): { shape: SegmentShape; segments: number; estimate: number } {
-  const candidates = options.share === undefined ? [false, true] : [options.share];
+  // Slots per rule, or shared slots with more or less room (see sizedShape's slack).
+  const shared = [1, 1.5, 2].map((slack) => ({ share: true, slack }));
+  const candidates =
+    options.share === undefined
+      ? [{ share: false, slack: 1 }, ...shared]
+      : options.share
+        ? shared
+        : [{ share: false, slack: 1 }];
   let best: { shape: SegmentShape; segments: number; estimate: number } | undefined;
   let failure: unknown;
-  for (const share of candidates) {
-    const shape = shapeFor(built.blocks, program, { share, segments: options.segments });
+  for (const { share, slack } of candidates) {
+    const shape = shapeFor(built.blocks, program, { share, slack, segments: options.segments });
     let segments: number;
     try {
       segments = planSegments({ program, shape }, built.parsed, built.validation).blocks.length;
