@@ -51,6 +51,11 @@ const PI = "src/prove/statement.ts";
 const T = "src/prove/fold/transcript.ts";
 const H = "src/prove/fold/hiding.ts";
 
+/** Shared slots: the rule table's constraints (circuit guards) and the manifest's check. */
+const shared = (name: string): Selection => ({ file: "test/shared-slots.test.ts", filter: name });
+const E = "src/circuits/emit.ts";
+const M = "src/circuits/manifest.ts";
+
 const never = (id: string, file: string, what: string, find: string, replace: string) =>
   ({ id, file, what, find, replace, tests: READER }) as Guard;
 
@@ -471,5 +476,46 @@ export const GUARDS: readonly Guard[] = [
     find: "return { H, GA, GB, Gu };",
     replace: "return { H: curve.G1.g, GA, GB, Gu };",
     tests: [FOLD_PARTS],
+  },
+  // emit.ts: shared slots (not the verifier's, but removed and caught the same way)
+  {
+    id: "shared-group-in-tuple",
+    file: E,
+    what: "a shared slot's rule tuple names its group, so a rule of another group is not a row for it",
+    find: "let key = sel.add(Lin.signal(pw(0)).scale(BigInt(group.id)));",
+    replace: "let key = sel.add(Lin.signal(pw(0)).scale(0n));",
+    tests: [shared("a selector outside the group")],
+  },
+  {
+    id: "shared-selector-in-tuple",
+    file: E,
+    what: "a shared slot's selector is looked up with its constants (the rule it names is the rule it runs)",
+    find: "let key = sel.add(Lin.signal(pw(0))",
+    replace: "let key = Lin.const(0n).add(Lin.signal(pw(0))",
+    tests: [shared("names rule A while the constants of rule B")],
+  },
+  {
+    id: "shared-constants-in-tuple",
+    file: E,
+    what: "a shared slot's constants are looked up with its selector",
+    find: "for (let p = 0; p < group.params; p++) {\n    const value = k(p);",
+    replace: "for (let p = 0; p < 0; p++) {\n    const value = k(p);",
+    tests: [shared("names rule A while the constants of rule B")],
+  },
+  {
+    id: "shared-rule-table",
+    file: E,
+    what: "every shared slot's tuple is a row of the rule table (the LogUp sum)",
+    find: 'seg.constrain(looked.join(" + "), offered.join(" + "));',
+    replace: "",
+    tests: [shared("a selector outside the group")],
+  },
+  {
+    id: "manifest-shared-groups",
+    file: M,
+    what: "a manifest's shared slots name groups of its program",
+    find: "if (!leaders.has(key)) problem(",
+    replace: "if (false) problem(",
+    tests: [shared("a key that names no group")],
   },
 ];

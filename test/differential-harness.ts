@@ -20,6 +20,7 @@ import { join } from "node:path";
 import type { RuleSet } from "../src/check/index.js";
 import { compileCircom } from "../src/circuits/circom.js";
 import { emitCircuit, type EmittedCircuit, type SegmentShape } from "../src/circuits/emit.js";
+import { ruleGroups } from "../src/circuits/groups.js";
 import { P } from "../src/field/index.js";
 import type { LoweredProgram } from "../src/lower/index.js";
 import { planSegments } from "../src/prove/fold/segments.js";
@@ -121,6 +122,32 @@ export function shapeFor(
     for (const [r, n] of priv) slots[r] = Math.max(slots[r], n);
   }
   return { slots, publicSlots };
+}
+
+/**
+ * `shape` with shared slots (when `share` and the program has groups of rules of one shape):
+ * each member keeps half its slots (rounded down), and its group gets the rest as shared slots,
+ * so that blocks fill both a rule's own slots and its group's.
+ */
+export function sharedShape(
+  program: LoweredProgram,
+  shape: SegmentShape,
+  share: boolean,
+): SegmentShape {
+  if (!share) return shape;
+  const slots = { ...shape.slots };
+  const shared: Record<string, number> = {};
+  for (const g of ruleGroups(program)) {
+    let pooled = 0;
+    for (const r of g.members) {
+      const name = program.rules[r].name;
+      const n = slots[name] ?? 0;
+      slots[name] = Math.floor(n / 2);
+      pooled += n - slots[name];
+    }
+    if (pooled) shared[g.leader] = pooled;
+  }
+  return Object.keys(shared).length ? { ...shape, slots, shared } : shape;
 }
 
 export interface Verdict {

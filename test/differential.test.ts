@@ -41,6 +41,7 @@ import {
   randomSegments,
   segmentVerdict,
   shapeFor,
+  sharedShape,
   unconstrainedSignals,
   type CompiledSegment,
 } from "./differential-harness.js";
@@ -81,6 +82,7 @@ export interface Disagreement {
 const stats = {
   ruleFiles: 0,
   rejectedByCheck: 0,
+  sharedRuleFiles: 0,
   cases: 0,
   valid: 0,
   invalid: 0,
@@ -184,10 +186,17 @@ async function prepare(seed: number): Promise<Prepared | undefined> {
       single.push(makeCase(ruleSet, m.blocks, m.mutations));
     }
   }
-  const shape = shapeFor(
+  // Three rule files in four with groups of rules of one shape: half of each rule's slots go to
+  // its group's shared slots.
+  const shape = sharedShape(
     program,
-    single.map((c) => c.transcript),
+    shapeFor(
+      program,
+      single.map((c) => c.transcript),
+    ),
+    seed % 4 !== 0,
   );
+  if (shape.shared) stats.sharedRuleFiles++;
   // Longer transcripts, for several segments of the same shape: public blocks within the
   // public slots (only the first segment has them).
   const multi: Case[] = [];
@@ -370,6 +379,7 @@ it(
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
       `differential: ${stats.cases} cases (${stats.ruleFiles} rule files compiled, ` +
+        `${stats.sharedRuleFiles} with shared slots, ` +
         `${stats.rejectedByCheck} rejected by bmc check), ${stats.valid} valid and ` +
         `${stats.invalid} invalid transcripts; ${stats.groth16Cases} also in the Groth16 main, ` +
         `${stats.foldCases} over ${stats.foldSegments} fold segments (${stats.validWithoutPlan} valid ` +
@@ -387,6 +397,7 @@ it(
       )
       .join("\n\n");
     expect(disagreements.length, report).toBe(0);
+    if (RULE_FILES >= 20) expect(stats.sharedRuleFiles).toBeGreaterThan(0);
     expect(stats.cases).toBeGreaterThanOrEqual(Math.min(2000, RULE_FILES * TRANSCRIPTS * 0.8));
   },
   RULE_FILES * 60_000,

@@ -18,6 +18,7 @@
 import { ORDER_BITS } from "../field/index.js";
 import { exprText, packedUniqueBits, TAG_BITS } from "../lower/index.js";
 import type { LClaim, LExpr, LoweredProgram, LoweredRule } from "../lower/index.js";
+import { sharedGroups, type RuleGroup, type TemplateClaim, type TemplateRule } from "./groups.js";
 import { limbPlan, type LimbPlan } from "./lookup.js";
 import { Lin, TemplateWriter } from "./writer.js";
 
@@ -25,6 +26,12 @@ import { Lin, TemplateWriter } from "./writer.js";
 export interface SegmentShape {
   readonly slots: Readonly<Record<string, number>>;
   readonly publicSlots: Readonly<Record<string, number>>;
+  /**
+   * Shared slots by group (./groups.ts, named by its first rule): each runs any rule of the
+   * group, chosen by a selector looked up in the rule table. Private blocks of a grouped rule
+   * fill its own slots first, then its group's.
+   */
+  readonly shared?: Readonly<Record<string, number>>;
 }
 
 /** One slot of the segment, in the order the segment lays them out. */
@@ -55,6 +62,8 @@ export interface EmittedCircuit {
   readonly publicInputs: string[];
   /** Names of the pre-challenge inputs, in the order the sponge absorbs them. */
   readonly preChallenge: string[];
+  /** The shared slots, after the per-rule ones, in the order the segment lays them out. */
+  readonly sharedSlots: readonly SharedSlot[];
   /** Number of sorted unique-claim entries. */
   readonly uniqueSlots: number;
   /**
@@ -62,6 +71,12 @@ export interface EmittedCircuit {
    * undefined when it decomposes into bits like the Groth16 main (./lookup.ts).
    */
   readonly limbPlan?: LimbPlan;
+}
+
+/** One shared slot: which group, and its index among the group's slots. */
+export interface SharedSlot {
+  readonly group: string;
+  readonly index: number;
 }
 
 export function defaultShape(program: LoweredProgram, slotsPerRule = 4): SegmentShape {
@@ -115,17 +130,29 @@ function linOf(e: LExpr, t: TemplateWriter, products: { count: number }): Lin {
   }
 }
 
-function emitRule(rule: LoweredRule, program: LoweredProgram): string {
-  const { claimWidth: W } = program;
-  const doc = [
-    `rule ${rule.name}${rule.setup ? " (setup)" : ""}, ${rule.source.file}:${rule.source.line}`,
-    `x: ${rule.inputs.join(", ")}`,
-  ];
-  const t = new TemplateWriter(ident(rule), [], doc);
+/**
+ * A rule's template, or a shared slot's (`group` given): the group's template rule, whose
+ * varying constants are inputs x[I ..] (I the members' input count), with a rule selector `sel`
+ * whose tuple (sel, group, k) is a LogUp term `lookup` against the segment's rule table.
+ */
+function emitRule(rule: TemplateRule, program: LoweredProgram, group?: RuleGroup): string {
+  const W = group ? powersWidth(program, group.params) : program.claimWidth;
+  const doc = group
+    ? [
+        `shared slot of ${group.members.length} rules of one shape: ${group.members.map((r) => program.rules[r].name).join(", ")}`,
+        `template: rule ${rule.name}, ${rule.source.file}:${rule.source.line}`,
+        `x: ${rule.inputs.join(", ")}`,
+      ]
+    : [
+        `rule ${rule.name}${rule.setup ? " (setup)" : ""}, ${rule.source.file}:${rule.source.line}`,
+        `x: ${rule.inputs.join(", ")}`,
+      ];
+  const t = new TemplateWriter(group ? sharedIdent(group) : ident(rule), [], doc);
   const C = rule.conclusions.length;
   const U = rule.uniques.length;
   const products = { count: 0 };
   t.line("signal input en;");
+  if (group) t.line("signal input sel;");
   if (rule.inputs.length) t.line(`signal input x[${rule.inputs.length}];`);
   if (C) t.line(`signal input m[${C}];`);
   if (W) t.line(`signal input pw[${W}];`);
@@ -134,13 +161,16 @@ function emitRule(rule: LoweredRule, program: LoweredProgram): string {
   t.line("signal output unique;");
   if (U) t.line(`signal output packed[${U}];`);
   if (rule.rangeChecks.length) t.line(`signal output range[${rule.rangeChecks.length}];`);
+  if (group) t.line("signal output lookup;");
   t.blank();
   t.constrain("en * (en - 1)", "0");
+  const tagOf = (c: TemplateClaim): Lin =>
+    c.tagInput === undefined ? Lin.const(BigInt(c.tag)) : Lin.signal(`x[${c.tagInput}]`);
 
   // a^(i+1) * value, shared between claims that put the same value at the same position.
   const powerTimes = new Map<string, string>();
-  const compress = (c: LClaim): Lin => {
-    let acc = Lin.const(BigInt(c.tag));
+  const compress = (c: TemplateClaim): Lin => {
+    let acc = tagOf(c);
     c.args.forEach((arg, i) => {
       const value = linOf(arg, t, products);
       if (value.isConstant) {
@@ -189,7 +219,7 @@ function emitRule(rule: LoweredRule, program: LoweredProgram): string {
     t.blank().comment(
       `unique ${u.relation}(${u.args.map((a) => exprText(a, rule.inputs)).join(", ")}), packed`,
     );
-    let pack = Lin.const(BigInt(u.tag));
+    let pack = tagOf(u);
     u.args.forEach((arg, i) => {
       const shift = 1n << BigInt(TAG_BITS + ORDER_BITS * i);
       pack = pack.add(linOf(arg, t, products).scale(shift));
@@ -220,10 +250,61 @@ function emitRule(rule: LoweredRule, program: LoweredProgram): string {
     const value = linOf(r.expr, t, products);
     t.assign(`range[${j}]`, `en * (${value})`);
   });
+  if (group) {
+    t.blank().comment("the rule selector and the constants, looked up in the segment's rule table");
+    t.line("component ruleTerm = LogUpTerm();");
+    t.assign("ruleTerm.en", "en");
+    t.assign(
+      "ruleTerm.c",
+      ruleKey(
+        group,
+        Lin.signal("sel"),
+        (p) => Lin.signal(`x[${rule.inputs.length - group.params + p}]`),
+        t,
+        products,
+      ).toString(),
+    );
+    t.assign("ruleTerm.x", "b");
+    t.assign("lookup", "ruleTerm.inv");
+  }
   t.blank();
   t.assign("logup", logup.toString());
   t.assign("unique", unique.toString());
   return t.render();
+}
+
+const sharedIdent = (g: RuleGroup) => `Shared_${g.leader}`;
+
+/** Powers of `a` a template needs: the claim width, or a rule tuple (sel, group, k...). */
+function powersWidth(program: LoweredProgram, params: number): number {
+  return Math.max(program.claimWidth, params + 1);
+}
+
+/**
+ * A rule tuple compressed: sel + a*group + a^2*k0 + ... With constant k (a row of the rule
+ * table) it is linear in the powers; with k inputs (a slot) each a^(p+2)*k_p is a product.
+ */
+function ruleKey(
+  group: RuleGroup,
+  sel: Lin,
+  k: (p: number) => Lin,
+  t: TemplateWriter,
+  products: { count: number },
+  pw: (i: number) => string = (i) => `pw[${i}]`,
+): Lin {
+  let key = sel.add(Lin.signal(pw(0)).scale(BigInt(group.id)));
+  for (let p = 0; p < group.params; p++) {
+    const value = k(p);
+    if (value.isConstant) {
+      key = key.add(Lin.signal(pw(p + 1)).scale(value.constant));
+      continue;
+    }
+    const name = `keyTerm${products.count++}`;
+    t.line(`signal ${name};`);
+    t.assign(name, `${pw(p + 1)} * (${value})`);
+    key = key.add(Lin.signal(name));
+  }
+  return key;
 }
 
 export function slotSignal(rule: LoweredRule, isPublic: boolean): string {
@@ -248,6 +329,7 @@ function emitSegment(
   program: LoweredProgram,
   shape: SegmentShape,
   slots: readonly SlotLayout[],
+  sharedSlots: readonly SharedSlot[],
   uniqueSlots: number,
   plan?: LimbPlan,
 ): { text: string; declared: DeclaredInput[] } {
@@ -290,6 +372,24 @@ function emitSegment(
       input(`${s}_m`, [n, rule.conclusions.length]);
     }
   }
+  const groups = sharedGroups(program, shape.shared);
+  for (const { group, slots: n } of groups) {
+    const t = group.template;
+    const s = `s${group.id}`;
+    seg.comment(
+      `shared slots of ${group.leader}'s group (${group.members.length} rules): selector, ${group.params} constants, ${t.inputs.length - group.params} values`,
+    );
+    input(`${s}_en`, [n]);
+    input(`${s}_sel`, [n]);
+    input(`${s}_k`, [n, group.params]);
+    input(`${s}_x`, [n, t.inputs.length - group.params]);
+    input(`${s}_m`, [n, t.conclusions.length]);
+  }
+  const table = groups.flatMap(({ group }) => group.members.map((r, i) => ({ group, r, i })));
+  if (table.length) {
+    seg.comment("how often each rule of the rule table is selected by a shared slot");
+    input("rule_m", [table.length]);
+  }
   input("sorted", [uniqueSlots]);
   input("sorted_en", [uniqueSlots]);
   if (plan) {
@@ -301,8 +401,9 @@ function emitSegment(
   seg.line("signal output B;");
   seg.line("signal output u_out;");
   seg.blank();
-  if (W) {
-    seg.line(`component powers = Powers(${W});`);
+  const powers = Math.max(W, ...groups.map(({ group }) => powersWidth(program, group.params)));
+  if (powers) {
+    seg.line(`component powers = Powers(${powers});`);
     seg.assign("powers.a", "a");
   }
   const logups: string[] = [];
@@ -333,6 +434,53 @@ function emitSegment(
     uniques.push(`${c}.unique`);
     rule.rangeChecks.forEach((_, j) => ranged.push(`${c}.range[${j}]`));
   });
+  const looked: string[] = [];
+  sharedSlots.forEach((slot, j) => {
+    const { group } = groups.find((g) => g.group.leader === slot.group)!;
+    const t = group.template;
+    const values = t.inputs.length - group.params;
+    const s = `s${group.id}`;
+    const c = `shared${j}`;
+    seg.blank().comment(`shared slot ${j}: ${group.leader}'s group #${slot.index}`);
+    seg.line(`component ${c} = ${sharedIdent(group)}();`);
+    seg.assign(`${c}.en`, `${s}_en[${slot.index}]`);
+    seg.assign(`${c}.sel`, `${s}_sel[${slot.index}]`);
+    for (let j = 0; j < values; j++) seg.assign(`${c}.x[${j}]`, `${s}_x[${slot.index}][${j}]`);
+    for (let p = 0; p < group.params; p++)
+      seg.assign(`${c}.x[${values + p}]`, `${s}_k[${slot.index}][${p}]`);
+    t.conclusions.forEach((_, j) => seg.assign(`${c}.m[${j}]`, `${s}_m[${slot.index}][${j}]`));
+    for (let i = 0; i < powersWidth(program, group.params); i++)
+      seg.assign(`${c}.pw[${i}]`, `powers.pw[${i}]`);
+    seg.assign(`${c}.b`, "b");
+    logups.push(`${c}.logup`);
+    uniques.push(`${c}.unique`);
+    looked.push(`${c}.lookup`);
+    t.rangeChecks.forEach((_, j) => ranged.push(`${c}.range[${j}]`));
+  });
+  if (table.length) {
+    // The rule table, fixed by the circuit: row t is (rule, group, the rule's constants).
+    // Its own LogUp sum at b, zero in every segment: it never meets A or B.
+    seg.blank().comment("the rule table: every shared slot's (sel, group, k) is one of its rows");
+    const offered: string[] = [];
+    table.forEach(({ group, r, i }, row) => {
+      const c = `ruleRow${row}`;
+      const key = ruleKey(
+        group,
+        Lin.const(BigInt(r)),
+        (p) => Lin.const(group.constants[i][p]),
+        seg,
+        { count: 0 },
+        (i) => `powers.pw[${i}]`,
+      );
+      seg.comment(`row ${row}: rule ${program.rules[r].name}`);
+      seg.line(`component ${c} = LogUpTerm();`);
+      seg.assign(`${c}.en`, `rule_m[${row}]`);
+      seg.assign(`${c}.c`, key.toString());
+      seg.assign(`${c}.x`, "b");
+      offered.push(`${c}.inv`);
+    });
+    seg.constrain(looked.join(" + "), offered.join(" + "));
+  }
   seg.blank();
   seg.assign("A", logups.length ? logups.join(" + ") : "0");
   if (uniqueSlots) {
@@ -409,11 +557,17 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
         slots.push({ rule: rule.name, ruleIndex: rule.index, public: isPublic, index: i });
     }
   }
-  const uniqueSlots = slots.reduce((n, s) => n + program.rules[s.ruleIndex].uniques.length, 0);
+  const sharedSlots: SharedSlot[] = [];
+  let uniqueSlots = slots.reduce((n, s) => n + program.rules[s.ruleIndex].uniques.length, 0);
+  for (const { group, slots: n } of sharedGroups(program, shape.shared)) {
+    for (let i = 0; i < n; i++) sharedSlots.push({ group: group.leader, index: i });
+    uniqueSlots += n * group.template.uniques.length;
+  }
 
-  const bits = emitSegment("Segment", program, shape, slots, uniqueSlots);
+  const bits = emitSegment("Segment", program, shape, slots, sharedSlots, uniqueSlots);
   const plan = limbPlan(program, shape);
-  const lookup = plan && emitSegment("LookupSegment", program, shape, slots, uniqueSlots, plan);
+  const lookup =
+    plan && emitSegment("LookupSegment", program, shape, slots, sharedSlots, uniqueSlots, plan);
   const declared = bits.declared;
   const foldDeclared = lookup?.declared ?? declared;
 
@@ -490,7 +644,8 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
     "pragma circom 2.1.0;",
     "",
     `// Generated by bmc from rules ${program.rulesDigest.slice(0, 16)}. Do not edit.`,
-    `// Claim width ${W}, unique width ${program.uniqueWidth}, ${slots.length} slots.`,
+    `// Claim width ${W}, unique width ${program.uniqueWidth}, ${slots.length} slots` +
+      (sharedSlots.length ? `, ${sharedSlots.length} shared slots.` : "."),
     "",
   ];
   const rulesFile = [
@@ -498,6 +653,9 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
     'include "bmc.circom";',
     "",
     ...program.rules.map((r) => emitRule(r, program) + "\n"),
+    ...sharedGroups(program, shape.shared).map(
+      ({ group }) => emitRule(group.template, program, group) + "\n",
+    ),
   ].join("\n");
   const segmentFile = [
     ...header,
@@ -539,6 +697,7 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
     foldPublic: ["A", "B", "u_out", "a", "b", "u_in", ...publicInputs],
     foldPrivate,
     slots,
+    sharedSlots,
     publicInputs,
     preChallenge: flat,
     uniqueSlots,

@@ -29,8 +29,11 @@ export {
   type SlotLayout,
 } from "./emit.js";
 
-/** 2: every compiled file's SHA-256 is recorded (CircuitFiles.sha256). */
-export const MANIFEST_VERSION = 3;
+/**
+ * 2: every compiled file's SHA-256 is recorded (CircuitFiles.sha256). 4: shapes may have shared
+ * slots (SegmentShape.shared), and a grouped rule's overflow goes to them.
+ */
+export const MANIFEST_VERSION = 4;
 
 /** Everything later stages need to know about a compiled rule set, as stored in manifest.json. */
 export interface Manifest {

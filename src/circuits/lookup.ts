@@ -11,6 +11,7 @@
 import { ORDER_BITS } from "../field/index.js";
 import { packedUniqueBits, type LoweredProgram } from "../lower/index.js";
 import type { SegmentShape } from "./emit.js";
+import { sharedGroups } from "./groups.js";
 
 /**
  * Limb sizes tried: the divisors of ORDER_BITS up to 16 bits, so that a 40-bit bound is a whole
@@ -44,7 +45,7 @@ export interface LimbPlan {
 
 /**
  * What one segment range checks, in the segment's order: 40 bits for each range check of each
- * slot, then the gap between sorted unique claims, over 16 + 40U bits or more (any bound up to
+ * slot (the per-rule slots, then the shared ones), then the gap between sorted unique claims, over 16 + 40U bits or more (any bound up to
  * 2^252 proves the order: packed claims are below 2^(16 + 40U), so nothing wraps around).
  */
 export function rangedValues(program: LoweredProgram, shape: SegmentShape): number[] {
@@ -57,6 +58,12 @@ export function rangedValues(program: LoweredProgram, shape: SegmentShape): numb
         for (const _ of rule.rangeChecks) out.push(ORDER_BITS);
         uniques += rule.uniques.length;
       }
+    }
+  }
+  for (const { group, slots } of sharedGroups(program, shape.shared)) {
+    for (let i = 0; i < slots; i++) {
+      for (const _ of group.template.rangeChecks) out.push(ORDER_BITS);
+      uniques += group.template.uniques.length;
     }
   }
   const gapBits = packedUniqueBits(program.uniqueWidth);

@@ -12,6 +12,7 @@ import { diagnostic, DiagnosticError } from "../diagnostics/index.js";
 import { P } from "../field/index.js";
 import type { LExpr, LoweredProgram } from "../lower/index.js";
 import { emitCircuit } from "./emit.js";
+import { ruleGroups } from "./groups.js";
 import { circuitDigest, MANIFEST_VERSION, type CircuitFiles, type Manifest } from "./index.js";
 
 class ManifestProblem extends Error {}
@@ -185,7 +186,7 @@ const manifestShape = object(
     circuitDigest: digest,
     rulesFile: text,
     program,
-    shape: object({ slots: counts, publicSlots: counts }),
+    shape: object({ slots: counts, publicSlots: counts, shared: counts }, ["shared"]),
     // Derived from program and shape: compared with a fresh derivation below.
     slots: anything,
     publicInputs: anything,
@@ -251,6 +252,11 @@ function checkDerived(m: Manifest): void {
       if (!m.program.rules.some((r) => r.name === key)) problem("shape", `no rule \`${key}\``);
       total += n;
     }
+  }
+  const leaders = new Set(ruleGroups(m.program).map((g) => g.leader));
+  for (const [key, n] of Object.entries(m.shape.shared ?? {})) {
+    if (!leaders.has(key)) problem("shape.shared", `\`${key}\` names no group of rules`);
+    total += n;
   }
   // Emitting is linear in the slots: a bound keeps a damaged count from stalling the check.
   if (total > MAX_SLOTS) problem("shape", `more than ${MAX_SLOTS} slots`);

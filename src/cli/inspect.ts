@@ -40,6 +40,8 @@ export function infoCommand(c: CommandContext): number {
     circuitDigest: manifest.circuitDigest,
     slots: manifest.slots.length,
     slotsPerRule: perRule,
+    /** Shared slots by group (named by its first rule); absent when there are none. */
+    sharedSlots: manifest.shape.shared,
     publicInputs: manifest.publicInputs.length,
     uniqueSlots: manifest.uniqueSlots,
     constraints: manifest.constraints,
@@ -57,6 +59,8 @@ export function infoCommand(c: CommandContext): number {
   const rows = withSlots.map((r) => `    ${r.rule}: ${r.private} private, ${r.public} public`);
   const without = perRule.length - withSlots.length;
   if (without) rows.push(`    (${plural(without, "rule")} without slots)`);
+  for (const [group, count] of Object.entries(manifest.shape.shared ?? {}))
+    rows.push(`    ${group}'s group: ${count} shared`);
   c.io.out(
     [
       `${buildDir}: compiled from ${manifest.rulesFile}`,

@@ -18,6 +18,11 @@ import {
   MANIFEST_VERSION,
   type SegmentShape,
 } from "../circuits/index.js";
+import { segmentCostEstimate, sizedShape } from "../circuits/sizing.js";
+import { planSegments } from "../prove/fold/segments.js";
+import type { Transcript } from "../transcript/model.js";
+import { evaluateLExpr } from "../witness/evaluate.js";
+import { packUnique, SegmentCapacityError } from "../witness/inputs.js";
 import {
   DiagnosticError,
   renderDiagnostics,
@@ -85,6 +90,7 @@ export interface Built {
   readonly ruleSet: RuleSet;
   readonly blocks: BuiltBlock[];
   readonly transcript: string;
+  readonly parsed: Transcript;
   readonly validation: ValidationResult;
 }
 
@@ -119,7 +125,7 @@ export function buildEncoding(
   const parsed = parseTranscript(new SourceFile("transcript.bmt", transcript), ruleSet);
   if (!parsed.transcript) throw new Error("the generated transcript does not read (a bug)");
   const validation = validateTranscript(parsed.transcript);
-  return { ruleSet, blocks: built.blocks, transcript, validation };
+  return { ruleSet, blocks: built.blocks, transcript, parsed: parsed.transcript, validation };
 }
 
 /** The proof steps one theorem needs (its context, its lemmas', and what they use). */
@@ -189,9 +195,17 @@ export async function importMetamath(
 /** Blocks per segment when a proof is split: segments of about this many blocks. */
 const SEGMENT_TARGET = 384;
 
-/** A segment shape sized for this transcript: every block fits in one segment, or in about
- * blocks / SEGMENT_TARGET segments of equal shape. */
-export function shapeFor(blocks: readonly BuiltBlock[]): SegmentShape {
+/**
+ * A segment shape sized for this transcript: every block fits in one segment, or in about
+ * blocks / SEGMENT_TARGET segments of equal shape; rules of one shape (the term-defining rules
+ * of constructors of one arity, above all) share slots where that is cheaper (sizedShape).
+ */
+export function shapeFor(
+  blocks: readonly BuiltBlock[],
+  program: LoweredProgram,
+  /** segments: how many segments to size for (default: about blocks / SEGMENT_TARGET). */
+  options: { share?: boolean; segments?: number; slack?: number } = {},
+): SegmentShape {
   const priv: Record<string, number> = {};
   const pub: Record<string, number> = {};
   let total = 0;
@@ -200,9 +214,75 @@ export function shapeFor(blocks: readonly BuiltBlock[]): SegmentShape {
     m[b.rule.name] = (m[b.rule.name] ?? 0) + 1;
     if (!b.isPublic) total++;
   }
-  const segments = Math.max(1, Math.ceil(total / SEGMENT_TARGET));
-  for (const r of Object.keys(priv)) priv[r] = Math.ceil(priv[r] / segments);
-  return { slots: priv, publicSlots: pub };
+  const segments = options.segments ?? Math.max(1, Math.ceil(total / SEGMENT_TARGET));
+  const firstSegment = segments > 1 ? belowPublicClaims(blocks, program) : {};
+  return sizedShape(program, priv, pub, segments, { ...options, firstSegment });
+}
+
+/**
+ * The segment shape a proof is compiled for: sized with slots per rule and with shared slots
+ * where they pay (shapeFor), the one whose planned segments cost fewer constraints in all.
+ * Shared slots make each segment smaller but fewer blocks of one rule fit a segment, and the
+ * planner, which places blocks in the order of their unique claims, may need more segments.
+ * Shared slots are tried with more or less room (sizedShape's slack). `share` false takes slots
+ * per rule; true compares only the sizings with shared slots.
+ */
+export function chooseShape(
+  built: Built,
+  program: LoweredProgram,
+  options: { share?: boolean; segments?: number } = {},
+): { shape: SegmentShape; segments: number; estimate: number } {
+  // Slots per rule, or shared slots with more or less room (see sizedShape's slack).
+  const shared = [1, 1.5, 2].map((slack) => ({ share: true, slack }));
+  const candidates =
+    options.share === undefined
+      ? [{ share: false, slack: 1 }, ...shared]
+      : options.share
+        ? shared
+        : [{ share: false, slack: 1 }];
+  let best: { shape: SegmentShape; segments: number; estimate: number } | undefined;
+  let failure: unknown;
+  for (const { share, slack } of candidates) {
+    const shape = shapeFor(built.blocks, program, { share, slack, segments: options.segments });
+    let segments: number;
+    try {
+      segments = planSegments({ program, shape }, built.parsed, built.validation).blocks.length;
+    } catch (error) {
+      if (!(error instanceof SegmentCapacityError)) throw error;
+      failure = error;
+      continue;
+    }
+    const estimate = segments * segmentCostEstimate(program, shape);
+    if (!best || estimate < best.estimate) best = { shape, segments, estimate };
+  }
+  if (!best) throw failure;
+  return best;
+}
+
+/**
+ * Private blocks with a unique claim below the largest public one, by rule: the segment planner
+ * must put them in the first segment, with the public blocks. (A public block's shown values
+ * are all taken as term names, so a theorem count can make a term public.)
+ */
+function belowPublicClaims(
+  blocks: readonly BuiltBlock[],
+  program: LoweredProgram,
+): Record<string, number> {
+  const claims = (b: BuiltBlock) =>
+    program.rules[b.rule.index].uniques.map((u) =>
+      packUnique(
+        u.tag,
+        u.args.map((a) => evaluateLExpr(a, b.values)),
+      ),
+    );
+  let top = -1n;
+  for (const b of blocks) if (b.isPublic) for (const c of claims(b)) if (c > top) top = c;
+  const out: Record<string, number> = {};
+  for (const b of blocks) {
+    if (b.isPublic || !claims(b).some((c) => c <= top)) continue;
+    out[b.rule.name] = (out[b.rule.name] ?? 0) + 1;
+  }
+  return out;
 }
 
 export interface Prepared {
@@ -231,7 +311,11 @@ function buildKey(program: LoweredProgram, shape: SegmentShape): string {
 export async function prepareMetamath(
   db: MetamathDatabase,
   theorem: string | undefined,
-  options: { cacheDir?: string; progress?: Progress } = {},
+  /**
+   * share: true or false sizes the segment with or without shared slots (to measure what sharing
+   * saves); by default the cheaper of the two (chooseShape).
+   */
+  options: { cacheDir?: string; progress?: Progress; share?: boolean } = {},
 ): Promise<Prepared> {
   const t0 = performance.now();
   const enc = encode(db, theorem);
@@ -254,10 +338,10 @@ export async function prepareMetamath(
   options.progress?.(
     `encoded ${enc.stats.contexts} theorem${enc.stats.contexts === 1 ? "" : "s"} (${enc.mode} encoding): ${built.blocks.length} blocks, valid`,
   );
-  const shape = shapeFor(built.blocks);
   const lowered = lowerRuleSet(built.ruleSet);
   if (!lowered.program)
     throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
+  const { shape } = chooseShape(built, lowered.program, { share: options.share });
   const buildDir = join(rulesDir, `build-${buildKey(lowered.program, shape).slice(0, 16)}`);
   let compiled = false;
   if (!existsSync(join(buildDir, "manifest.json"))) {
@@ -298,7 +382,7 @@ export interface MetamathProveResult {
 /** `bmc prove --metamath FILE.mm [--theorem LABEL]`: a folded proof of the theorem(s). */
 export async function proveMetamath(
   path: string,
-  options: { theorem?: string; cacheDir?: string; progress?: Progress } = {},
+  options: { theorem?: string; cacheDir?: string; progress?: Progress; share?: boolean } = {},
 ): Promise<MetamathProveResult> {
   const db = readDatabase(path);
   const prepared = await prepareMetamath(db, options.theorem, options);

@@ -3,6 +3,7 @@
  * such as `main.segment.slot3_range2.bits[5]`) name a slot; the manifest's layout names the
  * slot's rule; the transcript's blocks, laid out in order, name the block and its line.
  */
+import { sharedGroups } from "../circuits/groups.js";
 import type { Manifest } from "../circuits/index.js";
 import { slotSignal } from "../circuits/emit.js";
 import type { LimbPlan } from "../circuits/lookup.js";
@@ -103,12 +104,16 @@ export function constraintsBySlot(
   perRule: Record<string, { slots: number; constraints: number }>;
   shared: number;
 } {
+  // Shared slots are numbered after the per-rule ones.
+  const sharedNames = sharedGroups(manifest.program, manifest.shape.shared).flatMap(
+    ({ group, slots }) => new Array<string>(slots).fill(`${group.leader}'s group (shared)`),
+  );
   const slotOfLimb = fold?.limbs ? limbOwners(manifest, fold.limbs) : [];
   const slotOfInput = fold ? inputOwners(manifest) : new Map<string, number>();
   const slotOfWire = new Map<number, number>();
   for (const [wire, name] of names) {
-    const m = /^main\.segment\.slot(\d+)[._]/.exec(name);
-    if (m) slotOfWire.set(wire, Number(m[1]));
+    const m = /^main\.segment\.(slot|shared)(\d+)[._]/.exec(name);
+    if (m) slotOfWire.set(wire, Number(m[2]) + (m[1] === "shared" ? manifest.slots.length : 0));
     if (!fold) continue;
     const input = /^main\.([a-z]+\d+)_[a-z]+\[(\d+)\]/.exec(name);
     const limb = /^main\.segment\.lookup\.limbs\[(\d+)\]\./.exec(name);
@@ -119,7 +124,7 @@ export function constraintsBySlot(
         : undefined;
     if (owner !== undefined) slotOfWire.set(wire, owner);
   }
-  const perSlot = new Array<number>(manifest.slots.length).fill(0);
+  const perSlot = new Array<number>(manifest.slots.length + sharedNames.length).fill(0);
   let shared = 0;
   for (const c of constraints) {
     let slot: number | undefined;
@@ -134,8 +139,8 @@ export function constraintsBySlot(
     else perSlot[slot]++;
   }
   const perRule: Record<string, { slots: number; constraints: number }> = {};
-  manifest.slots.forEach((s, i) => {
-    const r = (perRule[s.rule] ??= { slots: 0, constraints: 0 });
+  [...manifest.slots.map((s) => s.rule), ...sharedNames].forEach((rule, i) => {
+    const r = (perRule[rule] ??= { slots: 0, constraints: 0 });
     r.slots++;
     r.constraints += perSlot[i];
   });
@@ -144,17 +149,26 @@ export function constraintsBySlot(
 
 /**
  * The slot of each limb: the plan lists the slots' range checks in slot order (each rule's in
- * its rangeChecks order), as manifest.slots lists the slots, then the gaps (no slot's).
+ * its rangeChecks order), as manifest.slots lists the slots, then the shared slots', then the
+ * gaps (no slot's).
  */
 function limbOwners(manifest: Manifest, plan: LimbPlan): number[] {
   const owners: number[] = [];
   let value = 0;
-  manifest.slots.forEach((s, slot) => {
-    for (const _ of manifest.program.rules[s.ruleIndex].rangeChecks) {
+  const own = (slot: number, rangeChecks: number) => {
+    for (let r = 0; r < rangeChecks; r++) {
       const v = plan.values[value++];
       for (let j = 0; j < v.count; j++) owners[v.first + j] = slot;
     }
-  });
+  };
+  manifest.slots.forEach((s, slot) =>
+    own(slot, manifest.program.rules[s.ruleIndex].rangeChecks.length),
+  );
+  // Then the shared slots, group by group, as rangedValues lists them.
+  let slot = manifest.slots.length;
+  for (const { group, slots } of sharedGroups(manifest.program, manifest.shape.shared)) {
+    for (let i = 0; i < slots; i++) own(slot++, group.template.rangeChecks.length);
+  }
   return owners;
 }
 

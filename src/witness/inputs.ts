@@ -5,6 +5,7 @@
  */
 import { mod, ORDER_BITS } from "../field/index.js";
 import type { EmittedCircuit, SegmentShape } from "../circuits/emit.js";
+import { groupOfRule, sharedGroups } from "../circuits/groups.js";
 import { limbPlan, limbsOf } from "../circuits/lookup.js";
 import { TAG_BITS, type LoweredProgram } from "../lower/index.js";
 import type { Transcript } from "../transcript/model.js";
@@ -47,6 +48,30 @@ export function blockInputs(
   return values;
 }
 
+/** A block's inputs, its conclusions' multiplicities, and its packed unique claims. */
+function blockValues(
+  program: LoweredProgram,
+  transcript: Transcript,
+  validation: ValidationResult,
+  b: number,
+): { values: bigint[]; m: bigint[]; packs: bigint[] } {
+  const rule = program.rules[transcript.rule[b]];
+  const values = blockInputs(program, transcript, validation, b);
+  // validation.multiplicity counts every conclusion, unique ones (always 0) included.
+  const all = transcript.ruleSet.rules[rule.index].conclusions;
+  const start = validation.conclusionStart[b];
+  const m = all.flatMap((c, j) =>
+    c.relation.unique ? [] : [BigInt(validation.multiplicity[start + j])],
+  );
+  const packs = rule.uniques.map((u) =>
+    packUnique(
+      u.tag,
+      u.args.map((a) => evaluateLExpr(a, values)),
+    ),
+  );
+  return { values, m, packs };
+}
+
 /**
  * Lays a whole transcript out in one segment. Throws SegmentCapacityError when a rule has
  * more blocks than slots (the message says which and how many are needed).
@@ -82,14 +107,30 @@ export function segmentInputs(
   if (options.blocks) options.blocks.forEach(place);
   else for (let b = 0; b < transcript.blockCount; b++) place(b);
   const short: string[] = [];
+  // Private blocks beyond a grouped rule's own slots go to its group's shared slots.
+  const groupOf = groupOfRule(program);
+  const overflow = new Map<string, number[]>();
   program.rules.forEach((rule, i) => {
     const pub = shape.publicSlots[rule.name] ?? 0;
     const priv = shape.slots[rule.name] ?? 0;
     if (byRule[i].public.length > pub)
       short.push(`${rule.name}: ${byRule[i].public.length} public blocks, ${pub} public slots`);
+    const group = groupOf[i];
+    if (byRule[i].private.length > priv && group && shape.shared?.[group.leader]) {
+      const list = overflow.get(group.leader) ?? [];
+      list.push(...byRule[i].private.splice(priv));
+      overflow.set(group.leader, list);
+    }
     if (byRule[i].private.length > priv)
       short.push(`${rule.name}: ${byRule[i].private.length} blocks, ${priv} slots`);
   });
+  for (const { group, slots } of sharedGroups(program, shape.shared)) {
+    const n = overflow.get(group.leader)?.length ?? 0;
+    if (n > slots)
+      short.push(
+        `${group.leader}'s group: ${n} blocks beyond their rules' own slots, ${slots} shared slots`,
+      );
+  }
   if (short.length) {
     throw new SegmentCapacityError(`the transcript does not fit one segment (${short.join("; ")})`);
   }
@@ -113,24 +154,10 @@ export function segmentInputs(
           continue;
         }
         en.push(1n);
-        const values = blockInputs(program, transcript, validation, b);
-        x.push(values);
-        // validation.multiplicity counts every conclusion, unique ones (always 0) included.
-        const all = transcript.ruleSet.rules[rule.index].conclusions;
-        const start = validation.conclusionStart[b];
-        m.push(
-          all.flatMap((c, j) =>
-            c.relation.unique ? [] : [BigInt(validation.multiplicity[start + j])],
-          ),
-        );
-        for (const u of rule.uniques) {
-          packs.push(
-            packUnique(
-              u.tag,
-              u.args.map((a) => evaluateLExpr(a, values)),
-            ),
-          );
-        }
+        const block = blockValues(program, transcript, validation, b);
+        x.push(block.values);
+        m.push(block.m);
+        packs.push(...block.packs);
       }
       inputs[`${s}_en`] = en;
       if (isPublic) {
@@ -143,6 +170,45 @@ export function segmentInputs(
       if (rule.conclusions.length) inputs[`${s}_m`] = m;
     });
   }
+  const table = sharedGroups(program, shape.shared).flatMap(({ group, slots }) => {
+    const s = `s${group.id}`;
+    const blocks = overflow.get(group.leader) ?? [];
+    const used = group.members.map(() => 0n);
+    const en: bigint[] = [];
+    const sel: bigint[] = [];
+    const k: bigint[][] = [];
+    const x: bigint[][] = [];
+    const m: bigint[][] = [];
+    const values = group.template.inputs.length - group.params;
+    for (let i = 0; i < slots; i++) {
+      const b = blocks[i];
+      if (b === undefined) {
+        // An empty slot selects the group's first rule: any row would do, en = 0 hides it.
+        en.push(0n);
+        sel.push(BigInt(group.id));
+        k.push([...group.constants[0]]);
+        x.push(new Array<bigint>(values).fill(0n));
+        m.push(group.template.conclusions.map(() => 0n));
+        continue;
+      }
+      const member = group.members.indexOf(transcript.rule[b]);
+      used[member]++;
+      const block = blockValues(program, transcript, validation, b);
+      en.push(1n);
+      sel.push(BigInt(transcript.rule[b]));
+      k.push([...group.constants[member]]);
+      x.push(block.values);
+      m.push(block.m);
+      packs.push(...block.packs);
+    }
+    inputs[`${s}_en`] = en;
+    inputs[`${s}_sel`] = sel;
+    if (group.params) inputs[`${s}_k`] = k;
+    if (values) inputs[`${s}_x`] = x;
+    if (group.template.conclusions.length) inputs[`${s}_m`] = m;
+    return used;
+  });
+  if (table.length) inputs.rule_m = table;
   if (circuit.uniqueSlots) {
     packs.sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
     const pad = circuit.uniqueSlots - packs.length;
@@ -181,6 +247,17 @@ export function addLimbs(
           : (rows(`${s}_x`)[k] ?? []);
         for (const r of rule.rangeChecks) ranged.push(mod(en * evaluateLExpr(r.expr, values)));
       }
+    }
+  }
+  for (const { group, slots } of sharedGroups(program, shape.shared)) {
+    const s = `s${group.id}`;
+    const rows = (name: string) => (inputs[name] as bigint[][] | undefined) ?? [];
+    for (let k = 0; k < slots; k++) {
+      const en = (inputs[`${s}_en`] as bigint[])[k];
+      // The template's inputs: the block's values, then the selected rule's constants.
+      const values = [...(rows(`${s}_x`)[k] ?? []), ...(rows(`${s}_k`)[k] ?? [])];
+      for (const r of group.template.rangeChecks)
+        ranged.push(mod(en * evaluateLExpr(r.expr, values)));
     }
   }
   const sorted = (inputs.sorted as bigint[] | undefined) ?? [];

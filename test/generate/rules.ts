@@ -153,7 +153,18 @@ export function generateRuleFile(seed: number): string {
     for (const c of sort.constructors) usable.push({ name: c.name, arity: c.args.length + 1 });
   }
   const ruleCount = rng.int(2, 5);
-  for (let i = 0; i < ruleCount; i++) lines.push(rule(rng, i, usable, unique, sort));
+  const rules = Array.from({ length: ruleCount }, (_, i) => rule(rng, i, usable, unique, sort));
+  // A twin of one rule, of the same shape (for shared slots): the same rule under another name,
+  // or with its integer literals one larger.
+  if (ruleCount > 1 && rng.chance(0.7)) {
+    const i = rng.int(1, ruleCount - 1);
+    const shifted = rng.chance(0.5);
+    const twin = rules[i]
+      .replace(`rule r${i}(`, `rule r${i}t(`)
+      .replace(/\b\d+\b/g, (n) => (shifted ? String(Number(n) + 1) : n));
+    rules.push(twin);
+  }
+  lines.push(...rules);
   return lines.join("\n") + "\n";
 }
 

@@ -11,6 +11,7 @@
 import type { Manifest } from "../../circuits/index.js";
 import type { Transcript } from "../../transcript/model.js";
 import type { ValidationResult } from "../../validate/index.js";
+import { groupOfRule } from "../../circuits/groups.js";
 import { evaluateLExpr } from "../../witness/evaluate.js";
 import { blockInputs, packUnique, SegmentCapacityError } from "../../witness/inputs.js";
 
@@ -42,6 +43,13 @@ export function planSegments(
       .sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
   };
   const capacity = (rule: number) => shape.slots[program.rules[rule].name] ?? 0;
+  // A grouped rule's blocks beyond its own slots take its group's shared slots (as
+  // segmentInputs lays them out).
+  const groupOf = groupOfRule(program);
+  const sharedOf = (rule: number) => {
+    const g = groupOf[rule];
+    return g ? { key: -1 - g.id, slots: shape.shared?.[g.leader] ?? 0 } : undefined;
+  };
 
   interface Segment {
     blocks: number[];
@@ -57,11 +65,21 @@ export function planSegments(
     segments.push(s);
     return s;
   };
-  const free = (s: Segment, rule: number) => capacity(rule) - (s.used.get(rule) ?? 0);
+  /** Used slots by rule index, and shared slots by -1 - group id. */
+  const used = (s: Segment, key: number) => s.used.get(key) ?? 0;
+  const free = (s: Segment, rule: number) => {
+    const shared = sharedOf(rule);
+    const own = capacity(rule) - used(s, rule);
+    return own + (shared ? shared.slots - used(s, shared.key) : 0);
+  };
   const put = (s: Segment, b: number, keys: bigint[]) => {
     s.blocks.push(b);
-    if (!transcript.isPublic[b])
-      s.used.set(transcript.rule[b], (s.used.get(transcript.rule[b]) ?? 0) + 1);
+    if (!transcript.isPublic[b]) {
+      const rule = transcript.rule[b];
+      const shared = sharedOf(rule);
+      const key = used(s, rule) < capacity(rule) || !shared ? rule : shared.key;
+      s.used.set(key, used(s, key) + 1);
+    }
     for (const k of keys) if (k > s.uOut) s.uOut = k;
   };
 
@@ -89,7 +107,7 @@ export function planSegments(
     if (n > slots) short.push(`${name}: ${n} public blocks, ${slots} public slots`);
   }
   for (const rule of [...privateRules].sort((x, y) => x - y)) {
-    if (capacity(rule) === 0)
+    if (capacity(rule) + (sharedOf(rule)?.slots ?? 0) === 0)
       short.push(`${program.rules[rule].name}: private blocks, but no private slots`);
   }
   if (short.length) {
