@@ -48,6 +48,7 @@ import { evaluateMle, eqTable, mod } from "../src/prove/fold/snark/multilinear.j
 import { interpolate } from "../src/prove/fold/snark/sumcheck.js";
 import { engine } from "../src/prove/fold/snark/engine.js";
 import { calculateWitness } from "../src/witness/calculator.js";
+import { proveWithEvalLow } from "./support/dishonest-snark.js";
 import { recordingLogger } from "../src/prove/curve.js";
 
 let dir: string;
@@ -562,8 +563,14 @@ describe("a split instance (the witness committed in two parts)", () => {
       const eqZero = ryW.slice(0, top).reduce((acc, t) => mod(acc * (1n - t)), 1n);
       return mod(evaluateMle(moved.witness.parts.low, ryW) * inverse(eqZero));
     };
-    const lying = { ...moved.witness, parts: { ...moved.witness.parts, forgeLow } };
-    const p = await prove(moved.instance, lying);
+    const p = await proveWithEvalLow(
+      srs,
+      r1cs,
+      moved.instance,
+      moved.witness,
+      transcript(),
+      forgeLow,
+    );
     expect(await outcome(moved.instance, p)).not.toBe("accepted");
   });
   const G1eq = (a: Uint8Array, b: Uint8Array) => curve.G1.eq(a, b);

@@ -52,11 +52,15 @@ export { commitVector, srsCommitmentKey, type SparseVector } from "./commit.js";
 export { absorbPoints, pointBytes, Sha256Transcript, type Transcript } from "./transcript.js";
 export {
   compressedShape,
+  proveOpening,
   proveRelaxed,
+  proveSumchecks,
   requiredLogSize,
+  splitEvalLow,
   SnarkVerifyError,
   verifyRelaxed,
   type SnarkCheck,
+  type SumcheckStage,
 } from "./spartan.js";
 export {
   CompressedDecodeError,
