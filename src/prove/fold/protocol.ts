@@ -167,7 +167,7 @@ export async function foldKey(
   const srs = options.srs
     ? options.srs
     : options.ptau
-      ? await readPtauSrs(curve, options.ptau, circuit.logSize)
+      ? await readPtauSrs(curve, options.ptau, circuit.logSize, { cacheDir: options.cacheDir })
       : await devSrs(curve, circuit.logSize, {
           cacheDir: options.cacheDir,
           onProgress: options.onProgress,
