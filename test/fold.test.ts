@@ -260,6 +260,26 @@ describe("folding valid transcripts", () => {
     expect(proved.diagnostics.map((d) => d.code)).toContain("BM0303");
   });
 
+  it("a caller's checked transcript: an invalid one or one of other rules is refused", async () => {
+    const ruleSet = checkRuleFile(RULES).ruleSet!;
+    const text = identityProofs(2).replace("demand(1)", "demand(20)");
+    const transcript = parseTranscript(new SourceFile("bad.bmt", text), ruleSet).transcript!;
+    const validation = validateTranscript(transcript);
+    const invalid = await proveFold(build, "bad.bmt", {
+      checked: { ruleSet, transcript, validation },
+    });
+    expect(invalid.proof).toBeUndefined();
+    expect(invalid.diagnostics.map((d) => d.code)).toContain("BM0303");
+    const other = checkRuleFile("examples/hilbert/hilbert.bm").ruleSet!;
+    expect(other).toBeDefined();
+    const good = parseTranscript(new SourceFile("t.bmt", identityProofs(2)), ruleSet).transcript!;
+    const otherRules = await proveFold(build, "t.bmt", {
+      checked: { ruleSet: other, transcript: good, validation: validateTranscript(good) },
+    });
+    expect(otherRules.proof).toBeUndefined();
+    expect(otherRules.diagnostics.map((d) => d.code)).toEqual(["BM0601"]);
+  });
+
   it("rejects flipped bytes anywhere in the proof file", async () => {
     const text = proofs.one ?? JSON.stringify((await proveFold(build, files.one)).proof);
     const bytes = Buffer.from(text);

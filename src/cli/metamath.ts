@@ -36,6 +36,7 @@ import {
 } from "../metamath/encode/index.js";
 import { defaultCacheDir, proveFold, verifyFoldProof } from "../prove/index.js";
 import type { FoldProof } from "../prove/fold/index.js";
+import type { Transcript } from "../transcript/model.js";
 import { parseTranscript } from "../transcript/parse.js";
 import { validateTranscript, type ValidationResult } from "../validate/index.js";
 import { stdlibDir } from "../paths.js";
@@ -85,6 +86,8 @@ export interface Built {
   readonly ruleSet: RuleSet;
   readonly blocks: BuiltBlock[];
   readonly transcript: string;
+  /** The transcript as read back from its text, which `validation` validated. */
+  readonly parsed: Transcript;
   readonly validation: ValidationResult;
 }
 
@@ -119,7 +122,7 @@ export function buildEncoding(
   const parsed = parseTranscript(new SourceFile("transcript.bmt", transcript), ruleSet);
   if (!parsed.transcript) throw new Error("the generated transcript does not read (a bug)");
   const validation = validateTranscript(parsed.transcript);
-  return { ruleSet, blocks: built.blocks, transcript, validation };
+  return { ruleSet, blocks: built.blocks, transcript, parsed: parsed.transcript, validation };
 }
 
 /** The proof steps one theorem needs (its context, its lemmas', and what they use). */
@@ -304,8 +307,10 @@ export async function proveMetamath(
   const prepared = await prepareMetamath(db, options.theorem, options);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const { built } = prepared;
   const r = await proveFold(prepared.buildDir, prepared.transcriptPath, {
-    transcriptText: prepared.built.transcript,
+    transcriptText: built.transcript,
+    checked: { ruleSet: built.ruleSet, transcript: built.parsed, validation: built.validation },
     onProgress: options.progress,
     cacheDir: options.cacheDir,
   });
