@@ -73,6 +73,22 @@ function horner(poly: readonly bigint[], x: bigint): bigint {
 }
 
 /**
+ * [f(r), f(-r), f(r^2)]: f(r) and f(-r) from one pass over f's even and odd halves at r^2
+ * (f(X) = E(X^2) + X O(X^2)), so two passes over f instead of three.
+ */
+function valuesAtPoints(poly: readonly bigint[], r: bigint, r2: bigint): bigint[] {
+  let even = 0n;
+  let odd = 0n;
+  const n = poly.length;
+  for (let i = (n - 1) >> 1; i >= 0; i--) {
+    even = (even * r2 + poly[2 * i]) % P;
+    odd = (odd * r2 + (2 * i + 1 < n ? poly[2 * i + 1] : 0n)) % P;
+  }
+  const rOdd = (r * odd) % P;
+  return [mod(even + rOdd), mod(even - rOdd), horner(poly, r2)];
+}
+
+/**
  * f divided by the monic cubic X^3 + c2 X^2 + c1 X + c0: the quotient's coefficients and the
  * remainder's (degree below 3), lowest first.
  */
@@ -184,7 +200,7 @@ export async function proveHyperKzg(
   const values = new Map<bigint[], bigint[]>();
   const valuesOf = (poly: bigint[]) => {
     let at = values.get(poly);
-    if (!at) values.set(poly, (at = u.map((ut) => horner(poly, ut))));
+    if (!at) values.set(poly, (at = valuesAtPoints(poly, r, u[2])));
     return at;
   };
   const evals = polys.map((list) => u.map((_, t) => list.map((poly) => valuesOf(poly)[t])));
