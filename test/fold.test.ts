@@ -157,6 +157,15 @@ describe("folding valid transcripts", () => {
     600_000,
   );
 
+  it("a thread more than segments: the random instance and the final step's commitments shared with it, the same proof", async () => {
+    const seeded = (workers: number) =>
+      proveFold(build, files.one, { rng: seededRng("spare thread"), workers });
+    const [alone, helped] = [await seeded(1), await seeded(3)];
+    expect(helped.segments).toBe(2);
+    expect(JSON.stringify(helped.proof)).toBe(JSON.stringify(alone.proof));
+    expect((await verify(JSON.stringify(helped.proof))).valid).toBe(true);
+  }, 600_000);
+
   it("bmc prove --backend fold and bmc verify, on the command line", () => {
     const proof = join(dir, "cli-proof.json");
     const bmc = (...args: string[]) =>

@@ -683,6 +683,34 @@ describe("HyperKZG", () => {
     expect(encode(shared)).toBe(encode(apart));
     await verifyHyperKzg(srs, transcript(), claims, shared);
   });
+
+  it("commitments shared with another thread (split and spread): the same proof", async () => {
+    // Long enough for the witnesses to be split (hyperkzg.ts: from 1024 values).
+    const k = 11;
+    const n = 1 << k;
+    const srs = await devSrs(curve, k, { cacheDir: join(dir, "cache-split") });
+    const vectors = [Array.from({ length: n }, rand), Array.from({ length: n / 2 + 3 }, rand)];
+    const claims = await Promise.all(
+      vectors.map(async (v) => {
+        const point = Array.from({ length: k }, rand);
+        return { commitment: await commitVector(srs, v), point, value: evaluateMle(v, point) };
+      }),
+    );
+    const calls: number[] = [];
+    const other = (values: readonly bigint[], offset: number) => {
+      calls.push(offset);
+      return commitVector(srs, values, offset);
+    };
+    const alone = await proveHyperKzg(srs, transcript(), claims, vectors);
+    const shared = await proveHyperKzg(srs, transcript(), claims, vectors, other);
+    // Folds went to the other thread (offset 0) and the witnesses' upper halves (offset > 0).
+    expect(calls.filter((o) => o === 0).length).toBeGreaterThan(0);
+    expect(calls.filter((o) => o > 0).length).toBe(2);
+    const affine = (p: Uint8Array) => Buffer.from(curve.G1.toAffine(p)).toString("hex");
+    expect(shared.folds.flat().map(affine)).toEqual(alone.folds.flat().map(affine));
+    expect(shared.witnesses.map(affine)).toEqual(alone.witnesses.map(affine));
+    await verifyHyperKzg(srs, transcript(), claims, shared);
+  });
 });
 
 describe("SRS", () => {

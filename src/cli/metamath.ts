@@ -6,6 +6,7 @@
  * The verifier never takes rules or a statement from the prover: it reads the database, encodes
  * it again for the labels the proof names, and checks the folded proof against that.
  */
+import { availableParallelism } from "node:os";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -313,6 +314,8 @@ export async function proveMetamath(
     checked: { ruleSet: built.ruleSet, transcript: built.parsed, validation: built.validation },
     onProgress: options.progress,
     cacheDir: options.cacheDir,
+    // As `bmc prove`: a thread per core (for one segment, the second commits beside it).
+    workers: availableParallelism(),
   });
   if (!r.proof) {
     throw new Error(

@@ -69,7 +69,13 @@ export {
   encodeCompressed,
   type CompressedProofJson,
 } from "./encoding.js";
-export { HyperKzgError, proveHyperKzg, verifyHyperKzg, type OpeningClaim } from "./hyperkzg.js";
+export {
+  HyperKzgError,
+  proveHyperKzg,
+  verifyHyperKzg,
+  type OpeningClaim,
+  type OtherThread,
+} from "./hyperkzg.js";
 
 export type {
   CompressedProof,

@@ -23,7 +23,7 @@
  */
 import type { SparseMatrix, SparseR1cs } from "../r1cs.js";
 import { multiply } from "../r1cs.js";
-import { HyperKzgError, proveHyperKzg, verifyHyperKzg } from "./hyperkzg.js";
+import { HyperKzgError, proveHyperKzg, verifyHyperKzg, type OtherThread } from "./hyperkzg.js";
 import { eqAt, eqTable, evaluateMle, log2Ceil, mod, P } from "./multilinear.js";
 import type { Srs, VerifierKey } from "./srs.js";
 import { proveInner, proveOuter, SumcheckShapeError, verifySumcheck } from "./sumcheck.js";
@@ -137,7 +137,8 @@ function padded(values: readonly bigint[], n: number): bigint[] {
 /**
  * Proves that the instance is satisfied by the witness. The prover does not check that it is
  * (an unsatisfied witness makes a proof that does not verify); the caller knows its witness.
- * The stages (proveSumchecks, splitEvalLow, proveOpening) are exported for tests that build a
+ * `other` shares the commitments with another thread (hyperkzg.ts, OtherThread). The stages
+ * (proveSumchecks, splitEvalLow, proveOpening) are exported for tests that build a
  * dishonest prover from them (test/support/dishonest-snark.ts).
  */
 export async function proveRelaxed(
@@ -146,6 +147,7 @@ export async function proveRelaxed(
   instance: RelaxedR1csInstance,
   witness: RelaxedR1csWitness,
   transcript: Transcript,
+  other?: OtherThread,
 ): Promise<CompressedProof> {
   const sumchecks = proveSumchecks(srs, r1cs, instance, witness, transcript);
   const { split } = instance;
@@ -153,7 +155,7 @@ export async function proveRelaxed(
     split && witness.parts
       ? splitEvalLow(witness.parts.low, split.lowBits, sumchecks.ryW)
       : undefined;
-  return proveOpening(srs, instance, witness, sumchecks, evalLow, transcript);
+  return proveOpening(srs, instance, witness, sumchecks, evalLow, transcript, other);
 }
 
 /** What the two sum-checks leave for the opening: the proof so far, r_x and r_y[1..]. */
@@ -249,6 +251,7 @@ export async function proveOpening(
   stage: SumcheckStage,
   evalLow: bigint | undefined,
   transcript: Transcript,
+  other?: OtherThread,
 ): Promise<CompressedProof> {
   const { proof, rx, ryW } = stage;
   const claimE = { commitment: instance.comE, point: rx, value: proof.evalE };
@@ -261,6 +264,7 @@ export async function proveOpening(
       transcript,
       [claimE, ...splitClaims(split, ryW, proof.evalW, evalLow)],
       [witness.E, low, low, high, high],
+      other,
     );
     return { ...proof, evalLow, opening };
   }
@@ -271,6 +275,7 @@ export async function proveOpening(
     transcript,
     [claimE, { commitment: instance.comW, point: ryW, value: proof.evalW }],
     [witness.E, witness.W],
+    other,
   );
   return { ...proof, opening };
 }
