@@ -93,7 +93,7 @@ export function dishonestFold(
     const ctx = await proverContext(curve, circuit, options);
     const chain = contextChain(circuit.manifest, ctx.key.id, segments.length);
     const rhoPre = segments.map(() => ctx.random());
-    const early = drawRandomInstance(ctx, ctx.key.commit);
+    const early = drawRandomInstance(ctx);
     const values = segments.map((s) => preChallengeValues(ctx, s));
     const moved = values.map(({ pre }, i) => movedInputs(d, i, pre));
     const comPre: Uint8Array[] = [];

@@ -113,7 +113,7 @@ async function foldWith(
 ): Promise<FoldProof> {
   const chain = contextChain(ctx.circuit.manifest, ctx.key.id, segments.length);
   const rhoPre = segments.map(() => ctx.random());
-  const early = drawRandomInstance(ctx, helper ? helper.commit : ctx.key.commit);
+  const early = drawRandomInstance(ctx, helper?.commit);
   const pre = await commitPreChallenge(ctx, segments, rhoPre, runner);
   const challenges = deriveChallenges(chain, pre.comPre.map(bytesOf(ctx.curve)), pre.slots);
   const blinding = drawSegmentBlinding(ctx, segments.length);

@@ -72,19 +72,23 @@ export interface ZkLayer {
 
 /**
  * The random instance drawn ahead of the segments, with its products, its error vector and
- * the commitments that depend on nothing else, started on `commit` (another thread's, when
- * there is one: ./msm-helper.ts) and awaited by the zero-knowledge layer.
+ * the commitments that depend on nothing else, started on `other` (another thread's, when
+ * there is one: ./msm-helper.ts; this thread's key otherwise) and awaited by the
+ * zero-knowledge layer.
  */
 export interface EarlyRandom {
   readonly Z: RandomInstance;
   readonly pz: Products;
   readonly EZ: bigint[];
   readonly commitments: Promise<{ pre: Point; rest: Point; E: Point }>;
+  /** The other thread's commit, when there is one: it takes half of comT too. */
+  readonly other?: Commit;
 }
 
 type Commit = (values: readonly bigint[], offset?: number) => Promise<Point>;
 
-export function drawRandomInstance(ctx: ProverContext, commit: Commit): EarlyRandom {
+export function drawRandomInstance(ctx: ProverContext, other?: Commit): EarlyRandom {
+  const commit = other ?? ctx.key.commit;
   const Z = randomInstance(ctx);
   const pz = products(ctx.circuit.r1cs, zOf(Z.u, Z.x, Z));
   const EZ = pz.az.map((v, k) => mod(v * pz.bz[k] - Z.u * pz.cz[k]));
@@ -94,13 +98,22 @@ export function drawRandomInstance(ctx: ProverContext, commit: Commit): EarlyRan
   const commitments = Promise.all([pre, rest, E]).then(([pre, rest, E]) => ({ pre, rest, E }));
   // Awaited by the zero-knowledge layer; a failure meanwhile must not go unhandled.
   commitments.catch(() => {});
-  return { Z, pz, EZ, commitments };
+  return { Z, pz, EZ, commitments, other };
+}
+
+/** key.commit(values), its upper half on the other thread when there is one. */
+async function commitShared(ctx: ProverContext, values: bigint[], other?: Commit) {
+  if (!other || values.length < 1024) return ctx.key.commit(values);
+  const half = values.length >> 1;
+  const far = other(values.slice(half), half);
+  const near = await ctx.key.commit(values.slice(0, half));
+  return ctx.curve.G1.add(near, await far);
 }
 
 async function randomPoints(ctx: ProverContext, early: EarlyRandom, TZ: bigint[]) {
-  const { curve, gens, key } = ctx;
+  const { curve, gens } = ctx;
   const { Z } = early;
-  const comT = hide(curve, gens, await key.commit(TZ), Z.rho.T);
+  const comT = hide(curve, gens, await commitShared(ctx, TZ, early.other), Z.rho.T);
   const com = await early.commitments;
   return {
     comPre: hide(curve, gens, com.pre, Z.rho.pre),
