@@ -210,8 +210,10 @@ mains, only when the circuit (sized for this proof) is not in the cache ("cached
 \`verifyMetamath\`, which reads and encodes the database again, rebuilds the transcript to find
 the circuit, and verifies the folded proof. *constraints/segment*: the folding circuit's.
 The fold backend's proof is succinct and zero-knowledge (docs/folding.md); *prove* includes loading
-and checking the SRS; *prove CPU* is the process's CPU time over the same span (user + system,
-single-threaded: on a loaded machine it is the better measure).
+the SRS (its consistency check is recorded in the cache after the first pass) and runs on one
+thread per core (with one segment, the second commits beside the first: docs/folding.md);
+*prove CPU* is the process's CPU time over the same span (user + system, all threads: on a
+loaded machine it is the better measure).
 
 ${table}
 

@@ -518,4 +518,13 @@ export const GUARDS: readonly Guard[] = [
     replace: "if (false) problem(",
     tests: [shared("a key that names no group")],
   },
+  // curve-build.ts: the verifier's curve arithmetic from a cached WebAssembly module
+  {
+    id: "curve-cache-pinned",
+    file: "src/prove/fold/curve-build.ts",
+    what: "a cached curve module runs only when its bytes hash to the pinned digest (other bytes could make any check pass)",
+    find: "return digestOf(bytes) === PINNED ? deserialize(bytes) : undefined;",
+    replace: "return deserialize(bytes);",
+    tests: [{ file: "test/curve-build.test.ts" }],
+  },
 ];

@@ -157,6 +157,15 @@ describe("folding valid transcripts", () => {
     600_000,
   );
 
+  it("a thread more than segments: the random instance and the final step's commitments shared with it, the same proof", async () => {
+    const seeded = (workers: number) =>
+      proveFold(build, files.one, { rng: seededRng("spare thread"), workers });
+    const [alone, helped] = [await seeded(1), await seeded(3)];
+    expect(helped.segments).toBe(2);
+    expect(JSON.stringify(helped.proof)).toBe(JSON.stringify(alone.proof));
+    expect((await verify(JSON.stringify(helped.proof))).valid).toBe(true);
+  }, 600_000);
+
   it("bmc prove --backend fold and bmc verify, on the command line", () => {
     const proof = join(dir, "cli-proof.json");
     const bmc = (...args: string[]) =>
@@ -258,6 +267,26 @@ describe("folding valid transcripts", () => {
     const proved = await proveFold(build, "bad.bmt", { transcriptText: text });
     expect(proved.proof).toBeUndefined();
     expect(proved.diagnostics.map((d) => d.code)).toContain("BM0303");
+  });
+
+  it("a caller's checked transcript: an invalid one or one of other rules is refused", async () => {
+    const ruleSet = checkRuleFile(RULES).ruleSet!;
+    const text = identityProofs(2).replace("demand(1)", "demand(20)");
+    const transcript = parseTranscript(new SourceFile("bad.bmt", text), ruleSet).transcript!;
+    const validation = validateTranscript(transcript);
+    const invalid = await proveFold(build, "bad.bmt", {
+      checked: { ruleSet, transcript, validation },
+    });
+    expect(invalid.proof).toBeUndefined();
+    expect(invalid.diagnostics.map((d) => d.code)).toContain("BM0303");
+    const other = checkRuleFile("examples/hilbert/hilbert.bm").ruleSet!;
+    expect(other).toBeDefined();
+    const good = parseTranscript(new SourceFile("t.bmt", identityProofs(2)), ruleSet).transcript!;
+    const otherRules = await proveFold(build, "t.bmt", {
+      checked: { ruleSet: other, transcript: good, validation: validateTranscript(good) },
+    });
+    expect(otherRules.proof).toBeUndefined();
+    expect(otherRules.diagnostics.map((d) => d.code)).toEqual(["BM0601"]);
   });
 
   it("rejects flipped bytes anywhere in the proof file", async () => {

@@ -5,7 +5,7 @@
  * rejected; HyperKZG on random vectors; the development SRS cache and a snarkjs ptau.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Bn128 } from "ffjavascript";
@@ -45,9 +45,11 @@ import {
   type Srs,
 } from "../src/prove/fold/snark/index.js";
 import { evaluateMle, eqTable, mod } from "../src/prove/fold/snark/multilinear.js";
+import { checkedKey, checkedMarkPath } from "../src/prove/fold/snark/srs.js";
 import { interpolate } from "../src/prove/fold/snark/sumcheck.js";
 import { engine } from "../src/prove/fold/snark/engine.js";
 import { calculateWitness } from "../src/witness/calculator.js";
+import { proveWithEvalLow } from "./support/dishonest-snark.js";
 import { recordingLogger } from "../src/prove/curve.js";
 
 let dir: string;
@@ -562,8 +564,14 @@ describe("a split instance (the witness committed in two parts)", () => {
       const eqZero = ryW.slice(0, top).reduce((acc, t) => mod(acc * (1n - t)), 1n);
       return mod(evaluateMle(moved.witness.parts.low, ryW) * inverse(eqZero));
     };
-    const lying = { ...moved.witness, parts: { ...moved.witness.parts, forgeLow } };
-    const p = await prove(moved.instance, lying);
+    const p = await proveWithEvalLow(
+      srs,
+      r1cs,
+      moved.instance,
+      moved.witness,
+      transcript(),
+      forgeLow,
+    );
     expect(await outcome(moved.instance, p)).not.toBe("accepted");
   });
   const G1eq = (a: Uint8Array, b: Uint8Array) => curve.G1.eq(a, b);
@@ -675,6 +683,34 @@ describe("HyperKZG", () => {
     expect(encode(shared)).toBe(encode(apart));
     await verifyHyperKzg(srs, transcript(), claims, shared);
   });
+
+  it("commitments shared with another thread (split and spread): the same proof", async () => {
+    // Long enough for the witnesses to be split (hyperkzg.ts: from 1024 values).
+    const k = 11;
+    const n = 1 << k;
+    const srs = await devSrs(curve, k, { cacheDir: join(dir, "cache-split") });
+    const vectors = [Array.from({ length: n }, rand), Array.from({ length: n / 2 + 3 }, rand)];
+    const claims = await Promise.all(
+      vectors.map(async (v) => {
+        const point = Array.from({ length: k }, rand);
+        return { commitment: await commitVector(srs, v), point, value: evaluateMle(v, point) };
+      }),
+    );
+    const calls: number[] = [];
+    const other = (values: readonly bigint[], offset: number) => {
+      calls.push(offset);
+      return commitVector(srs, values, offset);
+    };
+    const alone = await proveHyperKzg(srs, transcript(), claims, vectors);
+    const shared = await proveHyperKzg(srs, transcript(), claims, vectors, other);
+    // Folds went to the other thread (offset 0) and the witnesses' upper halves (offset > 0).
+    expect(calls.filter((o) => o === 0).length).toBeGreaterThan(0);
+    expect(calls.filter((o) => o > 0).length).toBe(2);
+    const affine = (p: Uint8Array) => Buffer.from(curve.G1.toAffine(p)).toString("hex");
+    expect(shared.folds.flat().map(affine)).toEqual(alone.folds.flat().map(affine));
+    expect(shared.witnesses.map(affine)).toEqual(alone.witnesses.map(affine));
+    await verifyHyperKzg(srs, transcript(), claims, shared);
+  });
 });
 
 describe("SRS", () => {
@@ -685,6 +721,8 @@ describe("SRS", () => {
     expect(made.source).toMatch(/INSECURE/);
     const again = await devSrs(curve, 4, { cacheDir });
     expect(again.digest).toBe(made.digest);
+    // Its check passed and is recorded (the planted power below is not covered by it).
+    expect(readdirSync(join(cacheDir, "srs", "checked"))).toHaveLength(1);
     expect(Buffer.from(again.powersG1).equals(Buffer.from(made.powersG1))).toBe(true);
     // A shorter request is served from the longer cached SRS.
     const shorter = await devSrs(curve, 3, { cacheDir });
@@ -710,6 +748,36 @@ describe("SRS", () => {
     const powers = new Uint8Array(made.powersG1);
     powers.copyWithin(5 * 64, 6 * 64, 7 * 64);
     await expect(checkPowers(curve, powers, made.tauG2, "planted")).rejects.toThrow(SrsError);
+  });
+
+  it("a recorded check covers the same bytes only; a record for planted bytes is honoured", async () => {
+    const cacheDir = join(dir, "srs-cache-record");
+    const made = await devSrs(curve, 4, { cacheDir });
+    const file = devSrsPath(4, cacheDir);
+    const bytes = readFileSync(file);
+    const powersAt = bytes.length - 16 * 64;
+    bytes.copy(bytes, powersAt + 5 * 64, powersAt + 6 * 64, powersAt + 7 * 64);
+    writeFileSync(file, bytes);
+    const g2 = bytes.subarray(powersAt - 128, powersAt);
+    writeFileSync(
+      `${file}.sha256`,
+      createHash("sha256").update(bytes.subarray(powersAt)).update(g2).digest("hex"),
+    );
+    // A record of the planted bytes (what a tampered cache could hold) skips the pairing
+    // check: the record is what vouches, so it must name exactly these bytes.
+    const key = checkedKey("dev", bytes.subarray(powersAt), g2);
+    mkdirSync(join(cacheDir, "srs", "checked"), { recursive: true });
+    writeFileSync(checkedMarkPath(cacheDir, key), "planted\n");
+    const vouched = await devSrs(curve, 4, { cacheDir });
+    expect(vouched.digest).not.toBe(made.digest);
+    expect(Buffer.from(vouched.powersG1.subarray(5 * 64, 6 * 64))).toEqual(
+      Buffer.from(made.powersG1.subarray(6 * 64, 7 * 64)),
+    );
+    // Without it, the same bytes are checked and rejected.
+    rmSync(checkedMarkPath(cacheDir, key));
+    const messages: string[] = [];
+    await devSrs(curve, 4, { cacheDir, onProgress: (m) => messages.push(m) });
+    expect(messages.join("\n")).toMatch(/do not match tau\*G2/);
   });
 
   it("rejects powers that do not start at the generator, leave the curve, or a bad tau*G2", async () => {

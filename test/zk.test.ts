@@ -33,6 +33,7 @@ import {
   type FoldProof,
 } from "../src/prove/fold/index.js";
 import { encodePoint, withCurve } from "../src/prove/fold/curve.js";
+import { randomScalar, randomScalars } from "../src/prove/fold/hiding.js";
 import { devSrs, devSrsPath, type Srs } from "../src/prove/fold/snark/index.js";
 import {
   loadManifest,
@@ -180,6 +181,16 @@ describe("zero knowledge", () => {
     const other = await proveWithWitnesses("other seed");
     expect(other.text).not.toBe(one.text);
   }, 600_000);
+
+  it("scalars drawn in batches are the ones drawn one at a time, uniform below p", () => {
+    const batched = randomScalars(seededRng("batch"));
+    const single = seededRng("batch");
+    const values = Array.from({ length: 600 }, () => batched());
+    expect(values).toEqual(values.map(() => randomScalar(single)));
+    expect(values.every((v) => v >= 0n && v < P)).toBe(true);
+    expect(new Set(values).size).toBe(values.length);
+    expect(values.some((v) => v >= P / 2n)).toBe(true);
+  });
 });
 
 describe("every field of the proof is checked", () => {

@@ -6,6 +6,7 @@
  * The verifier never takes rules or a statement from the prover: it reads the database, encodes
  * it again for the labels the proof names, and checks the folded proof against that.
  */
+import { availableParallelism } from "node:os";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +21,6 @@ import {
 } from "../circuits/index.js";
 import { segmentCostEstimate, sizedShape } from "../circuits/sizing.js";
 import { planSegments } from "../prove/fold/segments.js";
-import type { Transcript } from "../transcript/model.js";
 import { evaluateLExpr } from "../witness/evaluate.js";
 import { packUnique, SegmentCapacityError } from "../witness/inputs.js";
 import {
@@ -41,6 +41,7 @@ import {
 } from "../metamath/encode/index.js";
 import { defaultCacheDir, proveFold, verifyFoldProof } from "../prove/index.js";
 import type { FoldProof } from "../prove/fold/index.js";
+import type { Transcript } from "../transcript/model.js";
 import { parseTranscript } from "../transcript/parse.js";
 import { validateTranscript, type ValidationResult } from "../validate/index.js";
 import { stdlibDir } from "../paths.js";
@@ -90,6 +91,7 @@ export interface Built {
   readonly ruleSet: RuleSet;
   readonly blocks: BuiltBlock[];
   readonly transcript: string;
+  /** The transcript as read back from its text, which `validation` validated. */
   readonly parsed: Transcript;
   readonly validation: ValidationResult;
 }
@@ -388,10 +390,14 @@ export async function proveMetamath(
   const prepared = await prepareMetamath(db, options.theorem, options);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const { built } = prepared;
   const r = await proveFold(prepared.buildDir, prepared.transcriptPath, {
-    transcriptText: prepared.built.transcript,
+    transcriptText: built.transcript,
+    checked: { ruleSet: built.ruleSet, transcript: built.parsed, validation: built.validation },
     onProgress: options.progress,
     cacheDir: options.cacheDir,
+    // As `bmc prove`: a thread per core (for one segment, the second commits beside it).
+    workers: availableParallelism(),
   });
   if (!r.proof) {
     throw new Error(

@@ -88,10 +88,11 @@ export interface ProveResult {
 /** The build folder's rules, unchanged since compiling. */
 function currentRules(
   buildDir: string,
+  given?: RuleSet,
 ): { manifest: Manifest; ruleSet: RuleSet } | { diagnostics: Diagnostic[] } {
   const manifest = loadManifest(buildDir);
   const rulesPath = resolve(buildDir, manifest.rulesFile);
-  const checked = checkRuleFile(rulesPath);
+  const checked = given ? { ruleSet: given, diagnostics: [] } : checkRuleFile(rulesPath);
   if (!checked.ruleSet) return { diagnostics: checked.diagnostics };
   const lowered = lowerRuleSet(checked.ruleSet);
   if (lowered.program?.rulesDigest !== manifest.rulesDigest) {
@@ -124,6 +125,14 @@ function validTranscript(
   const validation = validateTranscript(parsed.transcript);
   if (!validation.valid) return { diagnostics: validation.diagnostics };
   return { transcript: parsed.transcript, validation };
+}
+
+/** A transcript its caller validated: valid, or its diagnostics (never proven). */
+function givenTranscript(
+  given: CheckedTranscript,
+): { transcript: Transcript; validation: ValidationResult } | { diagnostics: Diagnostic[] } {
+  if (!given.validation.valid) return { diagnostics: given.validation.diagnostics };
+  return { transcript: given.transcript, validation: given.validation };
 }
 
 /** A damaged build folder found deep inside proving is one more diagnostic of the result. */
@@ -401,6 +410,18 @@ export interface FoldProveOptions {
   rng?: Rng;
   /** Threads for the segments' witnesses and commitments (default 1: this thread). */
   workers?: number;
+  /**
+   * The checked rule set and the transcript already read and validated with it (a caller that
+   * built them, e.g. `bmc prove --metamath`): not checked and validated again. The rule set
+   * must still lower to the build's rules digest, and the validation must be a valid one.
+   */
+  checked?: CheckedTranscript;
+}
+
+export interface CheckedTranscript {
+  readonly ruleSet: RuleSet;
+  readonly transcript: Transcript;
+  readonly validation: ValidationResult;
 }
 
 /** Validates a transcript, splits it into segments of the build's circuit and folds them. */
@@ -417,9 +438,12 @@ async function proveFoldUnchecked(
   transcriptPath: string,
   options: FoldProveOptions,
 ): Promise<FoldProveResult> {
-  const rules = currentRules(buildDir);
+  const given = options.checked;
+  const rules = currentRules(buildDir, given?.ruleSet);
   if ("diagnostics" in rules) return rules;
-  const read = validTranscript(rules.ruleSet, transcriptPath, options.transcriptText);
+  const read = given
+    ? givenTranscript(given)
+    : validTranscript(rules.ruleSet, transcriptPath, options.transcriptText);
   if ("diagnostics" in read) return read;
   const { manifest } = rules;
   const { transcript, validation } = read;

@@ -28,7 +28,7 @@ import {
   type SegmentJob,
   type SegmentResult,
 } from "../../src/prove/fold/prover/segment-job.js";
-import { zeroKnowledgeLayer } from "../../src/prove/fold/prover/zk-layer.js";
+import { drawRandomInstance, zeroKnowledgeLayer } from "../../src/prove/fold/prover/zk-layer.js";
 import { calculateWitness } from "../../src/witness/calculator.js";
 
 type Challenges = { a: bigint; b: bigint };
@@ -93,6 +93,7 @@ export function dishonestFold(
     const ctx = await proverContext(curve, circuit, options);
     const chain = contextChain(circuit.manifest, ctx.key.id, segments.length);
     const rhoPre = segments.map(() => ctx.random());
+    const early = drawRandomInstance(ctx);
     const values = segments.map((s) => preChallengeValues(ctx, s));
     const moved = values.map(({ pre }, i) => movedInputs(d, i, pre));
     const comPre: Uint8Array[] = [];
@@ -115,7 +116,7 @@ export function dishonestFold(
       if (!state) state = startFold(ctx, chain, comPre[i], rhoPre[i], result);
       else await foldStep(ctx, chain, state, comPre[i], rhoPre[i], result, blinding[i].T);
     }
-    const zk = await zeroKnowledgeLayer(ctx, chain, state!);
+    const zk = await zeroKnowledgeLayer(ctx, chain, state!, early);
     const U = await foldedInstance(ctx, state!, zk);
     // The folded moved inputs: committed in comRest, so opened there.
     const W = { ...paddedWitness(circuit, zk.folded), E: zk.folded.E };

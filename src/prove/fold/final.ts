@@ -21,6 +21,7 @@ import {
   SnarkVerifyError,
   verifyRelaxed,
   type CompressedProofJson,
+  type OtherThread,
   type Srs,
   type Transcript,
   type VerifierKey,
@@ -95,6 +96,7 @@ export async function proveFinal(
   U: FoldedInstance,
   W: { pre: readonly bigint[]; rest: readonly bigint[]; E: readonly bigint[] },
   transcript: Transcript,
+  other?: OtherThread,
 ): Promise<SpartanFinal> {
   const curve = srs.curve;
   const G = curve.G1;
@@ -107,6 +109,7 @@ export async function proveFinal(
     { comW: G.add(U.comPre, U.comRest), comE: U.comE, u: U.u, x: U.x, split },
     { W: whole, E: W.E, parts: { low: pre, high: rest } },
     transcript,
+    other,
   );
   return { scheme: "spartan", snark: encodeCompressed(curve, snark) };
 }

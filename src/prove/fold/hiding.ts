@@ -42,6 +42,36 @@ export function randomScalar(rng: Rng): bigint {
   return BigInt(`0x${Buffer.from(rng(64)).toString("hex")}`) % P;
 }
 
+/** 64 big-endian bytes at `at` as an integer (randomScalar's reading, without hex). */
+function bigEndian512(view: DataView, at: number): bigint {
+  let v = 0n;
+  for (let k = 0; k < 64; k += 8) v = (v << 64n) | view.getBigUint64(at + k);
+  return v;
+}
+
+/** Scalars drawn in batches, one rng call per SCALAR_BATCH (a proof draws thousands). */
+const SCALAR_BATCH = 256;
+
+/**
+ * randomScalar(rng) again and again, the same values in the same order (64 bytes each, taken
+ * from the stream in order; seededRng's stream does not depend on how it is cut), with one
+ * rng call per batch of scalars.
+ */
+export function randomScalars(rng: Rng): () => bigint {
+  let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  let at = 0;
+  return () => {
+    if (at >= view.byteLength) {
+      const bytes = rng(64 * SCALAR_BATCH);
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      at = 0;
+    }
+    const v = bigEndian512(view, at) % P;
+    at += 64;
+    return v;
+  };
+}
+
 export const HIDING_LABEL = "bmc-fold-zk-v2";
 
 export interface HidingGenerators {

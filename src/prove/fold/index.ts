@@ -37,7 +37,8 @@ import {
 import { workerRunner } from "./prover/pool.js";
 import { commitPreChallenge, isEnd } from "./prover/pre-challenge.js";
 import type { FoldOptions, SegmentInputs } from "./prover/types.js";
-import { checkFoldedSatisfied, zeroKnowledgeLayer } from "./prover/zk-layer.js";
+import { startMsmHelper, type MsmHelper } from "./prover/msm-helper.js";
+import { checkFoldedSatisfied, drawRandomInstance, zeroKnowledgeLayer } from "./prover/zk-layer.js";
 import { planSegments } from "./segments.js";
 
 export { planSegments, type SegmentPlan } from "./segments.js";
@@ -89,12 +90,15 @@ export async function foldSegments(
   if (segments.length === 0) throw new FoldError("nothing to fold: no segments");
   return onCurve(options, async (curve) => {
     const ctx = await proverContext(curve, circuit, options);
-    const workers = Math.min(options.workers ?? 1, segments.length);
+    const threads = options.workers ?? 1;
+    const workers = Math.min(threads, segments.length);
     const runner = workers > 1 ? workerRunner(ctx, workers) : inProcessRunner(ctx);
+    // A thread the segments leave idle commits to the random instance meanwhile.
+    const helper = threads > workers ? startMsmHelper(ctx, options.cacheDir) : undefined;
     try {
-      return await foldWith(ctx, runner, statement, segments);
+      return await foldWith(ctx, runner, statement, segments, helper);
     } finally {
-      await runner.close();
+      await Promise.all([runner.close(), helper?.close()]);
     }
   });
 }
@@ -105,9 +109,11 @@ async function foldWith(
   runner: JobRunner,
   statement: readonly StatementBlock[],
   segments: readonly SegmentInputs[],
+  helper: MsmHelper | undefined,
 ): Promise<FoldProof> {
   const chain = contextChain(ctx.circuit.manifest, ctx.key.id, segments.length);
   const rhoPre = segments.map(() => ctx.random());
+  const early = drawRandomInstance(ctx, helper?.commit);
   const pre = await commitPreChallenge(ctx, segments, rhoPre, runner);
   const challenges = deriveChallenges(chain, pre.comPre.map(bytesOf(ctx.curve)), pre.slots);
   const blinding = drawSegmentBlinding(ctx, segments.length);
@@ -122,8 +128,8 @@ async function foldWith(
     ctx.progress(`fold: ${i}/${segments.length - 1}`, i === 1 || isEnd(i, segments.length));
     await foldStep(ctx, chain, state, pre.comPre[i], rhoPre[i], result, blinding[i].T);
   }
-  const zk = await zeroKnowledgeLayer(ctx, chain, state!);
+  const zk = await zeroKnowledgeLayer(ctx, chain, state!, early);
   checkFoldedSatisfied(zk);
   ctx.lap("zkMs");
-  return finishProof(ctx, chain, statement, state!, zk);
+  return finishProof(ctx, chain, statement, state!, zk, helper?.commit);
 }

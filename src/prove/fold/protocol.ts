@@ -8,7 +8,9 @@ import type { Bn128 } from "ffjavascript";
 import type { Manifest } from "../../circuits/index.js";
 import type { StatementBlock } from "../proof-file.js";
 import type { CommitmentKey } from "./commit.js";
-import { withCurve, type Point } from "./curve.js";
+import { defaultCacheDir } from "../ptau.js";
+import type { Point } from "./curve.js";
+import { buildCurve } from "./curve-build.js";
 import type { SpartanFinal } from "./final.js";
 import { HIDING_LABEL } from "./hiding.js";
 import { devSrs, readPtauSrs, srsCommitmentKey, type Srs } from "./snark/index.js";
@@ -141,9 +143,21 @@ export interface KeyOptions {
   readonly srs?: Srs;
 }
 
-/** Runs `work` on the given SRS's curve, or on a fresh curve instance. */
-export function onCurve<T>(options: KeyOptions, work: (curve: Bn128) => Promise<T>): Promise<T> {
-  return options.srs ? work(options.srs.curve) : withCurve(work);
+/**
+ * Runs `work` on the given SRS's curve, or on a fresh curve instance (its WebAssembly from the
+ * cache when pinned: ./curve-build.ts).
+ */
+export async function onCurve<T>(
+  options: KeyOptions,
+  work: (curve: Bn128) => Promise<T>,
+): Promise<T> {
+  if (options.srs) return work(options.srs.curve);
+  const curve = await buildCurve(options.cacheDir ?? defaultCacheDir());
+  try {
+    return await work(curve);
+  } finally {
+    await curve.terminate();
+  }
 }
 
 /**
@@ -167,7 +181,7 @@ export async function foldKey(
   const srs = options.srs
     ? options.srs
     : options.ptau
-      ? await readPtauSrs(curve, options.ptau, circuit.logSize)
+      ? await readPtauSrs(curve, options.ptau, circuit.logSize, { cacheDir: options.cacheDir })
       : await devSrs(curve, circuit.logSize, {
           cacheDir: options.cacheDir,
           onProgress: options.onProgress,

@@ -7,6 +7,7 @@ import type { StatementBlock } from "../../proof-file.js";
 import { encodePoint, linearCombination, type Point } from "../curve.js";
 import { paddedWitness, proveFinal, type FoldedInstance, type SpartanFinal } from "../final.js";
 import { X, type FoldProof } from "../protocol.js";
+import type { OtherThread } from "../snark/index.js";
 import type { HashChain } from "../transcript.js";
 import { times, type ProverContext } from "./context.js";
 import type { FoldState } from "./fold-step.js";
@@ -86,18 +87,22 @@ export function proofFile(
   };
 }
 
-/** Stage (e) whole: the folded instance, the final step on it, and the proof file. */
+/**
+ * Stage (e) whole: the folded instance, the final step on it, and the proof file; `other`
+ * shares the final step's commitments with a spare thread.
+ */
 export async function finishProof(
   ctx: ProverContext,
   chain: HashChain,
   statement: readonly StatementBlock[],
   state: FoldState,
   zk: ZkLayer,
+  other?: OtherThread,
 ): Promise<FoldProof> {
   const U = await foldedInstance(ctx, state, zk);
   ctx.progress("compress: the folded instance");
   const W = { ...paddedWitness(ctx.circuit, zk.folded), E: zk.folded.E };
-  const final = await proveFinal(ctx.srs, ctx.circuit, U, W, chain);
+  const final = await proveFinal(ctx.srs, ctx.circuit, U, W, chain, other);
   ctx.lap("finalMs");
   return proofFile(ctx, statement, state, zk, final);
 }

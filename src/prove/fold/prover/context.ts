@@ -5,7 +5,7 @@
 import type { Bn128 } from "ffjavascript";
 import type { CommitmentKey } from "../commit.js";
 import { pointBytes, type Point } from "../curve.js";
-import { cryptoRng, hidingGenerators, randomScalar, type HidingGenerators } from "../hiding.js";
+import { cryptoRng, hidingGenerators, randomScalars, type HidingGenerators } from "../hiding.js";
 import { foldKey, type FoldCircuit } from "../protocol.js";
 import type { Srs } from "../snark/index.js";
 import type { FoldOptions } from "./types.js";
@@ -56,14 +56,14 @@ export async function proverContext(
   if (srs.insecure) report(`commit: ${srs.source}`);
   const gens = hidingGenerators(curve);
   lap("generatorsMs");
-  const rng = options.rng ?? cryptoRng;
+  const random = randomScalars(options.rng ?? cryptoRng);
   return {
     curve,
     circuit,
     key,
     srs,
     gens,
-    random: () => randomScalar(rng),
+    random,
     stats,
     lap,
     restartClock: () => (clock = performance.now()),

@@ -41,21 +41,22 @@ function errorOf(e: WorkerError): Error {
 }
 
 /**
- * The worker script: the compiled one next to this file, or, when bmc runs from its
- * TypeScript sources (its tests), the source loaded through tsx (a dev dependency).
+ * A worker script of this folder (`name` without extension): the compiled one next to this
+ * file, or, when bmc runs from its TypeScript sources (its tests), the source loaded through
+ * tsx (a dev dependency).
  */
-function startWorker(setup: WorkerSetup): Worker {
+export function startThread(name: "segment-worker" | "msm-worker", setup: unknown): Worker {
   // ffjavascript loads the web-worker package, which, in any worker thread, imports the module
   // its workerData names: name an empty one, and pass the setup beside it.
   const workerData = { mod: "data:text/javascript,", type: "module", setup };
   if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL("./segment-worker.js", import.meta.url), { workerData });
+    return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });
   const tsx = pathToFileURL(
     createRequire(import.meta.url)
       .resolve("tsx/esm/api")
       .replace(/\.cjs$/, ".mjs"),
   ).href;
-  const script = new URL("./segment-worker.ts", import.meta.url).href;
+  const script = new URL(`./${name}.ts`, import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => (m.register(), import(${JSON.stringify(script)})));`;
   return new Worker(boot, { eval: true, workerData });
 }
@@ -153,7 +154,7 @@ async function* inOrder<T, R>(
 /** The jobs on `count` worker threads. */
 export function workerRunner(ctx: ProverContext, count: number): JobRunner {
   const setup = workerSetup(ctx);
-  const pool = new Pool(Array.from({ length: count }, () => startWorker(setup)));
+  const pool = new Pool(Array.from({ length: count }, () => startThread("segment-worker", setup)));
   const ahead = 2 * count;
   return {
     pre: (jobs) => inOrder(jobs, ahead, (job) => pool.run<PreResult>({ kind: "pre", job })),

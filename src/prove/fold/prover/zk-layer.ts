@@ -70,15 +70,58 @@ export interface ZkLayer {
   readonly sum: { K: Point; zu: bigint; zh: bigint };
 }
 
-async function randomPoints(ctx: ProverContext, Z: RandomInstance, EZ: bigint[], TZ: bigint[]) {
-  const { curve, gens, key, circuit } = ctx;
+/**
+ * The random instance drawn ahead of the segments, with its products, its error vector and
+ * the commitments that depend on nothing else, started on `other` (another thread's, when
+ * there is one: ./msm-helper.ts; this thread's key otherwise) and awaited by the
+ * zero-knowledge layer.
+ */
+export interface EarlyRandom {
+  readonly Z: RandomInstance;
+  readonly pz: Products;
+  readonly EZ: bigint[];
+  readonly commitments: Promise<{ pre: Point; rest: Point; E: Point }>;
+  /** The other thread's commit, when there is one: it takes half of comT too. */
+  readonly other?: Commit;
+}
+
+type Commit = (values: readonly bigint[], offset?: number) => Promise<Point>;
+
+export function drawRandomInstance(ctx: ProverContext, other?: Commit): EarlyRandom {
+  const commit = other ?? ctx.key.commit;
+  const Z = randomInstance(ctx);
+  const pz = products(ctx.circuit.r1cs, zOf(Z.u, Z.x, Z));
+  const EZ = pz.az.map((v, k) => mod(v * pz.bz[k] - Z.u * pz.cz[k]));
+  const pre = commit(Z.pre, 0);
+  const rest = commit(Z.rest, ctx.circuit.restOffset);
+  const E = commit(EZ);
+  const commitments = Promise.all([pre, rest, E]).then(([pre, rest, E]) => ({ pre, rest, E }));
+  // Awaited by the zero-knowledge layer; a failure meanwhile must not go unhandled.
+  commitments.catch(() => {});
+  return { Z, pz, EZ, commitments, other };
+}
+
+/** key.commit(values), its upper half on the other thread when there is one. */
+async function commitShared(ctx: ProverContext, values: bigint[], other?: Commit) {
+  if (!other || values.length < 1024) return ctx.key.commit(values);
+  const half = values.length >> 1;
+  const far = other(values.slice(half), half);
+  const near = await ctx.key.commit(values.slice(0, half));
+  return ctx.curve.G1.add(near, await far);
+}
+
+async function randomPoints(ctx: ProverContext, early: EarlyRandom, TZ: bigint[]) {
+  const { curve, gens } = ctx;
+  const { Z } = early;
+  const comT = hide(curve, gens, await commitShared(ctx, TZ, early.other), Z.rho.T);
+  const com = await early.commitments;
   return {
-    comPre: hide(curve, gens, await key.commit(Z.pre, 0), Z.rho.pre),
-    comRest: hide(curve, gens, await key.commit(Z.rest, circuit.restOffset), Z.rho.rest),
-    comE: hide(curve, gens, await key.commit(EZ), Z.rho.E),
+    comPre: hide(curve, gens, com.pre, Z.rho.pre),
+    comRest: hide(curve, gens, com.rest, Z.rho.rest),
+    comE: hide(curve, gens, com.E, Z.rho.E),
     D: accumulators(curve, gens, Z.x[X.A], Z.x[X.B], Z.x[X.uOut], Z.rho.D),
     Din: accumulators(curve, gens, Z.inA, Z.inB, Z.x[X.uIn], Z.rho.Din),
-    comT: hide(curve, gens, await key.commit(TZ), Z.rho.T),
+    comT,
   };
 }
 
@@ -112,19 +155,18 @@ function proveSum(ctx: ProverContext, chain: HashChain, state: FoldState) {
   return { K, zu: mod(alpha + c * state.sumU), zh: mod(beta + c * state.sumRho) };
 }
 
-/** Draws Z, folds it into the running instance, and proves the D balance. */
+/** Folds the random instance (drawRandomInstance) into the running one; proves the D balance. */
 export async function zeroKnowledgeLayer(
   ctx: ProverContext,
   chain: HashChain,
   state: FoldState,
+  early: EarlyRandom,
 ): Promise<ZkLayer> {
   ctx.progress("zero-knowledge: folding in a random instance");
   const { acc } = state;
-  const Z = randomInstance(ctx);
-  const pz = products(ctx.circuit.r1cs, zOf(Z.u, Z.x, Z));
-  const EZ = pz.az.map((v, k) => mod(v * pz.bz[k] - Z.u * pz.cz[k]));
+  const { Z, pz, EZ } = early;
   const TZ = crossTerm(acc.products, acc.u, pz, Z.u);
-  const points = await randomPoints(ctx, Z, EZ, TZ);
+  const points = await randomPoints(ctx, early, TZ);
   const shownX = Z.x.filter((_, k) => isShownWire(k));
   chain.absorb("random", [...Object.values(points).map(bytesOf(ctx.curve)), Z.u, ...shownX]);
   const rZ = chain.challenge("r random");

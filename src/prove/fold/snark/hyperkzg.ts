@@ -43,6 +43,59 @@ export interface OpeningClaim {
   readonly value: bigint;
 }
 
+/**
+ * commitVector over the same SRS on another thread (the folding prover's spare one), given
+ * the values and the offset of their first power: the prover shares its commitments with it.
+ * The points are the same either way, and so is the proof.
+ */
+export type OtherThread = (values: readonly bigint[], offset: number) => Promise<Point>;
+
+/** Below this many values a commitment is not split between threads. */
+const SPLIT_MIN = 1024;
+
+/** commitVector of each vector, the larger ones shared with `other` (largest first). */
+async function commitEach(
+  srs: Srs,
+  vectors: readonly (readonly bigint[])[],
+  other: OtherThread | undefined,
+): Promise<Point[]> {
+  if (!other) {
+    const out: Point[] = [];
+    for (const v of vectors) out.push(await commitVector(srs, v));
+    return out;
+  }
+  // Each vector to the side with less work so far, the largest first; the other thread's are
+  // sent before this thread starts on its own.
+  const order = vectors.map((_, i) => i).sort((a, b) => vectors[b].length - vectors[a].length);
+  const mine: number[] = [];
+  const out = new Array<Point | Promise<Point>>(vectors.length);
+  let [here, there] = [0, 0];
+  for (const i of order) {
+    if (there < here) {
+      out[i] = other(vectors[i], 0);
+      there += vectors[i].length;
+    } else {
+      mine.push(i);
+      here += vectors[i].length;
+    }
+  }
+  for (const i of mine) out[i] = await commitVector(srs, vectors[i]);
+  return Promise.all(out);
+}
+
+/** commitVector(srs, values), its upper part on `other` when there is one and it pays. */
+async function commitSplit(
+  srs: Srs,
+  values: readonly bigint[],
+  other: OtherThread | undefined,
+): Promise<Point> {
+  if (!other || values.length < SPLIT_MIN) return commitVector(srs, values);
+  const half = values.length >> 1;
+  const far = other(values.slice(half), half);
+  const near = await commitVector(srs, values.slice(0, half));
+  return srs.curve.G1.add(near, await far);
+}
+
 export class HyperKzgError extends Error {
   constructor(
     readonly check: "hyperkzg-shape" | "hyperkzg-challenge" | "hyperkzg-fold" | "hyperkzg-pairing",
@@ -70,6 +123,22 @@ function horner(poly: readonly bigint[], x: bigint): bigint {
   let acc = 0n;
   for (let i = poly.length - 1; i >= 0; i--) acc = (acc * x + poly[i]) % P;
   return acc;
+}
+
+/**
+ * [f(r), f(-r), f(r^2)]: f(r) and f(-r) from one pass over f's even and odd halves at r^2
+ * (f(X) = E(X^2) + X O(X^2)), so two passes over f instead of three.
+ */
+function valuesAtPoints(poly: readonly bigint[], r: bigint, r2: bigint): bigint[] {
+  let even = 0n;
+  let odd = 0n;
+  const n = poly.length;
+  for (let i = (n - 1) >> 1; i >= 0; i--) {
+    even = (even * r2 + poly[2 * i]) % P;
+    odd = (odd * r2 + (2 * i + 1 < n ? poly[2 * i + 1] : 0n)) % P;
+  }
+  const rOdd = (r * odd) % P;
+  return [mod(even + rOdd), mod(even - rOdd), horner(poly, r2)];
 }
 
 /**
@@ -163,28 +232,23 @@ export async function proveHyperKzg(
   transcript: Transcript,
   claims: readonly OpeningClaim[],
   vectors: readonly (readonly bigint[])[],
+  other?: OtherThread,
 ): Promise<HyperKzgProof> {
   const curve = srs.curve;
   absorbClaims(curve, transcript, claims);
   const polys = foldLists(claims, vectors);
-  const commitments = new Map<bigint[], Point>();
-  const folds: Point[][] = [];
-  for (const list of polys) {
-    const coms: Point[] = [];
-    for (const poly of list.slice(1)) {
-      let com = commitments.get(poly);
-      if (!com) commitments.set(poly, (com = await commitVector(srs, poly)));
-      coms.push(com);
-    }
-    folds.push(coms);
-  }
+  // Every fold is committed once (shared ones too), the work shared with `other`.
+  const distinct = [...new Set(polys.flatMap((list) => list.slice(1)))];
+  const points = await commitEach(srs, distinct, other);
+  const commitments = new Map(distinct.map((poly, k) => [poly, points[k]]));
+  const folds = polys.map((list) => list.slice(1).map((poly) => commitments.get(poly)!));
   absorbPoints(curve, transcript, "hyperkzg folds", folds.flat());
   const r = transcript.challenge("hyperkzg r");
   const u = [r, mod(-r), (r * r) % P];
   const values = new Map<bigint[], bigint[]>();
   const valuesOf = (poly: bigint[]) => {
     let at = values.get(poly);
-    if (!at) values.set(poly, (at = u.map((ut) => horner(poly, ut))));
+    if (!at) values.set(poly, (at = valuesAtPoints(poly, r, u[2])));
     return at;
   };
   const evals = polys.map((list) => u.map((_, t) => list.map((poly) => valuesOf(poly)[t])));
@@ -208,13 +272,13 @@ export async function proveHyperKzg(
   // Z(X) = (X^2 - r^2)(X - r^2) = X^3 - r^2 X^2 - r^2 X + r^4.
   const zCoefficients = [(r2 * r2) % P, mod(-r2), mod(-r2)];
   const { quotient: h, remainder } = divideByCubic(B, zCoefficients);
-  const W1 = await commitVector(srs, h);
+  const W1 = await commitSplit(srs, h, other);
   absorbPoints(curve, transcript, "hyperkzg witnesses", [W1]);
   const z = transcript.challenge("hyperkzg z");
   const Rz = horner(remainder, z);
   const Zz = horner([...zCoefficients, 1n], z);
   const L = B.map((b, i) => mod(b - (i === 0 ? Rz : 0n) - (i < h.length ? Zz * h[i] : 0n)));
-  const W2 = await commitVector(srs, quotient(L, z));
+  const W2 = await commitSplit(srs, quotient(L, z), other);
   absorbPoints(curve, transcript, "hyperkzg witness at z", [W2]);
   const witnesses = [W1, W2];
   return { folds, evals, witnesses };

@@ -52,11 +52,15 @@ export { commitVector, srsCommitmentKey, type SparseVector } from "./commit.js";
 export { absorbPoints, pointBytes, Sha256Transcript, type Transcript } from "./transcript.js";
 export {
   compressedShape,
+  proveOpening,
   proveRelaxed,
+  proveSumchecks,
   requiredLogSize,
+  splitEvalLow,
   SnarkVerifyError,
   verifyRelaxed,
   type SnarkCheck,
+  type SumcheckStage,
 } from "./spartan.js";
 export {
   CompressedDecodeError,
@@ -65,7 +69,13 @@ export {
   encodeCompressed,
   type CompressedProofJson,
 } from "./encoding.js";
-export { HyperKzgError, proveHyperKzg, verifyHyperKzg, type OpeningClaim } from "./hyperkzg.js";
+export {
+  HyperKzgError,
+  proveHyperKzg,
+  verifyHyperKzg,
+  type OpeningClaim,
+  type OtherThread,
+} from "./hyperkzg.js";
 
 export type {
   CompressedProof,

@@ -23,7 +23,7 @@
  */
 import type { SparseMatrix, SparseR1cs } from "../r1cs.js";
 import { multiply } from "../r1cs.js";
-import { HyperKzgError, proveHyperKzg, verifyHyperKzg } from "./hyperkzg.js";
+import { HyperKzgError, proveHyperKzg, verifyHyperKzg, type OtherThread } from "./hyperkzg.js";
 import { eqAt, eqTable, evaluateMle, log2Ceil, mod, P } from "./multilinear.js";
 import type { Srs, VerifierKey } from "./srs.js";
 import { proveInner, proveOuter, SumcheckShapeError, verifySumcheck } from "./sumcheck.js";
@@ -137,6 +137,9 @@ function padded(values: readonly bigint[], n: number): bigint[] {
 /**
  * Proves that the instance is satisfied by the witness. The prover does not check that it is
  * (an unsatisfied witness makes a proof that does not verify); the caller knows its witness.
+ * `other` shares the commitments with another thread (hyperkzg.ts, OtherThread). The stages
+ * (proveSumchecks, splitEvalLow, proveOpening) are exported for tests that build a
+ * dishonest prover from them (test/support/dishonest-snark.ts).
  */
 export async function proveRelaxed(
   srs: Srs,
@@ -144,7 +147,32 @@ export async function proveRelaxed(
   instance: RelaxedR1csInstance,
   witness: RelaxedR1csWitness,
   transcript: Transcript,
+  other?: OtherThread,
 ): Promise<CompressedProof> {
+  const sumchecks = proveSumchecks(srs, r1cs, instance, witness, transcript);
+  const { split } = instance;
+  const evalLow =
+    split && witness.parts
+      ? splitEvalLow(witness.parts.low, split.lowBits, sumchecks.ryW)
+      : undefined;
+  return proveOpening(srs, instance, witness, sumchecks, evalLow, transcript, other);
+}
+
+/** What the two sum-checks leave for the opening: the proof so far, r_x and r_y[1..]. */
+export interface SumcheckStage {
+  readonly proof: Omit<CompressedProof, "evalLow" | "opening">;
+  readonly rx: readonly bigint[];
+  readonly ryW: readonly bigint[];
+}
+
+/** The preamble, the outer and the inner sum-check, and evalW (absorbed). */
+export function proveSumchecks(
+  srs: Srs,
+  r1cs: SparseR1cs,
+  instance: RelaxedR1csInstance,
+  witness: RelaxedR1csWitness,
+  transcript: Transcript,
+): SumcheckStage {
   const shape = compressedShape(r1cs);
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const nW = r1cs.nWires - 1 - nPublic;
@@ -186,36 +214,10 @@ export async function proveRelaxed(
   zPermuted[half] = instance.u;
   for (let i = 0; i < nPublic; i++) zPermuted[half + 1 + i] = instance.x[i];
   const inner = proveInner(m, zPermuted, transcript, "spartan inner");
-  const ry = inner.point;
-  const ryW = ry.slice(1);
+  const ryW = inner.point.slice(1);
   const evalW = evaluateMle(witness.W, ryW);
   transcript.absorb("spartan evalW", [evalW]);
-  const claimE = { commitment: instance.comE, point: outer.point, value: evalE };
-  let evalLow: bigint | undefined;
-  let opening;
-  if (split && witness.parts) {
-    const top = ryW.length - split.lowBits;
-    evalLow =
-      witness.parts.forgeLow?.(ryW) ??
-      // eq((0, s), b) vanishes unless b's top bits are 0: only the first block counts.
-      evaluateMle(witness.parts.low.slice(0, 1 << split.lowBits), ryW.slice(top));
-    transcript.absorb("spartan evalLow", [evalLow]);
-    const { low, high } = witness.parts;
-    opening = await proveHyperKzg(
-      srs,
-      transcript,
-      [claimE, ...splitClaims(split, ryW, evalW, evalLow)],
-      [witness.E, low, low, high, high],
-    );
-  } else {
-    opening = await proveHyperKzg(
-      srs,
-      transcript,
-      [claimE, { commitment: instance.comW, point: ryW, value: evalW }],
-      [witness.E, witness.W],
-    );
-  }
-  return {
+  const proof = {
     outer: outer.rounds,
     az: outer.az,
     bz: outer.bz,
@@ -223,9 +225,59 @@ export async function proveRelaxed(
     evalE,
     inner: inner.rounds,
     evalW,
-    ...(evalLow === undefined ? {} : { evalLow }),
-    opening,
   };
+  return { proof, rx: outer.point, ryW };
+}
+
+/** The honest evalLow = low~(0, s), s the last lowBits coordinates of r_y[1..]. */
+export function splitEvalLow(
+  low: readonly bigint[],
+  lowBits: number,
+  ryW: readonly bigint[],
+): bigint {
+  // eq((0, s), b) vanishes unless b's top bits are 0: only the first block counts.
+  return evaluateMle(low.slice(0, 1 << lowBits), ryW.slice(ryW.length - lowBits));
+}
+
+/**
+ * The opening after the sum-checks: for a split instance, evalLow (absorbed) and the claims of
+ * splitClaims; otherwise E~(r_x) and W~(r_y[1..]). `evalLow` is what the prover sends (the
+ * honest one is splitEvalLow's).
+ */
+export async function proveOpening(
+  srs: Srs,
+  instance: RelaxedR1csInstance,
+  witness: RelaxedR1csWitness,
+  stage: SumcheckStage,
+  evalLow: bigint | undefined,
+  transcript: Transcript,
+  other?: OtherThread,
+): Promise<CompressedProof> {
+  const { proof, rx, ryW } = stage;
+  const claimE = { commitment: instance.comE, point: rx, value: proof.evalE };
+  const split = instance.split;
+  if (split && witness.parts && evalLow !== undefined) {
+    transcript.absorb("spartan evalLow", [evalLow]);
+    const { low, high } = witness.parts;
+    const opening = await proveHyperKzg(
+      srs,
+      transcript,
+      [claimE, ...splitClaims(split, ryW, proof.evalW, evalLow)],
+      [witness.E, low, low, high, high],
+      other,
+    );
+    return { ...proof, evalLow, opening };
+  }
+  if (split || evalLow !== undefined)
+    throw new Error("bmc internal error: evalLow and the parts go with a split instance");
+  const opening = await proveHyperKzg(
+    srs,
+    transcript,
+    [claimE, { commitment: instance.comW, point: ryW, value: proof.evalW }],
+    [witness.E, witness.W],
+    other,
+  );
+  return { ...proof, opening };
 }
 
 /** m[column'(w)] += coefficient * eqx[row] * weight, for every entry of the matrix. */

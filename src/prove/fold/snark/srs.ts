@@ -15,7 +15,9 @@
  * every point is on the curve (G1 has cofactor 1; tau G2 is checked in the subgroup), and the
  * powers are consecutive, e(P_{i+1}, G2) = e(P_i, tau G2), on a random linear combination
  * with fresh 64-bit coefficients (two MSMs and two pairings; wrong powers escape with
- * probability at most 2^-64).
+ * probability at most 2^-64). A pass is recorded in the cache under a hash of the exact bytes
+ * checked ($BMC_CACHE/srs/checked/), and the same bytes are not checked twice (the first
+ * power and tau*G2 are, always): see checkedMarkPath for why that is safe.
  *
  * The digest names an SRS: SHA-256 over its powers in the canonical uncompressed form
  * (64 bytes each: x then y, big-endian) followed by tau G2 uncompressed (128 bytes, as
@@ -195,6 +197,57 @@ export async function checkPowers(
     throw new SrsError(`${what}: the powers of G1 do not match tau*G2 (some power is wrong)`);
 }
 
+/**
+ * Where a passed checkPowers is recorded: a file named by the SHA-256 of the exact bytes the
+ * powers were decoded from and of tau*G2 (the key below). Recomputed from those bytes on every
+ * load, the hash vouches that these are the powers checked before, so the two MSMs and the
+ * pairing are not repeated. What this skips guards the prover only: powers that do not match
+ * tau*G2 make proofs that fail (the verifier checks its own tau*G2 and first power, always);
+ * and whoever can write this cache could as well replace a development SRS by one whose tau
+ * they know. tau*G2 and the first power are checked on every load all the same.
+ */
+export function checkedMarkPath(cacheDir: string, key: string): string {
+  return join(cacheDir, "srs", "checked", key);
+}
+
+/** The name of a pass's record: `source` is "dev" or "ptau" (the bytes' encoding). */
+export function checkedKey(source: string, powers: Uint8Array, tauG2: Uint8Array): string {
+  return createHash("sha256")
+    .update(`bmc-srs-checked-v1\n${source}\n`)
+    .update(powers)
+    .update(tauG2)
+    .digest("hex");
+}
+
+/**
+ * checkPowers, unless this cache recorded that the same bytes passed it (checkedMarkPath);
+ * records a pass. `key` is checkedKey of the bytes the powers were decoded from.
+ */
+async function checkPowersOnce(
+  curve: Bn128,
+  powersG1: Uint8Array,
+  tauG2: Uint8Array,
+  what: string,
+  key: string,
+  cacheDir: string | undefined,
+): Promise<void> {
+  const mark = cacheDir === undefined ? undefined : checkedMarkPath(cacheDir, key);
+  if (mark && existsSync(mark)) {
+    checkVerifierPoints(curve, powersG1.subarray(0, 64), tauG2, what);
+    return;
+  }
+  await checkPowers(curve, powersG1, tauG2, what);
+  if (!mark) return;
+  try {
+    mkdirSync(join(mark, ".."), { recursive: true });
+    const temporary = `${mark}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${what}\n`);
+    renameSync(temporary, mark);
+  } catch {
+    // A read-only cache: the check runs again next time.
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Development SRS
 
@@ -289,7 +342,7 @@ export async function devSrs(
   const cache = findDevCache(curve, logSize, cacheDir, options.onProgress);
   if (cache) {
     try {
-      return await devSrsFromCache(curve, cache, logSize);
+      return await devSrsFromCache(curve, cache, logSize, cacheDir);
     } catch (e) {
       if (!(e instanceof SrsError)) throw e;
       options.onProgress?.(`srs: ignoring the cached ${cache.file}: ${e.message}`);
@@ -384,9 +437,15 @@ function readDevCache(curve: Bn128, file: string, size: number, logSize: number)
   return { file, powers, tauG2, digest };
 }
 
-async function devSrsFromCache(curve: Bn128, cache: DevCache, logSize: number): Promise<Srs> {
+async function devSrsFromCache(
+  curve: Bn128,
+  cache: DevCache,
+  logSize: number,
+  cacheDir: string,
+): Promise<Srs> {
   const powersG1 = fromUncompressed(curve, cache.powers);
-  await checkPowers(curve, powersG1, cache.tauG2, cache.file);
+  const key = checkedKey("dev", cache.powers, g2Uncompressed(curve, cache.tauG2));
+  await checkPowersOnce(curve, powersG1, cache.tauG2, cache.file, key, cacheDir);
   return { ...devVerifierParts(curve, cache, logSize), powersG1 };
 }
 
@@ -502,9 +561,15 @@ function readPtauParts(
 }
 
 /** The first 2^logSize powers of a snarkjs .ptau file, all checked (see readPtauParts). */
-export async function readPtauSrs(curve: Bn128, path: string, logSize: number): Promise<Srs> {
+export async function readPtauSrs(
+  curve: Bn128,
+  path: string,
+  logSize: number,
+  options: { readonly cacheDir?: string } = {},
+): Promise<Srs> {
   const { powersG1, tauG2 } = readPtauParts(curve, path, logSize);
-  await checkPowers(curve, powersG1, tauG2, path);
+  const key = checkedKey("ptau", powersG1, tauG2);
+  await checkPowersOnce(curve, powersG1, tauG2, path, key, options.cacheDir);
   return { ...ptauKey(curve, path, logSize, powersG1, tauG2), powersG1 };
 }
 

@@ -32,8 +32,6 @@ export interface RelaxedR1csWitness {
   readonly parts?: {
     readonly low: readonly bigint[];
     readonly high: readonly bigint[];
-    /** Tests only: a lying prover's evalLow, given r_y[1..] (a proof that must fail). */
-    readonly forgeLow?: (ryW: readonly bigint[]) => bigint;
   };
 }
 
