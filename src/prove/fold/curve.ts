@@ -7,6 +7,7 @@
  * cost about a quarter of 32-byte ones.
  */
 import { buildBn128, type Bn128 } from "ffjavascript";
+import { groupedMsm } from "./grouped-msm.js";
 
 export type Point = Uint8Array;
 
@@ -67,6 +68,8 @@ function writeScalar(view: DataView, at: number, v: bigint, bytes: 8 | 32): void
 export interface MsmOptions {
   /** Run scalars below 2^64 as a separate 8-byte MSM (default true). */
   readonly splitSmall?: boolean;
+  /** Add up the points of equal scalars before the MSM (./grouped-msm.ts; default true). */
+  readonly groupEqual?: boolean;
 }
 
 /**
@@ -83,6 +86,10 @@ export async function msm(
     throw new Error(`bmc internal error: ${values.length} scalars, ${bases.length / 64} bases`);
   }
   const split = options.splitSmall ?? true;
+  if (options.groupEqual ?? true) {
+    const grouped = groupedMsm(curve, bases, values, split);
+    if (grouped) return grouped;
+  }
   const small: number[] = [];
   const large: number[] = [];
   for (let i = 0; i < values.length; i++) {
