@@ -8,7 +8,7 @@ import { X } from "../protocol.js";
 import { hide, type ProverContext } from "./context.js";
 import type { JobRunner } from "./jobs.js";
 import type { SegmentEnv, SegmentJobStats } from "./segment-job.js";
-import type { FoldStats } from "./stats.js";
+import { stageClock, type FoldStats } from "./stats.js";
 import type { SegmentInputs } from "./types.js";
 
 /** The value of one circuit input by its signal name, e.g. `pub1_shown[0][1]`. */
@@ -45,24 +45,23 @@ export interface PreResult {
   readonly comPre: Uint8Array;
   readonly stats: Pick<
     SegmentJobStats,
-    "commitWitnessMs" | "commitWitnessPoints" | "commitWitnessZeros"
+    "commitWitnessMs" | "commitWitnessCpuMs" | "commitWitnessPoints" | "commitWitnessZeros"
   >;
 }
 
 /** comPre: the private inputs at positions 0 .. nPre-1 of the key, with blinding. */
 export async function runPreJob(env: SegmentEnv, job: PreJob): Promise<PreResult> {
-  const started = performance.now();
+  const clock = stageClock();
   const com = hide(env.curve, env.gens, await env.key.commit(job.pre, 0), job.rho);
   const zeros = job.pre.reduce((n, v) => (v === 0n ? n + 1 : n), 0);
-  return {
-    index: job.index,
-    comPre: pointBytes(env.curve, com),
-    stats: {
-      commitWitnessMs: performance.now() - started,
-      commitWitnessPoints: job.pre.length,
-      commitWitnessZeros: zeros,
-    },
+  const stats = {
+    commitWitnessMs: 0,
+    commitWitnessCpuMs: 0,
+    commitWitnessPoints: job.pre.length,
+    commitWitnessZeros: zeros,
   };
+  clock.lap(stats, "commitWitnessMs");
+  return { index: job.index, comPre: pointBytes(env.curve, com), stats };
 }
 
 /** comPre of given private inputs, in this thread, counted in the proof's statistics. */
