@@ -23,7 +23,8 @@ interface Section {
   readonly end: number;
 }
 
-const TAG = 0x62_6d_63_69; // "bmci"
+/** Left by the patched function beside its pointers: the call is an inverse. */
+export const INVERSE_TAG = 0x62_6d_63_69; // "bmci"
 
 function readU32(bytes: Uint8Array, at: { pos: number }): number {
   let result = 0;
@@ -189,7 +190,7 @@ export function patchInverse(bytes: Uint8Array): PatchedModule | undefined {
     ...store(0, 0),
     ...store(1, 4),
     ...store(2, 8),
-    ...[0x41, ...i32Leb(slot), 0x41, ...i32Leb(TAG), 0x36, 0x02, 12],
+    ...[0x41, ...i32Leb(slot), 0x41, ...i32Leb(INVERSE_TAG), 0x36, 0x02, 12],
     0x10,
     ...u32Leb(hook.index),
     0x0b,
@@ -241,7 +242,7 @@ export function inverseHook(memory: () => WebAssembly.Memory, slot: number): () 
   const known = new Map<number, { x: bigint; m: bigint; inverse: bigint }>();
   return () => {
     const view = new DataView(memory().buffer);
-    if (view.getUint32(slot + 12, true) !== TAG) return false;
+    if (view.getUint32(slot + 12, true) !== INVERSE_TAG) return false;
     view.setUint32(slot + 12, 0, true);
     const [px, pm, pr] = [0, 4, 8].map((k) => view.getUint32(slot + k, true));
     const x = readInt(view, px);
