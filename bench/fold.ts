@@ -216,6 +216,25 @@ const msmTable = markdownTable(
   }),
 );
 const largest = rows[rows.length - 1];
+
+/**
+ * The CPU time one more segment costs (between the two largest rows: the fixed costs cancel)
+ * and the throughput that would give with every core busy: an extrapolation, labelled so.
+ */
+function marginalCpu(): string[] {
+  if (rows.length < 2) return [];
+  const [a, b] = rows.slice(-2);
+  const segments = b.segments - a.segments;
+  const cpuMs = (b.proveCpuMs - a.proveCpuMs) / segments;
+  const blocks = (b.blocks - a.blocks) / segments;
+  const rate = blocks / (cpuMs / 1000 / m.cores);
+  return [
+    `One more segment (${int(blocks)} blocks) costs ${cpuMs.toFixed(0)} ms of CPU between the two largest rows;`,
+    `with all ${m.cores} cores busy on it that is ${int(rate)} blocks/s (an extrapolation from CPU time, not a`,
+    "measurement: wall-clock throughput also depends on the machine's other load).",
+    "",
+  ];
+}
 const report = [
   "# Folding",
   "",
@@ -299,6 +318,7 @@ const report = [
       `(${int(r.blocks / (r.proveMs / 1000))} blocks/s), ${s(r.verifyMs)} to verify, proof ${kib(r.proofBytes)}.`,
   ),
   "",
+  ...marginalCpu(),
   "Proving grows linearly with the number of segments. The proof holds a constant part (the",
   "random instance, the folded values, the compressed proof) and 256 bytes of points per",
   "segment (344 in base64); verification reads every segment once (hashing, decoding, one",
