@@ -2,9 +2,10 @@
  * BN254 G1 for folding, over ffjavascript's WebAssembly: a single-threaded curve instance per
  * piece of work (worker threads gained nothing on two cores, and leave nothing behind), the
  * canonical byte encoding of points used in proof files, and multi-scalar multiplication that
- * skips zeros and runs small scalars (below 2^64, most of a block-model witness) as 8-byte
- * scalars: ffjavascript's Pippenger does one pass per window of scalar bits, so 8-byte scalars
- * cost about a quarter of 32-byte ones.
+ * skips zeros, adds up the points of equal scalars first (./grouped-msm.ts) and runs small
+ * scalars (below 2^64, most of a block-model witness) as 8-byte scalars: ffjavascript's
+ * Pippenger does one pass per window of scalar bits, so 8-byte scalars cost about a quarter of
+ * 32-byte ones.
  */
 import { buildBn128, type Bn128 } from "ffjavascript";
 import { groupedMsm } from "./grouped-msm.js";
