@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildBn128 } from "ffjavascript";
+import { buildBn128, type Bn128 } from "ffjavascript";
 import { identityProofs, BLOCKS_PER_PROOF } from "../examples/propositional/generate.js";
 import { compileProgram } from "../src/circuits/index.js";
 import { P } from "../src/field/index.js";
@@ -39,6 +39,32 @@ import { SourceFile } from "../src/diagnostics/index.js";
 import { validateTranscript } from "../src/validate/index.js";
 
 const RULES = "examples/propositional/propositional.bm";
+
+const randomScalar = () => BigInt(`0x${randomBytes(32).toString("hex")}`) % P;
+
+function scalarBytes(values: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(values.length * 32);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => {
+    for (let k = 0; k < 4; k++)
+      view.setBigUint64(i * 32 + 8 * k, (v >> BigInt(64 * k)) & ((1n << 64n) - 1n), true);
+  });
+  return out;
+}
+
+/** CPU time of a bare ffjavascript MSM of n of the key's points, random scalars: least of 3. */
+async function bareMsmCpu(curve: Bn128, powersG1: Uint8Array, n: number) {
+  const bases = new Uint8Array(powersG1.subarray(0, n * 64));
+  let least = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const scalars = scalarBytes(Array.from({ length: n }, randomScalar));
+    const cpu = process.cpuUsage();
+    await curve.G1.multiExpAffine(bases, scalars);
+    const used = process.cpuUsage(cpu);
+    least = Math.min(least, (used.user + used.system) / 1000);
+  }
+  return { n, cpuMs: least };
+}
 const [phase, ...args] = process.argv.slice(2);
 const started = performance.now();
 let result: Record<string, unknown> = {};
@@ -127,8 +153,17 @@ switch (phase) {
     const again = await verifyFold(circuit, JSON.parse(proofText), signals, { srs });
     const verifyMs = since(t);
     const verifyCpuMs = cpuMs(cpu);
-    await curve.terminate();
     if (!again.valid) throw new Error(`the proof does not verify: ${again.reason}`);
+    // The bare MSM of the prover's non-zero points, in this process: ffjavascript's
+    // multiExpAffine over a segment's worth of the key's points with random full-size
+    // scalars (CPU time, the least of three), times the number of segments.
+    const nonZero =
+      stats.commitWitnessPoints -
+      stats.commitWitnessZeros +
+      stats.commitCrossTermPoints -
+      stats.crossTermZeros;
+    const bareMsm = await bareMsmCpu(curve, srs.powersG1, Math.round(nonZero / segments.length));
+    await curve.terminate();
     result = {
       blocks: proofs * BLOCKS_PER_PROOF + 1,
       workers,
@@ -148,6 +183,10 @@ switch (phase) {
       proofBytes: proofText.length,
       segmentBytes: proof.segments.reduce((n, seg) => n + seg.length + 3, 0),
       stats,
+      nonZeroPoints: nonZero,
+      bareMsmPoints: bareMsm.n,
+      bareMsmCpuMs: bareMsm.cpuMs,
+      bareMsmTotalCpuMs: bareMsm.cpuMs * segments.length,
     };
     break;
   }
@@ -173,17 +212,36 @@ switch (phase) {
       await curve.G1.multiExpAffine(bases, scalars);
       const bareMs = since(t);
       t = performance.now();
-      await msm(curve, bases, full);
+      await msm(curve, bases, full, { groupEqual: false });
       const oursFullMs = since(t);
       // Small scalars, as in a block-model witness: below 2^16 (names, depths, bits).
       const small = Array.from({ length: n }, (_, i) => BigInt((i * 7919) % 65536));
       t = performance.now();
-      await msm(curve, bases, small, { splitSmall: false });
+      await msm(curve, bases, small, { splitSmall: false, groupEqual: false });
       const smallAs32Ms = since(t);
       t = performance.now();
-      await msm(curve, bases, small, { splitSmall: true });
+      await msm(curve, bases, small, { splitSmall: true, groupEqual: false });
       const smallSplitMs = since(t);
-      result = { n, bareMs, oursFullMs, smallAs32Ms, smallSplitMs };
+      // Repeated full-size scalars, as in a fold segment's internal wires (4,989 of them take
+      // 877 distinct values): with and without adding up the points of equal scalars first.
+      const pool = full.slice(0, Math.max(1, Math.round(n / 5.7)));
+      const repeated = full.map((_, i) => pool[(i * 7919) % pool.length]);
+      t = performance.now();
+      await msm(curve, bases, repeated, { groupEqual: false });
+      const repeatedPlainMs = since(t);
+      t = performance.now();
+      await msm(curve, bases, repeated);
+      const repeatedGroupedMs = since(t);
+      result = {
+        n,
+        bareMs,
+        oursFullMs,
+        smallAs32Ms,
+        smallSplitMs,
+        distinct: pool.length,
+        repeatedPlainMs,
+        repeatedGroupedMs,
+      };
     } finally {
       await curve.terminate();
     }

@@ -134,6 +134,37 @@ const verifyTable = markdownTable(
     kib(64 * 1024 + 400 * r.segments),
   ]),
 );
+const cpuPerSegment = (r: Record<string, any>, field: string) =>
+  `${(r.stats[field] / r.segments).toFixed(1)} ms`;
+const cpuTable = markdownTable(
+  [
+    "blocks",
+    "witness",
+    "commit witness",
+    "cross terms",
+    "commit cross terms",
+    "fold",
+    "non-zero points",
+    "bare MSM of them",
+    "prove CPU",
+    "prove CPU / bare MSM",
+    "blocks/s",
+  ],
+  "rrrrrrrrrrr",
+  rows.map((r) => [
+    int(r.blocks),
+    cpuPerSegment(r, "witnessCpuMs"),
+    cpuPerSegment(r, "commitWitnessCpuMs"),
+    cpuPerSegment(r, "crossTermCpuMs"),
+    cpuPerSegment(r, "commitCrossTermCpuMs"),
+    cpuPerSegment(r, "foldCpuMs"),
+    int(r.nonZeroPoints),
+    s(r.bareMsmTotalCpuMs),
+    s(r.proveCpuMs),
+    `${(r.proveCpuMs / r.bareMsmTotalCpuMs).toFixed(2)}`,
+    int(r.blocks / (r.proveMs / 1000)),
+  ]),
+);
 const rate = (points: number, ms: number) => points / (ms / 1000);
 const bareRate = rate(msm!.n, msm!.bareMs);
 const msmTable = markdownTable(
@@ -185,6 +216,25 @@ const msmTable = markdownTable(
   }),
 );
 const largest = rows[rows.length - 1];
+
+/**
+ * The CPU time one more segment costs (between the two largest rows: the fixed costs cancel)
+ * and the throughput that would give with every core busy: an extrapolation, labelled so.
+ */
+function marginalCpu(): string[] {
+  if (rows.length < 2) return [];
+  const [a, b] = rows.slice(-2);
+  const segments = b.segments - a.segments;
+  const cpuMs = (b.proveCpuMs - a.proveCpuMs) / segments;
+  const blocks = (b.blocks - a.blocks) / segments;
+  const rate = blocks / (cpuMs / 1000 / m.cores);
+  return [
+    `One more segment (${int(blocks)} blocks) costs ${cpuMs.toFixed(0)} ms of CPU between the two largest rows;`,
+    `with all ${m.cores} cores busy on it that is ${int(rate)} blocks/s (an extrapolation from CPU time, not a`,
+    "measurement: wall-clock throughput also depends on the machine's other load).",
+    "",
+  ];
+}
 const report = [
   "# Folding",
   "",
@@ -202,7 +252,7 @@ const report = [
   `compiled with the same segment's Groth16 circuit (${int(compiled!.groth16Constraints.nonLinear)} non-linear constraints with its`,
   `challenge sponge) in ${s(compiled!.ms)} (peak ${mib(compiled!.maxRssMiB)}); the fold .r1cs loads into sparse`,
   `matrices in ${int(largest?.loadR1csMs ?? 0)} ms. Field arithmetic (A z, B z, C z, cross terms, folds) is plain`,
-  "BigInt; the MSMs run in ffjavascript's WebAssembly.",
+  "BigInt; the MSMs run in ffjavascript's WebAssembly (its curve code, in an instance of bmc's own).",
   "",
   "Each row is one fresh process: validate, lay out, fold (witness generation, hiding commitments",
   "to each segment's inputs and internal wires, cross terms A z, B z, C z and T, their",
@@ -220,6 +270,18 @@ const report = [
   "",
   table,
   "",
+  "## CPU time by stage",
+  "",
+  "Per segment, the CPU time of the thread that ran each stage (the kernel's",
+  "`/proc/thread-self/schedstat`, summed over the threads), which other processes on a loaded",
+  "machine do not inflate. The bare MSM is ffjavascript's `multiExpAffine` of as many of the",
+  "key's points as the prover committed non-zero values per segment (witness, inputs and",
+  "cross terms), with random full-size scalars, in the same process after the proof (CPU time,",
+  "least of three), times the number of segments. `prove CPU` is the whole prover's",
+  "(every thread, the zero-knowledge layer and the compression included).",
+  "",
+  cpuTable,
+  "",
   "`verify` is the verifier's own work with the SRS already loaded (strict reading, every",
   "challenge, the sum proof, the openings of the hidden wires, one linear combination per",
   "folded commitment, the compressed proof); `verify, cold` is `bmc verify`'s library call in a",
@@ -234,7 +296,8 @@ const report = [
   `Bare ffjavascript \`multiExpAffine\` of ${int(msm!.n)} points with random full-size scalars, in the`,
   `same run: ${s(msm!.bareMs)}, ${int(bareRate)} points/s (bmc's \`msm\` on the same input: ${s(msm!.oursFullMs)}).`,
   "The prover's commitments run faster than that because their scalars are not random: zeros are",
-  "skipped and scalars below 2^64 run as 8-byte scalars (fewer Pippenger windows). Counting only",
+  "skipped, the points of equal scalars are added up first (one addition each) and scalars below",
+  "2^64 run as 8-byte scalars (fewer Pippenger windows). Counting only",
   "the non-zero points shows how close each MSM comes to the bare one (the cross terms' MSMs have",
   "a few thousand non-zero points each; the bare one has all of the segment's).",
   "",
@@ -242,6 +305,10 @@ const report = [
   "",
   `Small scalars (below 2^16, ${int(msm!.n)} points): as 32-byte scalars ${s(msm!.smallAs32Ms)}, split into an`,
   `8-byte MSM ${s(msm!.smallSplitMs)} (${(msm!.smallAs32Ms / msm!.smallSplitMs).toFixed(2)}x): the split is on by default.`,
+  "",
+  `Repeated full-size scalars (${int(msm!.n)} points, ${int(msm!.distinct)} distinct values, as in a segment's`,
+  `internal wires): ${s(msm!.repeatedPlainMs)} as they are, ${s(msm!.repeatedGroupedMs)} with the points of equal`,
+  `scalars added up first (${(msm!.repeatedPlainMs / msm!.repeatedGroupedMs).toFixed(2)}x; \`src/prove/fold/grouped-msm.ts\`, on by default).`,
   "",
   "## Growth",
   "",
@@ -251,6 +318,7 @@ const report = [
       `(${int(r.blocks / (r.proveMs / 1000))} blocks/s), ${s(r.verifyMs)} to verify, proof ${kib(r.proofBytes)}.`,
   ),
   "",
+  ...marginalCpu(),
   "Proving grows linearly with the number of segments. The proof holds a constant part (the",
   "random instance, the folded values, the compressed proof) and 256 bytes of points per",
   "segment (344 in base64); verification reads every segment once (hashing, decoding, one",

@@ -68,6 +68,7 @@ async function dishonestJob(
     comRest = pointBytes(ctx.curve, sum);
   }
   const stats = { witnessMs: 0, commitWitnessMs: 0, crossTermMs: 0 };
+  const cpu = { witnessCpuMs: 0, commitWitnessCpuMs: 0, crossTermCpuMs: 0 };
   const products = segmentProducts(ctx, w);
   const { index, rhoRest, rhoD } = job;
   return {
@@ -78,7 +79,7 @@ async function dishonestJob(
     products,
     rhoRest,
     rhoD,
-    stats: { ...stats, commitWitnessPoints: 0, commitWitnessZeros: 0 },
+    stats: { ...stats, ...cpu, commitWitnessPoints: 0, commitWitnessZeros: 0 },
   };
 }
 

@@ -2,11 +2,13 @@
  * BN254 G1 for folding, over ffjavascript's WebAssembly: a single-threaded curve instance per
  * piece of work (worker threads gained nothing on two cores, and leave nothing behind), the
  * canonical byte encoding of points used in proof files, and multi-scalar multiplication that
- * skips zeros and runs small scalars (below 2^64, most of a block-model witness) as 8-byte
- * scalars: ffjavascript's Pippenger does one pass per window of scalar bits, so 8-byte scalars
- * cost about a quarter of 32-byte ones.
+ * skips zeros, adds up the points of equal scalars first (./grouped-msm.ts) and runs small
+ * scalars (below 2^64, most of a block-model witness) as 8-byte scalars: ffjavascript's
+ * Pippenger does one pass per window of scalar bits, so 8-byte scalars cost about a quarter of
+ * 32-byte ones.
  */
 import { buildBn128, type Bn128 } from "ffjavascript";
+import { groupedMsm } from "./grouped-msm.js";
 
 export type Point = Uint8Array;
 
@@ -67,6 +69,8 @@ function writeScalar(view: DataView, at: number, v: bigint, bytes: 8 | 32): void
 export interface MsmOptions {
   /** Run scalars below 2^64 as a separate 8-byte MSM (default true). */
   readonly splitSmall?: boolean;
+  /** Add up the points of equal scalars before the MSM (./grouped-msm.ts; default true). */
+  readonly groupEqual?: boolean;
 }
 
 /**
@@ -83,6 +87,10 @@ export async function msm(
     throw new Error(`bmc internal error: ${values.length} scalars, ${bases.length / 64} bases`);
   }
   const split = options.splitSmall ?? true;
+  if (options.groupEqual ?? true) {
+    const grouped = groupedMsm(curve, bases, values, split);
+    if (grouped) return grouped;
+  }
   const small: number[] = [];
   const large: number[] = [];
   for (let i = 0; i < values.length; i++) {

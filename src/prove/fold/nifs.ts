@@ -57,6 +57,11 @@ export function unsatisfiedConstraint(p: Products, u: bigint, E?: readonly bigin
 export function crossTerm(p1: Products, u1: bigint, p2: Products, u2: bigint): bigint[] {
   const t = new Array<bigint>(p1.az.length);
   for (let i = 0; i < t.length; i++) {
+    // Most of a fresh segment's products are zero (empty slots): so is their cross term.
+    if (p2.az[i] === 0n && p2.bz[i] === 0n && p2.cz[i] === 0n && u2 === 1n) {
+      t[i] = mod(-p1.cz[i]);
+      continue;
+    }
     t[i] = mod(p1.az[i] * p2.bz[i] + p2.az[i] * p1.bz[i] - u1 * p2.cz[i] - u2 * p1.cz[i]);
   }
   return t;
@@ -70,18 +75,24 @@ export function foldWitnesses(
 ): RelaxedWitness {
   const r2 = (r * r) % P;
   return {
-    pre: W1.pre.map((v, i) => mod(v + r * W2.pre[i])),
-    rest: W1.rest.map((v, i) => mod(v + r * W2.rest[i])),
+    pre: foldVector(W1.pre, W2.pre, r),
+    rest: foldVector(W1.rest, W2.rest, r),
     E: W1.E.map((v, i) => mod(v + r * T[i] + r2 * W2.E[i])),
   };
 }
 
 export function foldProducts(p1: Products, p2: Products, r: bigint): Products {
-  const f = (a: bigint[], b: bigint[]) => a.map((v, i) => mod(v + r * b[i]));
-  return { az: f(p1.az, p2.az), bz: f(p1.bz, p2.bz), cz: f(p1.cz, p2.cz) };
+  return {
+    az: foldVector(p1.az, p2.az, r),
+    bz: foldVector(p1.bz, p2.bz, r),
+    cz: foldVector(p1.cz, p2.cz, r),
+  };
 }
 
-/** v1 + r v2, entry by entry. */
+/**
+ * v1 + r v2, entry by entry, for v1 in [0, p): where v2 is zero (most of a segment's inputs
+ * and products are) the entry stays as it is, without a multiplication.
+ */
 export function foldVector(v1: readonly bigint[], v2: readonly bigint[], r: bigint): bigint[] {
-  return v1.map((v, i) => mod(v + r * v2[i]));
+  return v1.map((v, i) => (v2[i] === 0n ? v : mod(v + r * v2[i])));
 }

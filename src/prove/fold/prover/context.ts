@@ -9,7 +9,7 @@ import { cryptoRng, hidingGenerators, randomScalars, type HidingGenerators } fro
 import { foldKey, type FoldCircuit } from "../protocol.js";
 import type { Srs } from "../snark/index.js";
 import type { FoldOptions } from "./types.js";
-import { emptyFoldStats, type FoldStats } from "./stats.js";
+import { emptyFoldStats, stageClock, type FoldStats } from "./stats.js";
 
 export interface ProverContext {
   readonly curve: Bn128;
@@ -45,12 +45,8 @@ export async function proverContext(
     }
   };
   const stats = options.stats ?? emptyFoldStats();
-  let clock = performance.now();
-  const lap = (field: `${string}Ms` & keyof FoldStats) => {
-    const now = performance.now();
-    stats[field] += now - clock;
-    clock = now;
-  };
+  const clock = stageClock();
+  const lap = (field: `${string}Ms` & keyof FoldStats) => clock.lap(stats, field);
   progress(`commit: key for vectors of ${circuit.nPre + circuit.nRest}`);
   const { key, srs } = await foldKey(curve, circuit, { ...options, onProgress: report });
   if (srs.insecure) report(`commit: ${srs.source}`);
@@ -66,7 +62,7 @@ export async function proverContext(
     random,
     stats,
     lap,
-    restartClock: () => (clock = performance.now()),
+    restartClock: () => clock.restart(),
     progress,
   };
 }

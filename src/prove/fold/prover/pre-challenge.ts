@@ -8,16 +8,35 @@ import { X } from "../protocol.js";
 import { hide, type ProverContext } from "./context.js";
 import type { JobRunner } from "./jobs.js";
 import type { SegmentEnv, SegmentJobStats } from "./segment-job.js";
-import type { FoldStats } from "./stats.js";
+import { stageClock, type FoldStats } from "./stats.js";
 import type { SegmentInputs } from "./types.js";
 
-/** The value of one circuit input by its signal name, e.g. `pub1_shown[0][1]`. */
-export function inputValue(inputs: CircuitInputs, name: string): bigint {
+/** A signal name, e.g. `pub1_shown[0][1]`, as the input's name and its indices. */
+interface InputPath {
+  readonly name: string;
+  readonly signal: string;
+  readonly indices: readonly number[];
+}
+
+function inputPath(name: string): InputPath {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$/.exec(name);
-  let v: unknown = m ? inputs[m[1]] : undefined;
-  for (const index of m?.[2].match(/\d+/g) ?? []) v = (v as unknown[] | undefined)?.[Number(index)];
-  if (typeof v !== "bigint") throw new Error(`bmc internal error: no input value for ${name}`);
+  return { name, signal: m?.[1] ?? "", indices: (m?.[2].match(/\d+/g) ?? []).map(Number) };
+}
+
+function valueAt(inputs: CircuitInputs, path: InputPath): bigint {
+  let v: unknown = path.signal ? inputs[path.signal] : undefined;
+  for (const index of path.indices) v = (v as unknown[] | undefined)?.[index];
+  if (typeof v !== "bigint") throw new Error(`bmc internal error: no input value for ${path.name}`);
   return v;
+}
+
+/** Signal names parsed once per list (a manifest's): thousands per segment. */
+const parsed = new WeakMap<readonly string[], InputPath[]>();
+
+function pathsOf(names: readonly string[]): InputPath[] {
+  let paths = parsed.get(names);
+  if (!paths) parsed.set(names, (paths = names.map(inputPath)));
+  return paths;
 }
 
 /** A segment's private inputs in the order of the committed vector, and its public slots. */
@@ -27,8 +46,10 @@ export function preChallengeValues(
 ): { pre: bigint[]; slots: bigint[] } {
   const fold = ctx.circuit.manifest.fold!;
   return {
-    pre: fold.privateInputs.map((name) => inputValue(segment.inputs, name)),
-    slots: fold.publicWires.slice(X.slots).map((name) => inputValue(segment.inputs, name)),
+    pre: pathsOf(fold.privateInputs).map((path) => valueAt(segment.inputs, path)),
+    slots: pathsOf(fold.publicWires)
+      .slice(X.slots)
+      .map((path) => valueAt(segment.inputs, path)),
   };
 }
 
@@ -45,24 +66,23 @@ export interface PreResult {
   readonly comPre: Uint8Array;
   readonly stats: Pick<
     SegmentJobStats,
-    "commitWitnessMs" | "commitWitnessPoints" | "commitWitnessZeros"
+    "commitWitnessMs" | "commitWitnessCpuMs" | "commitWitnessPoints" | "commitWitnessZeros"
   >;
 }
 
 /** comPre: the private inputs at positions 0 .. nPre-1 of the key, with blinding. */
 export async function runPreJob(env: SegmentEnv, job: PreJob): Promise<PreResult> {
-  const started = performance.now();
+  const clock = stageClock();
   const com = hide(env.curve, env.gens, await env.key.commit(job.pre, 0), job.rho);
   const zeros = job.pre.reduce((n, v) => (v === 0n ? n + 1 : n), 0);
-  return {
-    index: job.index,
-    comPre: pointBytes(env.curve, com),
-    stats: {
-      commitWitnessMs: performance.now() - started,
-      commitWitnessPoints: job.pre.length,
-      commitWitnessZeros: zeros,
-    },
+  const stats = {
+    commitWitnessMs: 0,
+    commitWitnessCpuMs: 0,
+    commitWitnessPoints: job.pre.length,
+    commitWitnessZeros: zeros,
   };
+  clock.lap(stats, "commitWitnessMs");
+  return { index: job.index, comPre: pointBytes(env.curve, com), stats };
 }
 
 /** comPre of given private inputs, in this thread, counted in the proof's statistics. */

@@ -17,6 +17,7 @@ import type { HidingGenerators } from "../hiding.js";
 import { products, unsatisfiedConstraint, zOf, type Products } from "../nifs.js";
 import { FoldError, X, type FoldCircuit } from "../protocol.js";
 import { accumulators, hide } from "./context.js";
+import { stageClock } from "./stats.js";
 
 /** What a job runs against: loaded once per thread. */
 export interface SegmentEnv {
@@ -68,6 +69,9 @@ export interface SegmentJobStats {
   crossTermMs: number;
   commitWitnessPoints: number;
   commitWitnessZeros: number;
+  witnessCpuMs: number;
+  commitWitnessCpuMs: number;
+  crossTermCpuMs: number;
 }
 
 /** circom's whole witness (leading 1, x, private inputs, internal wires) for a job. */
@@ -116,13 +120,12 @@ export async function runSegmentJob(env: SegmentEnv, job: SegmentJob): Promise<S
     crossTermMs: 0,
     commitWitnessPoints: 0,
     commitWitnessZeros: 0,
+    witnessCpuMs: 0,
+    commitWitnessCpuMs: 0,
+    crossTermCpuMs: 0,
   };
-  let clock = performance.now();
-  const lap = (field: "witnessMs" | "commitWitnessMs" | "crossTermMs") => {
-    const now = performance.now();
-    stats[field] += now - clock;
-    clock = now;
-  };
+  const clock = stageClock();
+  const lap = (field: "witnessMs" | "commitWitnessMs" | "crossTermMs") => clock.lap(stats, field);
   const w = splitWitness(env, await calculateSegmentWitness(env, job));
   lap("witnessMs");
   if (w.x[X.uOut] !== job.uOut || w.pre.some((v, k) => v !== job.pre[k])) {

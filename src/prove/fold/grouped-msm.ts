@@ -1,0 +1,205 @@
+/**
+ * Multi-scalar multiplication that adds up the points of equal scalars first:
+ *   sum_i v_i G_i = sum over distinct v of v * (sum of the G_i with v_i = v).
+ * A block-model witness repeats its scalars: a LogUp inverse 1 / (c - x) recurs for every limb
+ * or claim c that recurs, bits and flags are 0 or 1, names and depths are small. In a segment
+ * of the propositional benchmark, 4,989 full-size scalars of the internal wires take 877
+ * distinct values. One mixed addition per point then replaces the Pippenger windows of a
+ * full-size scalar, and the MSM proper runs over the distinct values only (those below 2^64 as
+ * 8-byte scalars: fewer windows).
+ *
+ * The additions and the MSM run in a WebAssembly instance of ffjavascript's own curve code,
+ * with memory of its own: ffjavascript's single-threaded engine copies the bases into its
+ * worker memory once per window and offers no bulk addition. The result is a point in
+ * ffjavascript's jacobian form, like multiExpAffine's; the group element is the same as the
+ * plain MSM's, so commitments, and proofs, do not change.
+ */
+import type { Bn128 } from "ffjavascript";
+
+const MASK64 = (1n << 64n) - 1n;
+const PAGE = 1 << 16;
+/** The Pippenger table of g1m_multiexpAffine: at most 2^17 jacobian points (96 bytes). */
+const TABLE_BYTES = 96 << 17;
+
+interface CurveExports {
+  g1m_zero(p: number): void;
+  g1m_addMixed(p: number, q: number, out: number): void;
+  g1m_add(p: number, q: number, out: number): void;
+  g1m_batchToAffine(from: number, n: number, to: number): void;
+  g1m_multiexpAffine(
+    bases: number,
+    scalars: number,
+    scalarBytes: number,
+    n: number,
+    out: number,
+  ): void;
+}
+
+interface Engine {
+  readonly memory: WebAssembly.Memory;
+  readonly exports: CurveExports;
+  /** The first free byte after the code's own data (the allocator's pointer sits at 0). */
+  readonly heap: number;
+}
+
+const engines = new WeakMap<Bn128, Engine | null>();
+
+/** The curve's WebAssembly code, which ffjavascript keeps when it runs single-threaded. */
+function curveCode(curve: Bn128): Uint8Array<ArrayBuffer> | undefined {
+  const code = (curve as unknown as { tm?: { code?: unknown } }).tm?.code;
+  return code instanceof Uint8Array ? new Uint8Array(code) : undefined;
+}
+
+function engineOf(curve: Bn128): Engine | null {
+  let engine = engines.get(curve);
+  if (engine !== undefined) return engine;
+  const code = curveCode(curve);
+  engine = null;
+  if (code) {
+    const memory = new WebAssembly.Memory({ initial: 64 });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(code), {
+      env: { memory },
+    });
+    const heap = new Uint32Array(memory.buffer, 0, 1)[0];
+    engine = { memory, exports: instance.exports as unknown as CurveExports, heap };
+  }
+  engines.set(curve, engine);
+  return engine;
+}
+
+function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
+  const missing = Math.ceil((bytes - memory.buffer.byteLength) / PAGE);
+  if (missing > 0) memory.grow(missing);
+}
+
+/** Non-zero values by distinct value: point[i] is i's group (-1 for zero). */
+interface Groups {
+  readonly distinct: bigint[];
+  readonly point: Int32Array;
+}
+
+function groupEqual(values: readonly bigint[]): Groups {
+  // Keyed by the low 52 bits as a number (V8 hashes BigInt keys badly: tens of microseconds a
+  // lookup among a few thousand); values that share them are told apart by their short list.
+  const groupsOf = new Map<number, number[]>();
+  const distinct: bigint[] = [];
+  const point = new Int32Array(values.length).fill(-1);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === 0n) continue;
+    const key = Number(BigInt.asUintN(52, v));
+    let candidates = groupsOf.get(key);
+    if (candidates === undefined) groupsOf.set(key, (candidates = []));
+    let g = candidates.find((c) => distinct[c] === v);
+    if (g === undefined) {
+      g = distinct.length;
+      candidates.push(g);
+      distinct.push(v);
+    }
+    point[i] = g;
+  }
+  return { distinct, point };
+}
+
+/** Every non-zero value on its own. */
+function ungrouped(values: readonly bigint[]): Groups {
+  const distinct: bigint[] = [];
+  const point = new Int32Array(values.length).fill(-1);
+  values.forEach((v, i) => {
+    if (v !== 0n) point[i] = distinct.push(v) - 1;
+  });
+  return { distinct, point };
+}
+
+/**
+ * Whether the additions pay: counted in point additions, a Pippenger window of about 8 bits
+ * costs one per point, so a scalar costs about its bytes; grouping adds one per point.
+ */
+function worthGrouping(
+  values: readonly bigint[],
+  groups: Groups,
+  scalarBytes: (v: bigint) => number,
+) {
+  let plain = 0;
+  let nonZero = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (groups.point[i] < 0) continue;
+    nonZero++;
+    plain += scalarBytes(values[i]);
+  }
+  let grouped = nonZero;
+  for (const v of groups.distinct) grouped += scalarBytes(v);
+  return grouped < plain;
+}
+
+/**
+ * sum values[i] * bases[i] (affine bases, 64 bytes each in ffjavascript's form; values in
+ * [0, p)), or undefined when this curve instance offers no code to run it on.
+ */
+export function groupedMsm(
+  curve: Bn128,
+  bases: Uint8Array,
+  values: readonly bigint[],
+  splitSmall: boolean,
+): Uint8Array | undefined {
+  const engine = engineOf(curve);
+  if (!engine) return undefined;
+  const scalarBytes = (v: bigint) => (splitSmall && v <= MASK64 ? 8 : 32);
+  let groups = groupEqual(values);
+  const summed = worthGrouping(values, groups, scalarBytes);
+  if (!summed) groups = ungrouped(values);
+  const { distinct, point } = groups;
+  const n = distinct.length;
+  // Small values take the first slots, full-size ones the rest, each in order of appearance.
+  const slot = new Int32Array(n);
+  let small = 0;
+  for (const v of distinct) if (scalarBytes(v) === 8) small++;
+  let [nextSmall, nextLarge] = [0, small];
+  for (let g = 0; g < n; g++) slot[g] = scalarBytes(distinct[g]) === 8 ? nextSmall++ : nextLarge++;
+  const large = n - small;
+  // Memory: bases, one jacobian sum and one affine point per value, scalars, results.
+  const { memory, exports: wasm, heap } = engine;
+  const pBases = heap;
+  const pSums = pBases + values.length * 64;
+  const pAffine = pSums + (summed ? n * 96 : 0);
+  const pScalars8 = pAffine + n * 64;
+  const pScalars32 = pScalars8 + small * 8;
+  const pResults = pScalars32 + large * 32;
+  const free = pResults + 3 * 96;
+  // batchToAffine takes n field elements of scratch, the MSM its table, both from `free`.
+  ensureMemory(memory, free + n * 32 + TABLE_BYTES);
+  const u8 = new Uint8Array(memory.buffer);
+  const u32 = new Uint32Array(memory.buffer, 0, 1);
+  if (summed) {
+    u8.set(bases.subarray(0, values.length * 64), pBases);
+    for (let g = 0; g < n; g++) wasm.g1m_zero(pSums + slot[g] * 96);
+    for (let i = 0; i < values.length; i++) {
+      if (point[i] < 0) continue;
+      const sum = pSums + slot[point[i]] * 96;
+      wasm.g1m_addMixed(sum, pBases + i * 64, sum);
+    }
+    u32[0] = free;
+    wasm.g1m_batchToAffine(pSums, n, pAffine);
+  } else {
+    for (let i = 0; i < values.length; i++) {
+      if (point[i] >= 0) u8.set(bases.subarray(i * 64, i * 64 + 64), pAffine + slot[point[i]] * 64);
+    }
+  }
+  const view = new DataView(memory.buffer);
+  for (let g = 0; g < n; g++) {
+    const v = distinct[g];
+    if (slot[g] < small) {
+      view.setBigUint64(pScalars8 + slot[g] * 8, v, true);
+      continue;
+    }
+    const at = pScalars32 + (slot[g] - small) * 32;
+    for (let k = 0; k < 4; k++) view.setBigUint64(at + 8 * k, (v >> BigInt(64 * k)) & MASK64, true);
+  }
+  u32[0] = free;
+  wasm.g1m_multiexpAffine(pAffine, pScalars8, 8, small, pResults);
+  u32[0] = free;
+  wasm.g1m_multiexpAffine(pAffine + small * 64, pScalars32, 32, large, pResults + 96);
+  wasm.g1m_add(pResults, pResults + 96, pResults + 192);
+  u32[0] = heap;
+  return u8.slice(pResults + 192, pResults + 288);
+}

@@ -1,0 +1,106 @@
+/**
+ * The witness generator's own driver of circom's module, with the module's modular inverse
+ * handed to a cached host inverse (src/witness/calculator.ts, inverse-hook.ts): on a small
+ * circuit that divides, it finds and patches the inverse, and its witnesses and errors equal
+ * those of circom's own script on the unpatched module, with denominators that repeat, that
+ * share the low bits the cache is keyed by, and with circom's log() (which calls the import
+ * the patch borrows) before any inverse.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileCircom } from "../src/circuits/circom.js";
+import { P } from "../src/field/index.js";
+import { loadWitnessGenerator, WitnessError } from "../src/witness/calculator.js";
+import { INVERSE_TAG, inverseHook, patchInverse } from "../src/witness/inverse-hook.js";
+import { freshWitness } from "./support/fresh-witness.js";
+
+let dir: string;
+const jsDir = () => join(dir, "quotients_js");
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "bmc-inverse-"));
+  // q[i] = a[i] / b[i]; log(a[0]) runs before the first division.
+  writeFileSync(
+    join(dir, "quotients.circom"),
+    `pragma circom 2.1.0;
+template Quotients(n) {
+  signal input a[n];
+  signal input b[n];
+  signal output q[n];
+  log(a[0]);
+  for (var i = 0; i < n; i++) {
+    q[i] <-- a[i] / b[i];
+    q[i] * b[i] === a[i];
+  }
+}
+component main = Quotients(6);
+`,
+  );
+  const result = await compileCircom({ mainFile: join(dir, "quotients.circom"), outDir: dir });
+  expect(result.errors).toEqual([]);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("circom's witness module with a cached inverse", () => {
+  it("finds and patches the module's inverse", () => {
+    const bytes = readFileSync(join(jsDir(), "quotients.wasm"));
+    const patched = patchInverse(bytes);
+    expect(patched).toBeDefined();
+    expect(patched!.bytes).not.toEqual(new Uint8Array(bytes));
+    expect(WebAssembly.validate(patched!.bytes)).toBe(true);
+    expect(patchInverse(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))).toBeUndefined();
+  });
+
+  it("answers only calls that carry the patched function's tag", () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const view = new DataView(memory.buffer);
+    const hook = inverseHook(() => memory, 64);
+    const put = (at: number, v: bigint) => {
+      for (let k = 0; k < 4; k++)
+        view.setBigUint64(at + 8 * k, (v >> BigInt(64 * k)) & ((1n << 64n) - 1n), true);
+    };
+    const get = (at: number) =>
+      [0, 1, 2, 3].reduce(
+        (v, k) => v | (view.getBigUint64(at + 8 * k, true) << BigInt(64 * k)),
+        0n,
+      );
+    put(128, 3n);
+    put(160, P);
+    [128, 160, 192].forEach((p, k) => view.setUint32(64 + 4 * k, p, true));
+    // circom's own call (log): no tag, nothing written.
+    expect(hook()).toBe(false);
+    expect(get(192)).toBe(0n);
+    view.setUint32(64 + 12, INVERSE_TAG, true);
+    expect(hook()).toBe(true);
+    expect((get(192) * 3n) % P).toBe(1n);
+    expect(view.getUint32(64 + 12, true)).toBe(0);
+  });
+
+  it("gives circom's witnesses and errors, witness after witness", async () => {
+    const generator = await loadWitnessGenerator(jsDir(), "quotients.wasm");
+    const d = 123456789n;
+    const cases = [
+      // Repeated denominators, and denominators equal in their low 52 bits.
+      { a: [1n, 2n, 3n, 4n, 5n, 6n], b: [d, d, d + (1n << 52n), d + (2n << 52n), 7n, P - 1n] },
+      { a: [9n, 8n, 7n, 6n, 5n, 4n], b: [d + (1n << 52n), d, 7n, 7n, P - 1n, d + (2n << 52n)] },
+      { a: [0n, 1n, 0n, 1n, 0n, 1n], b: [1n, 2n, 3n, 4n, 5n, 6n] },
+      // b = 0 fails the constraint (a != 0): an error, then witnesses again.
+      { a: [1n, 1n, 1n, 1n, 1n, 1n], b: [1n, 0n, 1n, 1n, 1n, 1n] },
+      { a: [6n, 5n, 4n, 3n, 2n, 1n], b: [d, d, d, 2n, 3n, 4n] },
+    ];
+    for (const inputs of cases) {
+      const ours = await generator.calculate(inputs).catch((e: unknown) => e);
+      const reference = await freshWitness(jsDir(), "quotients.wasm", inputs);
+      if (Array.isArray(reference)) {
+        expect(ours).toEqual(reference);
+        const q = (ours as bigint[]).slice(1, 7);
+        q.forEach((v, i) => expect((v * inputs.b[i]) % P).toBe(inputs.a[i] % P));
+      } else {
+        expect(ours).toBeInstanceOf(WitnessError);
+        expect(ours).toMatchObject(reference);
+      }
+    }
+  });
+});
