@@ -266,7 +266,7 @@ describe.skipIf(!HAS_REDIS)("proving over a Redis queue, with bmc worker process
   it("a worker returning tampered commitments: refused with the segment and the worker named, no proof written", async () => {
     await Promise.all(workers.map(stopWorker));
     workers = [];
-    const liar = start(["dist/test/support/tampering-worker.js", redis.url, build]);
+    const liar = start(["dist/test/support/tampering-worker.js", redis.url, build, "comRest"]);
     await liar.waitFor(/ready/);
     const proof = join(dir, "tampered.json");
     const coordinator = proveOnQueue(redis, proof);
@@ -278,6 +278,18 @@ describe.skipIf(!HAS_REDIS)("proving over a Redis queue, with bmc worker process
     liar.child.kill("SIGTERM");
     await liar.exited;
   }, 120_000);
+
+  it("a job failing on every attempt stops the run with the segment, the worker and its reason", async () => {
+    const broken = start(["dist/test/support/tampering-worker.js", redis.url, build, "throw"]);
+    await broken.waitFor(/ready/);
+    const coordinator = proveOnQueue(redis, join(dir, "failing.json"));
+    expect(await coordinator.exited).toBe(1);
+    expect(coordinator.stderr()).toMatch(
+      /error\[BM0630\]: segment \d+'s (comPre )?job failed 3 time\(s\), last on worker tampering:\d+: this worker fails every job/,
+    );
+    broken.child.kill("SIGTERM");
+    await broken.exited;
+  }, 60_000);
 });
 
 describe("the queue's command line", () => {

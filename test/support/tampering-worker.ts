@@ -1,11 +1,12 @@
 /**
- * A dishonest `bmc worker`, for the queue's tests: the production worker's pieces
- * (src/prove/fold/queue/worker.ts) with every segment result's comRest replaced by another
- * valid point of the curve (comRest + H: the commitment to the same witness with the wrong
- * blinding factor), which no format check can tell apart. The coordinator must refuse it by
- * checking the commitment itself.
+ * A dishonest or broken `bmc worker`, for the queue's tests: the production worker's pieces
+ * (src/prove/fold/queue/worker.ts) put together with a change. `comRest`: every segment
+ * result's comRest is replaced by another valid point of the curve (comRest + H: the
+ * commitment to the same witness with the wrong blinding factor), which no format check can
+ * tell apart; the coordinator must refuse it by checking the commitment itself. `throw`:
+ * every job fails, as a worker with a bug would.
  *
- *   node dist/test/support/tampering-worker.js redis://HOST:PORT BUILD_DIR
+ *   node dist/test/support/tampering-worker.js redis://HOST:PORT BUILD_DIR comRest|throw
  *
  * Runs until SIGTERM; prints `ready` on stdout when it is listening.
  */
@@ -14,7 +15,7 @@ import { hidingGenerators } from "../../src/prove/fold/hiding.js";
 import { openWorkerEnv, serveQueue } from "../../src/prove/fold/queue/worker.js";
 import type { SegmentResultData } from "../../src/prove/fold/queue/wire.js";
 
-const [url, buildDir] = process.argv.slice(2);
+const [url, buildDir, mode] = process.argv.slice(2);
 const honest = await openWorkerEnv(buildDir, {});
 const curve = await buildBn128(true);
 const { H } = hidingGenerators(curve);
@@ -30,7 +31,9 @@ function tampered(point: string): string {
 const serving = await serveQueue(url, {
   ...honest,
   name: `tampering:${process.pid}`,
+  threads: 1,
   async runJob(data) {
+    if (mode === "throw") throw new Error("this worker fails every job");
     const result = await honest.runJob(data);
     if (result.kind !== "segment") return { ...result, worker: `tampering:${process.pid}` };
     const segment: SegmentResultData = { ...result, worker: `tampering:${process.pid}` };

@@ -225,6 +225,19 @@ class JobBook {
     await this.queue.remove(this.id(data)).catch(() => 0);
   }
 
+  /**
+   * Every result of this run from a worker found wrong once, removed too: it is not trusted
+   * for the others, which a run started again would otherwise take and refuse one at a time.
+   */
+  async forgetWorker(worker: string): Promise<void> {
+    for (const id of this.added.keys()) {
+      const job = await this.queue.getJob(id).catch(() => undefined);
+      const named = (job?.returnvalue as { worker?: unknown } | undefined)?.worker;
+      if (job && (named === worker || job.processedBy === worker))
+        await this.queue.remove(id).catch(() => 0);
+    }
+  }
+
   private async reportCounts(data: JobData): Promise<void> {
     const now = Date.now();
     if (now - this.lastCounts < 1000) return;
@@ -270,6 +283,7 @@ function queueRunner(ctx: ProverContext, book: JobBook, batch: number): JobRunne
       return { decoded: decodeChecked(value, worker, data, book.names), worker };
     } catch (error) {
       await book.forget(data);
+      if (error instanceof WrongResultError) await book.forgetWorker(error.worker);
       throw error;
     }
   };
@@ -345,6 +359,7 @@ async function checkedOrForgotten<T>(
     if (error instanceof WrongResultError) {
       const bad = datas.find((d) => d.index === error.segment);
       if (bad) await book.forget(bad);
+      await book.forgetWorker(error.worker);
     }
     throw error;
   }

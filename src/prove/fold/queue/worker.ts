@@ -147,7 +147,14 @@ export async function serveQueue(
   worker.on("completed", (job) => (counts.done++, report(job, "done")));
   worker.on("failed", (job, error) => (counts.failed++, report(job, `failed: ${error.message}`)));
   worker.run().catch(() => {});
-  await withDeadline(worker.waitUntilReady(), 10_000, `cannot reach Redis at ${url}`);
+  try {
+    await withDeadline(worker.waitUntilReady(), 5_000, `cannot reach Redis at ${url}`);
+  } catch (error) {
+    // ioredis would go on reconnecting, and keep the process alive.
+    connection.disconnect();
+    await worker.close(true).catch(() => {});
+    throw error;
+  }
   return {
     counts,
     stop: async () => {
