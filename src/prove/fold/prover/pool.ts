@@ -119,8 +119,9 @@ class Pool {
 
 /** What the threads of a pool share: the circuit and the key's powers a segment uses. */
 export function workerSetup(ctx: Pick<ProverContext, "circuit" | "srs">): WorkerSetup {
-  const { r1cs, jsDir, wasmFile, nPublic, nPre, restOffset } = ctx.circuit;
-  const used = ctx.srs.powersG1.subarray(0, 2 * restOffset * 64);
+  const { r1cs, jsDir, wasmFile, nPublic, nPre, nRest, restOffset } = ctx.circuit;
+  // The internal wires go from restOffset on, and may be more than restOffset of them.
+  const used = ctx.srs.powersG1.subarray(0, (restOffset + nRest) * 64);
   const powersG1 = new Uint8Array(new SharedArrayBuffer(used.length));
   powersG1.set(used);
   return {
