@@ -205,7 +205,13 @@ try {
   const out = join(scratch, "proof.json");
   const prove = (...extra: string[]) =>
     timed("prove", build, transcript, "--backend", "fold", "-o", out, "--json", ...extra);
-  const rows: { how: string; seconds: number; segments: number; workers?: unknown }[] = [];
+  const rows: {
+    how: string;
+    seconds: number;
+    segments: number;
+    workers?: unknown;
+    checkMs?: number;
+  }[] = [];
   for (const threads of [1, 2]) {
     process.stderr.write(`local pool, ${threads} thread(s)\n`);
     const r = prove("--workers", String(threads));
@@ -236,6 +242,7 @@ try {
       seconds: r.seconds,
       segments: json.segments,
       workers: json.queue.workers,
+      checkMs: json.queue.checkMs,
     });
     await Promise.all(workers.map(stop));
   }
@@ -248,13 +255,14 @@ try {
   const m = machine();
   const command = commandLine(root, import.meta.url, "bench:distributed");
   const table = markdownTable(
-    ["prover", "segments", "wall clock", "blocks/s", "segments per worker"],
-    "lrrrl",
+    ["prover", "segments", "wall clock", "blocks/s", "checking results", "segments per worker"],
+    "lrrrrl",
     rows.map((r) => [
       r.how,
       String(r.segments),
       `${r.seconds.toFixed(1)} s`,
       String(rate(r.seconds)),
+      r.checkMs === undefined ? "" : `${(r.checkMs / 1000).toFixed(2)} s`,
       r.workers ? Object.values(r.workers as Record<string, number>).join(", ") : "",
     ]),
   );
@@ -265,7 +273,8 @@ try {
     `- Revision: ${gitRevision(root)}`,
     ...commandAndLoadLines(command, loadBefore, loadAfter),
     `- Transcript: ${proofs} proofs of X -> X, ${blocks} blocks; segment of ${perSegment} proofs (circom --O1); INSECURE development SRS`,
-    "- Wall clock of `bmc prove` from start to the proof written: start-up, key, layout, jobs, folding, compression; the queue's runs also verify the proof before writing it. Redis and every worker run on this same machine, so the workers share its cores with the coordinator.",
+    "- Wall clock of `bmc prove` from start to the proof written: start-up, key, layout, jobs, folding, compression; the queue's runs also verify the proof before writing it. Redis and every worker run on this same machine, so the workers share its cores with the coordinator (with one worker, its jobs and the coordinator's folding overlap on the two cores, which one thread of the local pool does not do).",
+    "- Checking results: the coordinator's time checking the workers' results (decoding, the witness's layout and constraints, D, and the commitments by one random combination per batch of 8).",
     "",
     table,
     "",
