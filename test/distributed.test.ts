@@ -27,6 +27,7 @@ import {
   type ClaimedSegment,
 } from "../src/prove/fold/prover/result-checks.js";
 import { runSegmentJob, type SegmentJob } from "../src/prove/fold/prover/segment-job.js";
+import { workerSetup } from "../src/prove/fold/prover/pool.js";
 import { decodeChecked } from "../src/prove/fold/queue/coordinator.js";
 import {
   decodeResult,
@@ -449,6 +450,14 @@ describe("the coordinator's checks of a worker's result", () => {
     ["another segment's index", () => ({ ...honest, index: 0 }), /it is for segment 1/],
   ])("refuses %s", (_, tampered, expected) => {
     expect(reason(tampered())).toMatch(expected);
+  });
+
+  it("gives worker threads (the pool's and bmc worker's) the key up to the last internal wire", () => {
+    // More internal wires than restOffset, as in bench:distributed's segment of 4 proofs.
+    const nRest = ctx.circuit.restOffset + 5;
+    const srs = { ...ctx.srs, powersG1: new Uint8Array(4 * ctx.circuit.restOffset * 64) };
+    const setup = workerSetup({ circuit: { ...ctx.circuit, nRest }, srs });
+    expect(setup.powersG1.length).toBe((ctx.circuit.restOffset + nRest) * 64);
   });
 
   it("refuses a result for another build or run, or not in the job format", () => {
