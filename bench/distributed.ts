@@ -173,8 +173,9 @@ async function roundTrip(url: string, jobText: string, resultText: string, round
   const connection = await redisClient(connectionOf(url));
   const queue = new Queue("bmc-bench-round-trip", { connection });
   const answer = JSON.parse(resultText);
+  const workerConnection = await redisClient(connectionOf(url));
   const worker = new Worker("bmc-bench-round-trip", async () => answer, {
-    connection: await redisClient(connectionOf(url)),
+    connection: workerConnection,
   });
   await worker.waitUntilReady();
   const data = JSON.parse(jobText);
@@ -193,6 +194,7 @@ async function roundTrip(url: string, jobText: string, resultText: string, round
   await worker.close();
   await queue.close();
   connection.disconnect();
+  workerConnection.disconnect();
   return ms;
 }
 
