@@ -31,6 +31,9 @@ const HEAVY = [
   "ts-morph",
   "vscode-languageserver",
   "lodash-es",
+  // The queue's client (bmc prove --queue, bmc worker).
+  "bullmq",
+  "ioredis",
 ];
 
 const dir = mkdtempSync(join(tmpdir(), "bmc-startup-"));

@@ -115,19 +115,40 @@ replaces them.`,
   {
     name: "prove",
     args: [BUILD, TRANSCRIPT],
-    flags: ["output", "backend", "ptau", "workers"],
+    flags: ["output", "backend", "ptau", "workers", "queue"],
     required: { output: "the file the proof is written to (-o PROOF.json)" },
     synopsis:
-      "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold [--ptau FILE] [--workers N]]",
+      "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold [--ptau FILE] [--workers N | --queue redis://HOST:PORT]]",
     summary: "Validate a transcript, compute its witness and prove it.",
     help: `groth16 (the default, or bmc.json's "backend") proves one segment; fold proves as many
 segments as the transcript needs, folded into one succinct zero-knowledge proof
 (docs/folding.md), committed with the powers of tau of --ptau FILE or, without it, an
 INSECURE development SRS made and cached on this machine. The fold backend computes each
 segment's witness and commitments on --workers N threads (default: one per core; 1 runs them
-in bmc's own thread) and folds them in order: the proof does not depend on N. A transcript
+in bmc's own thread) and folds them in order: the proof does not depend on N. With --queue
+redis://HOST:PORT the jobs go to \`bmc worker\` processes on any machine instead; each result
+is checked before it is folded, the proof is verified before it is written, and the same
+command started again resumes from the jobs already done (docs/distributed.md). A transcript
 without blocks proves nothing and is refused (BM0620).`,
     run: lazy(prove, (m) => m.runProve),
+  },
+  {
+    name: "worker",
+    args: [{ name: "redis://HOST:PORT" }],
+    flags: ["build", "ptau", "workers", "lock"],
+    synopsis:
+      "bmc worker redis://HOST:PORT --build DIR [--ptau FILE] [--workers N] [--lock SECONDS]",
+    summary: "Run the segment jobs of `bmc prove --queue` for a build folder, until stopped.",
+    help: `Loads the build folder and its commitment key (the SRS of --ptau FILE, or this
+machine's INSECURE development SRS: the coordinator's must be the same) and takes the jobs of
+that build from the queue, --workers N at a time (default 1) on threads of their own.
+Jobs of another build go to other workers. Stop it with Ctrl-C (SIGINT) or SIGTERM: running
+jobs finish first. A worker killed outright leaves its jobs locked for --lock SECONDS
+(default 30), after which other workers take them again (docs/distributed.md).`,
+    run: lazy(
+      () => import("./worker.js"),
+      (m) => m.runWorker,
+    ),
   },
   {
     name: "verify",

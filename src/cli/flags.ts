@@ -54,6 +54,17 @@ export const FLAGS = {
     value: "N",
     help: "threads for the fold backend's segments (default: one per core)",
   },
+  queue: {
+    type: "string",
+    value: "redis://HOST:PORT",
+    help: "the fold backend's segment jobs on a Redis queue, for `bmc worker`s",
+  },
+  build: { type: "string", value: "DIR", help: "the build folder whose jobs the worker runs" },
+  lock: {
+    type: "string",
+    value: "SECONDS",
+    help: "how long a job stays locked by a worker that stopped answering (default 30)",
+  },
   check: { type: "boolean", help: "list files that are not formatted; exit 1 if any" },
   write: { type: "boolean", help: "rewrite files in place" },
   prove: { type: "boolean", help: "also prove and verify every valid transcript" },

@@ -14,6 +14,7 @@ import {
   proveFold,
   proveGroth16,
   ProvingError,
+  type QueueStats,
   ptauPower,
   setup,
   verifyProofText,
@@ -131,9 +132,9 @@ function formatBytes(bytes: number): string {
 }
 
 /** --workers N for the folding prover: the machine's cores by default, 1 for this thread. */
-function workersOf(c: CommandContext): number {
+export function workersOf(c: CommandContext, byDefault = availableParallelism()): number {
   const text = c.str("workers");
-  if (text === undefined) return availableParallelism();
+  if (text === undefined) return byDefault;
   if (!/^[1-9]\d{0,2}$/.test(text))
     throw new UsageError("BM0922", `--workers takes a whole number from 1 to 999, not \`${text}\``);
   return Number(text);
@@ -220,30 +221,59 @@ export async function runProve(c: CommandContext): Promise<number> {
       "a transcript proves its public blocks; add the blocks of a proof",
     );
   }
+  const queue = queueOf(c, backend);
   const options = { onProgress: c.progress, transcriptText: text };
   const r =
     backend === "fold"
       ? await proveFold(buildDir, transcriptPath, {
           ...options,
           ptau: c.str("ptau"),
-          workers: workersOf(c),
+          workers: queue ? undefined : workersOf(c),
+          queue,
         })
       : await proveGroth16(buildDir, transcriptPath, options);
+  const queueStats = "queue" in r ? r.queue : undefined;
   if (!r.proof) {
-    if (c.json) c.printJson({ ok: false, ...c.jsonDiagnostics(r.diagnostics) });
+    if (c.json) c.printJson({ ok: false, queue: queueStats, ...c.jsonDiagnostics(r.diagnostics) });
     else c.print(r.diagnostics);
     return EXIT.invalid;
   }
   writeOutputFile(out, JSON.stringify(r.proof, null, 1) + "\n");
   const segments = "segments" in r ? (r.segments ?? 1) : 1;
   if (c.json) {
-    c.printJson({ ok: true, proof: out, backend, segments, statement: r.proof.statement });
+    const statement = r.proof.statement;
+    c.printJson({ ok: true, proof: out, backend, segments, statement, queue: queueStats });
   } else if (!c.quiet) {
     c.io.out(
       `proved: ${out} (${plural(r.proof.statement.length, "public block")}` +
         (backend === "fold" ? `, ${plural(segments, "segment")} folded)\n` : ")\n"),
     );
+    if (queueStats) c.io.out(`${queueSummary(queueStats)}\n`);
     if (backend === "fold" && !c.str("ptau")) c.io.out(`${INSECURE_SRS}\n`);
   }
   return EXIT.ok;
+}
+
+/** --queue redis://HOST:PORT: the fold backend only, and instead of --workers. */
+function queueOf(c: CommandContext, backend: string): string | undefined {
+  const queue = c.str("queue");
+  if (queue === undefined) return undefined;
+  if (backend !== "fold")
+    throw new UsageError("BM0922", "--queue is for --backend fold: a Groth16 proof is one job");
+  if (c.str("workers") !== undefined)
+    throw new UsageError(
+      "BM0922",
+      "--queue and --workers do not go together: with a queue, the workers' threads are `bmc worker --workers N`",
+    );
+  return queue;
+}
+
+function queueSummary(q: QueueStats): string {
+  const workers = Object.entries(q.workers).map(([w, n]) => `${w} ${n}`);
+  return (
+    `queue: ${plural(q.jobs, "job")}` +
+    (q.reused ? `, ${q.reused} done before this run` : "") +
+    (q.requeued ? `, ${q.requeued} queued again after Redis lost them` : "") +
+    `; segments per worker: ${workers.join(", ") || "none"}`
+  );
 }

@@ -278,6 +278,16 @@ export const codes = {
     title: "the proof does not verify: no calldata for it",
     example: "",
   },
+  BM0630: {
+    severity: "error",
+    title: "the job queue cannot be used (Redis unreachable, or a job failing)",
+    example: "",
+  },
+  BM0631: {
+    severity: "error",
+    title: "a worker's result is wrong: refused, nothing of it folded",
+    example: "",
+  },
   BM0701: {
     severity: "error",
     title: "Metamath: illegal character",

@@ -51,6 +51,9 @@ import {
 } from "./groth16.js";
 import { canonicalDecimal, isStatement, Q, sameKeys, type StatementBlock } from "./proof-file.js";
 import { publicSignalsFor, statementOf } from "./statement.js";
+import type { QueueStats } from "./queue.js";
+
+export type { QueueStats } from "./queue.js";
 
 export { devPtau, devPtauPath, ptauPower, defaultCacheDir } from "./ptau.js";
 export { exportSolidity, powerFor, setup, ProvingError } from "./groth16.js";
@@ -398,6 +401,8 @@ export interface FoldProveResult {
   readonly proof?: FoldProof;
   readonly segments?: number;
   readonly diagnostics: Diagnostic[];
+  /** With `queue`: what the queue did (jobs, resumed, per worker). */
+  readonly queue?: QueueStats;
 }
 
 export interface FoldProveOptions {
@@ -416,6 +421,8 @@ export interface FoldProveOptions {
    * must still lower to the build's rules digest, and the validation must be a valid one.
    */
   checked?: CheckedTranscript;
+  /** redis://HOST:PORT: the segment jobs go to `bmc worker` processes instead (./queue.ts). */
+  queue?: string;
 }
 
 export interface CheckedTranscript {
@@ -466,6 +473,15 @@ async function proveFoldUnchecked(
       };
     }
     throw error;
+  }
+  if (options.queue) {
+    const { foldOnQueue } = await import("./queue.js");
+    const url = options.queue;
+    const r = await foldOnQueue(circuit, manifest, statementOf(transcript), segments, {
+      ...options,
+      url,
+    });
+    return { ...r, segments: segments.length };
   }
   const proof = await foldSegments(circuit, statementOf(transcript), segments, {
     onProgress: options.onProgress,

@@ -22,8 +22,9 @@ export type Rng = (bytes: number) => Uint8Array;
 export const cryptoRng: Rng = (bytes) => crypto.getRandomValues(new Uint8Array(bytes));
 
 /**
- * For tests only: a deterministic stream (SHA-256 of seed and counter). A proof made with it
- * is reproducible and therefore NOT zero-knowledge.
+ * A deterministic stream (SHA-256 of seed and counter). With a seed a test chooses, a proof
+ * is reproducible and therefore NOT zero-knowledge; the queue (./queue/coordinator.ts) seeds
+ * it with 32 secret random bytes, kept in Redis, so that a run started again draws the same.
  */
 export function seededRng(seed: string): Rng {
   let counter = 0;

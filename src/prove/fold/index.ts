@@ -26,15 +26,9 @@ import type { StatementBlock } from "../proof-file.js";
 import { contextChain, deriveChallenges, FoldError, onCurve } from "./protocol.js";
 import type { FoldCircuit, FoldProof } from "./protocol.js";
 import { finishProof } from "./prover/assemble.js";
-import { bytesOf, proverContext, type ProverContext } from "./prover/context.js";
+import { bytesOf, proverContext, withRandomness, type ProverContext } from "./prover/context.js";
 import { foldStep, startFold, type FoldState } from "./prover/fold-step.js";
-import {
-  drawSegmentBlinding,
-  inProcessRunner,
-  segmentJobs,
-  type JobRunner,
-} from "./prover/jobs.js";
-import { workerRunner } from "./prover/pool.js";
+import { drawSegmentBlinding, localExecutor, segmentJobs, type JobRunner } from "./prover/jobs.js";
 import { commitPreChallenge, isEnd } from "./prover/pre-challenge.js";
 import type { FoldOptions, SegmentInputs } from "./prover/types.js";
 import { startMsmHelper, type MsmHelper } from "./prover/msm-helper.js";
@@ -54,6 +48,7 @@ export { verifyFold, type FoldVerifyResult } from "./verify.js";
 export { seededRng, type Rng } from "./hiding.js";
 export { emptyFoldStats, type FoldStats } from "./prover/stats.js";
 export type { FoldOptions, SegmentInputs } from "./prover/types.js";
+export type { SegmentExecutor, OpenedRunner, ProofRun, JobRunner } from "./prover/jobs.js";
 
 /** The segments' inputs for a validated transcript. */
 export function layoutSegments(
@@ -89,12 +84,14 @@ export async function foldSegments(
 ): Promise<FoldProof> {
   if (segments.length === 0) throw new FoldError("nothing to fold: no segments");
   return onCurve(options, async (curve) => {
-    const ctx = await proverContext(curve, circuit, options);
+    const base = await proverContext(curve, circuit, options);
     const threads = options.workers ?? 1;
-    const workers = Math.min(threads, segments.length);
-    const runner = workers > 1 ? workerRunner(ctx, workers) : inProcessRunner(ctx);
-    // A thread the segments leave idle commits to the random instance meanwhile.
-    const helper = threads > workers ? startMsmHelper(ctx, options.cacheDir) : undefined;
+    const executor = options.executor ?? localExecutor(threads);
+    const { runner, rng } = await executor.open(base, { statement, segments });
+    const ctx = rng ? withRandomness(base, rng) : base;
+    // A local thread the segments leave idle commits to the random instance meanwhile.
+    const idle = !executor.remote && threads > Math.min(threads, segments.length);
+    const helper = idle ? startMsmHelper(ctx, options.cacheDir) : undefined;
     try {
       return await foldWith(ctx, runner, statement, segments, helper);
     } finally {

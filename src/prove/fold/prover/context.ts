@@ -5,7 +5,13 @@
 import type { Bn128 } from "ffjavascript";
 import type { CommitmentKey } from "../commit.js";
 import { pointBytes, type Point } from "../curve.js";
-import { cryptoRng, hidingGenerators, randomScalars, type HidingGenerators } from "../hiding.js";
+import {
+  cryptoRng,
+  hidingGenerators,
+  randomScalars,
+  type HidingGenerators,
+  type Rng,
+} from "../hiding.js";
 import { foldKey, type FoldCircuit } from "../protocol.js";
 import type { Srs } from "../snark/index.js";
 import type { FoldOptions } from "./types.js";
@@ -65,6 +71,11 @@ export async function proverContext(
     restartClock: () => clock.restart(),
     progress,
   };
+}
+
+/** The same context drawing its scalars from another source of randomness. */
+export function withRandomness(ctx: ProverContext, rng: Rng): ProverContext {
+  return { ...ctx, random: randomScalars(rng) };
 }
 
 /** k P, with 0 P the identity (ffjavascript's timesScalar does not take 0). */

@@ -118,9 +118,11 @@ class Pool {
   }
 }
 
-function workerSetup(ctx: ProverContext): WorkerSetup {
-  const { r1cs, jsDir, wasmFile, nPublic, nPre, restOffset } = ctx.circuit;
-  const used = ctx.srs.powersG1.subarray(0, 2 * restOffset * 64);
+/** What the threads of a pool share: the circuit and the key's powers a segment uses. */
+export function workerSetup(ctx: Pick<ProverContext, "circuit" | "srs">): WorkerSetup {
+  const { r1cs, jsDir, wasmFile, nPublic, nPre, nRest, restOffset } = ctx.circuit;
+  // The internal wires go from restOffset on, and may be more than restOffset of them.
+  const used = ctx.srs.powersG1.subarray(0, (restOffset + nRest) * 64);
   const powersG1 = new Uint8Array(new SharedArrayBuffer(used.length));
   powersG1.set(used);
   return {
@@ -128,6 +130,16 @@ function workerSetup(ctx: ProverContext): WorkerSetup {
     powersG1,
     digest: ctx.srs.digest,
   };
+}
+
+/** Jobs on `count` threads, in the order they are asked for (`bmc worker` runs its jobs so). */
+export interface ThreadPool {
+  run<R>(request: WorkerRequest): Promise<R>;
+  close(): Promise<void>;
+}
+
+export function threadPool(setup: WorkerSetup, count: number): ThreadPool {
+  return new Pool(Array.from({ length: count }, () => startThread("segment-worker", setup)));
 }
 
 /** Results of `start` for every item, in order, at most `ahead` started before consumed. */

@@ -2,6 +2,7 @@
 import type { CircuitInputs } from "../../../witness/inputs.js";
 import type { KeyOptions } from "../protocol.js";
 import type { Rng } from "../hiding.js";
+import type { SegmentExecutor } from "./jobs.js";
 import type { FoldStats } from "./stats.js";
 
 /** One segment's data before the challenges: its inputs and the public values known then. */
@@ -25,4 +26,9 @@ export interface FoldOptions extends KeyOptions {
    * them in this thread, more on a pool of worker threads. The proof is the same either way.
    */
   readonly workers?: number;
+  /**
+   * Where the per-segment jobs run instead (`workers` is then ignored): a queue of remote
+   * workers (../queue/coordinator.ts), which also decides the randomness when it resumes a run.
+   */
+  readonly executor?: SegmentExecutor;
 }
