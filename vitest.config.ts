@@ -1,5 +1,14 @@
 import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+
+// One cache for every test file and every bmc the tests start: the development ceremonies and
+// SRS, the tests' Groth16 keys and builds, the README's outputs, and circom2's outputs
+// (src/circuits/circom-cache.ts), each keyed by what it is made from. $BMC_CACHE if set, else
+// .cache/ in the clone. Set here, before the workers start, so that they and the processes
+// they spawn inherit it.
+process.env.BMC_CACHE ??= resolve(".cache");
+process.env.BMC_CIRCOM_CACHE ??= join(process.env.BMC_CACHE, "circom");
 
 export default defineConfig({
   test: {
