@@ -16,6 +16,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
@@ -102,6 +103,35 @@ function outputsOf(mainFile: string): string[] {
   return [`${stem}.r1cs`, `${stem}.sym`, `${stem}_js`];
 }
 
+/** Whether the process named in a lock folder is gone (or never wrote its pid). */
+function abandoned(lock: string): boolean {
+  try {
+    process.kill(Number(readFileSync(join(lock, "pid"), "utf8")), 0);
+    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EPERM") return false;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") return true;
+    try {
+      return Date.now() - statSync(lock).mtimeMs > 10_000;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Takes the lock folder, or says it is held (and removes it if its holder is gone). */
+function tryLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    if (abandoned(lock)) rmSync(lock, { recursive: true, force: true });
+    return false;
+  }
+  writeFileSync(join(lock, "pid"), String(process.pid));
+  return true;
+}
+
 export async function cachedCircomRun(
   cacheDir: string,
   options: CachedRunOptions,
@@ -111,18 +141,42 @@ export async function cachedCircomRun(
   if (!key) return run();
   const entry = join(cacheDir, key);
   const outputs = outputsOf(options.mainFile);
-  const runFile = join(entry, "run.json");
-  if (existsSync(runFile)) {
+  const fromCache = (): CircomRun | undefined => {
+    const runFile = join(entry, "run.json");
+    if (!existsSync(runFile)) return undefined;
     const cached = JSON.parse(readFileSync(runFile, "utf8")) as CircomRun;
     for (const name of outputs) {
       rmSync(join(options.outDir, name), { recursive: true, force: true });
       cpSync(join(entry, name), join(options.outDir, name), { recursive: true });
     }
     return { ...cached, output: swapPaths(cached.output, options, false) };
+  };
+  // Test files run in parallel and often compile the same circuit: one compiles, the others
+  // wait for its entry.
+  mkdirSync(cacheDir, { recursive: true });
+  const lock = `${entry}.lock`;
+  for (;;) {
+    const cached = fromCache();
+    if (cached) return cached;
+    if (tryLock(lock)) break;
+    await new Promise((done) => setTimeout(done, 500));
   }
+  try {
+    return fromCache() ?? (await runAndKeep(entry, outputs, options, run));
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function runAndKeep(
+  entry: string,
+  outputs: string[],
+  options: CachedRunOptions,
+  run: () => Promise<CircomRun>,
+): Promise<CircomRun> {
   const fresh = await run();
   if (fresh.code !== 0 || fresh.crash || !/Everything went okay/.test(fresh.output)) return fresh;
-  // Written under a temporary name and renamed: another process may be filling the same entry.
+  // Written under a temporary name and renamed, so that an entry is whole or absent.
   const staging = `${entry}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
@@ -130,11 +184,7 @@ export async function cachedCircomRun(
     cpSync(join(options.outDir, name), join(staging, name), { recursive: true });
   const stored = { code: fresh.code, output: swapPaths(fresh.output, options, true) };
   writeFileSync(join(staging, "run.json"), JSON.stringify(stored));
-  try {
-    renameSync(staging, entry);
-  } catch {
-    // Filled by another process meanwhile: its entry is as good as this one.
-    rmSync(staging, { recursive: true, force: true });
-  }
+  rmSync(entry, { recursive: true, force: true });
+  renameSync(staging, entry);
   return fresh;
 }
