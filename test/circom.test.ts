@@ -109,6 +109,17 @@ describe("circom2's outputs cached in BMC_CIRCOM_CACHE", () => {
     expect(second.output).not.toContain("first");
   });
 
+  it("reuses them when only a line comment changed (a rule file's path, say)", async () => {
+    const root = copyOfSources("commented");
+    const lib = readFileSync(join(root, "lib.circom"), "utf8");
+    writeFileSync(
+      join(root, "lib.circom"),
+      lib.replace(/\n$/, " // from /tmp/elsewhere/rules.bm:3\n"),
+    );
+    expect((await compileIn(root)).ok).toBe(true);
+    expect(readFileSync(join(root, "out", "ok.sym"), "utf8")).toMatch(/cached\n$/);
+  });
+
   it("compiles again when a file the main file includes changed", async () => {
     const root = copyOfSources("changed");
     writeFileSync(

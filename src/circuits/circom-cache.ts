@@ -3,7 +3,7 @@
  * it): circom2 in WebAssembly takes seconds to minutes per circuit, and the tests compile the
  * same circuits in many files and on every run. An entry is keyed by everything circom reads
  * and everything that changes what it writes: the main file and every file its includes reach
- * (by their paths from the main file's folder), the main file's name, the flags, and circom2's
+ * (by their paths from the main file's folder, without their line comments), the main file's name, the flags, and circom2's
  * own version and WebAssembly. It holds the .r1cs, .sym
  * and <main>_js/ of a run that went okay, and its output with the folders' paths taken out;
  * the caller parses that output as it would a fresh run's. Failed runs are not kept.
@@ -70,6 +70,22 @@ function sourcesOf(mainFile: string): string[] | undefined {
   return visit(resolve(mainFile)) ? [...seen].sort() : undefined;
 }
 
+/**
+ * A source without its line comments, line for line (line numbers are in the witness
+ * generator's messages): bmc's generated circuits name the rule file's path in comments, and
+ * tests compile the same rules from temporary folders. A line with a quote before its `//` is
+ * kept whole.
+ */
+function withoutLineComments(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const at = line.indexOf("//");
+      return at >= 0 && !line.slice(0, at).includes('"') ? line.slice(0, at).trimEnd() : line;
+    })
+    .join("\n");
+}
+
 function entryKey(options: CachedRunOptions): string | undefined {
   const sources = sourcesOf(options.mainFile);
   if (!sources) return undefined;
@@ -77,9 +93,7 @@ function entryKey(options: CachedRunOptions): string | undefined {
   const mainDir = dirname(resolve(options.mainFile));
   h.update(`${basename(options.mainFile)}\0${options.flags.join(" ")}\0`);
   for (const file of sources)
-    h.update(`${relative(mainDir, file)}\0`)
-      .update(readFileSync(file))
-      .update("\0");
+    h.update(`${relative(mainDir, file)}\0${withoutLineComments(readFileSync(file, "utf8"))}\0`);
   return h.digest("hex").slice(0, 40);
 }
 
