@@ -15,7 +15,6 @@
  * that make them, the rules and the locked dependencies: any change to those makes them again.
  * The two proofs are made afresh on every run, by the prover of this checkout.
  */
-import { createHash } from "node:crypto";
 import {
   cpSync,
   existsSync,
@@ -32,18 +31,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../src/cli/compile.js";
 import { neededPower } from "../src/cli/prove.js";
 import { DiagnosticError } from "../src/diagnostics/index.js";
-import {
-  devPtau,
-  devPtauPath,
-  loadManifest,
-  ptauPower,
-  setup,
-  VKEY,
-  ZKEY,
-} from "../src/prove/index.js";
+import { devPtau, devPtauPath, loadManifest, ptauPower } from "../src/prove/index.js";
 import { parseSparseR1cs } from "../src/prove/fold/r1cs.js";
 import { readR1cs, readWtns } from "../src/witness/r1cs.js";
 import { writeWtns } from "../src/prove/groth16.js";
+import { setupWithCachedKeys } from "./groth16-keys.js";
 import {
   cachedFolder,
   compilerSourceDigest,
@@ -97,21 +89,9 @@ beforeAll(async () => {
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
   manifest.rulesFile = relative(build, rules);
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-  // Keys for this R1CS (any development ceremony's: setup itself is tested elsewhere).
-  const r1cs = createHash("sha256").update(readFileSync(join(build, manifest.files.r1cs)));
-  const keys = await cachedFolder(
-    `files-fuzz-keys-${r1cs.digest("hex").slice(0, 32)}`,
-    async (into) => {
-      // A development powers of tau large enough, the cached one of test/groth16.test.ts (2^13)
-      // when it is there, so that the suite does not make two.
-      const needed = neededPower(build);
-      const larger = [13, 14].map((p) => devPtauPath(p)).find((p) => existsSync(p));
-      const ptau = larger && ptauPower(larger) >= needed ? larger : await devPtau(needed);
-      const vkey = await setup(join(build, manifest.files.r1cs), ptau, join(into, ZKEY));
-      writeFileSync(join(into, VKEY), JSON.stringify(vkey, null, 1) + "\n");
-    },
-  );
-  for (const f of [ZKEY, VKEY]) cpSync(join(keys, f), join(build, f));
+  // Keys for this R1CS, ptau and snarkjs, shared with the other tests (setup itself is
+  // tested in groth16.test.ts).
+  await setupWithCachedKeys(build);
   for (const backend of ["groth16", "fold"] as const) {
     const path = join(dir, `${backend}.proof.json`);
     const r = await runBmc("prove", build, transcript, "--backend", backend, "-o", path, "--quiet");

@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll } from "vitest";
 import { main } from "../src/cli/main.js";
 import { defaultCacheDir } from "../src/prove/index.js";
@@ -65,8 +65,28 @@ export function scratchFolders(prefix: string): (files: Record<string, string>) 
 }
 
 /**
- * A digest of what a compiled build folder depends on (the stages up to the circuits, the
- * Circom library, the locked dependencies) and of `inputs` (rules, transcripts, options).
+ * The source files `entries` import, transitively, through relative imports (`from "./x.js"`
+ * is ./x.ts): the code a result made by those entries can depend on.
+ */
+export function sourceClosure(...entries: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)) {
+      const target = join(dirname(file), m[1]).replace(/\.js$/, ".ts");
+      if (existsSync(target)) visit(target);
+    }
+  };
+  for (const entry of entries) visit(entry);
+  return [...seen].sort();
+}
+
+/**
+ * A digest of what a build folder `bmc compile` made depends on: every source file compile's
+ * code reaches (the stages up to the circuits, the manifest and bindings writers), stdlib,
+ * the locked dependencies (circomlib, circom2), and `inputs` (rules, transcripts, options).
  */
 export function compilerSourceDigest(...inputs: string[]): string {
   const h = createHash("sha256");
@@ -77,7 +97,8 @@ export function compilerSourceDigest(...inputs: string[]): string {
       else h.update(`${p}\0`).update(readFileSync(p));
     }
   };
-  for (const stage of ["syntax", "check", "lower", "field", "circuits"]) walk(join("src", stage));
+  for (const file of sourceClosure("src/cli/compile.ts"))
+    h.update(`${file}\0`).update(readFileSync(file));
   walk("stdlib");
   h.update(readFileSync("package-lock.json"));
   for (const input of inputs) h.update(input);

@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { parse, relative, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
+import { cachedCircomRun } from "./circom-cache.js";
 
 export interface CircomError {
   readonly code?: string;
@@ -107,29 +108,62 @@ runner.execute(fs.readFileSync(workerData.wasm)).then(
 );
 `;
 
+/** What one run of circom2 gave: its exit status, its output, and why it crashed if it did. */
+export interface CircomRun {
+  readonly code: number;
+  readonly output: string;
+  readonly crash?: string;
+}
+
 /**
  * Runs circom2 on a main file in a worker thread: circom2's execute() is synchronous and
  * would hold the event loop for the whole compilation. Under WASI circom reaches only
- * preopened folders.
+ * preopened folders. With BMC_CIRCOM_CACHE set (the test suite sets it), the outputs of a
+ * successful run are kept there and reused for the same inputs (./circom-cache.ts).
  */
-export function compileCircom(options: CircomCompileOptions): Promise<CircomCompileResult> {
-  const require = createRequire(import.meta.url);
+export async function compileCircom(options: CircomCompileOptions): Promise<CircomCompileResult> {
   // circom resolves includes against the main file's folder and cannot climb out of the
   // folder it starts in ("../x.circom" is not found even when ".." is preopened), so it starts
   // at the filesystem root, preopened as ".", with every path relative to it.
   const root = parse(resolve(options.mainFile)).root;
+  const flags = [`--O${options.optimize ?? 1}`, "--prime", options.prime ?? "bn128"];
   const args = [
     relative(root, resolve(options.mainFile)),
     "--r1cs",
     "--wasm",
     "--sym",
-    `--O${options.optimize ?? 1}`,
-    "--prime",
-    options.prime ?? "bn128",
+    ...flags,
     "-o",
     relative(root, resolve(options.outDir)) || ".",
   ];
-  const preopens = { ".": root };
+  const run = () => runCircom(args, { ".": root });
+  const cacheDir = process.env.BMC_CIRCOM_CACHE;
+  const { code, output, crash } = cacheDir
+    ? await cachedCircomRun(cacheDir, { ...options, root, flags }, run)
+    : await run();
+  const text = output.replace(ANSI, "");
+  // circom names files relative to where it started: the root.
+  const errors = parseCircomErrors(text).map((e) =>
+    e.file === undefined ? e : { ...e, file: resolve(root, e.file) },
+  );
+  const ok = code === 0 && !crash && errors.length === 0 && /Everything went okay/.test(text);
+  if (!ok && errors.length === 0) {
+    errors.push({ message: crash ?? `circom2 exited with status ${code}` });
+  }
+  return {
+    ok,
+    errors,
+    output: text,
+    constraints: {
+      nonLinear: count(text, "non-linear constraints"),
+      linear: count(text, "linear constraints"),
+    },
+    wires: count(text, "wires"),
+  };
+}
+
+function runCircom(args: string[], preopens: Record<string, string>): Promise<CircomRun> {
+  const require = createRequire(import.meta.url);
   const workerData = {
     circom2: require.resolve("circom2"),
     wasm: require.resolve("circom2/circom.wasm"),
@@ -142,29 +176,9 @@ export function compileCircom(options: CircomCompileOptions): Promise<CircomComp
     const finish = (code: number, output: string, crash?: string) => {
       if (settled) return;
       settled = true;
-      const text = output.replace(ANSI, "");
-      // circom names files relative to where it started: the root.
-      const errors = parseCircomErrors(text).map((e) =>
-        e.file === undefined ? e : { ...e, file: resolve(root, e.file) },
-      );
-      const ok = code === 0 && !crash && errors.length === 0 && /Everything went okay/.test(text);
-      if (!ok && errors.length === 0) {
-        errors.push({ message: crash ?? `circom2 exited with status ${code}` });
-      }
-      done({
-        ok,
-        errors,
-        output: text,
-        constraints: {
-          nonLinear: count(text, "non-linear constraints"),
-          linear: count(text, "linear constraints"),
-        },
-        wires: count(text, "wires"),
-      });
+      done({ code, output, crash });
     };
-    worker.once("message", (m: { code: number; output: string; crash?: string }) =>
-      finish(m.code, m.output, m.crash),
-    );
+    worker.once("message", (m: CircomRun) => finish(m.code, m.output, m.crash));
     worker.once("error", (error) => finish(1, "", error.message));
     worker.once("exit", (code) => finish(code || 1, "", "the circom2 worker stopped unexpectedly"));
   });
