@@ -170,3 +170,33 @@ describe("validator", () => {
     expect(v.errorCount).toBe(10);
   });
 });
+
+describe("a claim's home is decided by its values, not by how they were computed", () => {
+  // x + 1 with x = p - 1 is 0: computed from a value of 2^53 or more, the argument is small,
+  // and must meet the same claim stated with small values (differential seed 28 found this).
+  const WRAP = `
+relation q(a).
+unique relation u(a).
+rule wrap(x): unique u(x + 1) -: q(x + 1).
+rule small(): unique u(0) -: q(0).
+rule use(;): q(0) -: .
+`;
+  const big = (P - 1n).toString();
+
+  it("accepts a small unique argument computed from a large value", () => {
+    const v = validate(`public:\n  use()\nprivate:\n  wrap(${big})\n`, rules(WRAP));
+    expect(v.errors).toEqual([]);
+    expect(v.valid).toBe(true);
+  });
+
+  it("finds a conclusion computed from a large value where a small one is used", () => {
+    const v = validate(`public:\n  use()\nprivate:\n  wrap(${big})\n`, rules(WRAP));
+    expect(v.stats.hypotheses).toBe(1);
+    expect(v.valid).toBe(true);
+  });
+
+  it("sees the same unique claim twice whichever way its arguments were computed", () => {
+    const v = validate(`public:\n  use()\nprivate:\n  wrap(${big})\n  small()\n`, rules(WRAP));
+    expect(v.errors.map((e) => e.code)).toContain("BM0302");
+  });
+});

@@ -25,6 +25,7 @@ import {
   CONST_ARG,
   holds,
   holdsNumeric,
+  type CompiledArg,
   type CompiledClaim,
   type CompiledRule,
   WILDCARD_ARG,
@@ -107,6 +108,7 @@ export function validateTranscript(t: Transcript, options: ValidateOptions = {})
 const PREFETCH_BLOCKS = 32;
 
 const ORDER_BOUND_NUMBER = Number(ORDER_BOUND);
+const EXACT_BOUND = BigInt(NUMBER_BOUND);
 
 /** A conclusion kept for `_` lookups: a row of `concluded`, or a claim with large arguments. */
 type ConclusionRef = number;
@@ -230,10 +232,16 @@ class Validator {
     return blockValues;
   }
 
-  /** Puts claim c's arguments for the block at `base` in argNumbers; false if one is not exact. */
-  private claimNumbers(c: CompiledClaim, base: number, skipWildcards: boolean): boolean {
+  /**
+   * Puts claim c's arguments for block b in argNumbers; false if one is not exact. A claim's
+   * home is decided by its arguments' values, not by how they were computed: an expression over
+   * values of 2^53 or more may still come out small (`x + 1` with x = p - 1 is 0), and then it
+   * is computed exactly and goes in the numeric table like any other small argument.
+   */
+  private claimNumbers(c: CompiledClaim, b: number, skipWildcards: boolean): boolean {
     const { argVars, argConsts } = c;
     const { numbers, argNumbers } = this;
+    const base = this.t.valueStart[b];
     let k = 0;
     for (let i = 0; i < argVars.length; i++) {
       const v = argVars[i];
@@ -241,11 +249,20 @@ class Validator {
       if (v >= 0) x = numbers[base + v];
       else if (v === CONST_ARG) x = argConsts[i];
       else if (v === WILDCARD_ARG && skipWildcards) continue;
-      else x = argNumber(c.args[i], numbers, base);
+      else {
+        x = argNumber(c.args[i], numbers, base);
+        if (x < 0) x = this.exactArgument(c.args[i], b);
+      }
       if (x < 0) return false;
       argNumbers[k++] = x;
     }
     return true;
+  }
+
+  /** An argument computed with BigInts as a number, or -1 if it is 2^53 or more. */
+  private exactArgument(a: CompiledArg, b: number): number {
+    const value = argValue(a, this.bigValuesOf(b), 0);
+    return value < EXACT_BOUND ? Number(value) : -1;
   }
 
   /** Claim c's (non-wildcard) arguments as BigInts, for block b. */
@@ -264,7 +281,7 @@ class Validator {
     for (let b = from; b < to; b++) {
       const base = t.valueStart[b];
       for (const c of this.compiled[t.rule[b]].conclusions) {
-        if (!this.claimNumbers(c, base, false)) continue;
+        if (!this.claimNumbers(c, b, false)) continue;
         const n = c.args.length;
         if (c.unique) uniqueHomes[unique++] = this.unique.home(c.tag, this.argNumbers, 0, n);
         else concludedHomes[ordinary++] = this.concluded.home(c.tag, this.argNumbers, 0, n);
@@ -281,7 +298,7 @@ class Validator {
     for (let b = from; b < to; b++) {
       const base = t.valueStart[b];
       for (const h of this.compiled[t.rule[b]].hypotheses) {
-        if (h.knownMask || !this.claimNumbers(h, base, false)) continue;
+        if (h.knownMask || !this.claimNumbers(h, b, false)) continue;
         concludedHomes[count++] = this.concluded.home(h.tag, this.argNumbers, 0, h.args.length);
       }
     }
@@ -344,7 +361,7 @@ class Validator {
     const base = this.t.valueStart[b];
     let first: number;
     let small: boolean;
-    if (this.claimNumbers(c, base, false)) {
+    if (this.claimNumbers(c, b, false)) {
       const n = c.args.length;
       small = true;
       for (let k = 0; k < n; k++) if (this.argNumbers[k] >= ORDER_BOUND_NUMBER) small = false;
@@ -388,7 +405,7 @@ class Validator {
     this.ordinaryConclusions++;
     const base = this.t.valueStart[b];
     let ref: ConclusionRef;
-    if (this.claimNumbers(c, base, false)) {
+    if (this.claimNumbers(c, b, false)) {
       const size = this.concluded.size;
       ref = this.concluded.insert(c.tag, this.argNumbers, 0, c.args.length, flat);
       if (this.concluded.size === size) return;
@@ -432,7 +449,7 @@ class Validator {
 
   /** The flat index of the first emission of hypothesis h (no `_`), or -1. */
   private findClaim(b: number, h: CompiledClaim, base: number): number {
-    if (this.claimNumbers(h, base, false)) {
+    if (this.claimNumbers(h, b, false)) {
       const row = this.concluded.find(h.tag, this.argNumbers, 0, h.args.length);
       return row < 0 ? -1 : this.concluded.payload(row);
     }
@@ -445,7 +462,7 @@ class Validator {
     const index = this.wildcardIndex(h);
     const base = this.t.valueStart[b];
     let ref: ConclusionRef | undefined;
-    if (this.claimNumbers(h, base, true)) {
+    if (this.claimNumbers(h, b, true)) {
       const row = index.table.find(h.tag, this.argNumbers, 0, index.knownCount);
       if (row >= 0) ref = index.table.payload(row);
     } else ref = index.big.get(claimKey(h.tag, this.claimBigInts(h, b)));
