@@ -81,6 +81,9 @@ describe("coverage of diagnostic codes", () => {
     "BM0607",
     "BM0620",
     "BM0621",
+    // Distributed proving (a queue, a worker): test/distributed.test.ts.
+    "BM0630",
+    "BM0631",
     "BM0901",
     "BM0902",
     "BM0903",
