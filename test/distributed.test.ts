@@ -36,6 +36,7 @@ import {
   unpackScalars,
   WireError,
 } from "../src/prove/fold/queue/wire.js";
+import { optionalPackage, QueueError } from "../src/prove/fold/queue/redis.js";
 import { loadManifest, proveFold, verifyProofText } from "../src/prove/index.js";
 import { validateTranscript } from "../src/validate/index.js";
 import { cachedFolder, compilerSourceDigest } from "./fixtures.js";
@@ -478,5 +479,18 @@ describe("the coordinator's checks of a worker's result", () => {
       decodeResult({ ...result, rest: Buffer.alloc(32, 255).toString("base64") }),
     ).toThrow(WireError);
     expect(unpackScalars(result.x, "x")).toEqual(honest.x);
+  });
+});
+
+describe("the queue's packages", () => {
+  it("are optional peers: missing, they are a QueueError that says what to install", async () => {
+    const missing = "bmc-test-no-such-package";
+    const loading = optionalPackage(missing, () => import(missing));
+    await expect(loading).rejects.toBeInstanceOf(QueueError);
+    await expect(loading).rejects.toThrow(/`bmc-test-no-such-package`.*npm install bullmq ioredis/);
+    const manifest = JSON.parse(readFileSync("package.json", "utf8"));
+    expect(manifest.dependencies.bullmq).toBeUndefined();
+    expect(manifest.peerDependenciesMeta.bullmq.optional).toBe(true);
+    expect(manifest.peerDependenciesMeta.ioredis.optional).toBe(true);
   });
 });

@@ -24,7 +24,7 @@ import {
   WrongResultError,
 } from "../prover/result-checks.js";
 import type { SegmentJob, SegmentResult } from "../prover/segment-job.js";
-import { connectionOf, QueueError, redisClient, withDeadline } from "./redis.js";
+import { connectionOf, optionalPackage, QueueError, redisClient, withDeadline } from "./redis.js";
 import {
   buildDigest,
   decodeResult,
@@ -89,7 +89,7 @@ function transcriptDigest(run: ProofRun): string {
 
 /** Connects to Redis (and fails soon, clearly, when it cannot). */
 export async function connectQueue(options: QueueOptions): Promise<QueueCoordinator> {
-  const { Queue } = await import("bullmq");
+  const { Queue } = await optionalPackage("bullmq", () => import("bullmq"));
   const connection = await redisClient(connectionOf(options.url));
   const unreachableMs = options.unreachableMs ?? 60_000;
   const redis = <T>(work: () => Promise<T>) =>

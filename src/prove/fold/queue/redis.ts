@@ -43,10 +43,26 @@ export function connectionOf(url: string): RedisConnection {
  * the run's concern: commands wait through a reconnection, and withDeadline decides.
  */
 export async function redisClient(connection: RedisConnection) {
-  const { Redis } = await import("ioredis");
+  const { Redis } = await optionalPackage("ioredis", () => import("ioredis"));
   const client = new Redis(connection);
   client.on("error", () => {});
   return client;
+}
+
+/**
+ * A package only distributed proving needs (bullmq, ioredis): optional peers of bmc, so that
+ * nobody who proves locally installs them. Missing, it is a QueueError that says what to install.
+ */
+export async function optionalPackage<T>(name: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new QueueError(
+      `distributed proving needs the package \`${name}\`, which is not installed: ` +
+        "run `npm install bullmq ioredis` in the project that has bmc",
+    );
+  }
 }
 
 /** `work`, or a QueueError when it has not settled within `ms`. */

@@ -15,7 +15,7 @@ import { foldKey, loadFoldCircuit } from "../protocol.js";
 import { threadPool, workerSetup } from "../prover/pool.js";
 import type { PreResult } from "../prover/pre-challenge.js";
 import type { SegmentResult } from "../prover/segment-job.js";
-import { connectionOf, redisClient, withDeadline } from "./redis.js";
+import { connectionOf, optionalPackage, redisClient, withDeadline } from "./redis.js";
 import {
   buildDigest,
   decodeJob,
@@ -109,7 +109,7 @@ export async function serveQueue(
   env: WorkerEnv,
   options: ServeOptions = {},
 ): Promise<Serving> {
-  const { Worker, UnrecoverableError } = await import("bullmq");
+  const { Worker, UnrecoverableError } = await optionalPackage("bullmq", () => import("bullmq"));
   const connection = await redisClient(connectionOf(url));
   const lockMs = options.lockMs ?? 30_000;
   const counts = { done: 0, failed: 0 };
