@@ -162,17 +162,10 @@ async function stopWorker(w: Running): Promise<void> {
   await w.exited;
 }
 
-function proveOnQueue(redis: RedisServer, proof: string): Running {
+function proveOnQueue(redis: RedisServer, proof: string, ...more: string[]): Running {
   return bmc(
-    "prove",
-    build,
-    transcriptPath,
-    "--backend",
-    "fold",
-    "--queue",
-    redis.url,
-    "-o",
-    proof,
+    ...["prove", build, transcriptPath, "--backend", "fold", "--queue", redis.url],
+    ...["-o", proof, ...more],
   );
 }
 
@@ -201,18 +194,7 @@ describe.skipIf(!HAS_REDIS)("proving over a Redis queue, with bmc worker process
 
   it("proves 20 segments with three workers; the proof verifies, as a local proof does", async () => {
     const proof = join(dir, "queue.json");
-    const coordinator = bmc(
-      "prove",
-      build,
-      transcriptPath,
-      "--backend",
-      "fold",
-      "--queue",
-      redis.url,
-      "-o",
-      proof,
-      "--json",
-    );
+    const coordinator = proveOnQueue(redis, proof, "--json");
     await provedJson(coordinator);
     const json = JSON.parse(coordinator.stdout());
     expect(json).toMatchObject({ ok: true, segments: SEGMENTS, queue: { jobs: 2 * SEGMENTS } });
@@ -254,10 +236,7 @@ describe.skipIf(!HAS_REDIS)("proving over a Redis queue, with bmc worker process
     await first.waitFor(/witness: segment \d+\/20/);
     first.child.kill("SIGKILL");
     await first.exited;
-    const again = bmc(
-      ...["prove", build, transcriptPath, "--backend", "fold", "--queue", redis.url],
-      ...["-o", proof, "--json"],
-    );
+    const again = proveOnQueue(redis, proof, "--json");
     await provedJson(again);
     const json = JSON.parse(again.stdout());
     // Every comPre job at least was done before: the same seed named the same jobs.

@@ -16,8 +16,7 @@
  * The Groth16 main checks ranges by bits (its sponge would pay about 41 constraints to absorb
  * each limb): the same values are rejected there, and bits that keep the sum but are not bits.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,7 +32,8 @@ import {
 import { lowerRuleSet } from "../src/lower/index.js";
 import { segmentInputs, type CircuitInputs } from "../src/witness/inputs.js";
 import { checkR1cs, readSym } from "../src/witness/r1cs.js";
-import { compileSegment, type CompiledMain, type CompiledSegment } from "./differential-harness.js";
+import { lenientWitness } from "./support/lenient-witness.js";
+import { compileSegment, type CompiledSegment } from "./differential-harness.js";
 
 const RULES = `
 relation ok(x).
@@ -77,24 +77,6 @@ beforeAll(async () => {
   c = compiled;
   plan = c.emitted.limbPlan!;
 }, 300_000);
-
-/** circom's witness generator for `main`, with failed asserts ignored: every wire computed. */
-async function lenientWitness(main: CompiledMain, inputs: Record<string, unknown>) {
-  const generator = join(main.jsDir, "witness_calculator.js");
-  const lenient = join(main.jsDir, "lenient_calculator.js");
-  const text = readFileSync(generator, "utf8");
-  const patched = text.replace(
-    "throw new Error(err + errStr);",
-    "if (code !== 4) throw new Error(err + errStr);",
-  );
-  expect(patched).not.toBe(text);
-  writeFileSync(lenient, patched);
-  const build = createRequire(import.meta.url)(lenient) as (
-    code: Buffer,
-  ) => Promise<{ calculateWitness(i: unknown, sanity: boolean): Promise<bigint[]> }>;
-  const calculator = await build(readFileSync(join(main.jsDir, main.wasm)));
-  return calculator.calculateWitness(inputs, true);
-}
 
 function layout(text: string, main: "fold" | "groth16"): any {
   const t = parseTranscript(new SourceFile("t.bmt", text), rules).transcript!;

@@ -10,8 +10,7 @@
  * - a wrong multiplicity in the rule table.
  * And every internal signal of the fold main, perturbed, fails a constraint.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,7 +35,8 @@ import { lowerRuleSet, type LoweredProgram } from "../src/lower/index.js";
 import { planSegments } from "../src/prove/fold/segments.js";
 import { addLimbs, segmentInputs, type CircuitInputs } from "../src/witness/inputs.js";
 import { checkR1cs, constraintHolds, constraintsByWire, readSym } from "../src/witness/r1cs.js";
-import { compileSegment, type CompiledMain, type CompiledSegment } from "./differential-harness.js";
+import { lenientWitness } from "./support/lenient-witness.js";
+import { compileSegment, type CompiledSegment } from "./differential-harness.js";
 
 const RULES = `
 relation ok(x).
@@ -88,24 +88,6 @@ beforeAll(async () => {
   if ("error" in compiled) throw new Error(compiled.error);
   c = compiled;
 }, 300_000);
-
-/** circom's witness generator for `main`, with failed asserts ignored: every wire computed. */
-async function lenientWitness(main: CompiledMain, inputs: Record<string, unknown>) {
-  const generator = join(main.jsDir, "witness_calculator.js");
-  const lenient = join(main.jsDir, "lenient_calculator.js");
-  const text = readFileSync(generator, "utf8");
-  const patched = text.replace(
-    "throw new Error(err + errStr);",
-    "if (code !== 4) throw new Error(err + errStr);",
-  );
-  expect(patched).not.toBe(text);
-  writeFileSync(lenient, patched);
-  const build = createRequire(import.meta.url)(lenient) as (
-    code: Buffer,
-  ) => Promise<{ calculateWitness(i: unknown, sanity: boolean): Promise<bigint[]> }>;
-  const calculator = await build(readFileSync(join(main.jsDir, main.wasm)));
-  return calculator.calculateWitness(inputs, true);
-}
 
 function layout(text = HONEST, main: "fold" | "groth16" = "fold"): any {
   const t = parseTranscript(new SourceFile("t.bmt", text), rules).transcript!;
