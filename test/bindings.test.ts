@@ -8,9 +8,9 @@
  * program below imports test/golden/propositional.bindings.ts itself. The Groth16 part takes its
  * keys from the shared cache of test/groth16-keys.ts (.cache/, or $BMC_CACHE).
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +25,7 @@ import {
   type ProvingBackend,
 } from "../src/index.js";
 import { loadManifest } from "../src/prove/index.js";
-import { cachedFolder, compilerSourceDigest } from "./fixtures.js";
+import { cachedFolder, compilerSourceDigest, copyCachedBuild } from "./fixtures.js";
 import { setupWithCachedKeys } from "./groth16-keys.js";
 import * as hilbert from "./golden/hilbert.bindings.js";
 import {
@@ -453,12 +453,7 @@ describe("folding through the bindings, after a plain bmc compile", () => {
       const compiled = await compileCommand({ rulesPath: RULES, outDir: into });
       expect(compiled.diagnostics).toEqual([]);
     });
-    cpSync(cached, build, { recursive: true });
-    // The manifest names the rule file relative to the build folder, which has moved.
-    const manifestPath = join(build, "manifest.json");
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-    manifest.rulesFile = relative(build, RULES);
-    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+    copyCachedBuild(cached, build, RULES);
   }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

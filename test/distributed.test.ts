@@ -7,9 +7,9 @@
  * each check the coordinator makes of a result, against a result tampered in that one way.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityProofs } from "../examples/propositional/generate.js";
 import { P } from "../src/field/index.js";
@@ -39,7 +39,7 @@ import {
 import { optionalPackage, QueueError } from "../src/prove/fold/queue/redis.js";
 import { loadManifest, proveFold, verifyProofText } from "../src/prove/index.js";
 import { validateTranscript } from "../src/validate/index.js";
-import { cachedFolder, compilerSourceDigest } from "./fixtures.js";
+import { cachedFolder, compilerSourceDigest, copyCachedBuild } from "./fixtures.js";
 import {
   freePort,
   HAS_REDIS,
@@ -77,12 +77,7 @@ async function smallFoldBuild(into: string): Promise<void> {
     });
     expect(compiled.diagnostics).toEqual([]);
   });
-  cpSync(cached, into, { recursive: true });
-  // The manifest names the rule file relative to the build folder, which has moved.
-  const manifestPath = join(into, "manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-  manifest.rulesFile = relative(into, RULES);
-  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+  copyCachedBuild(cached, into, RULES);
 }
 
 beforeAll(async () => {

@@ -16,7 +16,6 @@
  * The two proofs are made afresh on every run, by the prover of this checkout.
  */
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -26,7 +25,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../src/cli/compile.js";
 import { neededPower } from "../src/cli/prove.js";
@@ -39,6 +38,7 @@ import { setupWithCachedKeys } from "./groth16-keys.js";
 import {
   cachedFolder,
   compilerSourceDigest,
+  copyCachedBuild,
   runBmc,
   SMALL_RULES,
   SMALL_TRANSCRIPT,
@@ -83,12 +83,7 @@ beforeAll(async () => {
       expect(r.ok).toBe(true);
     },
   );
-  cpSync(compiled, build, { recursive: true });
-  // The manifest names the rule file relative to the build folder, which has moved.
-  const manifestPath = join(build, "manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-  manifest.rulesFile = relative(build, rules);
-  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+  copyCachedBuild(compiled, build, rules);
   // Keys for this R1CS, ptau and snarkjs, shared with the other tests (setup itself is
   // tested in groth16.test.ts).
   await setupWithCachedKeys(build);

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -17,7 +18,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { afterAll } from "vitest";
 import { main } from "../src/cli/main.js";
 import { defaultCacheDir } from "../src/prove/index.js";
@@ -120,4 +121,16 @@ export async function cachedFolder(
     renameSync(staging, cached);
   }
   return cached;
+}
+
+/**
+ * A cached build folder copied to `into`; its manifest, which names the rule file relative to
+ * the build folder, names `rulesPath` from the new place.
+ */
+export function copyCachedBuild(cached: string, into: string, rulesPath: string): void {
+  cpSync(cached, into, { recursive: true });
+  const manifestPath = join(into, "manifest.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+  manifest.rulesFile = relative(into, resolve(rulesPath));
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }

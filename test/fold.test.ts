@@ -192,33 +192,14 @@ describe("folding valid transcripts", () => {
     expect(rejected.status).toBe(1);
     expect(rejected.stderr).toMatch(/^error\[BM0606\]: invalid: .*: /);
     // In bmc's own thread: no worker threads to start.
-    const quiet = bmc(
-      "prove",
-      build,
-      example,
-      "--backend",
-      "fold",
-      "-o",
-      proof,
-      "--quiet",
-      "--workers",
-      "1",
-    );
+    const foldProve = (...more: string[]) =>
+      bmc("prove", build, example, "--backend", "fold", "-o", proof, ...more);
+    const quiet = foldProve("--quiet", "--workers", "1");
     expect(quiet.stderr).toBe("");
     expect(quiet.stdout).toBe("");
     const unknown = bmc("prove", build, example, "--backend", "plonk", "-o", proof);
     expect(unknown.status).toBe(2);
-    const threads = bmc(
-      "prove",
-      build,
-      example,
-      "--backend",
-      "fold",
-      "-o",
-      proof,
-      "--workers",
-      "0",
-    );
+    const threads = foldProve("--workers", "0");
     expect(threads.status).toBe(2);
     expect(threads.stderr).toMatch(
       /^error\[BM0922\]: --workers takes a whole number from 1 to 999/,

@@ -180,6 +180,22 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * In the 2^4 development SRS cached in `cacheDir`, power 5 := power 6, with a matching digest
+ * file: only the pairing check sees it. The planted powers and tau*G2 as stored.
+ */
+function plantPower5(cacheDir: string): { powers: Buffer; g2: Buffer } {
+  const file = devSrsPath(4, cacheDir);
+  const bytes = readFileSync(file);
+  const powersAt = bytes.length - 16 * 64;
+  bytes.copy(bytes, powersAt + 5 * 64, powersAt + 6 * 64, powersAt + 7 * 64);
+  writeFileSync(file, bytes);
+  const powers = bytes.subarray(powersAt);
+  const g2 = bytes.subarray(powersAt - 128, powersAt);
+  writeFileSync(`${file}.sha256`, createHash("sha256").update(powers).update(g2).digest("hex"));
+  return { powers, g2 };
+}
+
 describe("multilinear helpers and sum-check", () => {
   it("evaluates an MLE with variable 0 as the top bit, and eq tables agree", () => {
     const v = [5n, 7n, 11n, 13n];
@@ -731,16 +747,7 @@ describe("SRS", () => {
     ).toBe(true);
 
     // Plant power 5 := power 6 with a matching digest file: only the pairing check sees it.
-    const file = devSrsPath(4, cacheDir);
-    const bytes = readFileSync(file);
-    const powersAt = bytes.length - 16 * 64;
-    bytes.copy(bytes, powersAt + 5 * 64, powersAt + 6 * 64, powersAt + 7 * 64);
-    writeFileSync(file, bytes);
-    const g2 = bytes.subarray(powersAt - 128, powersAt);
-    writeFileSync(
-      `${file}.sha256`,
-      createHash("sha256").update(bytes.subarray(powersAt)).update(g2).digest("hex"),
-    );
+    plantPower5(cacheDir);
     const messages: string[] = [];
     const remade = await devSrs(curve, 4, { cacheDir, onProgress: (m) => messages.push(m) });
     expect(messages.join("\n")).toMatch(/do not match tau\*G2/);
@@ -753,19 +760,10 @@ describe("SRS", () => {
   it("a recorded check covers the same bytes only; a record for planted bytes is honoured", async () => {
     const cacheDir = join(dir, "srs-cache-record");
     const made = await devSrs(curve, 4, { cacheDir });
-    const file = devSrsPath(4, cacheDir);
-    const bytes = readFileSync(file);
-    const powersAt = bytes.length - 16 * 64;
-    bytes.copy(bytes, powersAt + 5 * 64, powersAt + 6 * 64, powersAt + 7 * 64);
-    writeFileSync(file, bytes);
-    const g2 = bytes.subarray(powersAt - 128, powersAt);
-    writeFileSync(
-      `${file}.sha256`,
-      createHash("sha256").update(bytes.subarray(powersAt)).update(g2).digest("hex"),
-    );
+    const { powers, g2 } = plantPower5(cacheDir);
     // A record of the planted bytes (what a tampered cache could hold) skips the pairing
     // check: the record is what vouches, so it must name exactly these bytes.
-    const key = checkedKey("dev", bytes.subarray(powersAt), g2);
+    const key = checkedKey("dev", powers, g2);
     mkdirSync(join(cacheDir, "srs", "checked"), { recursive: true });
     writeFileSync(checkedMarkPath(cacheDir, key), "planted\n");
     const vouched = await devSrs(curve, 4, { cacheDir });

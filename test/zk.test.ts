@@ -6,7 +6,6 @@
  */
 import {
   copyFileSync,
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,7 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { buildBn128, type Bn128 } from "ffjavascript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityProofs } from "../examples/propositional/generate.js";
@@ -42,7 +41,7 @@ import {
   verifyProofText,
 } from "../src/prove/index.js";
 import { validateTranscript } from "../src/validate/index.js";
-import { cachedFolder, compilerSourceDigest } from "./fixtures.js";
+import { cachedFolder, compilerSourceDigest, copyCachedBuild } from "./fixtures.js";
 import { segmentWitnesses } from "./support/dishonest-fold.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
@@ -97,12 +96,7 @@ beforeAll(async () => {
     const r = await compileCommand({ rulesPath: RULES, outDir: into, slots, publicSlots });
     expect(r.diagnostics).toEqual([]);
   });
-  cpSync(compiled, build, { recursive: true });
-  // The manifest names the rule file relative to the build folder, which has moved.
-  const manifestPath = join(build, "manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-  manifest.rulesFile = relative(build, resolve(RULES));
-  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  copyCachedBuild(compiled, build, RULES);
   circuit = loadFoldCircuit(build, loadManifest(build));
 }, 600_000);
 
