@@ -90,7 +90,7 @@ export async function foldSegments(
     const { runner, rng } = await executor.open(base, { statement, segments });
     const ctx = rng ? withRandomness(base, rng) : base;
     // A local thread the segments leave idle commits to the random instance meanwhile.
-    const idle = !executor.remote && threads > Math.min(threads, segments.length);
+    const idle = !executor.remote && threads > segments.length;
     const helper = idle ? startMsmHelper(ctx, options.cacheDir) : undefined;
     try {
       return await foldWith(ctx, runner, statement, segments, helper);
