@@ -14,7 +14,7 @@
  *     which premise, which hypothesis does not match.
  * Multiplicities and `_` values are not written in transcripts: the validator derives them.
  */
-import type { Arg, Claim, Rule, RuleSet } from "../check/index.js";
+import type { Arg, Claim, Constructor, Relation, Rule, RuleSet } from "../check/index.js";
 import { compare, type CompareOp } from "../field/index.js";
 import { headerText } from "../transcript/parse.js";
 import { evaluator } from "../validate/compile.js";
@@ -71,168 +71,276 @@ interface Solved {
   /** Ordinary conclusions with their values. */
   readonly conclusions: { readonly claim: Claim; readonly args: bigint[] }[];
 }
-
 class StepError extends Error {}
 
+/** Why a variable gets a value, for the message when it conflicts; a function where it would show a term (only a failure needs the text). */
+type Reason = string | (() => string);
+
+/** Sets a variable of the step being solved (or checks it against the value it has). */
+type Setter = (index: number, value: bigint, why: Reason) => void;
+
+/** One step being solved: its rule and the values of its variables found so far. */
+interface StepValues {
+  readonly rule: Rule;
+  readonly values: (bigint | undefined)[];
+}
+
 export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
-  const terms = new TermTable();
-  const errors: BuildError[] = [];
-  const lets = new Map<string, TermTree>();
-  for (const [name, text] of Object.entries(proof.let ?? {})) {
-    try {
-      lets.set(name, parseTerm(String(text), ruleSet, lets));
-    } catch (e) {
-      if (!(e instanceof TermSyntaxError)) throw e;
-      errors.push({ path: `let.${name}`, message: e.message });
+  const builder = new ProofBuilder(ruleSet);
+  builder.readLets(proof.let ?? {});
+  builder.runSection(proof.public, "public");
+  builder.runSection(proof.proofs, "proofs");
+  return { blocks: builder.orderedBlocks(), errors: builder.errors, terms: builder.terms };
+}
+
+/**
+ * The state of one build: the terms named so far, the blocks emitted (each once), the steps by
+ * id and the errors. A step that fails throws StepError; the section or the premise list that
+ * started it records the message under the step's path.
+ */
+class ProofBuilder {
+  readonly terms = new TermTable();
+  readonly errors: BuildError[] = [];
+  private readonly lets = new Map<string, TermTree>();
+  private readonly depthRelations: ReadonlySet<Relation>;
+  private readonly constructorOf: ReadonlyMap<Relation, Constructor>;
+  private readonly blocks: BuiltBlock[] = [];
+  private readonly seen = new Set<string>();
+  private readonly solvedById = new Map<string, Solved>();
+  private readonly orderedVars = new Map<Rule, Set<number>>();
+
+  constructor(private readonly ruleSet: RuleSet) {
+    this.depthRelations = new Set([...ruleSet.sorts.values()].map((s) => s.depth));
+    this.constructorOf = new Map([...ruleSet.constructors.values()].map((c) => [c.relation, c]));
+  }
+
+  readLets(lets: Record<string, string>): void {
+    for (const [name, text] of Object.entries(lets)) {
+      try {
+        this.lets.set(name, parseTerm(String(text), this.ruleSet, this.lets));
+      } catch (e) {
+        if (!(e instanceof TermSyntaxError)) throw e;
+        this.errors.push({ path: `let.${name}`, message: e.message });
+      }
     }
   }
-  const depthRelations = new Set([...ruleSet.sorts.values()].map((s) => s.depth));
-  const constructorOf = new Map([...ruleSet.constructors.values()].map((c) => [c.relation, c]));
-  const blocks: BuiltBlock[] = [];
-  const seen = new Set<string>();
-  const solvedById = new Map<string, Solved>();
-  const emit = (rule: Rule, values: bigint[], isPublic: boolean) => {
-    const key = `${isPublic ? "P" : "p"}${rule.index}:${values.join(",")}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    blocks.push({ rule, values, isPublic });
-  };
 
-  // Variables compared with < or <= are depths or counts: 1 is shown as 1, never as the term
-  // that happens to be named 1.
-  const orderedVars = new Map<Rule, Set<number>>();
-  const ordered = (rule: Rule): Set<number> => {
-    let set = orderedVars.get(rule);
-    if (!set) {
-      set = new Set();
-      for (const c of rule.constraints) {
-        if (c.op === "==" || c.op === "!=") continue;
-        for (const side of [c.left, c.right]) if (side.kind === "var") set.add(side.index);
+  runSection(steps: ProofStep[] | undefined, section: "public" | "proofs"): void {
+    (steps ?? []).forEach((step, i) => {
+      const path = `${section}[${i}]`;
+      if ("ref" in step) {
+        this.errors.push({ path, message: "a reference can only stand as a premise" });
+        return;
       }
-      orderedVars.set(rule, set);
-    }
-    return set;
-  };
-  const show = (rule: Rule, values: (bigint | undefined)[], a: Arg): string => {
-    if (a.kind === "wildcard") return "_";
-    if (a.kind === "var") {
-      const v = values[a.index];
-      const isName =
-        v !== undefined && !ordered(rule).has(a.index) && terms.lookup(v) !== undefined;
-      return v === undefined ? rule.vars[a.index] : isName ? terms.show(v) : v.toString();
-    }
-    if (!knownTerm(a, values)) return "(an expression)";
-    const v = evaluator(a)(values as bigint[], 0);
-    return terms.lookup(v) && a.kind !== "int" ? terms.show(v) : v.toString();
-  };
-  const claimShown = (rule: Rule, values: (bigint | undefined)[], c: Claim) =>
-    `${c.relation.name}(${c.args.map((a) => show(rule, values, a)).join(", ")})`;
+      try {
+        this.solve(step, path, section === "public");
+      } catch (e) {
+        if (!(e instanceof StepError)) throw e;
+        if (e.message) this.errors.push({ path, message: e.message });
+      }
+    });
+  }
 
-  const solve = (step: ProofStep, path: string, isPublic: boolean): Solved => {
-    const rule = ruleSet.ruleByName.get(step.rule);
+  /**
+   * Term definitions first (every named subterm once, children before parents), public before
+   * private. The verifier must know what the names it sees stand for: every term named by a
+   * shown value of a public block is defined in the public part, with all its subterms.
+   * Otherwise a prover could give a public goal's name any meaning it likes.
+   */
+  orderedBlocks(): BuiltBlock[] {
+    const publicNames = this.publicTermNames();
+    const publicDefs: BuiltBlock[] = [];
+    const privateDefs: BuiltBlock[] = [];
+    for (const t of this.terms.terms) {
+      const rule = t.constructor.defRule;
+      const values = [t.name, ...t.args, ...(t.argDepths.length ? [t.depth, ...t.argDepths] : [])];
+      const isPublic = publicNames.has(t.name);
+      (isPublic ? publicDefs : privateDefs).push({ rule, values, isPublic });
+    }
+    const publicBlocks = this.blocks.filter((b) => b.isPublic);
+    const privateBlocks = this.blocks.filter((b) => !b.isPublic);
+    return [...publicDefs, ...publicBlocks, ...privateDefs, ...privateBlocks];
+  }
+
+  /** The terms named by shown values of public blocks, and their subterms. */
+  private publicTermNames(): Set<bigint> {
+    const publicNames = new Set<bigint>();
+    const markPublic = (name: bigint) => {
+      const t = this.terms.lookup(name);
+      if (!t || publicNames.has(name)) return;
+      publicNames.add(name);
+      t.constructor.argSorts.forEach((sort, i) => {
+        if (sort !== "field") markPublic(t.args[i]);
+      });
+    };
+    for (const b of this.blocks) {
+      if (b.isPublic) b.values.slice(0, b.rule.shownCount).forEach(markPublic);
+    }
+    return publicNames;
+  }
+
+  /** Solves a step after its premises, emits its block and returns what it concludes. */
+  private solve(step: ProofStep, path: string, isPublic: boolean): Solved {
+    const rule = this.ruleSet.ruleByName.get(step.rule);
     if (!rule) {
       throw new StepError(
-        `unknown rule \`${step.rule}\` (rules: ${[...ruleSet.ruleByName.keys()].join(", ")})`,
+        `unknown rule \`${step.rule}\` (rules: ${[...this.ruleSet.ruleByName.keys()].join(", ")})`,
       );
     }
-    const values: (bigint | undefined)[] = new Array(rule.vars.length).fill(undefined);
-    // `why` is a function where it would show a term: only a failure needs the text.
-    const bind = (index: number, value: bigint, why: string | (() => string)) => {
-      const old = values[index];
-      if (old === undefined) values[index] = value;
-      else if (old !== value) {
-        const fmt = (v: bigint) => (terms.lookup(v) ? terms.show(v) : v.toString());
-        throw new StepError(
-          `${rule.name}: ${rule.vars[index]} would be both ${fmt(old)} and ${fmt(value)} (${typeof why === "string" ? why : why()})`,
-        );
-      }
-    };
-    for (const [name, given] of Object.entries(step.args ?? {})) {
-      const index = rule.vars.indexOf(name);
-      if (index < 0) {
-        throw new StepError(`rule ${headerText(rule)} has no variable \`${name}\``);
-      }
-      let value: bigint;
-      if (typeof given === "number") {
-        if (!Number.isSafeInteger(given) || given < 0) {
-          throw new StepError(`${name}: ${given} is not a non-negative integer`);
-        }
-        value = BigInt(given);
-      } else {
-        try {
-          value = terms.add(parseTerm(given, ruleSet, lets));
-        } catch (e) {
-          if (e instanceof TermSyntaxError) throw new StepError(`${name}: ${e.message}`);
-          throw e;
-        }
-      }
-      bind(index, value, "as given");
-    }
-
-    // Propagate through term structure, depths and equalities until nothing changes.
-    const propagate = () => {
-    for (let changed = true; changed; ) {
-      changed = false;
-      const set = (index: number, value: bigint, why: string | (() => string)) => {
-        if (values[index] === undefined) changed = true;
-        bind(index, value, why);
-      };
-      for (const h of rule.hypotheses) {
-        const ctor = constructorOf.get(h.relation);
-        const [nameArg, ...argArgs] = h.args;
-        if (ctor) {
-          const name = nameArg.kind === "var" ? values[nameArg.index] : undefined;
-          if (name !== undefined) {
-            const t = terms.lookup(name);
-            if (!t || t.constructor !== ctor) {
-              throw new StepError(
-                `${rule.name} needs ${rule.vars[(nameArg as { index: number }).index]} to be a ${ctor.name}(...) term, ` +
-                  `but it is ${t ? terms.show(name) : name.toString()}`,
-              );
-            }
-            argArgs.forEach((a, j) => {
-              if (a.kind === "var") set(a.index, t.args[j], () => `structure of ${terms.show(name)}`);
-            });
-          } else if (nameArg.kind === "var" && argArgs.every((a) => a.kind === "var" && values[a.index] !== undefined)) {
-            const args = argArgs.map((a) => values[(a as { index: number }).index]!);
-            for (let j = 0; j < args.length; j++) {
-              const sort = ctor.argSorts[j];
-              const child = terms.lookup(args[j]);
-              if (sort !== "field" && (!child || child.constructor.sort.name !== sort)) {
-                throw new StepError(
-                  `${rule.name}: argument ${j + 1} of ${ctor.name} must be a ${sort} term, found ${args[j]}`,
-                );
-              }
-            }
-            set(nameArg.index, terms.intern(ctor, args).name, `term ${ctor.name}`);
-          }
-        } else if (depthRelations.has(h.relation) && nameArg.kind === "var") {
-          const name = values[nameArg.index];
-          const t = name === undefined ? undefined : terms.lookup(name);
-          const k = argArgs[0];
-          if (t && k.kind === "var") set(k.index, t.depth, () => `depth of ${terms.show(name!)}`);
-        }
-      }
-      for (const c of rule.constraints) {
-        if (c.op !== "==") continue;
-        for (const [x, e] of [
-          [c.left, c.right],
-          [c.right, c.left],
-        ] as const) {
-          if (x.kind === "var" && values[x.index] === undefined && knownTerm(e, values)) {
-            set(x.index, evaluator(e)(values as bigint[], 0), "an == constraint");
-          }
-        }
-      }
-    }
-    };
-    propagate();
-
+    const state: StepValues = { rule, values: new Array(rule.vars.length).fill(undefined) };
+    this.bindGivenArgs(state, step.args ?? {});
+    this.propagate(state);
     // Premises meet, in order, the hypotheses that are neither constructor nor depth claims.
     const premiseHypotheses = rule.hypotheses.filter(
-      (h) => !constructorOf.has(h.relation) && !depthRelations.has(h.relation),
+      (h) => !this.constructorOf.has(h.relation) && !this.depthRelations.has(h.relation),
     );
-    const premises = step.premises ?? [];
+    const premises = this.solvePremises(rule, premiseHypotheses, step.premises ?? [], path);
+    premises.forEach((premise, i) => this.meetHypothesis(state, premise, premiseHypotheses[i], i));
+    this.propagate(state);
+    this.fillLowerBounds(state);
+    const solved = this.checkedStep(state);
+    this.emit(rule, solved.values, isPublic);
+    if (step.id !== undefined) {
+      if (this.solvedById.has(step.id)) throw new StepError(`id "${step.id}" is used twice`);
+      this.solvedById.set(step.id, solved);
+    }
+    return solved;
+  }
+
+  private emit(rule: Rule, values: bigint[], isPublic: boolean): void {
+    const key = `${isPublic ? "P" : "p"}${rule.index}:${values.join(",")}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.blocks.push({ rule, values, isPublic });
+  }
+
+  private bind({ rule, values }: StepValues, index: number, value: bigint, why: Reason): void {
+    const old = values[index];
+    if (old === undefined) values[index] = value;
+    else if (old !== value) {
+      const fmt = (v: bigint) => (this.terms.lookup(v) ? this.terms.show(v) : v.toString());
+      throw new StepError(
+        `${rule.name}: ${rule.vars[index]} would be both ${fmt(old)} and ${fmt(value)} (${typeof why === "string" ? why : why()})`,
+      );
+    }
+  }
+
+  /** The step's "args": numbers as they are, term text named in the term table. */
+  private bindGivenArgs(state: StepValues, args: Record<string, string | number>): void {
+    for (const [name, given] of Object.entries(args)) {
+      const index = state.rule.vars.indexOf(name);
+      if (index < 0) {
+        throw new StepError(`rule ${headerText(state.rule)} has no variable \`${name}\``);
+      }
+      this.bind(state, index, this.givenValue(name, given), "as given");
+    }
+  }
+
+  private givenValue(name: string, given: string | number): bigint {
+    if (typeof given === "number") {
+      if (!Number.isSafeInteger(given) || given < 0) {
+        throw new StepError(`${name}: ${given} is not a non-negative integer`);
+      }
+      return BigInt(given);
+    }
+    try {
+      return this.terms.add(parseTerm(given, this.ruleSet, this.lets));
+    } catch (e) {
+      if (e instanceof TermSyntaxError) throw new StepError(`${name}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** Propagates through term structure, depths and equalities until nothing changes. */
+  private propagate(state: StepValues): void {
+    for (let changed = true; changed;) {
+      changed = false;
+      const set: Setter = (index, value, why) => {
+        if (state.values[index] === undefined) changed = true;
+        this.bind(state, index, value, why);
+      };
+      for (const h of state.rule.hypotheses) {
+        const ctor = this.constructorOf.get(h.relation);
+        if (ctor) this.propagateConstructor(state, ctor, h, set);
+        else if (this.depthRelations.has(h.relation)) this.propagateDepth(state, h, set);
+      }
+      this.propagateEqualities(state, set);
+    }
+  }
+
+  /**
+   * A constructor hypothesis `ctor(T, a1, ...)`: a known name T gives the arguments (and must
+   * name such a term); known arguments give the name (and must be terms of the right sorts).
+   */
+  private propagateConstructor(
+    { rule, values }: StepValues,
+    ctor: Constructor,
+    h: Claim,
+    set: Setter,
+  ): void {
+    const [nameArg, ...argArgs] = h.args;
+    const name = nameArg.kind === "var" ? values[nameArg.index] : undefined;
+    if (name !== undefined) {
+      const t = this.terms.lookup(name);
+      if (!t || t.constructor !== ctor) {
+        throw new StepError(
+          `${rule.name} needs ${rule.vars[(nameArg as { index: number }).index]} to be a ${ctor.name}(...) term, ` +
+            `but it is ${t ? this.terms.show(name) : name.toString()}`,
+        );
+      }
+      argArgs.forEach((a, j) => {
+        if (a.kind === "var")
+          set(a.index, t.args[j], () => `structure of ${this.terms.show(name)}`);
+      });
+    } else if (
+      nameArg.kind === "var" &&
+      argArgs.every((a) => a.kind === "var" && values[a.index] !== undefined)
+    ) {
+      const args = argArgs.map((a) => values[(a as { index: number }).index]!);
+      for (let j = 0; j < args.length; j++) {
+        const sort = ctor.argSorts[j];
+        const child = this.terms.lookup(args[j]);
+        if (sort !== "field" && (!child || child.constructor.sort.name !== sort)) {
+          throw new StepError(
+            `${rule.name}: argument ${j + 1} of ${ctor.name} must be a ${sort} term, found ${args[j]}`,
+          );
+        }
+      }
+      set(nameArg.index, this.terms.intern(ctor, args).name, `term ${ctor.name}`);
+    }
+  }
+
+  /** A depth hypothesis `term(T, k)`: a known term T gives its depth k. */
+  private propagateDepth({ values }: StepValues, h: Claim, set: Setter): void {
+    const [nameArg, k] = h.args;
+    if (nameArg.kind !== "var") return;
+    const name = values[nameArg.index];
+    const t = name === undefined ? undefined : this.terms.lookup(name);
+    if (t && k.kind === "var") set(k.index, t.depth, () => `depth of ${this.terms.show(name!)}`);
+  }
+
+  /** `x == e` with e known gives x (either side). */
+  private propagateEqualities({ rule, values }: StepValues, set: Setter): void {
+    for (const c of rule.constraints) {
+      if (c.op !== "==") continue;
+      for (const [x, e] of [
+        [c.left, c.right],
+        [c.right, c.left],
+      ] as const) {
+        if (x.kind === "var" && values[x.index] === undefined && knownTerm(e, values)) {
+          set(x.index, evaluator(e)(values as bigint[], 0), "an == constraint");
+        }
+      }
+    }
+  }
+
+  /** Solves (or looks up, for a `ref`) each premise; a failed one is reported where it fails. */
+  private solvePremises(
+    rule: Rule,
+    premiseHypotheses: readonly Claim[],
+    premises: readonly (ProofStep | StepRef)[],
+    path: string,
+  ): Solved[] {
     if (premises.length > premiseHypotheses.length) {
       throw new StepError(
         `${rule.name} has ${premiseHypotheses.length} premise hypotheses (${premiseHypotheses
@@ -246,61 +354,63 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
       const sub = `${path}.premises[${i}]`;
       try {
         if ("ref" in p) {
-          const earlier = solvedById.get(p.ref);
+          const earlier = this.solvedById.get(p.ref);
           if (!earlier) throw new StepError(`no earlier step has id "${p.ref}"`);
           solvedPremises.push(earlier);
         } else {
-          solvedPremises.push(solve(p, sub, false));
+          solvedPremises.push(this.solve(p, sub, false));
         }
       } catch (e) {
         if (!(e instanceof StepError)) throw e;
-        if (e.message) errors.push({ path: sub, message: e.message });
+        if (e.message) this.errors.push({ path: sub, message: e.message });
         failedPremise = true;
       }
     });
     // A failed premise is reported where it fails; its parent just stops, silently.
     if (failedPremise) throw new StepError("");
+    return solvedPremises;
+  }
 
-    solvedPremises.forEach((premise, i) => {
-      const h = premiseHypotheses[i];
-      const candidates = premise.conclusions.filter((c) => c.claim.relation === h.relation);
-      const attempt = (args: bigint[]): boolean => {
-        const trial = values.slice();
-        for (let j = 0; j < h.args.length; j++) {
-          const a = h.args[j];
-          if (a.kind === "var") {
-            if (trial[a.index] === undefined) trial[a.index] = args[j];
-            else if (trial[a.index] !== args[j]) return false;
-          } else if (a.kind === "int" && a.value !== args[j]) return false;
-        }
-        trial.forEach((v, k) => (values[k] = v));
-        return true;
-      };
-      const concluded = () =>
-        premise.conclusions
-          .map((c) => claimShown(premise.rule, premise.values, c.claim))
-          .join(", ") || "nothing";
-      const wanted = claimShown(rule, values, h);
-      if (!candidates.some((c) => attempt(c.args))) {
-        throw new StepError(
-          `premise ${i + 1} (${premise.rule.name}) concludes ${concluded()}, ` +
-            `which does not meet hypothesis ${wanted} of ${rule.name}`,
-        );
+  /** Unifies hypothesis `h` with one of the premise's conclusions, then propagates. */
+  private meetHypothesis(state: StepValues, premise: Solved, h: Claim, i: number): void {
+    const { rule, values } = state;
+    const candidates = premise.conclusions.filter((c) => c.claim.relation === h.relation);
+    const attempt = (args: bigint[]): boolean => {
+      const trial = values.slice();
+      for (let j = 0; j < h.args.length; j++) {
+        const a = h.args[j];
+        if (a.kind === "var") {
+          if (trial[a.index] === undefined) trial[a.index] = args[j];
+          else if (trial[a.index] !== args[j]) return false;
+        } else if (a.kind === "int" && a.value !== args[j]) return false;
       }
-      try {
-        propagate();
-      } catch (e) {
-        if (!(e instanceof StepError)) throw e;
-        throw new StepError(
-          `premise ${i + 1} (${premise.rule.name}) concludes ${concluded()}, ` +
-            `which does not fit hypothesis ${wanted} of ${rule.name}: ${e.message}`,
-        );
-      }
-    });
+      trial.forEach((v, k) => (values[k] = v));
+      return true;
+    };
+    const concluded = () =>
+      premise.conclusions
+        .map((c) => this.claimShown(premise.rule, premise.values, c.claim))
+        .join(", ") || "nothing";
+    const wanted = this.claimShown(rule, values, h);
+    if (!candidates.some((c) => attempt(c.args))) {
+      throw new StepError(
+        `premise ${i + 1} (${premise.rule.name}) concludes ${concluded()}, ` +
+          `which does not meet hypothesis ${wanted} of ${rule.name}`,
+      );
+    }
+    try {
+      this.propagate(state);
+    } catch (e) {
+      if (!(e instanceof StepError)) throw e;
+      throw new StepError(
+        `premise ${i + 1} (${premise.rule.name}) concludes ${concluded()}, ` +
+          `which does not fit hypothesis ${wanted} of ${rule.name}: ${e.message}`,
+      );
+    }
+  }
 
-    propagate();
-
-    // Variables bounded only from below by order constraints (depths) get the least value.
+  /** Variables bounded only from below by order constraints (depths) get the least value. */
+  private fillLowerBounds({ rule, values }: StepValues): void {
     for (let index = 0; index < rule.vars.length; index++) {
       if (values[index] !== undefined) continue;
       let lower: bigint | undefined;
@@ -310,6 +420,10 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
       }
       if (lower !== undefined) values[index] = lower;
     }
+  }
+
+  /** The solved step once every variable has a value and every constraint holds. */
+  private checkedStep({ rule, values }: StepValues): Solved {
     const missing = rule.vars.filter((_, i) => values[i] === undefined);
     if (missing.length) {
       throw new StepError(
@@ -331,64 +445,43 @@ export function buildBlocks(ruleSet: RuleSet, proof: ProofFile): BuildResult {
         claim: c,
         args: c.args.map((a) => evaluator(a as Exclude<Arg, { kind: "wildcard" }>)(full, 0)),
       }));
-    emit(rule, full, isPublic);
-    const solved = { rule, values: full, conclusions };
-    if (step.id !== undefined) {
-      if (solvedById.has(step.id)) throw new StepError(`id "${step.id}" is used twice`);
-      solvedById.set(step.id, solved);
+    return { rule, values: full, conclusions };
+  }
+
+  /**
+   * Variables compared with < or <= are depths or counts: 1 is shown as 1, never as the term
+   * that happens to be named 1.
+   */
+  private ordered(rule: Rule): Set<number> {
+    let set = this.orderedVars.get(rule);
+    if (!set) {
+      set = new Set();
+      for (const c of rule.constraints) {
+        if (c.op === "==" || c.op === "!=") continue;
+        for (const side of [c.left, c.right]) if (side.kind === "var") set.add(side.index);
+      }
+      this.orderedVars.set(rule, set);
     }
-    return solved;
-  };
-
-  const run = (steps: ProofStep[] | undefined, section: "public" | "proofs") => {
-    (steps ?? []).forEach((step, i) => {
-      const path = `${section}[${i}]`;
-      if ("ref" in step) {
-        errors.push({ path, message: "a reference can only stand as a premise" });
-        return;
-      }
-      try {
-        solve(step, path, section === "public");
-      } catch (e) {
-        if (!(e instanceof StepError)) throw e;
-        if (e.message) errors.push({ path, message: e.message });
-      }
-    });
-  };
-  run(proof.public, "public");
-  run(proof.proofs, "proofs");
-
-  // The verifier must know what the names it sees stand for: every term named by a shown value
-  // of a public block is defined in the public part, with all its subterms. Otherwise a prover
-  // could give a public goal's name any meaning it likes.
-  const publicNames = new Set<bigint>();
-  const markPublic = (name: bigint) => {
-    const t = terms.lookup(name);
-    if (!t || publicNames.has(name)) return;
-    publicNames.add(name);
-    t.constructor.argSorts.forEach((sort, i) => {
-      if (sort !== "field") markPublic(t.args[i]);
-    });
-  };
-  for (const b of blocks) {
-    if (b.isPublic) b.values.slice(0, b.rule.shownCount).forEach(markPublic);
+    return set;
   }
-  // Term definitions: every named subterm once, children before parents.
-  const publicDefs: BuiltBlock[] = [];
-  const privateDefs: BuiltBlock[] = [];
-  for (const t of terms.terms) {
-    const rule = t.constructor.defRule;
-    const values = [t.name, ...t.args, ...(t.argDepths.length ? [t.depth, ...t.argDepths] : [])];
-    const isPublic = publicNames.has(t.name);
-    (isPublic ? publicDefs : privateDefs).push({ rule, values, isPublic });
+
+  /** An argument as a message shows it: a term's text where the value names a term. */
+  private show(rule: Rule, values: readonly (bigint | undefined)[], a: Arg): string {
+    if (a.kind === "wildcard") return "_";
+    if (a.kind === "var") {
+      const v = values[a.index];
+      const isName =
+        v !== undefined && !this.ordered(rule).has(a.index) && this.terms.lookup(v) !== undefined;
+      return v === undefined ? rule.vars[a.index] : isName ? this.terms.show(v) : v.toString();
+    }
+    if (!knownTerm(a, values)) return "(an expression)";
+    const v = evaluator(a)(values as bigint[], 0);
+    return this.terms.lookup(v) && a.kind !== "int" ? this.terms.show(v) : v.toString();
   }
-  const publicBlocks = blocks.filter((b) => b.isPublic);
-  const privateBlocks = blocks.filter((b) => !b.isPublic);
-  return {
-    blocks: [...publicDefs, ...publicBlocks, ...privateDefs, ...privateBlocks],
-    errors,
-    terms,
-  };
+
+  private claimShown(rule: Rule, values: readonly (bigint | undefined)[], c: Claim): string {
+    return `${c.relation.name}(${c.args.map((a) => this.show(rule, values, a)).join(", ")})`;
+  }
 }
 
 function knownTerm(e: Arg, values: readonly (bigint | undefined)[]): boolean {
@@ -415,7 +508,8 @@ function lowerBound(
   values: readonly (bigint | undefined)[],
 ): bigint | undefined {
   const isVar = (a: Arg) => a.kind === "var" && a.index === index;
-  const value = (a: Arg) => (knownTerm(a, values) ? evaluator(a as never)(values as bigint[], 0) : undefined);
+  const value = (a: Arg) =>
+    knownTerm(a, values) ? evaluator(a as never)(values as bigint[], 0) : undefined;
   // Normalise to "other < var" or "other <= var".
   let other: Arg | undefined;
   let strict = false;
@@ -437,10 +531,11 @@ export function transcriptText(blocks: readonly BuiltBlock[], header = ""): stri
   const pub = blocks.filter((b) => b.isPublic).map(line);
   const priv = blocks.filter((b) => !b.isPublic).map(line);
   // concat, not push(...): transcripts can have more lines than a call has room for arguments.
-  const parts = [
-    ...(header ? [header.trimEnd()] : []),
-    ...(pub.length ? ["public:"] : []),
-  ].concat(pub, ["private:"], priv);
+  const parts = [...(header ? [header.trimEnd()] : []), ...(pub.length ? ["public:"] : [])].concat(
+    pub,
+    ["private:"],
+    priv,
+  );
   return parts.join("\n") + "\n";
 }
 
@@ -456,65 +551,81 @@ export function parseProofFile(text: string): { proof?: ProofFile; errors: Build
     return { errors: [{ path: "", message: `not valid JSON: ${(e as Error).message}` }] };
   }
   const errors: BuildError[] = [];
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === "object" && v !== null && !Array.isArray(v);
   if (!isObject(data)) {
-    return { errors: [{ path: "", message: 'expected an object with "let", "public" and "proofs"' }] };
+    return {
+      errors: [{ path: "", message: 'expected an object with "let", "public" and "proofs"' }],
+    };
   }
   for (const key of Object.keys(data)) {
     if (!["let", "public", "proofs", "$comment"].includes(key)) {
-      errors.push({ path: key, message: `unknown key; expected "let", "public", "proofs" or "$comment"` });
+      errors.push({
+        path: key,
+        message: `unknown key; expected "let", "public", "proofs" or "$comment"`,
+      });
     }
   }
   if (data.let !== undefined) {
-    if (!isObject(data.let)) errors.push({ path: "let", message: "expected an object of name: term text" });
+    if (!isObject(data.let))
+      errors.push({ path: "let", message: "expected an object of name: term text" });
     else
       for (const [k, v] of Object.entries(data.let)) {
-        if (typeof v !== "string") errors.push({ path: `let.${k}`, message: "expected term text (a string)" });
+        if (typeof v !== "string")
+          errors.push({ path: `let.${k}`, message: "expected term text (a string)" });
       }
   }
-  const step = (v: unknown, path: string): void => {
-    if (!isObject(v)) {
-      errors.push({ path, message: 'expected a step: { "rule": ..., "args": {...}, "premises": [...] }' });
-      return;
-    }
-    if ("ref" in v) {
-      if (typeof v.ref !== "string" || Object.keys(v).some((k) => k !== "ref" && k !== "$comment")) {
-        errors.push({ path, message: 'a reference is { "ref": "<id of an earlier step>" } alone' });
-      }
-      return;
-    }
-    for (const key of Object.keys(v)) {
-      if (!["rule", "args", "premises", "id", "$comment"].includes(key)) {
-        errors.push({
-          path: `${path}.${key}`,
-          message: 'unknown key; expected "rule", "args", "premises" or "id"',
-        });
-      }
-    }
-    if (v.id !== undefined && typeof v.id !== "string") {
-      errors.push({ path: `${path}.id`, message: "expected a step id (a string)" });
-    }
-    if (typeof v.rule !== "string") errors.push({ path: `${path}.rule`, message: "expected a rule name (a string)" });
-    if (v.args !== undefined) {
-      if (!isObject(v.args)) errors.push({ path: `${path}.args`, message: "expected an object of variable: value" });
-      else
-        for (const [k, a] of Object.entries(v.args)) {
-          if (typeof a !== "string" && typeof a !== "number") {
-            errors.push({ path: `${path}.args.${k}`, message: "expected a number or term text" });
-          }
-        }
-    }
-    if (v.premises !== undefined) steps(v.premises, `${path}.premises`);
-  };
-  const steps = (v: unknown, path: string): void => {
-    if (!Array.isArray(v)) {
-      errors.push({ path, message: "expected a list of steps" });
-      return;
-    }
-    v.forEach((s, i) => step(s, `${path}[${i}]`));
-  };
-  if (data.public !== undefined) steps(data.public, "public");
-  if (data.proofs !== undefined) steps(data.proofs, "proofs");
+  if (data.public !== undefined) checkSteps(data.public, "public", errors);
+  if (data.proofs !== undefined) checkSteps(data.proofs, "proofs", errors);
   return errors.length ? { errors } : { proof: data as ProofFile, errors };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function checkSteps(v: unknown, path: string, errors: BuildError[]): void {
+  if (!Array.isArray(v)) {
+    errors.push({ path, message: "expected a list of steps" });
+    return;
+  }
+  v.forEach((s, i) => checkStep(s, `${path}[${i}]`, errors));
+}
+
+/** The shape of one step (or reference) of a proof file, and of its premises in turn. */
+function checkStep(v: unknown, path: string, errors: BuildError[]): void {
+  if (!isObject(v)) {
+    errors.push({
+      path,
+      message: 'expected a step: { "rule": ..., "args": {...}, "premises": [...] }',
+    });
+    return;
+  }
+  if ("ref" in v) {
+    if (typeof v.ref !== "string" || Object.keys(v).some((k) => k !== "ref" && k !== "$comment")) {
+      errors.push({ path, message: 'a reference is { "ref": "<id of an earlier step>" } alone' });
+    }
+    return;
+  }
+  for (const key of Object.keys(v)) {
+    if (!["rule", "args", "premises", "id", "$comment"].includes(key)) {
+      errors.push({
+        path: `${path}.${key}`,
+        message: 'unknown key; expected "rule", "args", "premises" or "id"',
+      });
+    }
+  }
+  if (v.id !== undefined && typeof v.id !== "string") {
+    errors.push({ path: `${path}.id`, message: "expected a step id (a string)" });
+  }
+  if (typeof v.rule !== "string")
+    errors.push({ path: `${path}.rule`, message: "expected a rule name (a string)" });
+  if (v.args !== undefined) {
+    if (!isObject(v.args))
+      errors.push({ path: `${path}.args`, message: "expected an object of variable: value" });
+    else
+      for (const [k, a] of Object.entries(v.args)) {
+        if (typeof a !== "string" && typeof a !== "number") {
+          errors.push({ path: `${path}.args.${k}`, message: "expected a number or term text" });
+        }
+      }
+  }
+  if (v.premises !== undefined) checkSteps(v.premises, `${path}.premises`, errors);
 }
