@@ -31,6 +31,41 @@ export function resolveRuleSet(
   /** Constructor names, to explain a nullary constructor written without `()`. */
   constructors: ReadonlySet<string> = new Set(),
 ): RuleSet {
+  const { relations, ns } = declareRelations(modules, diagnostics);
+  const rules: Rule[] = [];
+  const ruleByName = new Map<string, Rule>();
+  for (const mod of modules) {
+    for (const item of mod.items) {
+      if (item.kind !== "rule") continue;
+      const rule = resolveRule(item, rules.length, ns, diagnostics, constructors);
+      const previous = ruleByName.get(rule.name);
+      if (previous) {
+        diagnostics.push(
+          diagnostic("BM0107", `rule \`${rule.name}\` is defined twice`, item.name.span, {
+            related: [{ span: previous.nameSpan, message: "first defined here" }],
+          }),
+        );
+        continue;
+      }
+      rules.push(rule);
+      ruleByName.set(rule.name, rule);
+    }
+  }
+  return {
+    relations,
+    rules,
+    ruleByName,
+    sorts: new Map(),
+    constructors: new Map(),
+    files: modules.map((m) => m.file.path),
+  };
+}
+
+/** Every relation declared in the modules, numbered in order; a second declaration is an error. */
+function declareRelations(
+  modules: readonly RuleFileAst[],
+  diagnostics: Diagnostic[],
+): { relations: Relation[]; ns: Namespaces } {
   const relations: Relation[] = [];
   const ns: Namespaces = { ordinary: new Map(), unique: new Map() };
   for (const mod of modules) {
@@ -69,34 +104,7 @@ export function resolveRuleSet(
       space.set(relation.name, relation);
     }
   }
-
-  const rules: Rule[] = [];
-  const ruleByName = new Map<string, Rule>();
-  for (const mod of modules) {
-    for (const item of mod.items) {
-      if (item.kind !== "rule") continue;
-      const rule = resolveRule(item, rules.length, ns, diagnostics, constructors);
-      const previous = ruleByName.get(rule.name);
-      if (previous) {
-        diagnostics.push(
-          diagnostic("BM0107", `rule \`${rule.name}\` is defined twice`, item.name.span, {
-            related: [{ span: previous.nameSpan, message: "first defined here" }],
-          }),
-        );
-        continue;
-      }
-      rules.push(rule);
-      ruleByName.set(rule.name, rule);
-    }
-  }
-  return {
-    relations,
-    rules,
-    ruleByName,
-    sorts: new Map(),
-    constructors: new Map(),
-    files: modules.map((m) => m.file.path),
-  };
+  return { relations, ns };
 }
 
 /** Link the sort declarations to the relations and rules they expanded to. */
@@ -137,31 +145,152 @@ function resolveRule(
   diagnostics: Diagnostic[],
   constructors: ReadonlySet<string>,
 ): Rule {
-  const header = [...ast.shown, ...ast.hidden];
-  const varIndex = new Map<string, number>();
-  const vars: string[] = [];
-  for (const v of header) {
-    if (varIndex.has(v.text)) {
-      diagnostics.push(
+  const resolver = new RuleResolver(ast, ns, diagnostics);
+  // Diagnostics come in source order: header, conclusions, body, then the variables.
+  const conclusions = resolver.conclusions();
+  const { hypotheses, constraints } = resolver.body();
+  resolver.reportUndeclared(constructors);
+  resolver.reportUnused();
+  return {
+    index,
+    name: ast.name.text,
+    setup: ast.setup,
+    vars: resolver.vars,
+    shownCount: ast.hasSemicolon ? ast.shown.length : resolver.vars.length,
+    hasSemicolon: ast.hasSemicolon,
+    conclusions,
+    hypotheses,
+    constraints,
+    span: ast.span,
+    nameSpan: ast.name.span,
+  };
+}
+
+/**
+ * Resolves one rule's claims and constraints against its header, noting which variables are
+ * used and which names are not declared, so that each is reported once after the whole rule.
+ */
+class RuleResolver {
+  readonly vars: string[] = [];
+  private readonly header: RuleAst["shown"];
+  private readonly varIndex = new Map<string, number>();
+  private readonly used = new Set<number>();
+  private readonly undeclared = new Map<string, Span>();
+
+  constructor(
+    private readonly ast: RuleAst,
+    private readonly ns: Namespaces,
+    private readonly diagnostics: Diagnostic[],
+  ) {
+    this.header = [...ast.shown, ...ast.hidden];
+    for (const v of this.header) {
+      if (this.varIndex.has(v.text)) {
+        diagnostics.push(
+          diagnostic(
+            "BM0108",
+            `variable \`${v.text}\` is listed twice in the header of \`${ast.name.text}\``,
+            v.span,
+          ),
+        );
+        continue;
+      }
+      this.varIndex.set(v.text, this.vars.length);
+      this.vars.push(v.text);
+    }
+  }
+
+  conclusions(): Claim[] {
+    const conclusions: Claim[] = [];
+    for (const c of this.ast.conclusions) {
+      const r = this.claim(c, "conclusion");
+      if (r) conclusions.push(r);
+      if (r) checkUniqueConstants(r, this.diagnostics);
+    }
+    return conclusions;
+  }
+
+  /** Hypotheses and constraints; `T = ctor(...)` bindings are expansion's (expandRule), skipped here. */
+  body(): { hypotheses: Claim[]; constraints: Constraint[] } {
+    const hypotheses: Claim[] = [];
+    const constraints: Constraint[] = [];
+    for (const item of this.ast.body) {
+      if (item.kind === "claim") {
+        const r = this.claim(item, "hypothesis");
+        if (r) hypotheses.push(r);
+      } else if (item.op !== "=") {
+        const left = this.term(item.left);
+        const right = this.term(item.right);
+        if (left && right) {
+          const c: Constraint = { op: item.op, left, right, span: item.span };
+          constraints.push(c);
+          checkOrderConstants(c, this.diagnostics);
+        }
+      }
+    }
+    return { hypotheses, constraints };
+  }
+
+  reportUndeclared(constructors: ReadonlySet<string>): void {
+    const ast = this.ast;
+    for (const [name, at] of this.undeclared) {
+      this.diagnostics.push(
         diagnostic(
-          "BM0108",
-          `variable \`${v.text}\` is listed twice in the header of \`${ast.name.text}\``,
-          v.span,
+          "BM0109",
+          `variable \`${name}\` is not declared in the header of \`${ast.name.text}\``,
+          at,
+          {
+            help: constructors.has(name)
+              ? `\`${name}\` is a constructor: a term is written \`${name}()\``
+              : `add it to the header, e.g. rule ${ast.name.text}(${[
+                  ast.shown.map((n) => n.text).join(", "),
+                  [...ast.hidden.map((n) => n.text), name].join(", "),
+                ]
+                  .filter(Boolean)
+                  .join("; ")})`,
+          },
         ),
       );
-      continue;
     }
-    varIndex.set(v.text, vars.length);
-    vars.push(v.text);
   }
-  const used = new Set<number>();
-  const undeclared = new Map<string, Span>();
 
-  const term = (e: Expr): Term | undefined => {
+  reportUnused(): void {
+    for (const v of this.header) {
+      const i = this.varIndex.get(v.text);
+      if (
+        i !== undefined &&
+        !this.used.has(i) &&
+        !this.ast.mentions?.has(v.text) &&
+        this.vars[i] === v.text
+      ) {
+        this.diagnostics.push(
+          diagnostic(
+            "BM0110",
+            `variable \`${v.text}\` is never used in \`${this.ast.name.text}\``,
+            v.span,
+            {
+              help: "remove it, or use it in a claim or constraint",
+            },
+          ),
+        );
+        this.used.add(i); // a name listed twice is reported once
+      }
+    }
+  }
+
+  private claim(c: ClaimAst, role: "conclusion" | "hypothesis"): Claim | undefined {
+    const relation = lookupRelation(c, role, this.ns, this.diagnostics);
+    const args: (Arg | undefined)[] = c.args.map((a) =>
+      a.kind === "wildcard" && role === "hypothesis" ? a : this.term(a),
+    );
+    if (!relation || args.some((a) => a === undefined)) return undefined;
+    return { relation, args: args as Arg[], span: c.span };
+  }
+
+  private term(e: Expr): Term | undefined {
     switch (e.kind) {
       case "int":
         if (e.value >= P) {
-          diagnostics.push(
+          this.diagnostics.push(
             diagnostic(
               "BM0112",
               "integer constant is not below the BN254 scalar field modulus",
@@ -174,19 +303,10 @@ function resolveRule(
           return undefined;
         }
         return e;
-      case "var": {
-        const i = varIndex.get(e.name);
-        if (i === undefined) {
-          // Reported once per name, at its first use in the source (expansion reorders claims).
-          const seen = undeclared.get(e.name);
-          if (!seen || e.span.start < seen.start) undeclared.set(e.name, e.span);
-          return undefined;
-        }
-        used.add(i);
-        return { kind: "var", index: i, span: e.span };
-      }
+      case "var":
+        return this.variable(e);
       case "wildcard":
-        diagnostics.push(
+        this.diagnostics.push(
           diagnostic("BM0111", "`_` can only stand as a whole argument of a hypothesis", e.span, {
             help: "in conclusions and constraints every value must be determined by the block's variables",
           }),
@@ -194,98 +314,30 @@ function resolveRule(
         return undefined;
       case "apply":
         // expandModules flattens every term or reports it; none reaches resolution.
-        throw new Error("bmc internal error: unexpanded term in rule " + ast.name.text);
+        throw new Error("bmc internal error: unexpanded term in rule " + this.ast.name.text);
       case "neg": {
-        const operand = term(e.operand);
+        const operand = this.term(e.operand);
         return operand && { kind: "neg", operand, span: e.span };
       }
       case "binary": {
-        const left = term(e.left);
-        const right = term(e.right);
+        const left = this.term(e.left);
+        const right = this.term(e.right);
         return left && right && { kind: "binary", op: e.op, left, right, span: e.span };
       }
     }
-  };
+  }
 
-  const claim = (c: ClaimAst, role: "conclusion" | "hypothesis"): Claim | undefined => {
-    const relation = lookupRelation(c, role, ns, diagnostics);
-    const args: (Arg | undefined)[] = c.args.map((a) =>
-      a.kind === "wildcard" && role === "hypothesis" ? a : term(a),
-    );
-    if (!relation || args.some((a) => a === undefined)) return undefined;
-    return { relation, args: args as Arg[], span: c.span };
-  };
-
-  const conclusions: Claim[] = [];
-  for (const c of ast.conclusions) {
-    const r = claim(c, "conclusion");
-    if (r) conclusions.push(r);
-    if (r) checkUniqueConstants(r, diagnostics);
-  }
-  const hypotheses: Claim[] = [];
-  const constraints: Constraint[] = [];
-  for (const item of ast.body) {
-    if (item.kind === "claim") {
-      const r = claim(item, "hypothesis");
-      if (r) hypotheses.push(r);
-    } else if (item.op !== "=") {
-      const left = term(item.left);
-      const right = term(item.right);
-      if (left && right) {
-        const c: Constraint = { op: item.op, left, right, span: item.span };
-        constraints.push(c);
-        checkOrderConstants(c, diagnostics);
-      }
+  private variable(e: Extract<Expr, { kind: "var" }>): Term | undefined {
+    const i = this.varIndex.get(e.name);
+    if (i === undefined) {
+      // Reported once per name, at its first use in the source (expansion reorders claims).
+      const seen = this.undeclared.get(e.name);
+      if (!seen || e.span.start < seen.start) this.undeclared.set(e.name, e.span);
+      return undefined;
     }
+    this.used.add(i);
+    return { kind: "var", index: i, span: e.span };
   }
-  for (const [name, at] of undeclared) {
-    diagnostics.push(
-      diagnostic(
-        "BM0109",
-        `variable \`${name}\` is not declared in the header of \`${ast.name.text}\``,
-        at,
-        {
-          help: constructors.has(name)
-            ? `\`${name}\` is a constructor: a term is written \`${name}()\``
-            : `add it to the header, e.g. rule ${ast.name.text}(${[
-                ast.shown.map((n) => n.text).join(", "),
-                [...ast.hidden.map((n) => n.text), name].join(", "),
-              ]
-                .filter(Boolean)
-                .join("; ")})`,
-        },
-      ),
-    );
-  }
-  for (const v of header) {
-    const i = varIndex.get(v.text);
-    if (i !== undefined && !used.has(i) && !ast.mentions?.has(v.text) && vars[i] === v.text) {
-      diagnostics.push(
-        diagnostic(
-          "BM0110",
-          `variable \`${v.text}\` is never used in \`${ast.name.text}\``,
-          v.span,
-          {
-            help: "remove it, or use it in a claim or constraint",
-          },
-        ),
-      );
-      used.add(i); // a name listed twice is reported once
-    }
-  }
-  return {
-    index,
-    name: ast.name.text,
-    setup: ast.setup,
-    vars,
-    shownCount: ast.hasSemicolon ? ast.shown.length : vars.length,
-    hasSemicolon: ast.hasSemicolon,
-    conclusions,
-    hypotheses,
-    constraints,
-    span: ast.span,
-    nameSpan: ast.name.span,
-  };
 }
 
 function lookupRelation(
@@ -294,60 +346,11 @@ function lookupRelation(
   ns: Namespaces,
   diagnostics: Diagnostic[],
 ): Relation | undefined {
+  const relation = c.unique
+    ? uniqueRelation(c, role, ns, diagnostics)
+    : ordinaryRelation(c, role, ns, diagnostics);
+  if (!relation) return undefined;
   const name = c.relation.text;
-  const unique = ns.unique.get(name);
-  const ordinary = ns.ordinary.get(name);
-  let relation: Relation | undefined;
-  if (c.unique) {
-    if (role === "hypothesis") {
-      diagnostics.push(
-        diagnostic(
-          "BM0105",
-          `unique claim \`${name}\` cannot be demanded as a hypothesis`,
-          c.span,
-          {
-            help: "unique claims are only emitted; to depend on a definition, demand an ordinary claim that the same rule concludes",
-          },
-        ),
-      );
-      return undefined;
-    }
-    relation = unique;
-    if (!relation) {
-      diagnostics.push(
-        ordinary
-          ? diagnostic(
-              "BM0104",
-              `\`${name}\` is an ordinary relation; \`unique\` needs a \`unique relation\``,
-              c.unique,
-              {
-                related: [{ span: ordinary.span, message: "declared here without `unique`" }],
-              },
-            )
-          : unknownRelation(c.relation.text, c.relation.span, ns),
-      );
-      return undefined;
-    }
-  } else {
-    relation = ordinary;
-    if (!relation) {
-      diagnostics.push(
-        unique
-          ? diagnostic(
-              "BM0103",
-              `\`${name}\` is a unique relation; write \`unique ${name}(...)\``,
-              c.relation.span,
-              {
-                related: [{ span: unique.span, message: "declared unique here" }],
-                help:
-                  role === "hypothesis" ? "unique claims cannot be hypotheses at all" : undefined,
-              },
-            )
-          : unknownRelation(name, c.relation.span, ns),
-      );
-      return undefined;
-    }
-  }
   if (relation.arity !== c.args.length) {
     diagnostics.push(
       diagnostic(
@@ -364,6 +367,67 @@ function lookupRelation(
     return undefined;
   }
   return relation;
+}
+
+/** The relation of a `unique name(...)` claim, which only a conclusion may be. */
+function uniqueRelation(
+  c: ClaimAst,
+  role: "conclusion" | "hypothesis",
+  ns: Namespaces,
+  diagnostics: Diagnostic[],
+): Relation | undefined {
+  const name = c.relation.text;
+  if (role === "hypothesis") {
+    diagnostics.push(
+      diagnostic("BM0105", `unique claim \`${name}\` cannot be demanded as a hypothesis`, c.span, {
+        help: "unique claims are only emitted; to depend on a definition, demand an ordinary claim that the same rule concludes",
+      }),
+    );
+    return undefined;
+  }
+  const relation = ns.unique.get(name);
+  if (relation) return relation;
+  const ordinary = ns.ordinary.get(name);
+  diagnostics.push(
+    ordinary
+      ? diagnostic(
+          "BM0104",
+          `\`${name}\` is an ordinary relation; \`unique\` needs a \`unique relation\``,
+          c.unique,
+          {
+            related: [{ span: ordinary.span, message: "declared here without `unique`" }],
+          },
+        )
+      : unknownRelation(c.relation.text, c.relation.span, ns),
+  );
+  return undefined;
+}
+
+/** The relation of an ordinary claim; a unique relation's name gets its own message. */
+function ordinaryRelation(
+  c: ClaimAst,
+  role: "conclusion" | "hypothesis",
+  ns: Namespaces,
+  diagnostics: Diagnostic[],
+): Relation | undefined {
+  const name = c.relation.text;
+  const relation = ns.ordinary.get(name);
+  if (relation) return relation;
+  const unique = ns.unique.get(name);
+  diagnostics.push(
+    unique
+      ? diagnostic(
+          "BM0103",
+          `\`${name}\` is a unique relation; write \`unique ${name}(...)\``,
+          c.relation.span,
+          {
+            related: [{ span: unique.span, message: "declared unique here" }],
+            help: role === "hypothesis" ? "unique claims cannot be hypotheses at all" : undefined,
+          },
+        )
+      : unknownRelation(name, c.relation.span, ns),
+  );
+  return undefined;
 }
 
 function unknownRelation(name: string, at: Span, ns: Namespaces): Diagnostic {
