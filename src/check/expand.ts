@@ -211,35 +211,72 @@ function containsApply(e: Expr): boolean {
   return false;
 }
 
-function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]): RuleAst {
-  const hasTerms =
+/** Whether a rule has anything to expand: a term anywhere, or a `T = ctor(...)` binding. */
+function hasTerms(rule: RuleAst): boolean {
+  return (
     rule.conclusions.some((c) => c.args.some(containsApply)) ||
     rule.body.some((b) =>
       b.kind === "claim"
         ? b.args.some(containsApply)
         : b.op === "=" || containsApply(b.left) || containsApply(b.right),
-    );
-  if (!hasTerms) return rule;
+    )
+  );
+}
 
-  const taken = new Set([...rule.shown, ...rule.hidden].map((n) => n.text));
-  const fresh: Name[] = [];
-  const freshName = (base: string, at: Span): string => {
-    let i = 1;
-    while (taken.has(`_${base}${i}`)) i++;
-    const n = `_${base}${i}`;
-    taken.add(n);
-    fresh.push(name(n, at));
-    return n;
+function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]): RuleAst {
+  if (!hasTerms(rule)) return rule;
+  const flattener = new TermFlattener(rule, table, diagnostics);
+  // Bindings first, so that the same term written elsewhere reuses the bound variable.
+  const equalities = flattenBindings(rule, flattener, diagnostics);
+  const conclusions = rule.conclusions.flatMap((c) => flattener.claim(c) ?? []);
+  const body = flattenBody(rule, flattener, diagnostics);
+  return {
+    ...rule,
+    mentions: mentionedNames(rule),
+    hidden: [...rule.hidden, ...flattener.fresh],
+    hasSemicolon: rule.hasSemicolon || flattener.fresh.length > 0,
+    conclusions,
+    body: [...flattener.generated, ...body, ...equalities],
   };
+}
+
+/**
+ * Flattens one rule's terms: each distinct application gets a variable (fresh and hidden, or
+ * the one a binding gives it) and a constructor hypothesis in `generated`.
+ */
+class TermFlattener {
+  /** The fresh hidden variables, in the order they were made. */
+  readonly fresh: Name[] = [];
+  /** The constructor hypotheses that name the terms. */
+  readonly generated: ClaimAst[] = [];
+  private readonly taken: Set<string>;
   /** Canonical key of a term -> the variable that names it. */
-  const named = new Map<string, string>();
-  const generated: ClaimAst[] = [];
+  private readonly named = new Map<string, string>();
+
+  constructor(
+    rule: RuleAst,
+    private readonly table: SortTable,
+    private readonly diagnostics: Diagnostic[],
+  ) {
+    this.taken = new Set([...rule.shown, ...rule.hidden].map((n) => n.text));
+  }
+
+  /** A claim with its term arguments flattened; undefined when one of them is reported. */
+  claim(c: ClaimAst): ClaimAst | undefined {
+    const args: Expr[] = [];
+    for (const a of c.args) {
+      const flat = a.kind === "apply" ? this.flatten(a) : containsApply(a) ? this.flatten(a) : a;
+      if (!flat) return undefined;
+      args.push(flat);
+    }
+    return { ...c, args };
+  }
 
   /** Flatten a term argument: applications become the variable naming them. */
-  const flatten = (e: Expr, bindTo?: Name): Expr | undefined => {
+  flatten(e: Expr, bindTo?: Name): Expr | undefined {
     if (e.kind !== "apply") {
       if (containsApply(e)) {
-        diagnostics.push(
+        this.diagnostics.push(
           diagnostic("BM0122", "a term cannot take part in arithmetic", e.span, {
             help: "terms are names of structures; compare or compute with plain values only",
           }),
@@ -248,19 +285,45 @@ function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]):
       }
       return e;
     }
-    const info = table.constructors.get(e.constructor.text);
+    if (!this.knownConstructor(e)) return undefined;
+    const args: Expr[] = [];
+    for (const a of e.args) {
+      const flat =
+        a.kind === "wildcard" ? v(this.freshName("any", a.span), a.span) : this.flatten(a);
+      if (!flat) return undefined;
+      args.push(flat);
+    }
+    const key = `${e.constructor.text}(${args.map(keyOf).join(",")})`;
+    const existing = this.named.get(key);
+    if (existing && !bindTo) return v(existing, e.span);
+    const var_ = bindTo?.text ?? this.freshName(e.constructor.text, e.span);
+    if (existing && bindTo) {
+      // The same term was already named: the binding makes the two names equal.
+      return v(existing, e.span);
+    }
+    this.named.set(key, var_);
+    // A bound variable keeps its own span: it is where the user wrote it.
+    this.generated.push(
+      claim(e.constructor.text, [v(var_, bindTo?.span ?? e.span), ...args], e.span),
+    );
+    return v(var_, e.span);
+  }
+
+  /** Whether the application names a declared constructor with the right number of arguments. */
+  private knownConstructor(e: Extract<Expr, { kind: "apply" }>): boolean {
+    const info = this.table.constructors.get(e.constructor.text);
     if (!info) {
-      diagnostics.push(
+      this.diagnostics.push(
         diagnostic("BM0118", `unknown constructor \`${e.constructor.text}\``, e.constructor.span, {
-          help: table.constructors.size
-            ? `constructors: ${[...table.constructors.keys()].join(", ")}`
+          help: this.table.constructors.size
+            ? `constructors: ${[...this.table.constructors.keys()].join(", ")}`
             : "declare it in a sort: sort name = ctor(...) | ...",
         }),
       );
-      return undefined;
+      return false;
     }
     if (info.arity !== e.args.length) {
-      diagnostics.push(
+      this.diagnostics.push(
         diagnostic(
           "BM0119",
           `constructor \`${e.constructor.text}\` takes ${info.arity} argument${info.arity === 1 ? "" : "s"}, found ${e.args.length}`,
@@ -268,31 +331,31 @@ function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]):
           { related: [{ span: info.decl.span, message: "declared here" }] },
         ),
       );
-      return undefined;
+      return false;
     }
-    const args: Expr[] = [];
-    for (const a of e.args) {
-      const flat = a.kind === "wildcard" ? v(freshName("any", a.span), a.span) : flatten(a);
-      if (!flat) return undefined;
-      args.push(flat);
-    }
-    const key = `${e.constructor.text}(${args.map(keyOf).join(",")})`;
-    const existing = named.get(key);
-    if (existing && !bindTo) return v(existing, e.span);
-    const var_ = bindTo?.text ?? freshName(e.constructor.text, e.span);
-    if (existing && bindTo) {
-      // The same term was already named: the binding makes the two names equal.
-      return v(existing, e.span);
-    }
-    named.set(key, var_);
-    // A bound variable keeps its own span: it is where the user wrote it.
-    generated.push(claim(e.constructor.text, [v(var_, bindTo?.span ?? e.span), ...args], e.span));
-    return v(var_, e.span);
-  };
+    return true;
+  }
 
-  const body: BodyItem[] = [];
+  private freshName(base: string, at: Span): string {
+    let i = 1;
+    while (this.taken.has(`_${base}${i}`)) i++;
+    const n = `_${base}${i}`;
+    this.taken.add(n);
+    this.fresh.push(name(n, at));
+    return n;
+  }
+}
+
+/**
+ * The `T = ctor(...)` bindings, flattened with T as the term's variable. Where the term was
+ * already named by another variable, the two are made equal by an `==` returned here.
+ */
+function flattenBindings(
+  rule: RuleAst,
+  flattener: TermFlattener,
+  diagnostics: Diagnostic[],
+): ComparisonAst[] {
   const equalities: ComparisonAst[] = [];
-  // Bindings first, so that the same term written elsewhere reuses the bound variable.
   for (const item of rule.body) {
     if (item.kind !== "comparison" || item.op !== "=") continue;
     const [variable, term] =
@@ -314,24 +377,24 @@ function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]):
       );
       continue;
     }
-    const result = flatten(term, { text: variable.name, span: variable.span });
+    const result = flattener.flatten(term, { text: variable.name, span: variable.span });
     if (result && result.kind === "var" && result.name !== variable.name) {
       equalities.push({ ...item, op: "==", left: variable, right: result });
     }
   }
-  const flattenClaim = (c: ClaimAst): ClaimAst | undefined => {
-    const args: Expr[] = [];
-    for (const a of c.args) {
-      const flat = a.kind === "apply" ? flatten(a) : containsApply(a) ? flatten(a) : a;
-      if (!flat) return undefined;
-      args.push(flat);
-    }
-    return { ...c, args };
-  };
-  const conclusions = rule.conclusions.flatMap((c) => flattenClaim(c) ?? []);
+  return equalities;
+}
+
+/** Hypotheses with their terms flattened, and the comparisons (which may not hold terms). */
+function flattenBody(
+  rule: RuleAst,
+  flattener: TermFlattener,
+  diagnostics: Diagnostic[],
+): BodyItem[] {
+  const body: BodyItem[] = [];
   for (const item of rule.body) {
     if (item.kind === "claim") {
-      const c = flattenClaim(item);
+      const c = flattener.claim(item);
       if (c) body.push(c);
     } else if (item.op !== "=") {
       if (containsApply(item.left) || containsApply(item.right)) {
@@ -345,6 +408,14 @@ function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]):
       body.push(item);
     }
   }
+  return body;
+}
+
+/**
+ * Every variable name the rule's source mentions, inside terms too: resolution reports a header
+ * variable as unused only when the source never mentions it.
+ */
+function mentionedNames(rule: RuleAst): Set<string> {
   const mentions = new Set<string>();
   const mention = (e: Expr): void => {
     if (e.kind === "var") mentions.add(e.name);
@@ -354,12 +425,5 @@ function expandRule(rule: RuleAst, table: SortTable, diagnostics: Diagnostic[]):
   };
   for (const c of rule.conclusions) c.args.forEach(mention);
   for (const b of rule.body) (b.kind === "claim" ? b.args : [b.left, b.right]).forEach(mention);
-  return {
-    ...rule,
-    mentions,
-    hidden: [...rule.hidden, ...fresh],
-    hasSemicolon: rule.hasSemicolon || fresh.length > 0,
-    conclusions,
-    body: [...generated, ...body, ...equalities],
-  };
+  return mentions;
 }
