@@ -5,7 +5,7 @@
  */
 import { mod, ORDER_BITS } from "../field/index.js";
 import type { EmittedCircuit, SegmentShape } from "../circuits/emit.js";
-import { groupOfRule, sharedGroups } from "../circuits/groups.js";
+import { groupOfRule, sharedGroups, type RuleGroup } from "../circuits/groups.js";
 import { limbPlan, limbsOf } from "../circuits/lookup.js";
 import { TAG_BITS, type LoweredProgram } from "../lower/index.js";
 import type { Transcript } from "../transcript/model.js";
@@ -101,13 +101,61 @@ export function segmentInputs(
   if (!validation.valid && !options.allowInvalid) {
     throw new Error("bmc: segment inputs need a valid transcript");
   }
+  const layout: Layout = { program, shape, transcript, validation };
+  const byRule = blocksByRule(program, transcript, options.blocks);
+  const overflow = fitSlots(program, shape, byRule);
+  const inputs: CircuitInputs = {};
+  const packs: bigint[] = [];
+  for (const isPublic of [true, false]) addRuleSlots(layout, byRule, isPublic, inputs, packs);
+  const table = sharedGroups(program, shape.shared).flatMap(({ group, slots }) =>
+    addSharedSlots(layout, group, slots, overflow.get(group.leader) ?? [], inputs, packs),
+  );
+  if (table.length) inputs.rule_m = table;
+  if (circuit.uniqueSlots) {
+    packs.sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
+    const pad = circuit.uniqueSlots - packs.length;
+    inputs.sorted = [...new Array<bigint>(pad).fill(0n), ...packs];
+    inputs.sorted_en = [...new Array<bigint>(pad).fill(0n), ...packs.map(() => 1n)];
+  }
+  if ((options.main ?? "fold") === "fold") addLimbs(program, shape, inputs, options.uIn ?? 0n);
+  return inputs;
+}
+
+/** What every part of a segment's layout reads. */
+interface Layout {
+  readonly program: LoweredProgram;
+  readonly shape: SegmentShape;
+  readonly transcript: Transcript;
+  readonly validation: ValidationResult;
+}
+
+/** The blocks of each rule (by rule index), public and private, in transcript order. */
+type BlocksByRule = { public: number[]; private: number[] }[];
+
+function blocksByRule(
+  program: LoweredProgram,
+  transcript: Transcript,
+  blocks: readonly number[] | undefined,
+): BlocksByRule {
   const byRule = program.rules.map(() => ({ public: [] as number[], private: [] as number[] }));
   const place = (b: number) =>
     byRule[transcript.rule[b]][transcript.isPublic[b] ? "public" : "private"].push(b);
-  if (options.blocks) options.blocks.forEach(place);
+  if (blocks) blocks.forEach(place);
   else for (let b = 0; b < transcript.blockCount; b++) place(b);
+  return byRule;
+}
+
+/**
+ * Moves the private blocks beyond a grouped rule's own slots to its group's shared slots
+ * (returned by group leader) and throws SegmentCapacityError, naming every rule and group that
+ * is short, when the blocks do not fit.
+ */
+function fitSlots(
+  program: LoweredProgram,
+  shape: SegmentShape,
+  byRule: BlocksByRule,
+): Map<string, number[]> {
   const short: string[] = [];
-  // Private blocks beyond a grouped rule's own slots go to its group's shared slots.
   const groupOf = groupOfRule(program);
   const overflow = new Map<string, number[]>();
   program.rules.forEach((rule, i) => {
@@ -134,89 +182,103 @@ export function segmentInputs(
   if (short.length) {
     throw new SegmentCapacityError(`the transcript does not fit one segment (${short.join("; ")})`);
   }
-  const inputs: CircuitInputs = {};
-  const packs: bigint[] = [];
-  for (const isPublic of [true, false]) {
-    program.rules.forEach((rule, i) => {
-      const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
-      if (n === 0) return;
-      const s = `${isPublic ? "pub" : "r"}${rule.index}`;
-      const blocks = byRule[i][isPublic ? "public" : "private"];
-      const en: bigint[] = [];
-      const x: bigint[][] = [];
-      const m: bigint[][] = [];
-      for (let k = 0; k < n; k++) {
-        const b = blocks[k];
-        if (b === undefined) {
-          en.push(0n);
-          x.push(rule.inputs.map(() => 0n));
-          m.push(rule.conclusions.map(() => 0n));
-          continue;
-        }
-        en.push(1n);
-        const block = blockValues(program, transcript, validation, b);
-        x.push(block.values);
-        m.push(block.m);
-        packs.push(...block.packs);
-      }
-      inputs[`${s}_en`] = en;
-      if (isPublic) {
-        if (rule.shownCount) inputs[`${s}_shown`] = x.map((v) => v.slice(0, rule.shownCount));
-        if (rule.inputs.length > rule.shownCount)
-          inputs[`${s}_rest`] = x.map((v) => v.slice(rule.shownCount));
-      } else if (rule.inputs.length) {
-        inputs[`${s}_x`] = x;
-      }
-      if (rule.conclusions.length) inputs[`${s}_m`] = m;
-    });
-  }
-  const table = sharedGroups(program, shape.shared).flatMap(({ group, slots }) => {
-    const s = `s${group.id}`;
-    const blocks = overflow.get(group.leader) ?? [];
-    const used = group.members.map(() => 0n);
+  return overflow;
+}
+
+/**
+ * The inputs of every rule's own public (or private) slots: enable bits, values (a public
+ * slot's split into shown and rest) and multiplicities; an empty slot is all zero. The blocks'
+ * packed unique claims go to `packs`.
+ */
+function addRuleSlots(
+  { program, shape, transcript, validation }: Layout,
+  byRule: BlocksByRule,
+  isPublic: boolean,
+  inputs: CircuitInputs,
+  packs: bigint[],
+): void {
+  program.rules.forEach((rule, i) => {
+    const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
+    if (n === 0) return;
+    const s = `${isPublic ? "pub" : "r"}${rule.index}`;
+    const blocks = byRule[i][isPublic ? "public" : "private"];
     const en: bigint[] = [];
-    const sel: bigint[] = [];
-    const k: bigint[][] = [];
     const x: bigint[][] = [];
     const m: bigint[][] = [];
-    const values = group.template.inputs.length - group.params;
-    for (let i = 0; i < slots; i++) {
-      const b = blocks[i];
+    for (let k = 0; k < n; k++) {
+      const b = blocks[k];
       if (b === undefined) {
-        // An empty slot selects the group's first rule: any row would do, en = 0 hides it.
         en.push(0n);
-        sel.push(BigInt(group.id));
-        k.push([...group.constants[0]]);
-        x.push(new Array<bigint>(values).fill(0n));
-        m.push(group.template.conclusions.map(() => 0n));
+        x.push(rule.inputs.map(() => 0n));
+        m.push(rule.conclusions.map(() => 0n));
         continue;
       }
-      const member = group.members.indexOf(transcript.rule[b]);
-      used[member]++;
-      const block = blockValues(program, transcript, validation, b);
       en.push(1n);
-      sel.push(BigInt(transcript.rule[b]));
-      k.push([...group.constants[member]]);
+      const block = blockValues(program, transcript, validation, b);
       x.push(block.values);
       m.push(block.m);
       packs.push(...block.packs);
     }
     inputs[`${s}_en`] = en;
-    inputs[`${s}_sel`] = sel;
-    if (group.params) inputs[`${s}_k`] = k;
-    if (values) inputs[`${s}_x`] = x;
-    if (group.template.conclusions.length) inputs[`${s}_m`] = m;
-    return used;
+    if (isPublic) {
+      if (rule.shownCount) inputs[`${s}_shown`] = x.map((v) => v.slice(0, rule.shownCount));
+      if (rule.inputs.length > rule.shownCount)
+        inputs[`${s}_rest`] = x.map((v) => v.slice(rule.shownCount));
+    } else if (rule.inputs.length) {
+      inputs[`${s}_x`] = x;
+    }
+    if (rule.conclusions.length) inputs[`${s}_m`] = m;
   });
-  if (table.length) inputs.rule_m = table;
-  if (circuit.uniqueSlots) {
-    packs.sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
-    const pad = circuit.uniqueSlots - packs.length;
-    inputs.sorted = [...new Array<bigint>(pad).fill(0n), ...packs];
-    inputs.sorted_en = [...new Array<bigint>(pad).fill(0n), ...packs.map(() => 1n)];
+}
+
+/**
+ * The inputs of one group's shared slots: each slot selects the rule of its block and takes
+ * that rule's constants. Returns how many blocks of each member rule the slots hold (the rule
+ * table's multiplicities).
+ */
+function addSharedSlots(
+  { program, transcript, validation }: Layout,
+  group: RuleGroup,
+  slots: number,
+  blocks: readonly number[],
+  inputs: CircuitInputs,
+  packs: bigint[],
+): bigint[] {
+  const s = `s${group.id}`;
+  const used = group.members.map(() => 0n);
+  const en: bigint[] = [];
+  const sel: bigint[] = [];
+  const k: bigint[][] = [];
+  const x: bigint[][] = [];
+  const m: bigint[][] = [];
+  const values = group.template.inputs.length - group.params;
+  for (let i = 0; i < slots; i++) {
+    const b = blocks[i];
+    if (b === undefined) {
+      // An empty slot selects the group's first rule: any row would do, en = 0 hides it.
+      en.push(0n);
+      sel.push(BigInt(group.id));
+      k.push([...group.constants[0]]);
+      x.push(new Array<bigint>(values).fill(0n));
+      m.push(group.template.conclusions.map(() => 0n));
+      continue;
+    }
+    const member = group.members.indexOf(transcript.rule[b]);
+    used[member]++;
+    const block = blockValues(program, transcript, validation, b);
+    en.push(1n);
+    sel.push(BigInt(transcript.rule[b]));
+    k.push([...group.constants[member]]);
+    x.push(block.values);
+    m.push(block.m);
+    packs.push(...block.packs);
   }
-  if ((options.main ?? "fold") === "fold") addLimbs(program, shape, inputs, options.uIn ?? 0n);
-  return inputs;
+  inputs[`${s}_en`] = en;
+  inputs[`${s}_sel`] = sel;
+  if (group.params) inputs[`${s}_k`] = k;
+  if (values) inputs[`${s}_x`] = x;
+  if (group.template.conclusions.length) inputs[`${s}_m`] = m;
+  return used;
 }
 
 /**
