@@ -4,7 +4,14 @@
  * widths and the packing of unique claims.
  */
 import { createHash } from "node:crypto";
-import { printRuleSet, type Arg, type Claim, type RuleSet, type Term } from "../check/index.js";
+import {
+  printRuleSet,
+  type Arg,
+  type Claim,
+  type Rule,
+  type RuleSet,
+  type Term,
+} from "../check/index.js";
 import { checkOrderConstants, checkUniqueConstants, constantValue } from "../check/constants.js";
 import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js";
 import { mod, ORDER_BITS } from "../field/index.js";
@@ -65,10 +72,34 @@ export interface LowerResult {
 }
 
 export function lowerRuleSet(ruleSet: RuleSet): LowerResult {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics = circuitLimits(ruleSet);
+  if (diagnostics.length) return { diagnostics };
+  const rules = ruleSet.rules.map((rule) => lowerRule(rule, diagnostics));
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const rulesDigest = createHash("sha256").update(printRuleSet(ruleSet)).digest("hex");
   const uniques = ruleSet.relations.filter((r) => r.unique);
   const ordinary = ruleSet.relations.filter((r) => !r.unique);
-  for (const r of uniques) {
+  return {
+    diagnostics,
+    program: {
+      relations: ruleSet.relations.map((r) => ({
+        name: r.name,
+        tag: r.tag,
+        arity: r.arity,
+        unique: r.unique,
+      })),
+      claimWidth: Math.max(0, ...ordinary.map((r) => r.arity)),
+      uniqueWidth: Math.max(0, ...uniques.map((r) => r.arity)),
+      rules,
+      rulesDigest,
+    },
+  };
+}
+
+/** What the circuits cannot hold: unique claims wider than a pack, more relations than tags. */
+function circuitLimits(ruleSet: RuleSet): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const r of ruleSet.relations.filter((r) => r.unique)) {
     if (r.arity > MAX_UNIQUE_WIDTH) {
       diagnostics.push(
         diagnostic(
@@ -87,88 +118,89 @@ export function lowerRuleSet(ruleSet: RuleSet): LowerResult {
       ),
     );
   }
-  if (diagnostics.length) return { diagnostics };
+  return diagnostics;
+}
 
-  const rules: LoweredRule[] = ruleSet.rules.map((rule) => {
-    const inputs = [...rule.vars];
-    const wildcards: { hypothesis: number; argument: number }[] = [];
-    const claim = (c: Claim, hypothesis?: number): LClaim => ({
-      relation: c.relation.name,
-      tag: c.relation.tag,
-      args: c.args.map((a: Arg, argument): LExpr => {
-        if (a.kind !== "wildcard") return lowerTerm(a);
-        wildcards.push({ hypothesis: hypothesis!, argument });
-        inputs.push(`_${wildcards.length}`);
-        return { kind: "input", index: inputs.length - 1 };
-      }),
-    });
-    const hypotheses = rule.hypotheses.map((h, i) => claim(h, i));
-    const conclusions = rule.conclusions.filter((c) => !c.relation.unique).map((c) => claim(c));
-    const uniqueClaims = rule.conclusions.filter((c) => c.relation.unique).map((c) => claim(c));
-    const constraints: LConstraint[] = [];
-    const checks = new Map<string, LExpr>();
-    // A constant needs no range check: rules whose constants are out of range are refused
-    // below (BM0115, BM0123), as the checker does, in case a RuleSet did not come through it.
-    const check = (e: LExpr) => {
-      const text = exprText(e, inputs);
-      if (!checks.has(text) && e.kind !== "const") checks.set(text, e);
-    };
-    const minus = (l: LExpr, r: LExpr): LExpr =>
-      l.kind === "const" && r.kind === "const"
-        ? { kind: "const", value: mod(l.value - r.value) }
-        : { kind: "sub", left: l, right: r };
-    for (const c of rule.constraints) {
-      checkOrderConstants(c, diagnostics);
-      const text = c.span.file.text.slice(c.span.start, c.span.end);
-      let left = lowerTerm(c.left);
-      let right = lowerTerm(c.right);
-      if (c.op === ">" || c.op === ">=") [left, right] = [right, left];
-      const kind =
-        c.op === "==" ? "eq" : c.op === "!=" ? "neq" : c.op === "<" || c.op === ">" ? "lt" : "le";
-      constraints.push({ kind, left, right, text });
-      if (kind === "lt" || kind === "le") {
-        check(left);
-        check(right);
-        const gap = minus(right, left);
-        check(kind === "lt" ? minus(gap, { kind: "const", value: 1n }) : gap);
-      }
-    }
-    for (const c of rule.conclusions) checkUniqueConstants(c, diagnostics);
-    for (const u of uniqueClaims) for (const a of u.args) check(a);
-    return {
-      index: rule.index,
-      name: rule.name,
-      setup: rule.setup,
-      source: {
-        file: rule.span.file.path,
-        line: rule.span.file.position(rule.span.start).line,
-      },
-      inputs,
-      varCount: rule.vars.length,
-      shownCount: rule.shownCount,
-      wildcards,
-      conclusions,
-      uniques: uniqueClaims,
-      hypotheses,
-      constraints,
-      rangeChecks: [...checks].map(([text, expr]) => ({ expr, text })),
-    };
+/** One rule: its claims over its inputs (each `_` an extra input), constraints, range checks. */
+function lowerRule(rule: Rule, diagnostics: Diagnostic[]): LoweredRule {
+  const inputs = [...rule.vars];
+  const wildcards: { hypothesis: number; argument: number }[] = [];
+  const claim = (c: Claim, hypothesis?: number): LClaim => ({
+    relation: c.relation.name,
+    tag: c.relation.tag,
+    args: c.args.map((a: Arg, argument): LExpr => {
+      if (a.kind !== "wildcard") return lowerTerm(a);
+      wildcards.push({ hypothesis: hypothesis!, argument });
+      inputs.push(`_${wildcards.length}`);
+      return { kind: "input", index: inputs.length - 1 };
+    }),
   });
-  if (hasErrors(diagnostics)) return { diagnostics };
-  const rulesDigest = createHash("sha256").update(printRuleSet(ruleSet)).digest("hex");
-  return {
-    diagnostics,
-    program: {
-      relations: ruleSet.relations.map((r) => ({
-        name: r.name,
-        tag: r.tag,
-        arity: r.arity,
-        unique: r.unique,
-      })),
-      claimWidth: Math.max(0, ...ordinary.map((r) => r.arity)),
-      uniqueWidth: Math.max(0, ...uniques.map((r) => r.arity)),
-      rules,
-      rulesDigest,
-    },
+  const hypotheses = rule.hypotheses.map((h, i) => claim(h, i));
+  const conclusions = rule.conclusions.filter((c) => !c.relation.unique).map((c) => claim(c));
+  const uniqueClaims = rule.conclusions.filter((c) => c.relation.unique).map((c) => claim(c));
+  const checks = new Map<string, LExpr>();
+  // A constant needs no range check: rules whose constants are out of range are refused
+  // (BM0115, BM0123), as the checker does, in case a RuleSet did not come through it.
+  const check = (e: LExpr) => {
+    const text = exprText(e, inputs);
+    if (!checks.has(text) && e.kind !== "const") checks.set(text, e);
   };
+  const constraints = lowerConstraints(rule, check, diagnostics);
+  for (const c of rule.conclusions) checkUniqueConstants(c, diagnostics);
+  for (const u of uniqueClaims) for (const a of u.args) check(a);
+  return {
+    index: rule.index,
+    name: rule.name,
+    setup: rule.setup,
+    source: {
+      file: rule.span.file.path,
+      line: rule.span.file.position(rule.span.start).line,
+    },
+    inputs,
+    varCount: rule.vars.length,
+    shownCount: rule.shownCount,
+    wildcards,
+    conclusions,
+    uniques: uniqueClaims,
+    hypotheses,
+    constraints,
+    rangeChecks: [...checks].map(([text, expr]) => ({ expr, text })),
+  };
+}
+
+/**
+ * The rule's constraints, `>` and `>=` turned around into `<` and `<=`. An order constraint
+ * holds over the integers only when both sides and their gap are in range: `check` is given
+ * each of them.
+ */
+function lowerConstraints(
+  rule: Rule,
+  check: (e: LExpr) => void,
+  diagnostics: Diagnostic[],
+): LConstraint[] {
+  const constraints: LConstraint[] = [];
+  for (const c of rule.constraints) {
+    checkOrderConstants(c, diagnostics);
+    const text = c.span.file.text.slice(c.span.start, c.span.end);
+    let left = lowerTerm(c.left);
+    let right = lowerTerm(c.right);
+    if (c.op === ">" || c.op === ">=") [left, right] = [right, left];
+    const kind =
+      c.op === "==" ? "eq" : c.op === "!=" ? "neq" : c.op === "<" || c.op === ">" ? "lt" : "le";
+    constraints.push({ kind, left, right, text });
+    if (kind === "lt" || kind === "le") {
+      check(left);
+      check(right);
+      const gap = minus(right, left);
+      check(kind === "lt" ? minus(gap, { kind: "const", value: 1n }) : gap);
+    }
+  }
+  return constraints;
+}
+
+/** l - r, folded when both are constants. */
+function minus(l: LExpr, r: LExpr): LExpr {
+  return l.kind === "const" && r.kind === "const"
+    ? { kind: "const", value: mod(l.value - r.value) }
+    : { kind: "sub", left: l, right: r };
 }
