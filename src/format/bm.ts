@@ -106,6 +106,13 @@ type StatementNode = StatementCommon &
       }
   );
 
+/** A comment outside every statement (text as commentValue gives it). */
+interface TopComment {
+  start: number;
+  end: number;
+  text: string;
+}
+
 type TopElement =
   | { kind: "comments"; texts: string[]; blankBefore: boolean }
   | { kind: "statement"; index: number; blankBefore: boolean };
@@ -117,6 +124,8 @@ export interface BmFile extends Located {
   /** Comments inside statements, for prettier to attach (it deletes this property). */
   comments?: BmComment[];
 }
+
+type RuleNode = Extract<StatementNode, { type: "rule" }>;
 
 type BmNode =
   BmFile | StatementNode | ClaimNode | ComparisonNode | ConstructorNode | ExprNode | NameNode;
@@ -165,8 +174,27 @@ class Converter {
   }
 
   convert(ast: A.RuleFileAst): BmFile {
-    const text = this.file.text;
     const statements = ast.items.map((item) => this.statement(item));
+    const { inner, top } = this.placeComments(ast.comments, statements);
+    return {
+      type: "bm-file",
+      statements,
+      elements: this.topElements(statements, top),
+      comments: inner,
+      start: 0,
+      end: this.file.text.length,
+    };
+  }
+
+  /**
+   * Sorts the comments: inside a statement before its period, an inner comment (prettier
+   * attaches it to a node); inside after the gap before the period, one of the statement's
+   * trailing comments; outside every statement, a top-level one (returned in order).
+   */
+  private placeComments(
+    comments: A.RuleFileAst["comments"],
+    statements: StatementNode[],
+  ): { inner: BmComment[]; top: TopComment[] } {
     // The gap before a statement's period belongs to the statement's trailing comments.
     const periodGap = statements.map((s) => {
       const period = this.tokenAt(s.end - 1);
@@ -174,9 +202,9 @@ class Converter {
       return before ? before.startOffset + before.image.length : s.start;
     });
     const inner: BmComment[] = [];
-    const top: { start: number; end: number; text: string }[] = [];
+    const top: TopComment[] = [];
     let si = 0;
-    for (const c of ast.comments) {
+    for (const c of comments) {
       const value = commentValue(c.text);
       while (si < statements.length && statements[si].end <= c.span.start) si++;
       const s = statements[si];
@@ -195,9 +223,15 @@ class Converter {
         }
       } else top.push({ start: c.span.start, end: c.span.end, text: value });
     }
+    return { inner, top };
+  }
 
-    // Top-level comments: trailing a statement on its last line, prefixing a statement on its
-    // first line, or lines of their own.
+  /**
+   * The file's top-level elements in order. Top-level comments: trailing a statement on its
+   * last line, prefixing a statement on its first line, or lines of their own.
+   */
+  private topElements(statements: StatementNode[], top: readonly TopComment[]): TopElement[] {
+    const text = this.file.text;
     const elements: TopElement[] = [];
     let lastEnd = -1;
     let ti = 0;
@@ -250,14 +284,7 @@ class Converter {
       lastEnd = s.end;
     });
     flushComments(Infinity, -1);
-    return {
-      type: "bm-file",
-      statements,
-      elements,
-      comments: inner,
-      start: 0,
-      end: text.length,
-    };
+    return elements;
   }
 
   private common(span: { start: number; end: number }): StatementCommon {
@@ -555,98 +582,97 @@ function printNode(
   print: (p: AstPath<BmNode>) => Doc,
 ): Doc {
   const node = path.node;
+  if (node.type === "bm-file") return printFile(path as AstPath<BmFile>, options, print);
+  let out = printOwn(path as AstPath<Exclude<BmNode, BmFile>>, print);
+  if (needsParens(path)) out = ["(", out, ")"];
+  const dangling = printedDangling(node, undefined);
+  return dangling.length ? [out, ...dangling] : out;
+}
+
+/**
+ * A node's own text, before parentheses and dangling comments: a dispatch on the node type,
+ * one short case per type (a rule's is printRule).
+ */
+function printOwn(path: AstPath<Exclude<BmNode, BmFile>>, print: (p: AstPath<BmNode>) => Doc): Doc {
+  const node = path.node;
   const p = (key: string) => path.call(print, key as never);
-  let out: Doc;
   switch (node.type) {
-    case "bm-file":
-      return printFile(path as AstPath<BmFile>, options, print);
     case "import":
-      out = ["import ", node.path, "."];
-      break;
+      return ["import ", node.path, "."];
     case "relation":
-      out = [
+      return [
         node.unique ? "unique " : "",
         "relation ",
         p("name"),
         parenthesized(list(path, print, "params"), node),
         ".",
       ];
-      break;
     case "sort": {
       const ctors = fillList(list(path, print, "constructors"), node.constructors, "", "| ");
-      out = group(["sort ", p("name"), " =", indent([line, ctors]), "."]);
-      break;
+      return group(["sort ", p("name"), " =", indent([line, ctors]), "."]);
     }
     case "constructor":
-      out = [
+      return [
         p("name"),
         node.argSorts.length || node.comments?.some((c) => c.marker === "parens")
           ? parenthesized(list(path, print, "argSorts"), node)
           : "",
       ];
-      break;
-    case "rule": {
-      const vars: Doc[] = [join([",", line], list(path, print, "shown"))];
-      if (node.hasSemicolon) {
-        vars.push(";");
-        if (node.hidden.length) vars.push(line, join([",", line], list(path, print, "hidden")));
-      }
-      const header: Doc[] = [
-        node.setup ? "setup " : "",
-        "rule ",
-        p("name"),
-        node.shown.length || node.hasSemicolon
-          ? group(["(", indent([softline, vars]), softline, ")"])
-          : parenthesized([], node),
-        ":",
-        ...printedDangling(node, "colon"),
-      ];
-      const conclusions = list(path, print, "conclusions");
-      const body = list(path, print, "body");
-      const rest = group([
-        conclusions.length ? [fillList(conclusions, node.conclusions, ","), " -:"] : "-:",
-        ...printedDangling(node, "turnstile"),
-        body.length ? indent([line, fillList(body, node.body, ",")]) : " ",
-        ".",
-      ]);
-      out = group([header, indent([line, rest])]);
-      break;
-    }
+    case "rule":
+      return printRule(path as AstPath<RuleNode>, print);
     case "claim":
-      out = [
+      return [
         node.unique ? "unique " : "",
         p("relation"),
         parenthesized(list(path, print, "args"), node),
       ];
-      break;
     case "comparison":
-      out = [p("left"), " ", node.op, " ", p("right")];
-      break;
+      return [p("left"), " ", node.op, " ", p("right")];
     case "name":
-      out = node.text;
-      break;
+      return node.text;
     case "int":
-      out = node.raw;
-      break;
+      return node.raw;
     case "var":
-      out = node.name;
-      break;
+      return node.name;
     case "wildcard":
-      out = "_";
-      break;
+      return "_";
     case "apply":
-      out = [p("ctor"), parenthesized(list(path, print, "args"), node)];
-      break;
+      return [p("ctor"), parenthesized(list(path, print, "args"), node)];
     case "neg":
-      out = ["-", node.operand.type === "neg" ? " " : "", p("operand")];
-      break;
+      return ["-", node.operand.type === "neg" ? " " : "", p("operand")];
     case "binary":
-      out = [p("left"), " ", node.op, " ", p("right")];
-      break;
+      return [p("left"), " ", node.op, " ", p("right")];
   }
-  if (needsParens(path)) out = ["(", out, ")"];
-  const dangling = printedDangling(node, undefined);
-  return dangling.length ? [out, ...dangling] : out;
+}
+
+/** A rule: its header, then its conclusions and body, broken where they do not fit. */
+function printRule(path: AstPath<RuleNode>, print: (p: AstPath<BmNode>) => Doc): Doc {
+  const node = path.node;
+  const p = (key: string) => path.call(print, key as never);
+  const vars: Doc[] = [join([",", line], list(path, print, "shown"))];
+  if (node.hasSemicolon) {
+    vars.push(";");
+    if (node.hidden.length) vars.push(line, join([",", line], list(path, print, "hidden")));
+  }
+  const header: Doc[] = [
+    node.setup ? "setup " : "",
+    "rule ",
+    p("name"),
+    node.shown.length || node.hasSemicolon
+      ? group(["(", indent([softline, vars]), softline, ")"])
+      : parenthesized([], node),
+    ":",
+    ...printedDangling(node, "colon"),
+  ];
+  const conclusions = list(path, print, "conclusions");
+  const body = list(path, print, "body");
+  const rest = group([
+    conclusions.length ? [fillList(conclusions, node.conclusions, ","), " -:"] : "-:",
+    ...printedDangling(node, "turnstile"),
+    body.length ? indent([line, fillList(body, node.body, ",")]) : " ",
+    ".",
+  ]);
+  return group([header, indent([line, rest])]);
 }
 
 /** The comments prettier attached inside a statement. */
