@@ -12,3 +12,8 @@ export function writeFileAtomic(path: string, text: string): void {
     throw error;
   }
 }
+
+/** What a failed file operation says in a message: the system's code (ENOENT), else its text. */
+export function errorReason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}

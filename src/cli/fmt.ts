@@ -14,7 +14,7 @@ import {
   renderDiagnostics,
   type Diagnostic,
 } from "../diagnostics/index.js";
-import { writeFileAtomic } from "./files.js";
+import { errorReason, writeFileAtomic } from "./files.js";
 import type { CliIO } from "./types.js";
 
 export interface FmtOptions {
@@ -60,7 +60,33 @@ export async function fmtCommand(
   const synopsis = "bmc fmt [--check] [--write] FILES_OR_DIRS...";
   if (!paths.length) return `fmt takes files or folders: ${synopsis}`;
   if (opts.check && opts.write) return "fmt takes --check or --write, not both";
+  const found = findFiles(paths);
+  if (typeof found === "string") return found;
+  const { files, results } = found;
+  if (!opts.check && !opts.write && files.length + results.length !== 1) {
+    return `without --check or --write, fmt prints one formatted file: ${synopsis}`;
+  }
+  // Loaded here so that the other commands do not load prettier.
+  const format = await import("../format/index.js");
+  let printed: string | undefined;
+  for (const file of [...new Set(files)]) {
+    const { result, formatted } = await formatFile(file, opts, format);
+    results.push(result);
+    if (formatted !== undefined && !opts.check && !opts.write) printed = formatted;
+  }
+  const failed = results.some((r) => r.diagnostics.length > 0);
+  const differ = results.filter((r) => r.changed && !r.diagnostics.length);
+  const code = failed || (opts.check && differ.length) ? 1 : 0;
+  if (opts.json) printJson(io, code, results, printed);
+  else printText(io, opts, results, differ, printed);
+  return code;
+}
 
+/**
+ * The files the paths name (folders walked), or a usage message for a file that is neither
+ * .bm nor .bmt. A path that cannot be read is a result with its diagnostic already.
+ */
+function findFiles(paths: readonly string[]): { files: string[]; results: FileResult[] } | string {
   const results: FileResult[] = [];
   const files: string[] = [];
   for (const path of paths) {
@@ -68,11 +94,10 @@ export async function fmtCommand(
     try {
       isDir = statSync(path).isDirectory();
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       results.push({
         file: path,
         changed: false,
-        diagnostics: [diagnostic("BM0901", `cannot read ${path} (${reason})`)],
+        diagnostics: [diagnostic("BM0901", `cannot read ${path} (${errorReason(error)})`)],
       });
       continue;
     }
@@ -80,65 +105,73 @@ export async function fmtCommand(
     else if (isFormattable(path)) files.push(path);
     else return `fmt formats .bm and .bmt files, not ${path}`;
   }
-  if (!opts.check && !opts.write && files.length + results.length !== 1) {
-    return `without --check or --write, fmt prints one formatted file: ${synopsis}`;
-  }
+  return { files, results };
+}
 
-  // Loaded here so that the other commands do not load prettier.
-  const { formatText, formatKindOf, FormatError } = await import("../format/index.js");
-  let printed: string | undefined;
-  for (const file of [...new Set(files)]) {
-    const result: FileResult = { file, changed: false, diagnostics: [] };
-    results.push(result);
-    let text: string;
+/** Reads and formats one file, and rewrites it under --write when its formatting changed. */
+async function formatFile(
+  file: string,
+  opts: FmtOptions,
+  { formatText, formatKindOf, FormatError }: typeof import("../format/index.js"),
+): Promise<{ result: FileResult; formatted?: string }> {
+  const result: FileResult = { file, changed: false, diagnostics: [] };
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    result.diagnostics.push(diagnostic("BM0901", `cannot read ${file} (${errorReason(error)})`));
+    return { result };
+  }
+  let formatted: string;
+  try {
+    formatted = await formatText(text, formatKindOf(file)!, { path: file });
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw error;
+    result.diagnostics.push(...error.diagnostics);
+    return { result };
+  }
+  result.changed = formatted !== text;
+  if (opts.write && result.changed) {
     try {
-      text = readFileSync(file, "utf8");
+      writeFileAtomic(file, formatted);
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      result.diagnostics.push(diagnostic("BM0901", `cannot read ${file} (${reason})`));
-      continue;
-    }
-    let formatted: string;
-    try {
-      formatted = await formatText(text, formatKindOf(file)!, { path: file });
-    } catch (error) {
-      if (!(error instanceof FormatError)) throw error;
-      result.diagnostics.push(...error.diagnostics);
-      continue;
-    }
-    result.changed = formatted !== text;
-    if (!opts.check && !opts.write) printed = formatted;
-    if (opts.write && result.changed) {
-      try {
-        writeFileAtomic(file, formatted);
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        result.diagnostics.push(diagnostic("BM0902", `cannot write ${file} (${reason})`));
-      }
+      result.diagnostics.push(diagnostic("BM0902", `cannot write ${file} (${errorReason(error)})`));
     }
   }
+  return { result, formatted };
+}
 
-  const failed = results.some((r) => r.diagnostics.length > 0);
-  const differ = results.filter((r) => r.changed && !r.diagnostics.length);
-  const code = failed || (opts.check && differ.length) ? 1 : 0;
-  if (opts.json) {
-    io.out(
-      JSON.stringify(
-        {
-          ok: code === 0,
-          files: results.map((r) => ({
-            file: r.file,
-            changed: r.changed,
-            diagnostics: r.diagnostics.map(diagnosticToJson),
-          })),
-          formatted: printed,
-        },
-        null,
-        2,
-      ) + "\n",
-    );
-    return code;
-  }
+function printJson(
+  io: CliIO,
+  code: number,
+  results: readonly FileResult[],
+  printed: string | undefined,
+): void {
+  io.out(
+    JSON.stringify(
+      {
+        ok: code === 0,
+        files: results.map((r) => ({
+          file: r.file,
+          changed: r.changed,
+          diagnostics: r.diagnostics.map(diagnosticToJson),
+        })),
+        formatted: printed,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+}
+
+/** Diagnostics (at most --max-errors) on stderr; the formatted text or the file lists on stdout. */
+function printText(
+  io: CliIO,
+  opts: FmtOptions,
+  results: readonly FileResult[],
+  differ: readonly FileResult[],
+  printed: string | undefined,
+): void {
   const diagnostics = results.flatMap((r) => r.diagnostics);
   const shown = diagnostics.slice(0, opts.maxErrors ?? diagnostics.length);
   if (shown.length) io.err(renderDiagnostics(shown, { color: opts.color }) + "\n");
@@ -159,5 +192,4 @@ export async function fmtCommand(
   } else if (opts.write && !opts.quiet) {
     for (const r of differ) io.out(`formatted: ${r.file}\n`);
   }
-  return code;
 }

@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { packageRoot } from "../paths.js";
-import { writeFileAtomic } from "./files.js";
+import { errorReason, writeFileAtomic } from "./files.js";
 import { projectFileText, PROJECT_FILE } from "./project.js";
 import { bmcVersion, CommandError, EXIT, type CommandContext } from "./types.js";
 
@@ -143,7 +143,7 @@ export function createProject(target: string): string[] {
     renameSync(temporary, folder);
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const reason = errorReason(error);
     if (reason === "EEXIST") throw exists();
     throw new CommandError(`cannot create ${target} (${reason})`, "BM0902");
   }

@@ -5,7 +5,7 @@
  */
 import { buildFile, validateFiles } from "../api.js";
 import { diagnostic, hasErrors } from "../diagnostics/index.js";
-import { writeFileAtomic } from "./files.js";
+import { errorReason, writeFileAtomic } from "./files.js";
 import { plural } from "./messages.js";
 import { checkOutputFile } from "./outputs.js";
 import { EXIT, type CommandContext } from "./types.js";
@@ -57,7 +57,7 @@ export async function runBuild(c: CommandContext): Promise<number> {
     try {
       writeFileAtomic(out, result.text);
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      const reason = errorReason(error);
       result.diagnostics.push(diagnostic("BM0902", `cannot write ${out} (${reason})`));
       if (c.json) c.printJson({ valid: false, ...c.jsonDiagnostics(result.diagnostics) });
       else c.print(result.diagnostics);
