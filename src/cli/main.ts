@@ -152,6 +152,36 @@ function resolveCommand(line: ParsedLine): { spec: CommandSpec; rest: string[] }
 async function run(argv: string[], io: CliIO): Promise<number> {
   const line = parseLine(argv);
   const { flags } = line;
+  const chosen = chooseCommand(line, io);
+  if (typeof chosen === "number") return chosen;
+  const { spec, rest } = chosen;
+  checkFlags(line, spec.name, spec.flags, commandsTaking);
+  const project = projectOnce();
+  const args = fillArgs(spec, rest, project);
+  checkKinds(spec, args);
+  checkRequiredFlags(spec, flags);
+  const maxErrors = maxErrorsOf(flags);
+  // Paths are checked once the command line itself is right.
+  const path = (flag: FlagName) => (typeof flags[flag] === "string" ? flags[flag] : undefined);
+  await checkCommandPaths(spec.name, args, {
+    output: path("output"),
+    fit: path("fit"),
+    ptau: path("ptau"),
+    bindings: path("bindings"),
+    metamath: path("metamath"),
+  });
+  return spec.run(commandContext(args, flags, io, maxErrors, project));
+}
+
+/**
+ * The command the line names, with its arguments; or, when the line asks for the version or
+ * for help (or names no command), the exit code once that is printed.
+ */
+function chooseCommand(
+  line: ParsedLine,
+  io: CliIO,
+): { spec: CommandSpec; rest: string[] } | number {
+  const { flags } = line;
   if (flags.version) {
     io.out(bmcVersion() + "\n");
     return EXIT.ok;
@@ -178,17 +208,22 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(commandHelp(spec) + "\n");
     return EXIT.ok;
   }
-  checkFlags(line, spec.name, spec.flags, commandsTaking);
+  return { spec, rest: found.rest };
+}
+
+/** The project file, looked for and read the first time a command asks for it. */
+function projectOnce(): () => Project | undefined {
   let project: Project | undefined | null = null;
-  const projectOnce = () => {
+  return () => {
     if (project === null) {
       const file = findProjectFile();
       project = file ? readProject(file) : undefined;
     }
     return project;
   };
-  const args = fillArgs(spec, found.rest, projectOnce);
-  checkKinds(spec, args);
+}
+
+function checkRequiredFlags(spec: CommandSpec, flags: ParsedLine["flags"]): void {
   for (const [flag, what] of Object.entries(spec.required ?? {})) {
     if (flags[flag as FlagName] === undefined) {
       throw new UsageError(
@@ -198,21 +233,24 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       );
     }
   }
-  let maxErrors = 100;
-  if (flags["max-errors"] !== undefined) {
-    maxErrors = Number(flags["max-errors"]);
-    if (!Number.isInteger(maxErrors) || maxErrors < 1)
-      throw new UsageError("BM0922", "--max-errors takes a whole number >= 1");
-  }
-  // Paths are checked once the command line itself is right.
-  const path = (flag: FlagName) => (typeof flags[flag] === "string" ? flags[flag] : undefined);
-  await checkCommandPaths(spec.name, args, {
-    output: path("output"),
-    fit: path("fit"),
-    ptau: path("ptau"),
-    bindings: path("bindings"),
-    metamath: path("metamath"),
-  });
+}
+
+function maxErrorsOf(flags: ParsedLine["flags"]): number {
+  if (flags["max-errors"] === undefined) return 100;
+  const maxErrors = Number(flags["max-errors"]);
+  if (!Number.isInteger(maxErrors) || maxErrors < 1)
+    throw new UsageError("BM0922", "--max-errors takes a whole number >= 1");
+  return maxErrors;
+}
+
+/** What a command runs with: its arguments, flags, output and how to print diagnostics. */
+function commandContext(
+  args: string[],
+  flags: ParsedLine["flags"],
+  io: CliIO,
+  maxErrors: number,
+  project: () => Project | undefined,
+): CommandContext {
   const color = flags["no-color"] ? false : flags.color ? true : io.color;
   const json = !!flags.json;
   const quiet = !!flags.quiet;
@@ -220,7 +258,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const shownDs = ds.slice(0, maxErrors).map(shortenValues);
     return { shown: shownDs, omitted: ds.length - shownDs.length };
   };
-  const context: CommandContext = {
+  return {
     args,
     flags,
     io,
@@ -244,12 +282,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     printJson(value) {
       io.out(JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n");
     },
-    project: projectOnce,
+    project,
     str: (flag) => {
       const v = flags[flag];
       return typeof v === "string" ? v : undefined;
     },
     bool: (flag) => flags[flag] === true,
   };
-  return spec.run(context);
 }
