@@ -346,11 +346,20 @@ function lookupRelation(
   ns: Namespaces,
   diagnostics: Diagnostic[],
 ): Relation | undefined {
-  const relation = c.unique
-    ? uniqueRelation(c, role, ns, diagnostics)
-    : ordinaryRelation(c, role, ns, diagnostics);
-  if (!relation) return undefined;
   const name = c.relation.text;
+  if (c.unique && role === "hypothesis") {
+    diagnostics.push(
+      diagnostic("BM0105", `unique claim \`${name}\` cannot be demanded as a hypothesis`, c.span, {
+        help: "unique claims are only emitted; to depend on a definition, demand an ordinary claim that the same rule concludes",
+      }),
+    );
+    return undefined;
+  }
+  const relation = (c.unique ? ns.unique : ns.ordinary).get(name);
+  if (!relation) {
+    diagnostics.push(relationNotFound(c, role, ns));
+    return undefined;
+  }
   if (relation.arity !== c.args.length) {
     diagnostics.push(
       diagnostic(
@@ -369,65 +378,35 @@ function lookupRelation(
   return relation;
 }
 
-/** The relation of a `unique name(...)` claim, which only a conclusion may be. */
-function uniqueRelation(
+/**
+ * Why a claim's relation is not in its namespace (unique claims name unique relations, others
+ * ordinary ones): it is declared in the other one, or not at all.
+ */
+function relationNotFound(
   c: ClaimAst,
   role: "conclusion" | "hypothesis",
   ns: Namespaces,
-  diagnostics: Diagnostic[],
-): Relation | undefined {
+): Diagnostic {
   const name = c.relation.text;
-  if (role === "hypothesis") {
-    diagnostics.push(
-      diagnostic("BM0105", `unique claim \`${name}\` cannot be demanded as a hypothesis`, c.span, {
-        help: "unique claims are only emitted; to depend on a definition, demand an ordinary claim that the same rule concludes",
-      }),
+  const other = (c.unique ? ns.ordinary : ns.unique).get(name);
+  if (!other) return unknownRelation(name, c.relation.span, ns);
+  if (c.unique) {
+    return diagnostic(
+      "BM0104",
+      `\`${name}\` is an ordinary relation; \`unique\` needs a \`unique relation\``,
+      c.unique,
+      { related: [{ span: other.span, message: "declared here without `unique`" }] },
     );
-    return undefined;
   }
-  const relation = ns.unique.get(name);
-  if (relation) return relation;
-  const ordinary = ns.ordinary.get(name);
-  diagnostics.push(
-    ordinary
-      ? diagnostic(
-          "BM0104",
-          `\`${name}\` is an ordinary relation; \`unique\` needs a \`unique relation\``,
-          c.unique,
-          {
-            related: [{ span: ordinary.span, message: "declared here without `unique`" }],
-          },
-        )
-      : unknownRelation(c.relation.text, c.relation.span, ns),
+  return diagnostic(
+    "BM0103",
+    `\`${name}\` is a unique relation; write \`unique ${name}(...)\``,
+    c.relation.span,
+    {
+      related: [{ span: other.span, message: "declared unique here" }],
+      help: role === "hypothesis" ? "unique claims cannot be hypotheses at all" : undefined,
+    },
   );
-  return undefined;
-}
-
-/** The relation of an ordinary claim; a unique relation's name gets its own message. */
-function ordinaryRelation(
-  c: ClaimAst,
-  role: "conclusion" | "hypothesis",
-  ns: Namespaces,
-  diagnostics: Diagnostic[],
-): Relation | undefined {
-  const name = c.relation.text;
-  const relation = ns.ordinary.get(name);
-  if (relation) return relation;
-  const unique = ns.unique.get(name);
-  diagnostics.push(
-    unique
-      ? diagnostic(
-          "BM0103",
-          `\`${name}\` is a unique relation; write \`unique ${name}(...)\``,
-          c.relation.span,
-          {
-            related: [{ span: unique.span, message: "declared unique here" }],
-            help: role === "hypothesis" ? "unique claims cannot be hypotheses at all" : undefined,
-          },
-        )
-      : unknownRelation(name, c.relation.span, ns),
-  );
-  return undefined;
 }
 
 function unknownRelation(name: string, at: Span, ns: Namespaces): Diagnostic {
