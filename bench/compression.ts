@@ -31,7 +31,7 @@ import {
   verifierKeyOf,
   verifyRelaxed,
 } from "../src/prove/fold/snark/index.js";
-import { gitRevision, machine, markdownTable, writeResult } from "./report.js";
+import { gitRevision, machine, machineText, markdownTable, writeResult } from "./report.js";
 
 // From bench/ (tsx) or dist/bench/ (compiled): the folder that holds package.json.
 let root = dirname(fileURLToPath(import.meta.url));
@@ -164,7 +164,7 @@ async function main() {
       "# Compression SNARK",
       "",
       `- Date: ${new Date().toISOString()}`,
-      `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory, ${m.os}`,
+      `- Machine: ${machineText(m)}`,
       `- Node: ${m.node}; load average before the run: ${m.loadAverage.map((l) => l.toFixed(2)).join(", ")}`,
       `- Revision: ${gitRevision(root)}`,
       "- Command: `node dist/bench/compression.js`",

@@ -17,6 +17,25 @@ export function machine() {
   };
 }
 
+/** The machine as a report's Machine line gives it: processor, cores, memory, system. */
+export function machineText(m: Omit<ReturnType<typeof machine>, "loadAverage">): string {
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory, ${m.os}`;
+}
+
+/** The Date, Machine, Node and Revision lines at the top of a report. */
+export function runLines(
+  date: string,
+  m: Omit<ReturnType<typeof machine>, "loadAverage">,
+  revision: string,
+): string[] {
+  return [
+    `- Date: ${date}`,
+    `- Machine: ${machineText(m)}`,
+    `- Node: ${m.node}`,
+    `- Revision: ${revision}`,
+  ];
+}
+
 export function gitRevision(root: string): string {
   const git = (...args: string[]) =>
     execFileSync("git", args, {

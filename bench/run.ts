@@ -12,7 +12,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { arch, cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RULES, shapeFor, writeTranscript } from "./generate.js";
@@ -20,7 +20,9 @@ import {
   commandAndLoadLines,
   commandLine,
   gitRevision,
+  machine,
   markdownTable,
+  runLines,
   writeResult,
 } from "./report.js";
 import type { WorkerResult } from "./validate-worker.js";
@@ -138,13 +140,8 @@ try {
 }
 
 const cpu = cpus();
-const machine = {
-  cpu: cpu[0]?.model.trim() ?? "unknown",
-  cores: cpu.length,
-  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-  os: `${type()} ${release()} ${arch()}`,
-  node: process.version,
-};
+// The results give the load before and after the run on their own.
+const { loadAverage: _, ...host } = machine();
 const date = new Date().toISOString();
 const command = commandLine(root, import.meta.url, "bench");
 const revision = gitRevision(root);
@@ -210,10 +207,7 @@ const table = markdownTable(
 const report = [
   "# Native checker throughput",
   "",
-  `- Date: ${date}`,
-  `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory, ${machine.os}`,
-  `- Node: ${machine.node}`,
-  `- Revision: ${revision}`,
+  ...runLines(date, host, revision),
   ...commandAndLoadLines(command, loadBefore, loadAfter),
   "",
   ...(loaded
@@ -247,7 +241,7 @@ const report = [
 
 const json = {
   date,
-  machine,
+  machine: host,
   revision,
   command: command.command,
   npmScript: command.script ?? null,

@@ -24,6 +24,7 @@ import {
   gitRevision,
   machine,
   markdownTable,
+  runLines,
   writeResult,
 } from "./report.js";
 import type { ProbeResult } from "./startup-probe.js";
@@ -172,10 +173,7 @@ const targetLines = targets.map(
 const report = [
   "# Start-up",
   "",
-  `- Date: ${date}`,
-  `- Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB memory, ${host.os}`,
-  `- Node: ${host.node}`,
-  `- Revision: ${revision}` + (before ? `; before: ${beforeRevision} (\`--before\`)` : ""),
+  ...runLines(date, host, revision + (before ? `; before: ${beforeRevision} (\`--before\`)` : "")),
   ...commandAndLoadLines(command, loadBefore, loadAfter),
   "",
   ...(loaded
