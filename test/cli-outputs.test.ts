@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runBmc, scratchFolders, SMALL_RULES, SMALL_TRANSCRIPT } from "./fixtures.js";
+import { runBmcIn, scratchFolders, SMALL_RULES, SMALL_TRANSCRIPT } from "./fixtures.js";
 
 const scratch = scratchFolders("bmc-outputs-");
 
@@ -34,17 +34,6 @@ function snapshot(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
-}
-
-/** Runs bmc with `dir` as the current folder. */
-async function bmcIn(dir: string, ...argv: string[]) {
-  const previous = process.cwd();
-  process.chdir(dir);
-  try {
-    return await runBmc(...argv);
-  } finally {
-    process.chdir(previous);
-  }
 }
 
 function userFolder(): string {
@@ -86,7 +75,7 @@ describe("wrong invocations leave every file as it was", () => {
     [["init"], 2, "BM0911", /rules\.bm/],
   ])("bmc %j exits %i with %s", async (argv, exit, code, message) => {
     const before = snapshot(dir);
-    const r = await bmcIn(dir, ...argv);
+    const r = await runBmcIn(dir, ...argv);
     expect(r.stderr).toContain(`error[${code}]`);
     expect(r.stderr).toMatch(message);
     expect(r.code).toBe(exit);
@@ -94,7 +83,7 @@ describe("wrong invocations leave every file as it was", () => {
   });
 
   it("refuses as JSON too", async () => {
-    const r = await bmcIn(dir, "compile", "rules.bm", "-o", ".", "--json");
+    const r = await runBmcIn(dir, "compile", "rules.bm", "-o", ".", "--json");
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).diagnostics[0].code).toBe("BM0910");
   });
@@ -108,7 +97,7 @@ describe("a build folder bmc made", () => {
   let dir: string;
   beforeAll(async () => {
     dir = scratch({ "rules.bm": TINY_RULES, "t.bmt": TINY_TRANSCRIPT });
-    const r = await bmcIn(dir, "compile", "rules.bm", "-o", "build", "--fit", "t.bmt", "-q");
+    const r = await runBmcIn(dir, "compile", "rules.bm", "-o", "build", "--fit", "t.bmt", "-q");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
   }, 300_000);
@@ -123,12 +112,12 @@ describe("a build folder bmc made", () => {
     // Stand-ins for `bmc setup`'s files: the compile carries them over without reading them.
     writeFileSync(join(dir, "build", "groth16.zkey"), "the proving key");
     writeFileSync(join(dir, "build", "verification_key.json"), '{ "vk": 1 }\n');
-    const r = await bmcIn(dir, "compile", "rules.bm", "-o", "build", "--fit", "t.bmt");
+    const r = await runBmcIn(dir, "compile", "rules.bm", "-o", "build", "--fit", "t.bmt");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("the circuit is unchanged; the Groth16 keys were kept");
     expect(readFileSync(join(dir, "build", "groth16.zkey"), "utf8")).toBe("the proving key");
     // setup does not replace keys without --force.
-    const setup = await bmcIn(dir, "setup", "build", "--dev");
+    const setup = await runBmcIn(dir, "setup", "build", "--dev");
     expect(setup.code).toBe(1);
     expect(setup.stderr).toContain("error[BM0910]");
     expect(readFileSync(join(dir, "build", "groth16.zkey"), "utf8")).toBe("the proving key");
@@ -144,7 +133,7 @@ describe("a build folder bmc made", () => {
     writeFileSync(join(dir, "proof.txt"), "a file of mine\n");
     mkdirSync(join(dir, "notes"), { recursive: true });
     const before = snapshot(dir);
-    const r = await bmcIn(dir, ...argv);
+    const r = await runBmcIn(dir, ...argv);
     expect(r.stderr).toContain("error[BM0910]");
     expect(r.stderr).toMatch(message);
     expect(r.code).toBe(1);
@@ -157,12 +146,12 @@ describe("a build folder bmc made", () => {
     const kept = keys.map((k) => readFileSync(k));
     keys.forEach((k) => rmSync(k));
     writeFileSync(join(dir, "empty.bmt"), "// nothing yet\npublic:\nprivate:\n");
-    const empty = await bmcIn(dir, "prove", "build", "empty.bmt", "-o", "e.json");
+    const empty = await runBmcIn(dir, "prove", "build", "empty.bmt", "-o", "e.json");
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain("error[BM0620]: empty.bmt has no blocks");
     expect(existsSync(join(dir, "e.json"))).toBe(false);
     writeFileSync(join(dir, "two.bmt"), "public:\n  g(1)\nprivate:\n  a(1)\n  a(2)\n");
-    const big = await bmcIn(dir, "execute", "build", "two.bmt");
+    const big = await runBmcIn(dir, "execute", "build", "two.bmt");
     expect(big.code).toBe(1);
     expect(big.stderr).toContain("error[BM0603]");
     expect(big.stderr).toContain("--backend fold");
@@ -174,7 +163,7 @@ describe("a build folder bmc made", () => {
   it("refuses to replace it when it holds a file of the user's", async () => {
     writeFileSync(join(dir, "build", "my-proof.json"), "{}");
     const before = snapshot(dir);
-    const r = await bmcIn(dir, "compile", "rules.bm", "-o", "build");
+    const r = await runBmcIn(dir, "compile", "rules.bm", "-o", "build");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error\[BM0910\].*my-proof\.json/);
     expect(snapshot(dir)).toEqual(before);
@@ -182,7 +171,7 @@ describe("a build folder bmc made", () => {
 
   it("says the keys were removed when the circuit changes", async () => {
     rmSync(join(dir, "build", "my-proof.json"));
-    const r = await bmcIn(dir, "compile", "rules.bm", "-o", "build", "--slots", "a=2", "-q");
+    const r = await runBmcIn(dir, "compile", "rules.bm", "-o", "build", "--slots", "a=2", "-q");
     expect(r.stderr).toBe(
       "keys: the circuit changed; the old Groth16 keys were removed (run bmc setup again)\n",
     );

@@ -51,6 +51,17 @@ export async function runBmc(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
+/** Runs bmc with `dir` as the current folder (where bmc looks for bmc.json). */
+export async function runBmcIn(dir: string, ...argv: string[]) {
+  const previous = process.cwd();
+  process.chdir(dir);
+  try {
+    return await runBmc(...argv);
+  } finally {
+    process.chdir(previous);
+  }
+}
+
 /** A maker of temporary folders holding the given files, all removed after the file's tests. */
 export function scratchFolders(prefix: string): (files: Record<string, string>) => string {
   const folders: string[] = [];

@@ -18,20 +18,9 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkRuleFile, validateFiles } from "../src/index.js";
 import { expectationOf } from "../src/cli/test-runner.js";
-import { runBmc, scratchFolders } from "./fixtures.js";
+import { runBmc, runBmcIn, scratchFolders } from "./fixtures.js";
 
 const scratch = scratchFolders("bmc-new-");
-
-/** Runs bmc with `dir` as the current folder (bmc.json is looked for there). */
-async function bmcIn(dir: string, ...argv: string[]) {
-  const previous = process.cwd();
-  process.chdir(dir);
-  try {
-    return await runBmc(...argv);
-  } finally {
-    process.chdir(previous);
-  }
-}
 
 /** What `npm install` of the dependency would give: bmc in node_modules and on .bin. */
 function linkBmc(project: string) {
@@ -118,27 +107,27 @@ describe("bmc new", () => {
   });
 
   it("takes paths from bmc.json when they are left out", async () => {
-    expect((await bmcIn(project, "check")).stdout).toMatch(
+    expect((await runBmcIn(project, "check")).stdout).toMatch(
       /^rules.bm: 3 rules, 1 relation, 1 file/,
     );
-    expect((await bmcIn(project, "validate", "proof.bmt")).stdout).toContain("valid: proof.bmt");
-    const noProject = await bmcIn(parent, "check");
+    expect((await runBmcIn(project, "validate", "proof.bmt")).stdout).toContain("valid: proof.bmt");
+    const noProject = await runBmcIn(parent, "check");
     expect(noProject.code).toBe(2);
     expect(noProject.stderr).toContain("error[BM0922]: bmc check needs RULES.bm (or a bmc.json");
   });
 
   it("proves and verifies every valid transcript with bmc test --prove; info and execute read the build", async () => {
-    const r = await bmcIn(project, "test", "--prove", "--backend", "fold", "--quiet");
+    const r = await runBmcIn(project, "test", "--prove", "--backend", "fold", "--quiet");
     expect(r.stdout).toContain("ok   proof.bmt: valid, proved and verified");
     expect(r.stdout).toContain("ok   invalid/odd.bmt: BM0303 line 6, refused by the prover");
     expect(r.code).toBe(0);
-    const info = await bmcIn(project, "info", "--json");
+    const info = await runBmcIn(project, "info", "--json");
     expect(JSON.parse(info.stdout)).toMatchObject({
       buildDir: "build",
       slots: expect.any(Number),
       keys: false,
     });
-    const executed = await bmcIn(project, "execute", "proof.bmt");
+    const executed = await runBmcIn(project, "execute", "proof.bmt");
     expect(executed.stdout).toMatch(/every constraint holds/);
     expect(executed.code).toBe(0);
   }, 600_000);
@@ -162,19 +151,19 @@ describe("bmc init", () => {
       }),
       "README.md": "# mine\n",
     });
-    const r = await bmcIn(dir, "init");
+    const r = await runBmcIn(dir, "init");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
     expect(pkg).toMatchObject({ name: "mine", scripts: { test: "bmc test", build: "tsc" } });
     expect(pkg.dependencies.bmc).toBeDefined();
     expect(readFileSync(join(dir, "README.md"), "utf8")).toBe("# mine\n");
-    expect((await bmcIn(dir, "test")).code).toBe(0);
+    expect((await runBmcIn(dir, "test")).code).toBe(0);
   });
 
   it("refuses, writing nothing, when a project file is there", async () => {
     const dir = scratch({ "bmc.json": "{}" });
-    const r = await bmcIn(dir, "init");
+    const r = await runBmcIn(dir, "init");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("error[BM0911]: cannot make . a project: bmc.json already exists");
     expect(readdirSync(dir)).toEqual(["bmc.json"]);
@@ -182,7 +171,7 @@ describe("bmc init", () => {
 
   it("reports a bmc.json it cannot use with BM0912", async () => {
     const dir = scratch({ "bmc.json": '{ "rulez": "r.bm" }' });
-    const r = await bmcIn(dir, "check");
+    const r = await runBmcIn(dir, "check");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error[BM0912]");
     expect(r.stderr).toContain('unknown field "rulez"');
