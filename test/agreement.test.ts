@@ -21,6 +21,7 @@ import { lowerRuleSet } from "../src/lower/index.js";
 import { calculateWitness, WitnessError } from "../src/witness/calculator.js";
 import { segmentInputs, SegmentCapacityError } from "../src/witness/inputs.js";
 import { checkR1cs, readR1cs } from "../src/witness/r1cs.js";
+import { fittingShape } from "./support/fitting-shape.js";
 import { freshWitness } from "./support/fresh-witness.js";
 
 const LIMIT = 100;
@@ -46,30 +47,17 @@ for (const name of readdirSync("examples").sort()) {
   describe(`examples/${name}: validator and circuit agree`, () => {
     const program = lowerRuleSet(ruleSet).program!;
     // Enough slots for every transcript; setup rules public only.
-    const shape: { slots: Record<string, number>; publicSlots: Record<string, number> } = {
-      slots: {},
-      publicSlots: {},
-    };
-    for (const { t } of transcripts) {
-      for (const isPublic of [true, false]) {
-        const counts = new Map<string, number>();
-        for (let b = 0; b < t.blockCount; b++) {
-          if (!!t.isPublic[b] !== isPublic) continue;
-          const rule = program.rules[t.rule[b]];
-          if (!isPublic && rule.setup) continue;
-          counts.set(rule.name, (counts.get(rule.name) ?? 0) + 1);
-        }
-        const target = isPublic ? shape.publicSlots : shape.slots;
-        for (const [r, n] of counts) target[r] = Math.max(target[r] ?? 0, n);
-      }
-    }
+    const shape = fittingShape(
+      program,
+      transcripts.map(({ t }) => t),
+    );
     const build = join(scratch, name);
     let compiled: Promise<unknown> | undefined;
     const ready = () =>
       (compiled ??= compileProgram(program, {
         rulesFile: rulesPath,
         outDir: build,
-        shape: shape as SegmentShape,
+        shape,
       }).then((r) => {
         expect(r.circom?.errors).toEqual([]);
         expect(r.ok).toBe(true);

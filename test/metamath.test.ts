@@ -19,7 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileProgram, type SegmentShape } from "../src/circuits/index.js";
+import { compileProgram } from "../src/circuits/index.js";
 import { checkRuleFile } from "../src/check/index.js";
 import { SourceFile } from "../src/diagnostics/index.js";
 import { lowerRuleSet } from "../src/lower/index.js";
@@ -38,6 +38,7 @@ import { calculateWitness, WitnessError } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
 import { checkR1cs, readR1cs } from "../src/witness/r1cs.js";
 import { runBmc } from "./fixtures.js";
+import { fittingShape } from "./support/fitting-shape.js";
 
 const DATA = join("..", "..", "shared", "data", "metamath");
 const SHARED = existsSync(DATA) ? DATA : "/work/shared/data/metamath";
@@ -131,29 +132,14 @@ describe("the circuit rejects bad Metamath transcripts on its own (test/metamath
   };
 
   const transcripts = [th2Text, ...Object.values(mutations)].map((t) => read(ruleSet, t));
-  const shape: { slots: Record<string, number>; publicSlots: Record<string, number> } = {
-    slots: {},
-    publicSlots: {},
-  };
-  for (const t of transcripts) {
-    for (const isPublic of [true, false]) {
-      const counts = new Map<string, number>();
-      for (let b = 0; b < t.blockCount; b++) {
-        if (!!t.isPublic[b] !== isPublic) continue;
-        const name = program.rules[t.rule[b]].name;
-        counts.set(name, (counts.get(name) ?? 0) + 1);
-      }
-      const target = isPublic ? shape.publicSlots : shape.slots;
-      for (const [r, n] of counts) target[r] = Math.max(target[r] ?? 0, n);
-    }
-  }
+  const shape = fittingShape(program, transcripts);
   const build = join(scratch, "dv-build");
   let compiled: Promise<unknown> | undefined;
   const ready = () =>
     (compiled ??= compileProgram(program, {
       rulesFile: rulesPath,
       outDir: build,
-      shape: shape as SegmentShape,
+      shape,
     }).then((r) => expect(r.ok).toBe(true)));
   const uniqueSlots = program.rules.reduce(
     (n, r) =>
@@ -164,17 +150,10 @@ describe("the circuit rejects bad Metamath transcripts on its own (test/metamath
   /** Lays the transcript out without the validator's verdict and runs the Groth16 circuit. */
   async function circuitAccepts(t: Transcript): Promise<boolean> {
     await ready();
-    const inputs = segmentInputs(
-      program,
-      { uniqueSlots },
-      shape as SegmentShape,
-      t,
-      validateTranscript(t),
-      {
-        allowInvalid: true,
-        main: "groth16",
-      },
-    );
+    const inputs = segmentInputs(program, { uniqueSlots }, shape, t, validateTranscript(t), {
+      allowInvalid: true,
+      main: "groth16",
+    });
     const witness = await calculateWitness(join(build, "groth16_js"), "groth16.wasm", inputs).catch(
       (e: unknown) => e,
     );
