@@ -9,7 +9,11 @@ import { P } from "../field/index.js";
 
 export type TermTree =
   | { readonly kind: "value"; readonly value: bigint }
-  | { readonly kind: "apply"; readonly constructor: Constructor; readonly args: readonly TermTree[] };
+  | {
+      readonly kind: "apply";
+      readonly constructor: Constructor;
+      readonly args: readonly TermTree[];
+    };
 
 export class TermSyntaxError extends Error {}
 
@@ -19,76 +23,108 @@ export function parseTerm(
   ruleSet: RuleSet,
   lets: ReadonlyMap<string, TermTree> = new Map(),
 ): TermTree {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && /\s/.test(text[i])) i++;
-  };
-  const fail = (what: string): never => {
-    throw new TermSyntaxError(`${what} at column ${i + 1} of "${text}"`);
-  };
-  const term = (): TermTree => {
-    ws();
-    const num = /^(0[xX][0-9a-fA-F]+|[0-9]+)/.exec(text.slice(i));
+  const parser = new TermParser(text, ruleSet, lets);
+  const result = parser.term();
+  parser.end();
+  return result;
+}
+
+/** A recursive-descent reader of one term; errors name the column they are found at. */
+class TermParser {
+  private i = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly ruleSet: RuleSet,
+    private readonly lets: ReadonlyMap<string, TermTree>,
+  ) {}
+
+  term(): TermTree {
+    const text = this.text;
+    this.ws();
+    const num = /^(0[xX][0-9a-fA-F]+|[0-9]+)/.exec(text.slice(this.i));
     if (num) {
-      i += num[0].length;
+      this.i += num[0].length;
       const value = BigInt(num[0]);
-      if (value >= P) fail("value not below the field modulus");
+      if (value >= P) this.fail("value not below the field modulus");
       return { kind: "value", value };
     }
-    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
-    if (!id) return fail("expected a term");
-    const start = i;
-    i += id![0].length;
-    ws();
-    const hasArgs = text[i] === "(";
-    const ctor = ruleSet.constructors.get(id![0]);
+    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(this.i));
+    if (!id) return this.fail("expected a term");
+    const start = this.i;
+    this.i += id[0].length;
+    this.ws();
+    const hasArgs = text[this.i] === "(";
+    const ctor = this.ruleSet.constructors.get(id[0]);
     if (!hasArgs) {
-      const bound = lets.get(id![0]);
+      const bound = this.lets.get(id[0]);
       if (bound) return bound;
       if (ctor && ctor.argSorts.length === 0) return { kind: "apply", constructor: ctor, args: [] };
-      i = start;
-      return fail(
-        ctor ? `constructor \`${id![0]}\` needs arguments` : `unknown name \`${id![0]}\``,
+      this.i = start;
+      return this.fail(
+        ctor ? `constructor \`${id[0]}\` needs arguments` : `unknown name \`${id[0]}\``,
       );
     }
     if (!ctor) {
-      i = start;
-      return fail(`unknown constructor \`${id![0]}\``);
+      this.i = start;
+      return this.fail(`unknown constructor \`${id[0]}\``);
     }
-    i++;
+    const args = this.args();
+    this.checkArgs(ctor, args, start);
+    return { kind: "apply", constructor: ctor, args };
+  }
+
+  /** Nothing but white space may follow the term. */
+  end(): void {
+    this.ws();
+    if (this.i < this.text.length) this.fail("unexpected text after the term");
+  }
+
+  /** `(t1, t2, ...)`, from the opening parenthesis. */
+  private args(): TermTree[] {
+    const text = this.text;
+    this.i++;
     const args: TermTree[] = [];
-    ws();
-    if (text[i] !== ")") {
+    this.ws();
+    if (text[this.i] !== ")") {
       for (;;) {
-        args.push(term());
-        ws();
-        if (text[i] === ",") {
-          i++;
+        args.push(this.term());
+        this.ws();
+        if (text[this.i] === ",") {
+          this.i++;
           continue;
         }
-        if (text[i] === ")") break;
-        fail("expected ',' or ')'");
+        if (text[this.i] === ")") break;
+        this.fail("expected ',' or ')'");
       }
     }
-    i++;
-    if (args.length !== ctor!.argSorts.length) {
-      i = start;
-      fail(`\`${ctor!.name}\` takes ${ctor!.argSorts.length} arguments, found ${args.length}`);
+    this.i++;
+    return args;
+  }
+
+  /** The arguments' number and sorts; an error points at the constructor (`start`). */
+  private checkArgs(ctor: Constructor, args: readonly TermTree[], start: number): void {
+    if (args.length !== ctor.argSorts.length) {
+      this.i = start;
+      this.fail(`\`${ctor.name}\` takes ${ctor.argSorts.length} arguments, found ${args.length}`);
     }
-    ctor!.argSorts.forEach((sort, k) => {
+    ctor.argSorts.forEach((sort, k) => {
       const a = args[k];
       const actual = a.kind === "value" ? FIELD_SORT : a.constructor.sort.name;
       if (actual !== sort) {
-        i = start;
-        fail(`argument ${k + 1} of \`${ctor!.name}\` must be of sort ${sort}, found ${actual}`);
+        this.i = start;
+        this.fail(`argument ${k + 1} of \`${ctor.name}\` must be of sort ${sort}, found ${actual}`);
       }
     });
-    return { kind: "apply", constructor: ctor!, args };
-  };
-  const result = term();
-  ws();
-  if (i < text.length) fail("unexpected text after the term");
-  return result;
+  }
+
+  private ws(): void {
+    while (this.i < this.text.length && /\s/.test(this.text[this.i])) this.i++;
+  }
+
+  private fail(what: string): never {
+    throw new TermSyntaxError(`${what} at column ${this.i + 1} of "${this.text}"`);
+  }
 }
 
 export interface NamedTerm {
