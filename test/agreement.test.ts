@@ -21,7 +21,7 @@ import { lowerRuleSet } from "../src/lower/index.js";
 import { calculateWitness, WitnessError } from "../src/witness/calculator.js";
 import { segmentInputs, SegmentCapacityError } from "../src/witness/inputs.js";
 import { checkR1cs, readR1cs } from "../src/witness/r1cs.js";
-import { fittingShape } from "./support/fitting-shape.js";
+import { shapeFor } from "./differential-harness.js";
 import { freshWitness } from "./support/fresh-witness.js";
 
 const LIMIT = 100;
@@ -47,7 +47,7 @@ for (const name of readdirSync("examples").sort()) {
   describe(`examples/${name}: validator and circuit agree`, () => {
     const program = lowerRuleSet(ruleSet).program!;
     // Enough slots for every transcript; setup rules public only.
-    const shape = fittingShape(
+    const shape = shapeFor(
       program,
       transcripts.map(({ t }) => t),
     );

@@ -38,7 +38,7 @@ import { calculateWitness, WitnessError } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
 import { checkR1cs, readR1cs } from "../src/witness/r1cs.js";
 import { runBmc } from "./fixtures.js";
-import { fittingShape } from "./support/fitting-shape.js";
+import { shapeFor } from "./differential-harness.js";
 
 const DATA = join("..", "..", "shared", "data", "metamath");
 const SHARED = existsSync(DATA) ? DATA : "/work/shared/data/metamath";
@@ -132,7 +132,7 @@ describe("the circuit rejects bad Metamath transcripts on its own (test/metamath
   };
 
   const transcripts = [th2Text, ...Object.values(mutations)].map((t) => read(ruleSet, t));
-  const shape = fittingShape(program, transcripts);
+  const shape = shapeFor(program, transcripts);
   const build = join(scratch, "dv-build");
   let compiled: Promise<unknown> | undefined;
   const ready = () =>
