@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityProofs } from "../examples/propositional/generate.js";
 import { P } from "../src/field/index.js";
 import { compileCommand } from "../src/cli/compile.js";
-import { checkRuleFile, lowerRuleSet, parseTranscript, SourceFile } from "../src/index.js";
+import { checkRuleFile, parseTranscript, SourceFile } from "../src/index.js";
 import { layoutSegments, loadFoldCircuit, type FoldCircuit } from "../src/prove/fold/index.js";
 import { withCurve } from "../src/prove/fold/curve.js";
 import { proverContext, type ProverContext } from "../src/prove/fold/prover/context.js";
@@ -39,7 +39,7 @@ import {
 import { optionalPackage, QueueError } from "../src/prove/fold/queue/redis.js";
 import { loadManifest, proveFold, verifyProofText } from "../src/prove/index.js";
 import { validateTranscript } from "../src/validate/index.js";
-import { cachedFolder, compilerSourceDigest, copyCachedBuild } from "./fixtures.js";
+import { cachedFolder, compilerSourceDigest, copyCachedBuild, slotSpec } from "./fixtures.js";
 import {
   freePort,
   HAS_REDIS,
@@ -63,10 +63,7 @@ let circuit: FoldCircuit;
 
 /** fold.test.ts's small segment, compiled once per compiler source. */
 async function smallFoldBuild(into: string): Promise<void> {
-  const ruleSet = checkRuleFile(RULES).ruleSet!;
-  const names = lowerRuleSet(ruleSet).program!.rules.map((r) => r.name);
-  const spec = (counts: Record<string, number>) =>
-    names.map((n) => `${n}=${counts[n as keyof typeof counts] ?? 0}`).join(",");
+  const spec = (counts: Record<string, number>) => slotSpec(RULES, counts);
   const key = compilerSourceDigest(readFileSync(RULES, "utf8"), spec(SLOTS), spec(PUBLIC));
   const cached = await cachedFolder(`distributed-fold-build-${key}`, async (staging) => {
     const compiled = await compileCommand({

@@ -20,7 +20,9 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { afterAll } from "vitest";
+import { checkRuleFile } from "../src/check/index.js";
 import { main } from "../src/cli/main.js";
+import { lowerRuleSet } from "../src/lower/index.js";
 import { defaultCacheDir } from "../src/prove/index.js";
 
 export const SMALL_RULES_FILE = "test/diagnostics/transcripts/rules.bm";
@@ -49,6 +51,16 @@ export async function runBmc(...argv: string[]) {
     color: false,
   });
   return { code, stdout, stderr };
+}
+
+/**
+ * A --slots (or --public-slots) value for the rules of a file: every rule in order, with 0
+ * where `counts` has none.
+ */
+export function slotSpec(rulesFile: string, counts: Readonly<Record<string, number>>): string {
+  const ruleSet = checkRuleFile(rulesFile).ruleSet!;
+  const names = lowerRuleSet(ruleSet).program!.rules.map((r) => r.name);
+  return names.map((n) => `${n}=${counts[n] ?? 0}`).join(",");
 }
 
 /** Runs bmc with `dir` as the current folder (where bmc looks for bmc.json). */

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityProofs } from "../examples/propositional/generate.js";
 import { compileCommand } from "../src/cli/compile.js";
 import { P } from "../src/field/index.js";
-import { checkRuleFile, lowerRuleSet, parseTranscript, SourceFile } from "../src/index.js";
+import { checkRuleFile, parseTranscript, SourceFile } from "../src/index.js";
 import {
   FoldError,
   foldSegments,
@@ -40,6 +40,7 @@ import { validateTranscript } from "../src/validate/index.js";
 import { calculateWitness } from "../src/witness/calculator.js";
 import { addLimbs, segmentInputs, type CircuitInputs } from "../src/witness/inputs.js";
 import { constraintHolds, constraintsByWire, readR1cs, readSym } from "../src/witness/r1cs.js";
+import { slotSpec } from "./fixtures.js";
 import { dishonestFold, type Dishonesty } from "./support/dishonest-fold.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
@@ -102,10 +103,7 @@ const UNBALANCED =
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bmc-fold-"));
   build = join(dir, "build");
-  const ruleSet = checkRuleFile(RULES).ruleSet!;
-  const names = lowerRuleSet(ruleSet).program!.rules.map((r) => r.name);
-  const spec = (counts: Record<string, number>) =>
-    names.map((n) => `${n}=${counts[n as keyof typeof counts] ?? 0}`).join(",");
+  const spec = (counts: Record<string, number>) => slotSpec(RULES, counts);
   const compiled = await compileCommand({
     rulesPath: RULES,
     outDir: build,

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityProofs } from "../examples/propositional/generate.js";
 import { compileCommand } from "../src/cli/compile.js";
 import { P } from "../src/field/index.js";
-import { checkRuleFile, lowerRuleSet, parseTranscript, SourceFile } from "../src/index.js";
+import { checkRuleFile, parseTranscript, SourceFile } from "../src/index.js";
 import {
   foldSegments,
   layoutSegments,
@@ -41,7 +41,7 @@ import {
   verifyProofText,
 } from "../src/prove/index.js";
 import { validateTranscript } from "../src/validate/index.js";
-import { cachedFolder, compilerSourceDigest, copyCachedBuild } from "./fixtures.js";
+import { cachedFolder, compilerSourceDigest, copyCachedBuild, slotSpec } from "./fixtures.js";
 import { segmentWitnesses } from "./support/dishonest-fold.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
@@ -84,10 +84,7 @@ const verify = (text: string, options: { cacheDir?: string } = {}) =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bmc-zk-"));
   build = join(dir, "build");
-  const ruleSet = checkRuleFile(RULES).ruleSet!;
-  const names = lowerRuleSet(ruleSet).program!.rules.map((r) => r.name);
-  const spec = (counts: Record<string, number>) =>
-    names.map((n) => `${n}=${counts[n as keyof typeof counts] ?? 0}`).join(",");
+  const spec = (counts: Record<string, number>) => slotSpec(RULES, counts);
   const [slots, publicSlots] = [spec(SLOTS), spec(PUBLIC)];
   // Compiled once per change of the compiler's sources (scripts/guard-removal.ts runs this
   // file once per guard).
