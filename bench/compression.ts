@@ -31,7 +31,7 @@ import {
   verifierKeyOf,
   verifyRelaxed,
 } from "../src/prove/fold/snark/index.js";
-import { gitRevision, machine, machineText, markdownTable, writeResult } from "./report.js";
+import { gitRevision, machine, machineText, markdownTable, writeReport } from "./report.js";
 
 // From bench/ (tsx) or dist/bench/ (compiled): the folder that holds package.json.
 let root = dirname(fileURLToPath(import.meta.url));
@@ -197,12 +197,11 @@ async function main() {
       ),
       "",
     ].join("\n");
-    writeResult(join(root, "bench", "results"), "compression.md", text);
-    writeResult(
-      join(root, "bench", "results"),
-      "compression.json",
-      `${JSON.stringify({ machine: m, srs: { makeMs: made.wall, makeCpuMs: made.cpu, loadMs: loaded.wall, loadCpuMs: loaded.cpu }, instances: json }, null, 2)}\n`,
-    );
+    writeReport(join(root, "bench", "results"), "compression", text, {
+      machine: m,
+      srs: { makeMs: made.wall, makeCpuMs: made.cpu, loadMs: loaded.wall, loadCpuMs: loaded.cpu },
+      instances: json,
+    });
     process.stdout.write(text);
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });

@@ -42,7 +42,7 @@ import {
   gitRevision,
   machine,
   markdownTable,
-  writeResult,
+  writeReport,
 } from "./report.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -286,25 +286,22 @@ try {
     `- Redis round trip (add, a worker's fetch and completion with a result of that size, the coordinator's polls and read of the result; sequential, local Redis): ${roundTripMs.toFixed(2)} ms`,
     "",
   ].join("\n");
-  writeResult(join(root, "bench", "results"), "distributed.md", md);
-  writeResult(
+  writeReport(
     join(root, "bench", "results"),
-    "distributed.json",
-    JSON.stringify(
-      {
-        machine: m,
-        loadBefore,
-        loadAfter,
-        proofs,
-        blocks,
-        perSegment,
-        rows,
-        serialization: { ms: ser.ms, jobBytes: ser.jobBytes, resultBytes: ser.resultBytes },
-        roundTripMs,
-      },
-      null,
-      1,
-    ) + "\n",
+    "distributed",
+    md,
+    {
+      machine: m,
+      loadBefore,
+      loadAfter,
+      proofs,
+      blocks,
+      perSegment,
+      rows,
+      serialization: { ms: ser.ms, jobBytes: ser.jobBytes, resultBytes: ser.resultBytes },
+      roundTripMs,
+    },
+    1,
   );
   process.stdout.write(md);
 } finally {

@@ -17,7 +17,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 // The reader alone: the library entry (src/index.ts) also loads the circuit and proving stacks.
 import { readMetamath, verifyMetamath } from "../src/metamath/index.js";
-import { gitRevision, machine, markdownTable, writeResult } from "./report.js";
+import { gitRevision, machine, markdownTable, writeReport } from "./report.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -178,10 +178,9 @@ it can exceed wall time on an idle machine.
 
 ${table}
 `;
-writeResult(join(root, "bench", "results"), "metamath-reader.md", md);
-writeResult(
-  join(root, "bench", "results"),
-  "metamath-reader.json",
-  JSON.stringify({ machine: m, exeVersion, rows }, null, 2) + "\n",
-);
+writeReport(join(root, "bench", "results"), "metamath-reader", md, {
+  machine: m,
+  exeVersion,
+  rows,
+});
 process.stderr.write("wrote bench/results/metamath-reader.md\n");

@@ -78,6 +78,18 @@ export function writeResult(dir: string, name: string, text: string): void {
   renameSync(tmp, join(dir, name));
 }
 
+/** Writes a benchmark's two result files, `stem.md` and `stem.json` (indented by `indent`). */
+export function writeReport(
+  dir: string,
+  stem: string,
+  markdown: string,
+  json: unknown,
+  indent = 2,
+): void {
+  writeResult(dir, `${stem}.md`, markdown);
+  writeResult(dir, `${stem}.json`, JSON.stringify(json, null, indent) + "\n");
+}
+
 /**
  * The command that ran a benchmark, and the npm script behind it when npm ran it as `script`.
  * `moduleUrl` is the benchmark's own import.meta.url.

@@ -23,7 +23,7 @@ import {
   machine,
   markdownTable,
   runLines,
-  writeResult,
+  writeReport,
 } from "./report.js";
 import type { WorkerResult } from "./validate-worker.js";
 
@@ -267,8 +267,7 @@ const json = {
   })),
 };
 
-writeResult(resultsDir, "validate.json", JSON.stringify(json, null, 2) + "\n");
-writeResult(resultsDir, "validate.md", report);
+writeReport(resultsDir, "validate", report, json);
 process.stdout.write(report);
 process.stderr.write(
   `wrote ${relative(process.cwd(), join(resultsDir, "validate.md"))} and validate.json\n`,

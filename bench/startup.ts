@@ -25,7 +25,7 @@ import {
   machine,
   markdownTable,
   runLines,
-  writeResult,
+  writeReport,
 } from "./report.js";
 import type { ProbeResult } from "./startup-probe.js";
 
@@ -218,8 +218,7 @@ const json = {
   })),
 };
 
-writeResult(resultsDir, "startup.json", JSON.stringify(json, null, 2) + "\n");
-writeResult(resultsDir, "startup.md", report);
+writeReport(resultsDir, "startup", report, json);
 process.stdout.write(report);
 process.stderr.write(
   `wrote ${relative(process.cwd(), join(resultsDir, "startup.md"))} and startup.json\n`,
