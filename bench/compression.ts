@@ -79,124 +79,32 @@ async function timed<T>(work: () => Promise<T>) {
   return { value, wall: performance.now() - wall, cpu: (used.user + used.system) / 1000 };
 }
 
+type Srs = Awaited<ReturnType<typeof devSrs>>;
+type Curve = Awaited<ReturnType<typeof buildBn128>>;
+type Timed<T> = Awaited<ReturnType<typeof timed<T>>>;
+
+/** The instances measured: name, constraints, wires, and the split's low bits if split. */
+const INSTANCES = [
+  ["2^15 constraints", 1 << 15, 1 << 15, undefined],
+  ["fold circuit's size", 27054, 27118, undefined],
+  ["the same, split at 2^11", 27054, 27118, 11],
+] as const;
+
 async function main() {
   const curve = await buildBn128(true);
   const cacheDir = mkdtempSync(join(tmpdir(), "bmc-bench-srs-"));
   try {
     const made = await timed(() => devSrs(curve, 18, { cacheDir }));
     const loaded = await timed(() => devSrs(curve, 18, { cacheDir }));
-    const srs = loaded.value;
     const rows: string[][] = [];
     const json: Record<string, unknown>[] = [];
-    for (const [name, constraints, wires, lowBits] of [
-      ["2^15 constraints", 1 << 15, 1 << 15, undefined],
-      ["fold circuit's size", 27054, 27118, undefined],
-      ["the same, split at 2^11", 27054, 27118, 11],
-    ] as const) {
-      const nPublic = 11;
-      const r1cs = syntheticR1cs(constraints, wires, nPublic);
-      const u = random();
-      const z = [
-        u,
-        ...Array.from({ length: wires - 1 }, () => (Math.random() < 0.7 ? small() : random())),
-      ];
-      const [az, bz, cz] = [r1cs.A, r1cs.B, r1cs.C].map((m) => multiply(m, z));
-      const E = az.map((a, i) => (((a * bz[i] - u * cz[i]) % P) + P) % P);
-      const W = z.slice(1 + nPublic);
-      // A split instance (as the fold's final step makes): W's first 2^lowBits entries in
-      // comLow, the rest in comHigh.
-      const block = lowBits === undefined ? 0 : 1 << lowBits;
-      const parts = {
-        low: W.map((v, j) => (j < block ? v : 0n)),
-        high: W.map((v, j) => (j < block ? 0n : v)),
-      };
-      const split =
-        lowBits === undefined
-          ? undefined
-          : {
-              comLow: await commitVector(srs, parts.low),
-              comHigh: await commitVector(srs, parts.high),
-              lowBits,
-            };
-      const instance = {
-        comW: await commitVector(srs, W),
-        comE: await commitVector(srs, E),
-        u,
-        x: z.slice(1, 1 + nPublic),
-        ...(split ? { split } : {}),
-      };
-      const witness = { W, E, ...(split ? { parts } : {}) };
-      const proved = await timed(() =>
-        proveRelaxed(srs, r1cs, instance, witness, new Sha256Transcript("bench")),
-      );
-      const proof = proved.value;
-      const verified = await timed(() =>
-        verifyRelaxed(verifierKeyOf(srs), r1cs, instance, proof, new Sha256Transcript("bench")),
-      );
-      const jsonBytes = Buffer.byteLength(JSON.stringify(encodeCompressed(curve, proof)));
-      const nonZeros = r1cs.A.column.length + r1cs.B.column.length + r1cs.C.column.length;
-      rows.push([
-        name,
-        constraints.toLocaleString("en-US"),
-        wires.toLocaleString("en-US"),
-        nonZeros.toLocaleString("en-US"),
-        `2^${requiredLogSize(r1cs)}`,
-        `${seconds(proved.wall)} (${seconds(proved.cpu)})`,
-        `${verified.wall.toFixed(0)} ms (${verified.cpu.toFixed(0)} ms)`,
-        compressedSize(proof).toLocaleString("en-US"),
-        jsonBytes.toLocaleString("en-US"),
-      ]);
-      json.push({
-        name,
-        constraints,
-        wires,
-        nonZeros,
-        proveMs: proved.wall,
-        proveCpuMs: proved.cpu,
-        verifyMs: verified.wall,
-        verifyCpuMs: verified.cpu,
-        proofBytes: compressedSize(proof),
-        proofJsonBytes: jsonBytes,
-      });
+    for (const [name, constraints, wires, lowBits] of INSTANCES) {
+      const measured = await measure(curve, loaded.value, name, constraints, wires, lowBits);
+      rows.push(measured.row);
+      json.push(measured.json);
     }
     const m = machine();
-    const text = [
-      "# Compression SNARK",
-      "",
-      `- Date: ${new Date().toISOString()}`,
-      `- Machine: ${machineText(m)}`,
-      `- Node: ${m.node}; load average before the run: ${m.loadAverage.map((l) => l.toFixed(2)).join(", ")}`,
-      `- Revision: ${gitRevision(root)}`,
-      "- Command: `node dist/bench/compression.js`",
-      "",
-      "Times are wall clock, CPU time of this process in parentheses (the machine is shared:",
-      "wall time above CPU time is other processes' load). Field arithmetic is BigInt; MSMs and",
-      "pairings run in ffjavascript's WebAssembly, one thread.",
-      "",
-      `INSECURE development SRS of 2^18 powers: made in ${seconds(made.wall)} (${seconds(made.cpu)});`,
-      `loaded from its cache and re-checked (digest, points on the curve, the pairing test on a random`,
-      `combination: two MSMs of 2^18 8-byte scalars and two pairings) in ${seconds(loaded.wall)} (${seconds(loaded.cpu)}).`,
-      "",
-      "Synthetic satisfied relaxed instances (see the comment of bench/compression.ts); the proof",
-      "size counts 32 bytes per field element and 64 per point; JSON is the encoded proof.",
-      "",
-      markdownTable(
-        [
-          "instance",
-          "constraints",
-          "wires",
-          "non-zeros",
-          "SRS",
-          "prove",
-          "verify",
-          "proof bytes",
-          "JSON bytes",
-        ],
-        "lrrrrrrrr",
-        rows,
-      ),
-      "",
-    ].join("\n");
+    const text = reportText(m, made, loaded, rows);
     writeReport(join(root, "bench", "results"), "compression", text, {
       machine: m,
       srs: { makeMs: made.wall, makeCpuMs: made.cpu, loadMs: loaded.wall, loadCpuMs: loaded.cpu },
@@ -207,6 +115,141 @@ async function main() {
     rmSync(cacheDir, { recursive: true, force: true });
     await curve.terminate();
   }
+}
+
+/**
+ * A satisfied relaxed instance of a synthetic R1CS and its witness: E = Az o Bz - u Cz. Split
+ * (as the fold's final step makes it) when `lowBits` is given: W's first 2^lowBits entries in
+ * comLow, the rest in comHigh.
+ */
+async function satisfiedInstance(
+  srs: Srs,
+  constraints: number,
+  wires: number,
+  lowBits: number | undefined,
+) {
+  const nPublic = 11;
+  const r1cs = syntheticR1cs(constraints, wires, nPublic);
+  const u = random();
+  const z = [
+    u,
+    ...Array.from({ length: wires - 1 }, () => (Math.random() < 0.7 ? small() : random())),
+  ];
+  const [az, bz, cz] = [r1cs.A, r1cs.B, r1cs.C].map((m) => multiply(m, z));
+  const E = az.map((a, i) => (((a * bz[i] - u * cz[i]) % P) + P) % P);
+  const W = z.slice(1 + nPublic);
+  const block = lowBits === undefined ? 0 : 1 << lowBits;
+  const parts = {
+    low: W.map((v, j) => (j < block ? v : 0n)),
+    high: W.map((v, j) => (j < block ? 0n : v)),
+  };
+  const split =
+    lowBits === undefined
+      ? undefined
+      : {
+          comLow: await commitVector(srs, parts.low),
+          comHigh: await commitVector(srs, parts.high),
+          lowBits,
+        };
+  const instance = {
+    comW: await commitVector(srs, W),
+    comE: await commitVector(srs, E),
+    u,
+    x: z.slice(1, 1 + nPublic),
+    ...(split ? { split } : {}),
+  };
+  const witness = { W, E, ...(split ? { parts } : {}) };
+  return { r1cs, instance, witness };
+}
+
+/** Proves and verifies one instance: its row of the table and its entry of the JSON. */
+async function measure(
+  curve: Curve,
+  srs: Srs,
+  name: string,
+  constraints: number,
+  wires: number,
+  lowBits: number | undefined,
+): Promise<{ row: string[]; json: Record<string, unknown> }> {
+  const { r1cs, instance, witness } = await satisfiedInstance(srs, constraints, wires, lowBits);
+  const proved = await timed(() =>
+    proveRelaxed(srs, r1cs, instance, witness, new Sha256Transcript("bench")),
+  );
+  const proof = proved.value;
+  const verified = await timed(() =>
+    verifyRelaxed(verifierKeyOf(srs), r1cs, instance, proof, new Sha256Transcript("bench")),
+  );
+  const jsonBytes = Buffer.byteLength(JSON.stringify(encodeCompressed(curve, proof)));
+  const nonZeros = r1cs.A.column.length + r1cs.B.column.length + r1cs.C.column.length;
+  const row = [
+    name,
+    constraints.toLocaleString("en-US"),
+    wires.toLocaleString("en-US"),
+    nonZeros.toLocaleString("en-US"),
+    `2^${requiredLogSize(r1cs)}`,
+    `${seconds(proved.wall)} (${seconds(proved.cpu)})`,
+    `${verified.wall.toFixed(0)} ms (${verified.cpu.toFixed(0)} ms)`,
+    compressedSize(proof).toLocaleString("en-US"),
+    jsonBytes.toLocaleString("en-US"),
+  ];
+  const json = {
+    name,
+    constraints,
+    wires,
+    nonZeros,
+    proveMs: proved.wall,
+    proveCpuMs: proved.cpu,
+    verifyMs: verified.wall,
+    verifyCpuMs: verified.cpu,
+    proofBytes: compressedSize(proof),
+    proofJsonBytes: jsonBytes,
+  };
+  return { row, json };
+}
+
+function reportText(
+  m: ReturnType<typeof machine>,
+  made: Timed<Srs>,
+  loaded: Timed<Srs>,
+  rows: string[][],
+): string {
+  return [
+    "# Compression SNARK",
+    "",
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${machineText(m)}`,
+    `- Node: ${m.node}; load average before the run: ${m.loadAverage.map((l) => l.toFixed(2)).join(", ")}`,
+    `- Revision: ${gitRevision(root)}`,
+    "- Command: `node dist/bench/compression.js`",
+    "",
+    "Times are wall clock, CPU time of this process in parentheses (the machine is shared:",
+    "wall time above CPU time is other processes' load). Field arithmetic is BigInt; MSMs and",
+    "pairings run in ffjavascript's WebAssembly, one thread.",
+    "",
+    `INSECURE development SRS of 2^18 powers: made in ${seconds(made.wall)} (${seconds(made.cpu)});`,
+    `loaded from its cache and re-checked (digest, points on the curve, the pairing test on a random`,
+    `combination: two MSMs of 2^18 8-byte scalars and two pairings) in ${seconds(loaded.wall)} (${seconds(loaded.cpu)}).`,
+    "",
+    "Synthetic satisfied relaxed instances (see the comment of bench/compression.ts); the proof",
+    "size counts 32 bytes per field element and 64 per point; JSON is the encoded proof.",
+    "",
+    markdownTable(
+      [
+        "instance",
+        "constraints",
+        "wires",
+        "non-zeros",
+        "SRS",
+        "prove",
+        "verify",
+        "proof bytes",
+        "JSON bytes",
+      ],
+      "lrrrrrrrr",
+      rows,
+    ),
+    "",
+  ].join("\n");
 }
 
 await main();
