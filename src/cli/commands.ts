@@ -73,6 +73,7 @@ through a temporary file). A wrong proof tree is reported with the step and prem
       "output",
       "slots",
       "public-slots",
+      "shared",
       "fit",
       "stats",
       "O1",
@@ -88,7 +89,9 @@ whole or not at all. DIR must be new, empty, or a build folder bmc made (it hold
 .bmc-build file and nothing bmc did not write): bmc never replaces a folder of yours. When
 the circuit is unchanged, the Groth16 keys of the previous build are kept; otherwise bmc
 says they were removed. A segment has 4 private slots per rule and 1 public slot for setup
-rules and goals by default; --fit sizes it for one transcript exactly.`,
+rules and goals by default; --fit sizes it for one transcript exactly. --shared inc=N adds N
+slots that each run any rule of inc's group (private rules that differ only in constants;
+docs/circuits.md, "Shared slots"); with --slots inc=0,... its members get none of their own.`,
     run: lazy(compile, (m) => m.runCompile),
   },
   {
