@@ -118,7 +118,7 @@ replaces them.`,
   {
     name: "prove",
     args: [BUILD, TRANSCRIPT],
-    flags: ["output", "backend", "ptau", "workers", "queue"],
+    flags: ["output", "backend", "ptau", "workers", "queue", "job-timeout"],
     required: { output: "the file the proof is written to (-o PROOF.json)" },
     synopsis:
       "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold [--ptau FILE] [--workers N | --queue redis://HOST:PORT]]",
@@ -131,7 +131,8 @@ segment's witness and commitments on --workers N threads (default: one per core;
 in bmc's own thread) and folds them in order: the proof does not depend on N. With --queue
 redis://HOST:PORT the jobs go to \`bmc worker\` processes on any machine instead; each result
 is checked before it is folded, the proof is verified before it is written, and the same
-command started again resumes from the jobs already done (docs/distributed.md). A transcript
+command started again resumes from the jobs already done (docs/distributed.md); a job running
+longer than --job-timeout SECONDS (default 600) on a worker stops the run. A transcript
 without blocks proves nothing and is refused (BM0620).`,
     run: lazy(prove, (m) => m.runProve),
   },

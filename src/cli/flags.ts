@@ -64,6 +64,11 @@ export const FLAGS = {
     value: "redis://HOST:PORT",
     help: "the fold backend's segment jobs on a Redis queue, for `bmc worker`s",
   },
+  "job-timeout": {
+    type: "string",
+    value: "SECONDS",
+    help: "with --queue: how long a segment's job may run on a worker before the run stops (default 600)",
+  },
   build: { type: "string", value: "DIR", help: "the build folder whose jobs the worker runs" },
   lock: {
     type: "string",
