@@ -131,6 +131,7 @@ describe("shell completion", () => {
     expect(complete("bash", "bmc export ")).toContain("solidity");
     expect(complete("bash", "bmc prove --ba")).toEqual(["--backend"]);
     expect(complete("bash", "bmc check --")).not.toContain("--backend");
+    expect(complete("bash", "bmc compile --sh")).toEqual(["--shared"]);
   });
 
   it.runIf(spawnSync("zsh", ["--version"]).status === 0)("zsh runs the same completion", () => {

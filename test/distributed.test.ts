@@ -263,6 +263,23 @@ describe.skipIf(!HAS_REDIS)("proving over a Redis queue, with bmc worker process
     broken.child.kill("SIGTERM");
     await broken.exited;
   }, 60_000);
+
+  it("a worker hung in a job while it renews the job's lock: the run stops after --job-timeout, naming it", async () => {
+    await Promise.all(workers.map(stopWorker)); // none left by the tests above; alone, three
+    workers = [];
+    // Started together: the coordinator's jobs wait on the queue until the worker is ready.
+    const hung = start(["dist/test/support/tampering-worker.js", redis.url, build, "hang"]);
+    const proof = join(dir, "hung.json");
+    const coordinator = proveOnQueue(redis, proof, "--job-timeout", "1");
+    expect(await coordinator.exited).toBe(1);
+    expect(hung.stdout()).toMatch(/ready/);
+    expect(coordinator.stderr()).toMatch(
+      /error\[BM0630\]: segment \d+'s (comPre )?job has run for [12] s on worker tampering:\d+ without a result .*run the same command again: it resumes/,
+    );
+    expect(existsSync(proof)).toBe(false);
+    hung.child.kill("SIGKILL");
+    await hung.exited;
+  }, 20_000);
 });
 
 describe("the queue's command line", () => {
@@ -302,6 +319,12 @@ describe("the queue's command line", () => {
     expect(
       run("--backend", "fold", "--queue", "redis://h:1", "--workers", "2", ...out).stderr,
     ).toMatch(/BM0922.*do not go together/);
+    expect(run("--backend", "fold", "--job-timeout", "5", ...out).stderr).toMatch(
+      /BM0922.*--job-timeout is for --queue/,
+    );
+    expect(
+      run("--backend", "fold", "--queue", "redis://h:1", "--job-timeout", "0", ...out).stderr,
+    ).toMatch(/BM0922.*--job-timeout takes whole seconds/);
     const http = run("--backend", "fold", "--queue", "http://127.0.0.1:1", ...out);
     expect(http.stderr).toMatch(/BM0630.*is not a redis:\/\/HOST:PORT URL/);
   });

@@ -1,7 +1,6 @@
 /**
- * Groth16 keys for the tests' build folders, shared through the cache ($BMC_CACHE, or .cache/):
- * test/groth16.test.ts tests `bmc setup` itself; the other tests that need keys take them from
- * here. Keys are reused only for the same R1CS, the same powers of tau and the same snarkjs.
+ * Groth16 keys for the tests' build folders, shared through the cache ($BMC_CACHE, or .cache/),
+ * made by `bmc setup --dev` of this checkout (test/groth16.test.ts tests what it makes). Keys are reused only for the same R1CS, the same powers of tau and the same snarkjs.
  * Test files run in parallel: a lock folder makes one of them compute what both need (the dev
  * powers of tau, a phase-2 setup) while the other waits for it.
  */
@@ -20,6 +19,7 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { neededPower, setupCommand } from "../src/cli/prove.js";
+import { sourceClosure } from "./fixtures.js";
 import {
   defaultCacheDir,
   devPtau,
@@ -96,11 +96,20 @@ export async function testPtau(build: string): Promise<string> {
   return withCacheLock(`ptau-${power}`, () => devPtau(power));
 }
 
-/** What keys for a build folder depend on: its R1CS, the powers of tau and snarkjs. */
-function keysDigest(build: string, ptau: string): string {
+/**
+ * What keys for a build folder depend on: its R1CS, the powers of tau, snarkjs, and (for the
+ * keys bmc makes, `withSetupCode`) bmc's setup code: `bmc setup` in src/cli/prove.ts and
+ * src/prove/groth16.ts with what it imports, so that keys made by other setup code are never
+ * taken for this checkout's.
+ */
+function keysDigest(build: string, ptau: string, withSetupCode: boolean): string {
   const h = createHash("sha256");
   h.update(readFileSync(join(build, loadManifest(build).files.r1cs))).update(readFileSync(ptau));
   h.update(readFileSync("node_modules/snarkjs/package.json"));
+  const setupCode = withSetupCode
+    ? ["src/cli/prove.ts", ...sourceClosure("src/prove/groth16.ts")]
+    : [];
+  for (const file of setupCode) h.update(`${file}\0`).update(readFileSync(file));
   return h.digest("hex").slice(0, 32);
 }
 
@@ -113,7 +122,7 @@ export async function cachedBareVerificationKey(
   make: (zkey: string) => Promise<unknown>,
 ): Promise<unknown> {
   const ptau = await testPtau(build);
-  const key = keysDigest(build, ptau);
+  const key = keysDigest(build, ptau, false);
   const cached = join(defaultCacheDir(), "test-keys", `bare-${key}.json`);
   return withCacheLock(`bare-${key}`, async () => {
     if (!existsSync(cached)) {
@@ -134,7 +143,7 @@ export async function cachedBareVerificationKey(
 /** `bmc setup --dev` for a build folder, or the keys a previous run made for the same circuit. */
 export async function setupWithCachedKeys(build: string): Promise<void> {
   const ptau = await testPtau(build);
-  const key = keysDigest(build, ptau);
+  const key = keysDigest(build, ptau, true);
   const cached = join(defaultCacheDir(), "test-keys", key);
   const files = [ZKEY, VKEY];
   await withCacheLock(`keys-${key}`, async () => {

@@ -1,15 +1,16 @@
 /**
  * Groth16 round trip on the small rule set of the fixtures (modus ponens over defined terms,
  * every kind of rule and constraint in 3,067 constraints: 2^12), with real circom2 and snarkjs,
- * and every tampering the verifier must catch. The development powers of tau are generated once
- * and cached in .cache/ (or $BMC_CACHE), shared with the other tests (test/groth16-keys.ts).
+ * and every tampering the verifier must catch. The development powers of tau and the keys of
+ * `bmc setup --dev` are made once and cached in .cache/ (or $BMC_CACHE), shared with the other
+ * tests (test/groth16-keys.ts): the keys again whenever the setup code changes.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../src/cli/compile.js";
-import { exportSolidityCommand, neededPower, setupCommand } from "../src/cli/prove.js";
+import { exportSolidityCommand, neededPower } from "../src/cli/prove.js";
 import { P } from "../src/field/index.js";
 import { checkRuleFile, readTranscript, validateTranscript } from "../src/index.js";
 import {
@@ -29,7 +30,7 @@ import { calculateWitness } from "../src/witness/calculator.js";
 import { segmentInputs } from "../src/witness/inputs.js";
 import { constraintHolds, constraintsByWire, readR1cs, readSym } from "../src/witness/r1cs.js";
 import { SMALL_RULES_FILE, SMALL_TRANSCRIPT } from "./fixtures.js";
-import { cachedBareVerificationKey, testPtau } from "./groth16-keys.js";
+import { cachedBareVerificationKey, setupWithCachedKeys } from "./groth16-keys.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -48,9 +49,9 @@ beforeAll(async () => {
   const compiled = await compileCommand({ rulesPath: RULES, outDir: build, fit: TRANSCRIPT });
   expect(compiled.diagnostics).toEqual([]);
   expect(compiled.ok).toBe(true);
-  await testPtau(build); // made once for every test file that needs it
-  const setup = await setupCommand(build, undefined, true, undefined);
-  expect(setup.insecure).toBe(true);
+  // `bmc setup --dev`, run once per circuit, ptau, snarkjs and setup code, and shared with the
+  // other test files on this circuit (test/groth16-keys.ts).
+  await setupWithCachedKeys(build);
   const proved = await proveGroth16(build, TRANSCRIPT);
   expect(proved.diagnostics).toEqual([]);
   proofText = JSON.stringify(proved.proof, null, 1);

@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { compileCircom } from "../src/circuits/circom.js";
 import { P } from "../src/field/index.js";
 import { loadWitnessGenerator, WitnessError } from "../src/witness/calculator.js";
@@ -17,6 +17,11 @@ import { INVERSE_TAG, inverseHook, patchInverse } from "../src/witness/inverse-h
 import { freshWitness } from "./support/fresh-witness.js";
 
 let dir: string;
+const invert = (x: bigint) => {
+  let [r, e, b] = [1n, P - 2n, x % P];
+  for (; e > 0n; e >>= 1n, b = (b * b) % P) if (e & 1n) r = (r * b) % P;
+  return r;
+};
 const jsDir = () => join(dir, "quotients_js");
 
 beforeAll(async () => {
@@ -34,6 +39,8 @@ template Quotients(n) {
     q[i] <-- a[i] / b[i];
     q[i] * b[i] === a[i];
   }
+  log("quotients", q[0], "and", q[n - 1]);
+  log();
 }
 component main = Quotients(6);
 `,
@@ -78,8 +85,13 @@ describe("circom's witness module with a cached inverse", () => {
     expect(view.getUint32(64 + 12, true)).toBe(0);
   });
 
-  it("gives circom's witnesses and errors, witness after witness", async () => {
-    const generator = await loadWitnessGenerator(jsDir(), "quotients.wasm");
+  it("gives circom's witnesses, errors and log() lines, witness after witness", async () => {
+    const ourLog: string[] = [];
+    const generator = await loadWitnessGenerator(jsDir(), "quotients.wasm", {
+      onLog: (line) => ourLog.push(line),
+    });
+    const circomLog: string[] = [];
+    const print = vi.spyOn(console, "log").mockImplementation((line) => circomLog.push(line));
     const d = 123456789n;
     const cases = [
       // Repeated denominators, and denominators equal in their low 52 bits.
@@ -102,5 +114,9 @@ describe("circom's witness module with a cached inverse", () => {
         expect(ours).toMatchObject(reference);
       }
     }
+    print.mockRestore();
+    // The values logged after the divisions went through the hook's import as well.
+    expect(ourLog).toEqual(circomLog);
+    expect(ourLog).toContain(`quotients ${(1n * invert(d)) % P} and ${(6n * invert(P - 1n)) % P}`);
   });
 });

@@ -73,6 +73,7 @@ through a temporary file). A wrong proof tree is reported with the step and prem
       "output",
       "slots",
       "public-slots",
+      "shared",
       "fit",
       "stats",
       "O1",
@@ -88,7 +89,9 @@ whole or not at all. DIR must be new, empty, or a build folder bmc made (it hold
 .bmc-build file and nothing bmc did not write): bmc never replaces a folder of yours. When
 the circuit is unchanged, the Groth16 keys of the previous build are kept; otherwise bmc
 says they were removed. A segment has 4 private slots per rule and 1 public slot for setup
-rules and goals by default; --fit sizes it for one transcript exactly.`,
+rules and goals by default; --fit sizes it for one transcript exactly. --shared inc=N adds N
+slots that each run any rule of inc's group (private rules that differ only in constants;
+docs/circuits.md, "Shared slots"); with --slots inc=0,... its members get none of their own.`,
     run: lazy(compile, (m) => m.runCompile),
   },
   {
@@ -115,7 +118,7 @@ replaces them.`,
   {
     name: "prove",
     args: [BUILD, TRANSCRIPT],
-    flags: ["output", "backend", "ptau", "workers", "queue"],
+    flags: ["output", "backend", "ptau", "workers", "queue", "job-timeout"],
     required: { output: "the file the proof is written to (-o PROOF.json)" },
     synopsis:
       "bmc prove [BUILD_DIR] TRANSCRIPT.bmt -o PROOF.json [--backend groth16|fold [--ptau FILE] [--workers N | --queue redis://HOST:PORT]]",
@@ -128,7 +131,8 @@ segment's witness and commitments on --workers N threads (default: one per core;
 in bmc's own thread) and folds them in order: the proof does not depend on N. With --queue
 redis://HOST:PORT the jobs go to \`bmc worker\` processes on any machine instead; each result
 is checked before it is folded, the proof is verified before it is written, and the same
-command started again resumes from the jobs already done (docs/distributed.md). A transcript
+command started again resumes from the jobs already done (docs/distributed.md); a job running
+longer than --job-timeout SECONDS (default 600) on a worker stops the run. A transcript
 without blocks proves nothing and is refused (BM0620).`,
     run: lazy(prove, (m) => m.runProve),
   },

@@ -13,8 +13,9 @@ import {
   parseSlotCounts,
   type SegmentShape,
 } from "../circuits/index.js";
+import { groupOfRule, ruleGroups } from "../circuits/groups.js";
 import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js";
-import { lowerRuleSet } from "../lower/index.js";
+import { lowerRuleSet, type LoweredProgram } from "../lower/index.js";
 import { loadManifest } from "../prove/build-folder.js";
 import { readTranscript } from "../api.js";
 import { constraintStats, type MainConstraints } from "../witness/stats.js";
@@ -38,6 +39,11 @@ export interface CompileCommandOptions {
   readonly outDir: string;
   readonly slots?: string;
   readonly publicSlots?: string;
+  /**
+   * Shared slots, `rule=N,...`: N slots that each run any rule of `rule`'s group (rules of one
+   * shape; docs/circuits.md, "Shared slots"), named by any member.
+   */
+  readonly shared?: string;
   /** A transcript to size the segment for: exactly its blocks per rule, public and private. */
   readonly fit?: string;
   readonly optimize?: 1 | 2;
@@ -115,6 +121,8 @@ export async function compileCommand(
       );
     }
   }
+  const shared = sharedSlotCounts(program, options.shared ?? "");
+  messages.push(...shared.errors.map((e) => `--shared: ${e}`));
   if (messages.length) return { ok: false, diagnostics, messages, inputs };
   let previous: boolean;
   try {
@@ -128,6 +136,8 @@ export async function compileCommand(
   const shape: SegmentShape = {
     slots: { ...base.slots, ...slots.counts },
     publicSlots: { ...base.publicSlots, ...publicSlots.counts },
+    // Without --shared the shape is as before, and so are its digest and keys.
+    ...(Object.keys(shared.counts).length ? { shared: shared.counts } : {}),
   };
   // Generated before the circuits, so that a failure leaves no build folder behind.
   const bindingsPath = options.bindings ?? join(options.outDir, "bindings.ts");
@@ -201,6 +211,48 @@ export async function compileCommand(
     stats,
     keys,
   };
+}
+
+/**
+ * `--shared rule=N,...` as a shape's shared slots, by group leader: a rule names its group
+ * (any member will do, once per group); a rule of no group is refused, with the groups there are.
+ */
+export function sharedSlotCounts(
+  program: LoweredProgram,
+  text: string,
+): { counts: Record<string, number>; errors: string[] } {
+  const parsed = parseSlotCounts(
+    text,
+    program.rules.map((r) => r.name),
+  );
+  const groupOf = groupOfRule(program);
+  const counts: Record<string, number> = {};
+  const named = new Map<string, string>();
+  const errors = [...parsed.errors];
+  for (const [rule, n] of Object.entries(parsed.counts)) {
+    const group = groupOf[program.rules.find((r) => r.name === rule)!.index];
+    if (!group) {
+      const groups = ruleGroups(program).map(
+        (g) => `${g.members.map((m) => program.rules[m].name).join(", ")}`,
+      );
+      errors.push(
+        `\`${rule}\` is in no group: no other private rule has its shape (differs only in ` +
+          `constants)` +
+          (groups.length
+            ? `; the groups are: ${groups.join("; ")}`
+            : "; this rule set has no groups"),
+      );
+      continue;
+    }
+    const before = named.get(group.leader);
+    if (before !== undefined) {
+      errors.push(`\`${before}\` and \`${rule}\` are in one group: give its shared slots once`);
+      continue;
+    }
+    named.set(group.leader, rule);
+    if (n > 0) counts[group.leader] = n;
+  }
+  return { counts, errors };
 }
 
 /** The line `bmc compile` prints on success. */
@@ -383,6 +435,7 @@ export async function runCompile(c: CommandContext): Promise<number> {
     outDir,
     slots: c.str("slots") ?? fromProject?.slots,
     publicSlots: c.str("public-slots") ?? fromProject?.publicSlots,
+    shared: c.str("shared"),
     fit: c.str("fit"),
     optimize: c.bool("O1") ? (1 as const) : (2 as const),
     progress: c.progress,

@@ -32,6 +32,11 @@ export const FLAGS = {
   output: { type: "string", short: "o", value: "PATH", help: "where the output goes" },
   slots: { type: "string", value: "rule=N,...", help: "private blocks per rule in a segment" },
   "public-slots": { type: "string", value: "rule=N,...", help: "public blocks per rule" },
+  shared: {
+    type: "string",
+    value: "rule=N,...",
+    help: "shared slots for the group of rules of one shape that `rule` is in",
+  },
   fit: { type: "string", value: "T.bmt", help: "size the segment for this transcript exactly" },
   stats: {
     type: "boolean",
@@ -58,6 +63,11 @@ export const FLAGS = {
     type: "string",
     value: "redis://HOST:PORT",
     help: "the fold backend's segment jobs on a Redis queue, for `bmc worker`s",
+  },
+  "job-timeout": {
+    type: "string",
+    value: "SECONDS",
+    help: "with --queue: how long a segment's job may run on a worker before the run stops (default 600)",
   },
   build: { type: "string", value: "DIR", help: "the build folder whose jobs the worker runs" },
   lock: {

@@ -140,6 +140,20 @@ export function workersOf(c: CommandContext, byDefault = availableParallelism())
   return Number(text);
 }
 
+/** --job-timeout SECONDS: with --queue only. */
+function jobTimeoutOf(c: CommandContext, queue: string | undefined): number | undefined {
+  const text = c.str("job-timeout");
+  if (text === undefined) return undefined;
+  if (queue === undefined)
+    throw new UsageError("BM0922", "--job-timeout is for --queue: local jobs run in bmc itself");
+  if (!/^[1-9]\d{0,5}$/.test(text))
+    throw new UsageError(
+      "BM0922",
+      `--job-timeout takes whole seconds from 1 to 999999, not \`${text}\``,
+    );
+  return Number(text) * 1000;
+}
+
 function backendOf(c: CommandContext): "groth16" | "fold" {
   const backend = c.str("backend") ?? c.project()?.backend ?? "groth16";
   if (backend !== "groth16" && backend !== "fold")
@@ -230,6 +244,7 @@ export async function runProve(c: CommandContext): Promise<number> {
           ptau: c.str("ptau"),
           workers: queue ? undefined : workersOf(c),
           queue,
+          jobMs: jobTimeoutOf(c, queue),
         })
       : await proveGroth16(buildDir, transcriptPath, options);
   const queueStats = "queue" in r ? r.queue : undefined;

@@ -41,10 +41,19 @@ declare module "ffjavascript" {
     fromRprLEM(buf: Uint8Array, offset: number): Uint8Array;
     toRprLEM(buf: Uint8Array, offset: number, p: Uint8Array): void;
   }
+  export interface G2Group {
+    fromObject(o: bigint[][]): Uint8Array;
+    isValid(p: Uint8Array): boolean;
+  }
   export interface Bn128 {
     readonly G1: G1Group;
+    readonly G2: G2Group;
     readonly F1: WasmField;
     readonly Fr: WasmField;
+    /** The order of G1 and G2 (the scalar field's modulus). */
+    readonly r: bigint;
+    /** Whether the product of the pairings e(g1[i], g2[i]) of the pairs given is 1. */
+    pairingEq(...pairs: Uint8Array[]): Promise<boolean>;
     terminate(): Promise<void>;
   }
   export function buildBn128(singleThread?: boolean, plugins?: unknown): Promise<Bn128>;

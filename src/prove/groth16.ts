@@ -18,11 +18,13 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as snarkjs from "snarkjs";
+import type { Bn128 } from "ffjavascript";
 import { P } from "../field/index.js";
 import { checkR1cs, readR1cs, type R1cs } from "../witness/r1cs.js";
 import { recordingLogger, releaseCurve } from "./curve.js";
+import { buildCurve } from "./fold/curve-build.js";
 import { Q } from "./proof-file.js";
-import { ptauPower } from "./ptau.js";
+import { defaultCacheDir, ptauPower } from "./ptau.js";
 
 export type Groth16Proof = Record<string, unknown>;
 export type VerificationKey = Record<string, unknown>;
@@ -190,6 +192,99 @@ export async function prove(
   }
 }
 
+/**
+ * One BN254 instance for every Groth16 verification of the process: single-threaded (nothing
+ * to release), its WebAssembly from the pinned cache (./fold/curve-build.ts). snarkjs's
+ * groth16.verify builds a curve with worker threads on every call, which cost more than the
+ * check itself.
+ */
+let verifierCurve: Promise<Bn128> | undefined;
+
+function sharedCurve(): Promise<Bn128> {
+  verifierCurve ??= buildCurve(defaultCacheDir()).catch((error: unknown) => {
+    verifierCurve = undefined;
+    throw error;
+  });
+  return verifierCurve;
+}
+
+/**
+ * snarkjs's reading of JSON numbers: strings of decimal digits or 0x-hex become BigInts,
+ * arrays and objects are read inside, anything else stays as it is (and fails the checks).
+ */
+function numbersOf(value: unknown): unknown {
+  if (typeof value === "string")
+    return /^[0-9]+$/.test(value) || /^0x[0-9a-fA-F]+$/.test(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(numbersOf);
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, numbersOf(v)]));
+  return value;
+}
+
+/** The key is for BN254 under any of the names snarkjs gives it. */
+function isBn254Key(curveName: unknown): boolean {
+  const name =
+    typeof curveName === "string" ? curveName.toUpperCase().replace(/[^A-Z0-9]/g, "") : "";
+  return name === "BN128" || name === "BN254" || name === "ALTBN128";
+}
+
+/**
+ * The Groth16 check as snarkjs 0.7 makes it, on the shared curve: every public input below r;
+ * the public inputs' point IC_0 + sum x_i IC_i; A, B and C on their curves; then
+ * e(-A, B) e(vk_x, gamma) e(C, delta) e(alpha, beta) = 1. Also (snarkjs does not check it)
+ * exactly one public input per IC point after the first: with fewer, snarkjs takes the
+ * missing ones as 0.
+ */
+async function groth16Holds(
+  curve: Bn128,
+  vkey: VerificationKey,
+  publicSignals: readonly string[],
+  proof: unknown,
+): Promise<boolean> {
+  const vk = numbersOf(vkey) as Record<string, never>;
+  const p = numbersOf(proof) as Record<string, never>;
+  const inputs = numbersOf([...publicSignals]) as unknown[];
+  if (!isBn254Key(vk.curve)) return false;
+  const ic = vk.IC as unknown as bigint[][];
+  if (!Array.isArray(ic) || ic.length !== inputs.length + 1) return false;
+  const scalars: bigint[] = [];
+  for (const x of inputs) {
+    if (typeof x !== "bigint" || x < 0n || x >= curve.r) return false;
+    scalars.push(x);
+  }
+  const { G1, G2 } = curve;
+  const n8 = G1.F.n8;
+  const bases = new Uint8Array(2 * n8 * scalars.length);
+  const packed = new Uint8Array(curve.Fr.n8 * scalars.length);
+  scalars.forEach((x, i) => {
+    bases.set(G1.fromObject(ic[i + 1]), 2 * n8 * i);
+    for (let k = 0; k < curve.Fr.n8; k++)
+      packed[i * curve.Fr.n8 + k] = Number((x >> BigInt(8 * k)) & 0xffn);
+  });
+  const vkX = G1.add(await G1.multiExpAffine(bases, packed), G1.fromObject(ic[0]));
+  const points = proofPoints(curve, p);
+  if (!points) return false;
+  return curve.pairingEq(
+    G1.neg(points.a),
+    points.b,
+    vkX,
+    G2.fromObject(vk.vk_gamma_2),
+    points.c,
+    G2.fromObject(vk.vk_delta_2),
+    G1.fromObject(vk.vk_alpha_1),
+    G2.fromObject(vk.vk_beta_2),
+  );
+}
+
+/** A proof's A, B and C, if each is a point of its curve (ffjavascript's reading, as snarkjs's). */
+export function proofPoints(curve: Bn128, proof: Record<string, unknown>) {
+  const { G1, G2 } = curve;
+  const a = G1.fromObject(proof.pi_a as bigint[]);
+  const b = G2.fromObject(proof.pi_b as bigint[][]);
+  const c = G1.fromObject(proof.pi_c as bigint[]);
+  return G1.isValid(a) && G2.isValid(b) && G1.isValid(c) ? { a, b, c } : undefined;
+}
+
 /** True only for a valid proof of these public signals; malformed input is simply false. */
 export async function verify(
   vkey: VerificationKey,
@@ -197,15 +292,9 @@ export async function verify(
   proof: unknown,
 ): Promise<boolean> {
   try {
-    const { logger } = recordingLogger();
-    return (
-      (await snarkjs.groth16.verify(vkey, [...publicSignals], proof as Groth16Proof, logger)) ===
-      true
-    );
+    return (await groth16Holds(await sharedCurve(), vkey, publicSignals, proof)) === true;
   } catch {
     return false;
-  } finally {
-    await releaseCurve();
   }
 }
 

@@ -423,6 +423,8 @@ export interface FoldProveOptions {
   checked?: CheckedTranscript;
   /** redis://HOST:PORT: the segment jobs go to `bmc worker` processes instead (./queue.ts). */
   queue?: string;
+  /** With `queue`: how long one attempt at a job may run on a worker (default 10 min). */
+  jobMs?: number;
 }
 
 export interface CheckedTranscript {

@@ -26,6 +26,8 @@ export interface QueueProveOptions {
   readonly ptau?: string;
   readonly cacheDir?: string;
   readonly onProgress?: (message: string) => void;
+  /** How long one attempt at a job may run on a worker before the run stops (default 10 min). */
+  readonly jobMs?: number;
 }
 
 export async function foldOnQueue(
@@ -38,7 +40,7 @@ export async function foldOnQueue(
   const { connectQueue } = await import("./fold/queue/coordinator.js");
   let coordinator;
   try {
-    coordinator = await connectQueue({ url: options.url });
+    coordinator = await connectQueue({ url: options.url, jobMs: options.jobMs });
   } catch (error) {
     if (error instanceof QueueError) return { diagnostics: [diagnostic("BM0630", error.message)] };
     throw error;

@@ -91,12 +91,18 @@ class CircomInstance {
   private readonly size: number;
   private readonly signals = new Map<string, { hash: [number, number]; size: number }>();
   private errors = "";
+  /** The log() line being put together. */
+  private logLine = "";
 
   get memory(): WebAssembly.Memory {
     return this.wasm.memory;
   }
 
-  constructor(compiled: WebAssembly.Module, inverse?: () => boolean) {
+  constructor(
+    compiled: WebAssembly.Module,
+    inverse: (() => boolean) | undefined,
+    onLog: (line: string) => void,
+  ) {
     const message = () => {
       let text = "";
       for (let c = this.wasm.getMessageChar(); c !== 0; c = this.wasm.getMessageChar()) {
@@ -111,11 +117,20 @@ class CircomInstance {
       printErrorMessage: () => {
         this.errors += `${message()}\n`;
       },
-      // circom's log(): bmc's circuits do not log; the text is read (and dropped) so that
-      // the module's message buffer stays in step.
-      writeBufferMessage: () => void message(),
-      // Also the patched module's call for an inverse (./inverse-hook.ts).
-      showSharedRWMemory: () => void inverse?.(),
+      // circom's log(): each item a call (text here, a value below), then a call with "\n";
+      // items joined by spaces, as circom's own script prints them.
+      writeBufferMessage: () => {
+        const text = message();
+        if (text === "\n") {
+          onLog(this.logLine);
+          this.logLine = "";
+        } else this.logItem(text);
+      },
+      // A logged value in the shared memory, or the patched module's call for an inverse
+      // (./inverse-hook.ts), which leaves its tag.
+      showSharedRWMemory: () => {
+        if (!inverse?.()) this.logItem(this.read(new DataView(this.wasm.memory.buffer)).toString());
+      },
     };
     const instance = new WebAssembly.Instance(compiled, { runtime });
     this.wasm = instance.exports as unknown as CircomExports;
@@ -127,6 +142,10 @@ class CircomInstance {
     this.wasm.getRawPrime();
     this.prime = this.read(new DataView(this.wasm.memory.buffer));
     this.size = this.wasm.getWitnessSize();
+  }
+
+  private logItem(item: string): void {
+    this.logLine += this.logLine === "" ? item : ` ${item}`;
   }
 
   /** The field element in the shared memory. */
@@ -154,6 +173,7 @@ class CircomInstance {
   calculate(inputs: Inputs): bigint[] {
     const wasm = this.wasm;
     this.errors = "";
+    this.logLine = "";
     wasm.init(1);
     let set = 0;
     for (const [name, value] of Object.entries(inputs)) {
@@ -190,11 +210,21 @@ class CircomInstance {
   }
 }
 
+export interface WitnessGeneratorOptions {
+  /**
+   * Where the lines of the circuit's log() go: console.log unless given, as circom's own
+   * script prints them (bmc's circuits do not log).
+   */
+  readonly onLog?: (line: string) => void;
+}
+
 /** Loads (compiles) a build's witness generator. */
 export async function loadWitnessGenerator(
   jsDir: string,
   wasmFile: string,
+  options: WitnessGeneratorOptions = {},
 ): Promise<WitnessGenerator> {
+  const onLog = options.onLog ?? ((line: string) => console.log(line));
   const bytes = readFileSync(resolve(jsDir, wasmFile));
   const patched = patchInverse(bytes);
   const compiled = await WebAssembly.compile(patched?.bytes ?? bytes);
@@ -203,7 +233,7 @@ export async function loadWitnessGenerator(
   return {
     async calculate(inputs) {
       try {
-        instance ??= new CircomInstance(compiled, inverse);
+        instance ??= new CircomInstance(compiled, inverse, onLog);
         return instance.calculate(inputs);
       } catch (error) {
         instance = undefined;

@@ -9,8 +9,9 @@
  * So the module is patched before it is compiled: Fr_int_inverseMod(px, pm, pr) (found by the
  * module's name section) gets a body that stores its three pointers and a tag in its own
  * scratch memory (the first address its original body used) and calls the imported
- * runtime.showSharedRWMemory, which circom calls only for log(), and which bmc's circuits never
- * use. The host then answers from a cache or inverts with BigInts. Nothing else in the module
+ * runtime.showSharedRWMemory, which circom calls otherwise only to log() a value. The tag tells
+ * the host the two apart: an inverse is answered from a cache or inverted with BigInts, a call
+ * without the tag is log()'s (./calculator.ts prints it). Nothing else in the module
  * changes: no function index moves. A module without that function or that import, or laid out
  * differently, is left as it is.
  */

@@ -6,8 +6,12 @@
  * sort whose constructors appear as nested terms in rules (`x = c0(y, _)`, `p0(c1(x))`).
  *
  * The text is what a user would write; the fuzzer checks it with bmc's own checker, so a file
- * that `bmc check` rejects is simply not compiled (the test counts those).
+ * that `bmc check` rejects is simply not compiled (the test counts those). A file gets a twin
+ * rule (shared slots) only as `bmc check` accepts it: the twin never costs a seed.
  */
+import { hasErrors } from "../../src/diagnostics/index.js";
+import { checkRuleFile } from "../../src/check/index.js";
+import { P } from "../../src/field/index.js";
 import { EDGE_VALUES, Random, TWO_40 } from "./random.js";
 
 const SMALL = [0n, 1n, 2n, 3n];
@@ -155,17 +159,40 @@ export function generateRuleFile(seed: number): string {
   const ruleCount = rng.int(2, 5);
   const rules = Array.from({ length: ruleCount }, (_, i) => rule(rng, i, usable, unique, sort));
   // A twin of one rule, of the same shape (for shared slots): the same rule under another name,
-  // or with its integer literals one larger.
+  // or with its integer literals shifted.
   if (ruleCount > 1 && rng.chance(0.7)) {
     const i = rng.int(1, ruleCount - 1);
-    const shifted = rng.chance(0.5);
-    const twin = rules[i]
-      .replace(`rule r${i}(`, `rule r${i}t(`)
-      .replace(/\b\d+\b/g, (n) => (shifted ? String(Number(n) + 1) : n));
-    rules.push(twin);
+    const renamed = rules[i].replace(`rule r${i}(`, `rule r${i}t(`);
+    const shifted = renamed.replace(/\b(0x[0-9a-fA-F]+|\d+)\b/g, shiftLiteral);
+    const head = lines.join("\n") + "\n" + rules.join("\n") + "\n";
+    rules.push(rng.chance(0.5) && accepted(`${head}${shifted}\n`) ? shifted : renamed);
   }
   lines.push(...rules);
   return lines.join("\n") + "\n";
+}
+
+/**
+ * A literal of a shifted twin: one larger, but one smaller at the ends of the order range and
+ * of the field (2^40 - 1 and p - 1), where one larger is a constant no order comparison or
+ * unique claim may have (BM0115, BM0123) or not a field element.
+ */
+function shiftLiteral(text: string): string {
+  const value = BigInt(text);
+  const next = value === TWO_40 - 1n || value === P - 1n ? value - 1n : value + 1n;
+  return text.startsWith("0x") ? `0x${next.toString(16)}` : next.toString();
+}
+
+/**
+ * Whether `bmc check` accepts a rule file. A shifted twin can still be refused where constants
+ * meet in arithmetic (`2^40 - 1` times 1 becomes `2^40 - 2` times 2): the renamed twin takes its
+ * place, which `bmc check` accepts exactly when it accepts the rest of the file.
+ */
+function accepted(text: string): boolean {
+  const checked = checkRuleFile("twin.bm", {
+    entryText: text,
+    host: { readFile: () => undefined },
+  });
+  return !!checked.ruleSet && !hasErrors(checked.diagnostics);
 }
 
 function rule(

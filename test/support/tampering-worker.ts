@@ -4,11 +4,13 @@
  * result's comRest is replaced by another valid point of the curve (comRest + H: the
  * commitment to the same witness with the wrong blinding factor), which no format check can
  * tell apart; the coordinator must refuse it by checking the commitment itself. `throw`:
- * every job fails, as a worker with a bug would.
+ * every job fails, as a worker with a bug would. `hang`: every job runs forever while the
+ * worker's main thread goes on renewing the job's lock, as a worker whose job thread is stuck.
  *
- *   node dist/test/support/tampering-worker.js redis://HOST:PORT BUILD_DIR comRest|throw
+ *   node dist/test/support/tampering-worker.js redis://HOST:PORT BUILD_DIR comRest|throw|hang
  *
- * Runs until SIGTERM; prints `ready` on stdout when it is listening.
+ * Runs until SIGTERM (SIGKILL for `hang`: stopping waits for the running job); prints `ready` on
+ * stdout when it is listening.
  */
 import { buildBn128 } from "ffjavascript";
 import { hidingGenerators } from "../../src/prove/fold/hiding.js";
@@ -34,6 +36,7 @@ const serving = await serveQueue(url, {
   threads: 1,
   async runJob(data) {
     if (mode === "throw") throw new Error("this worker fails every job");
+    if (mode === "hang") return new Promise<never>(() => {});
     const result = await honest.runJob(data);
     if (result.kind !== "segment") return { ...result, worker: `tampering:${process.pid}` };
     const segment: SegmentResultData = { ...result, worker: `tampering:${process.pid}` };

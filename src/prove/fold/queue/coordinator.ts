@@ -44,6 +44,12 @@ export interface QueueOptions {
   readonly batch?: number;
   /** How often to look for the result waited on (default 50 ms). */
   readonly pollMs?: number;
+  /**
+   * How long one attempt at a job may run on a worker before the run stops (default 10 min). A
+   * worker that hangs in a job while its main thread goes on renewing the job's lock is never
+   * seen as stalled by BullMQ: without this bound the run would wait for it forever.
+   */
+  readonly jobMs?: number;
 }
 
 /** What the queue did for one proof (`bmc prove --queue --json` prints it). */
@@ -130,7 +136,8 @@ export async function connectQueue(options: QueueOptions): Promise<QueueCoordina
       const seed = await keep(fresh);
       const names = { build, run: sha256(seedKey, seed).slice(0, 32) };
       if (seed !== fresh) ctx.progress(`queue: resuming run ${names.run.slice(0, 12)}`);
-      const jobs = new JobBook(ctx, q, names, redis, stats, options.pollMs ?? 50, () => keep(seed));
+      const timing = { pollMs: options.pollMs ?? 50, jobMs: options.jobMs ?? 600_000 };
+      const jobs = new JobBook(ctx, q, names, redis, stats, timing, () => keep(seed));
       finish = async () => {
         await jobs.removeAll();
         await redis(() => client.del(seedKey));
@@ -163,7 +170,7 @@ class JobBook {
     readonly names: Names,
     private readonly redis: <T>(work: () => Promise<T>) => Promise<T>,
     readonly stats: QueueStats,
-    private readonly pollMs: number,
+    private readonly timing: { readonly pollMs: number; readonly jobMs: number },
     private readonly restoreSeed: () => Promise<unknown>,
   ) {}
 
@@ -185,12 +192,20 @@ class JobBook {
     this.ctx.progress(`queue: ${all.length} ${all[0]?.kind} jobs on ${this.queue.name}`);
   }
 
-  /** The result of a job, once done; a job Redis lost is put on the queue again. */
+  /**
+   * The result of a job, once done; a job Redis lost is put on the queue again; an attempt
+   * running longer than jobMs stops the run.
+   */
   async result(data: JobData): Promise<{ value: unknown; worker: string }> {
     const id = this.id(data);
     const started = performance.now();
+    const attempt = new AttemptClock(this.timing.jobMs);
     for (;;) {
       const state = await this.redis(() => this.queue.getJobState(id));
+      if (state === "active" && attempt.due()) {
+        const job = await this.redis(() => this.queue.getJob(id));
+        if (job && attempt.overdue(job)) throw this.hung(job, data, attempt.runningMs);
+      }
       if (state === "completed" || state === "failed") {
         const job = await this.redis(() => this.queue.getJob(id));
         if (job && state === "completed") {
@@ -206,8 +221,22 @@ class JobBook {
         this.stats.requeued++;
       }
       await this.reportCounts(data);
-      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+      await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
     }
+  }
+
+  /**
+   * A job running too long: its worker keeps the lock (or BullMQ would give the job back) but
+   * returns nothing. The job is left to the lock: once that worker stops, another takes it, and
+   * the same command started again resumes.
+   */
+  private hung(job: Job, data: JobData, runningMs: number): Error {
+    const what = data.kind === "pre" ? "comPre job" : "job";
+    return new QueueError(
+      `segment ${data.index + 1}'s ${what} has run for ${Math.round(runningMs / 1000)} s on worker ` +
+        `${job.processedBy ?? "(unnamed)"} without a result (its lock is kept alive, so no other ` +
+        `worker takes it over); stop that worker and run the same command again: it resumes`,
+    );
   }
 
   private async failure(job: Job, data: JobData): Promise<Error> {
@@ -255,6 +284,35 @@ class JobBook {
 
   async removeAll(): Promise<void> {
     for (const id of this.added.keys()) await this.redis(() => this.queue.remove(id));
+  }
+}
+
+/**
+ * How long the current attempt at a job has been running, by this process's clock (a worker's
+ * clock may differ): from when it was first seen active, again from zero when another attempt
+ * starts (BullMQ's attempt count, the worker or its start time change). Looked at once a second.
+ */
+class AttemptClock {
+  private attempt = "";
+  private since = 0;
+  private lastLook = -Infinity;
+  runningMs = 0;
+
+  constructor(private readonly limitMs: number) {}
+
+  due(): boolean {
+    const now = performance.now();
+    if (now - this.lastLook < Math.min(1000, this.limitMs / 4)) return false;
+    this.lastLook = now;
+    return true;
+  }
+
+  overdue(job: Job): boolean {
+    const now = performance.now();
+    const attempt = `${job.attemptsStarted}:${job.attemptsMade}:${job.processedBy}:${job.processedOn}`;
+    if (attempt !== this.attempt) [this.attempt, this.since] = [attempt, now];
+    this.runningMs = now - this.since;
+    return this.runningMs > this.limitMs;
   }
 }
 

@@ -9,8 +9,9 @@
  */
 import { hostname } from "node:os";
 import type { Job } from "bullmq";
-import { buildBn128 } from "ffjavascript";
 import { loadManifest } from "../../build-folder.js";
+import { defaultCacheDir } from "../../ptau.js";
+import { buildCurve } from "../curve-build.js";
 import { foldKey, loadFoldCircuit } from "../protocol.js";
 import { threadPool, workerSetup } from "../prover/pool.js";
 import type { PreResult } from "../prover/pre-challenge.js";
@@ -51,7 +52,8 @@ export async function openWorkerEnv(
   options: WorkerEnvOptions,
 ): Promise<WorkerEnv> {
   const circuit = loadFoldCircuit(buildDir, loadManifest(buildDir));
-  const curve = await buildBn128(true);
+  // For the key's check only (the jobs run on the pool's threads): the pinned cached module.
+  const curve = await buildCurve(options.cacheDir ?? defaultCacheDir());
   try {
     const { srs } = await foldKey(curve, circuit, options);
     const build = buildDigest(circuit, srs.digest);
