@@ -20,7 +20,7 @@ import { exprText, packedUniqueBits, TAG_BITS } from "../lower/index.js";
 import type { LClaim, LExpr, LoweredProgram, LoweredRule } from "../lower/index.js";
 import { sharedGroups, type RuleGroup, type TemplateClaim, type TemplateRule } from "./groups.js";
 import { limbPlan, type LimbPlan } from "./lookup.js";
-import { Lin, TemplateWriter } from "./writer.js";
+import { Lin, sumText, TemplateWriter } from "./writer.js";
 
 /** How many blocks of each rule one segment holds, privately and publicly. */
 export interface SegmentShape {
@@ -479,10 +479,10 @@ function emitSegment(
       seg.assign(`${c}.x`, "b");
       offered.push(`${c}.inv`);
     });
-    seg.constrain(looked.join(" + "), offered.join(" + "));
+    seg.constrain(sumText(looked), sumText(offered));
   }
   seg.blank();
-  seg.assign("A", logups.length ? logups.join(" + ") : "0");
+  seg.assign("A", sumText(logups));
   if (uniqueSlots) {
     seg.line(`component sortedUnique = SortedUnique(${uniqueSlots});`);
     seg.line(`for (var i = 0; i < ${uniqueSlots}; i++) {`);
@@ -491,7 +491,7 @@ function emitSegment(
     seg.line("}");
     seg.assign("sortedUnique.prev", "u_in");
     seg.assign("sortedUnique.x", "b");
-    seg.assign("B", `${uniques.join(" + ")} - sortedUnique.sum`);
+    seg.assign("B", `${sumText(uniques)} - sortedUnique.sum`);
     seg.assign("u_out", "sortedUnique.last");
     for (let i = 0; i < uniqueSlots; i++) ranged.push(`sortedUnique.gap[${i}]`);
   } else {
