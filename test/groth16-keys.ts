@@ -99,7 +99,7 @@ export async function testPtau(build: string): Promise<string> {
 /** What keys for a build folder depend on: its R1CS, the powers of tau and snarkjs. */
 function keysDigest(build: string, ptau: string): string {
   const h = createHash("sha256");
-  h.update(readFileSync(join(build, loadManifest(build).files.r1cs))).update(readFileSync(ptau));
+  h.update(readFileSync(join(build, loadManifest(build).files!.r1cs))).update(readFileSync(ptau));
   h.update(readFileSync("node_modules/snarkjs/package.json"));
   return h.digest("hex").slice(0, 32);
 }

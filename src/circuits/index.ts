@@ -49,8 +49,9 @@ export interface Manifest {
   readonly publicInputs: string[];
   readonly preChallenge: string[];
   readonly uniqueSlots: number;
+  /** The Groth16 main's constraints and files: absent when compiled for folding only. */
   readonly constraints?: { readonly nonLinear?: number; readonly linear?: number };
-  readonly files: CircuitFiles;
+  readonly files?: CircuitFiles;
   /** The circuit for folding (absent in build folders of earlier versions of bmc). */
   readonly fold?: {
     readonly files: CircuitFiles;
@@ -109,6 +110,12 @@ export interface CompileOptions {
    * on very large circuits, where 1 is the better choice.
    */
   readonly optimize?: 1 | 2;
+  /**
+   * "fold": the folding main only, for callers that fold and never prove with Groth16 (bmc
+   * prove --metamath): the Groth16 main absorbs every input into a Poseidon sponge, which on a
+   * large segment is most of the compile. Default "both".
+   */
+  readonly mains?: "both" | "fold";
 }
 
 export interface CompileResult {
@@ -160,8 +167,9 @@ export async function compileProgram(
       const files: CircuitFiles = { ...paths, sha256 };
       return { circom, files };
     };
-    const main = await compileMain(emitted.main, "Groth16 circuit");
-    if (!main.circom.ok) return { ok: false, emitted, circom: main.circom };
+    const main =
+      options.mains === "fold" ? undefined : await compileMain(emitted.main, "Groth16 circuit");
+    if (main && !main.circom.ok) return { ok: false, emitted, circom: main.circom };
     const fold = await compileMain(emitted.foldMain, "folding circuit");
     if (!fold.circom.ok) return { ok: false, emitted, circom: fold.circom };
     const manifest: Manifest = {
@@ -176,8 +184,7 @@ export async function compileProgram(
       publicInputs: emitted.publicInputs,
       preChallenge: emitted.preChallenge,
       uniqueSlots: emitted.uniqueSlots,
-      constraints: main.circom.constraints,
-      files: main.files,
+      ...(main ? { constraints: main.circom.constraints, files: main.files } : {}),
       fold: {
         files: fold.files,
         publicWires: emitted.foldPublic,
@@ -192,7 +199,7 @@ export async function compileProgram(
     if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     mkdirSync(dirname(target), { recursive: true });
     renameSync(staging, target);
-    return { ok: true, manifest, emitted, circom: main.circom };
+    return { ok: true, manifest, emitted, circom: (main ?? fold).circom };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

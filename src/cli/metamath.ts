@@ -353,6 +353,9 @@ export async function prepareMetamath(
       outDir: buildDir,
       shape,
       onProgress: options.progress,
+      // Metamath proofs are folded: the Groth16 main (a Poseidon sponge over every input, most
+      // of the compile on a large segment) would never be used.
+      mains: "fold",
     });
     if (!r.ok)
       throw new Error(
