@@ -76,6 +76,36 @@ export interface CircuitFiles {
   readonly sha256: Readonly<Record<string, string>>;
 }
 
+/**
+ * Where the fold protocol needs each wire of the folding main, checked against circom's symbol
+ * file: the public wires at 1, 2, ... in order, then every private input at the next wires in
+ * order, so that comPre commits to exactly the private inputs, before the challenges. circom
+ * --O2 may substitute away a private input that occurs only in linear constraints; the wires
+ * after it then shift, a challenge-dependent wire lands among the committed ones and the
+ * circuit loses a constraint on what was committed. Undefined when every wire is in place.
+ */
+export function foldWireProblem(
+  symText: string,
+  publicWires: readonly string[],
+  privateInputs: readonly string[],
+): string | undefined {
+  // A line of the .sym file: signal index, wire index (-1: substituted away), component, name.
+  const wires = new Map<string, number>();
+  for (const line of symText.split("\n")) {
+    const parts = line.split(",");
+    if (parts.length !== 4 || !parts[3].startsWith("main.")) continue;
+    const name = parts[3].slice("main.".length);
+    if (!name.includes(".")) wires.set(name, Number(parts[1]));
+  }
+  const expected = [...publicWires, ...privateInputs];
+  for (let i = 0; i < expected.length; i++) {
+    const wire = wires.get(expected[i]);
+    if (wire !== i + 1)
+      return `${expected[i]} is ${wire === undefined ? "missing" : wire < 0 ? "substituted away" : `wire ${wire}`}, expected wire ${i + 1}`;
+  }
+  return undefined;
+}
+
 /** The SHA-256 of a file of the build folder, in hex. */
 export function fileDigest(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
@@ -172,6 +202,15 @@ export async function compileProgram(
     if (main && !main.circom.ok) return { ok: false, emitted, circom: main.circom };
     const fold = await compileMain(emitted.foldMain, "folding circuit");
     if (!fold.circom.ok) return { ok: false, emitted, circom: fold.circom };
+    const misplaced = foldWireProblem(
+      readFileSync(join(staging, fold.files.sym), "utf8"),
+      emitted.foldPublic,
+      emitted.foldPrivate,
+    );
+    if (misplaced) {
+      const errors = [{ message: `the folding circuit's wires: ${misplaced} (a bug in bmc)` }];
+      return { ok: false, emitted, circom: { ...fold.circom, ok: false, errors } };
+    }
     const manifest: Manifest = {
       version: MANIFEST_VERSION,
       rulesDigest: program.rulesDigest,
