@@ -85,7 +85,7 @@ switch (phase) {
       main: "groth16",
     });
     const w = await calculateWitness(join(out, "groth16_js"), "groth16.wasm", inputs);
-    const check = checkR1cs(readR1cs(join(out, manifest.files.r1cs)), w);
+    const check = checkR1cs(readR1cs(join(out, manifest.files!.r1cs)), w);
     if (!check.ok) throw new Error("witness violates the constraints");
     result = { wires: w.length };
     break;

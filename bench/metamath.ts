@@ -204,8 +204,9 @@ bmc ${gitRevision(root)}, by \`npm run bench:metamath\`. Load average when the r
 ${m.loadAverage.map((l) => l.toFixed(1)).join(", ")} (the machine is shared: times are upper bounds).
 
 Each file in a fresh process. *import*: read the database and encode it; *build+validate*: check
-the generated rules, build the transcript and validate it natively; *compile*: circom2 for both
-mains, only when the circuit (sized for this proof) is not in the cache ("cached" otherwise);
+the generated rules, build the transcript and validate it natively; *compile*: circom2 for the
+folding main (the only one \`bmc prove --metamath\` compiles), only when the circuit (sized for
+this proof) is not in the cache ("cached" otherwise);
 *prove*: the fold prover on the built transcript (witnesses, commitments, folds); *verify*:
 \`verifyMetamath\`, which reads and encodes the database again, rebuilds the transcript to find
 the circuit, and verifies the folded proof. *constraints/segment*: the folding circuit's.

@@ -33,7 +33,7 @@ const arg = (flag: string, fallback: string) => {
 const data = resolve(arg("--data", join(root, "..", "shared", "data", "metamath")));
 const file = arg("--file", "45.erc20transfer_success_tm_0_6.mm");
 const segmentCounts = arg("--segments", "1,2,4").split(",").map(Number);
-/** Plan and estimate only: for databases whose fold main circom2 cannot compile (hol.mm). */
+/** Plan and estimate only: no circuit is emitted or compiled (databases too large to compile, nf.mm). */
 const compile = !process.argv.includes("--no-compile");
 const stem = file === "45.erc20transfer_success_tm_0_6.mm" ? "" : `-${file.replace(/\.mm$/, "")}`;
 
@@ -66,6 +66,24 @@ const transcript = parseTranscript(
 ).transcript!;
 const groups = ruleGroups(program);
 const rows: Row[] = [];
+const count = (slots: Readonly<Record<string, number>>) =>
+  Object.values(slots).reduce((n, k) => n + k, 0);
+
+/** The fold main of this shape, emitted into `dir` and compiled there (circom2 --O2). */
+async function compileFoldMain(shape: SegmentShape, dir: string) {
+  const emitted = emitCircuit(program, shape);
+  mkdirSync(join(dir, "circuits"), { recursive: true });
+  for (const [name, text] of Object.entries(emitted.files))
+    writeFileSync(join(dir, "circuits", name), text);
+  copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(dir, "circuits", "bmc.circom"));
+  for (const f of ["poseidon.circom", "poseidon_constants.circom"])
+    copyFileSync(join(root, "node_modules", "circomlib", "circuits", f), join(dir, "circuits", f));
+  return compileCircom({
+    mainFile: join(dir, "circuits", emitted.foldMain),
+    outDir: dir,
+    optimize: 2,
+  });
+}
 try {
   for (const segments of segmentCounts) {
     const chosen = chooseShape(built, program, { segments }).shape;
@@ -78,25 +96,10 @@ try {
       variants.push({ label: "shared, more room", shape: chosen });
     for (const { label, shape } of variants) {
       const plan = planSegments({ program, shape }, transcript, built.validation);
-      const emitted = emitCircuit(program, shape);
-      const dir = join(scratch, `s${segments}-${rows.length}`);
-      mkdirSync(join(dir, "circuits"), { recursive: true });
-      for (const [name, text] of Object.entries(emitted.files))
-        writeFileSync(join(dir, "circuits", name), text);
-      copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(dir, "circuits", "bmc.circom"));
-      for (const f of ["poseidon.circom", "poseidon_constants.circom"])
-        copyFileSync(
-          join(root, "node_modules", "circomlib", "circuits", f),
-          join(dir, "circuits", f),
-        );
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const r = compile
-        ? await compileCircom({
-            mainFile: join(dir, "circuits", emitted.foldMain),
-            outDir: dir,
-            optimize: 2,
-          })
+        ? await compileFoldMain(shape, join(scratch, `s${segments}-${rows.length}`))
         : undefined;
       const cpu = process.cpuUsage(cpu0);
       const nonLinear = r?.constraints?.nonLinear;
@@ -106,8 +109,8 @@ try {
         chosen: same(chosen, shape),
         planned: plan.blocks.length,
         estimate: segmentCostEstimate(program, shape),
-        slots: emitted.slots.length,
-        sharedSlots: emitted.sharedSlots.length,
+        slots: count(shape.slots) + count(shape.publicSlots),
+        sharedSlots: count(shape.shared ?? {}),
         groupsShared: Object.keys(shape.shared ?? {}).length,
         nonLinear,
         linear: r?.constraints?.linear,
@@ -173,7 +176,7 @@ The segment is sized for the given number of segments as \`bmc prove --metamath\
 the planner then needs; *shared*: shared slots where they pay, sized exactly; *more room*: the
 same with 1.5 or 2 times the room; *(chosen)*: the one \`bmc prove --metamath\` takes, the fewer estimated
 constraints over its planned segments (*estimated/segment*: src/circuits/sizing.ts's estimate).
-${compile ? "" : "Not compiled (--no-compile): circom2 runs out of memory on segments this large.\n"}*constraints/segment*: the fold main's non-linear constraints (circom2
+${compile ? "" : "Not compiled (--no-compile): planned and estimated only.\n"}*constraints/segment*: the fold main's non-linear constraints (circom2
 --O2); *constraints/block*: that times the planned segments, over the blocks.
 
 ${table}

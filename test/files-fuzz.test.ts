@@ -377,7 +377,7 @@ describe("build folder files", () => {
   it("the compiled files (R1CS, symbols, witness generator) damaged or swapped are rejected", async () => {
     const rng = random(40);
     const manifest = loadManifest(build);
-    const groth16Files = Object.keys(manifest.files.sha256);
+    const groth16Files = Object.keys(manifest.files!.sha256);
     const foldFiles = Object.keys(manifest.fold!.files.sha256);
     for (const [files, run] of [
       [groth16Files, () => prove("groth16")],

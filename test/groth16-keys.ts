@@ -104,7 +104,7 @@ export async function testPtau(build: string): Promise<string> {
  */
 function keysDigest(build: string, ptau: string, withSetupCode: boolean): string {
   const h = createHash("sha256");
-  h.update(readFileSync(join(build, loadManifest(build).files.r1cs))).update(readFileSync(ptau));
+  h.update(readFileSync(join(build, loadManifest(build).files!.r1cs))).update(readFileSync(ptau));
   h.update(readFileSync("node_modules/snarkjs/package.json"));
   const setupCode = withSetupCode
     ? ["src/cli/prove.ts", ...sourceClosure("src/prove/groth16.ts")]

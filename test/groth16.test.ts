@@ -161,8 +161,8 @@ describe("Groth16 on the small rule set", () => {
       { main: "groth16" },
     );
     const w = await calculateWitness(join(build, "groth16_js"), "groth16.wasm", inputs);
-    const r1cs = readR1cs(join(build, manifest.files.r1cs));
-    const names = readSym(join(build, manifest.files.sym));
+    const r1cs = readR1cs(join(build, manifest.files!.r1cs));
+    const names = readSym(join(build, manifest.files!.sym));
     const by = constraintsByWire(r1cs);
     const free: string[] = [];
     for (let wire = 1 + r1cs.nPubOut + r1cs.nPubIn + r1cs.nPrvIn; wire < r1cs.nWires; wire++) {
@@ -209,7 +209,7 @@ describe("Groth16 on the small rule set", () => {
     };
     // snarkjs's key without a contribution: the same for every run on this circuit, so made
     // once (a phase-2 setup of its own) and kept in the cache.
-    const r1cs = join(build, manifest.files.r1cs);
+    const r1cs = join(build, manifest.files!.r1cs);
     const ptau = devPtauPath(neededPower(build));
     const bare = (await cachedBareVerificationKey(build, async (bareZkey) => {
       const status = await snarkjs.zKey.newZKey(r1cs, ptau, bareZkey, silent);

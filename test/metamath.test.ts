@@ -19,8 +19,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileProgram } from "../src/circuits/index.js";
+import { compileProgram, parseManifest } from "../src/circuits/index.js";
 import { checkRuleFile } from "../src/check/index.js";
+import { segmentWitness } from "../src/prove/index.js";
 import { SourceFile } from "../src/diagnostics/index.js";
 import { lowerRuleSet } from "../src/lower/index.js";
 import { proofDag, readMetamath } from "../src/metamath/index.js";
@@ -208,6 +209,21 @@ describe("prove and verify with the fold backend", () => {
       expect(proved.file.statement.theorems).toEqual([
         { label: "thm", hypotheses: [], conclusion: "true" },
       ]);
+      // Compiled for folding only: no Groth16 main, and Groth16 proving says so (BM0604).
+      const { buildDir, transcriptPath, built } = proved.prepared;
+      const manifestText = readFileSync(join(buildDir, "manifest.json"), "utf8");
+      const manifest = parseManifest(manifestText);
+      expect(manifest.files).toBeUndefined();
+      expect(manifest.fold).toBeDefined();
+      const groth16 = await segmentWitness(buildDir, transcriptPath, {
+        transcriptText: built.transcript,
+      });
+      expect("diagnostics" in groth16 && groth16.diagnostics.map((d) => d.code)).toEqual([
+        "BM0604",
+      ]);
+      const noMain = JSON.parse(manifestText);
+      delete noMain.fold;
+      expect(() => parseManifest(JSON.stringify(noMain))).toThrow(/no compiled main/);
       const text = JSON.stringify(proved.file);
       const ok = await verifyMetamath(tiny, text, { cacheDir });
       expect(ok).toMatchObject({ valid: true });

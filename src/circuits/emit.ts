@@ -20,7 +20,7 @@ import { exprText, packedUniqueBits, TAG_BITS } from "../lower/index.js";
 import type { LClaim, LExpr, LoweredProgram, LoweredRule } from "../lower/index.js";
 import { sharedGroups, type RuleGroup, type TemplateClaim, type TemplateRule } from "./groups.js";
 import { limbPlan, type LimbPlan } from "./lookup.js";
-import { Lin, TemplateWriter } from "./writer.js";
+import { Lin, sumText, TemplateWriter } from "./writer.js";
 
 /** How many blocks of each rule one segment holds, privately and publicly. */
 export interface SegmentShape {
@@ -277,12 +277,15 @@ const sharedIdent = (g: RuleGroup) => `Shared_${g.leader}`;
 
 /** Powers of `a` a template needs: the claim width, or a rule tuple (sel, group, k...). */
 function powersWidth(program: LoweredProgram, params: number): number {
-  return Math.max(program.claimWidth, params + 1);
+  return Math.max(program.claimWidth, params + 2);
 }
 
 /**
- * A rule tuple compressed: sel + a*group + a^2*k0 + ... With constant k (a row of the rule
- * table) it is linear in the powers; with k inputs (a slot) each a^(p+2)*k_p is a product.
+ * A rule tuple compressed: a*sel + a^2*group + a^3*k0 + ... With constants (a row of the rule
+ * table) it is linear in the powers; in a slot each a^i times an input is a product. The
+ * selector is multiplied by a, not added: a private input that occurs only in linear
+ * constraints may be substituted away by circom --O2 (it was: every shared slot's `sel` in
+ * hol.mm's fold main), leaving the key a free internal wire chosen after the challenges.
  */
 function ruleKey(
   group: RuleGroup,
@@ -292,18 +295,15 @@ function ruleKey(
   products: { count: number },
   pw: (i: number) => string = (i) => `pw[${i}]`,
 ): Lin {
-  let key = sel.add(Lin.signal(pw(0)).scale(BigInt(group.id)));
-  for (let p = 0; p < group.params; p++) {
-    const value = k(p);
-    if (value.isConstant) {
-      key = key.add(Lin.signal(pw(p + 1)).scale(value.constant));
-      continue;
-    }
+  const times = (i: number, value: Lin): Lin => {
+    if (value.isConstant) return Lin.signal(pw(i)).scale(value.constant);
     const name = `keyTerm${products.count++}`;
     t.line(`signal ${name};`);
-    t.assign(name, `${pw(p + 1)} * (${value})`);
-    key = key.add(Lin.signal(name));
-  }
+    t.assign(name, `${pw(i)} * (${value})`);
+    return Lin.signal(name);
+  };
+  let key = times(0, sel).add(Lin.signal(pw(1)).scale(BigInt(group.id)));
+  for (let p = 0; p < group.params; p++) key = key.add(times(p + 2, k(p)));
   return key;
 }
 
@@ -479,10 +479,10 @@ function emitSegment(
       seg.assign(`${c}.x`, "b");
       offered.push(`${c}.inv`);
     });
-    seg.constrain(looked.join(" + "), offered.join(" + "));
+    seg.constrain(sumText(looked), sumText(offered));
   }
   seg.blank();
-  seg.assign("A", logups.length ? logups.join(" + ") : "0");
+  seg.assign("A", sumText(logups));
   if (uniqueSlots) {
     seg.line(`component sortedUnique = SortedUnique(${uniqueSlots});`);
     seg.line(`for (var i = 0; i < ${uniqueSlots}; i++) {`);
@@ -491,7 +491,7 @@ function emitSegment(
     seg.line("}");
     seg.assign("sortedUnique.prev", "u_in");
     seg.assign("sortedUnique.x", "b");
-    seg.assign("B", `${uniques.join(" + ")} - sortedUnique.sum`);
+    seg.assign("B", `${sumText(uniques)} - sortedUnique.sum`);
     seg.assign("u_out", "sortedUnique.last");
     for (let i = 0; i < uniqueSlots; i++) ranged.push(`sortedUnique.gap[${i}]`);
   } else {

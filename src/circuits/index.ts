@@ -49,8 +49,9 @@ export interface Manifest {
   readonly publicInputs: string[];
   readonly preChallenge: string[];
   readonly uniqueSlots: number;
+  /** The Groth16 main's constraints and files: absent when compiled for folding only. */
   readonly constraints?: { readonly nonLinear?: number; readonly linear?: number };
-  readonly files: CircuitFiles;
+  readonly files?: CircuitFiles;
   /** The circuit for folding (absent in build folders of earlier versions of bmc). */
   readonly fold?: {
     readonly files: CircuitFiles;
@@ -73,6 +74,36 @@ export interface CircuitFiles {
    * generator's wasm and script), by path: readers check a file before they trust it.
    */
   readonly sha256: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where the fold protocol needs each wire of the folding main, checked against circom's symbol
+ * file: the public wires at 1, 2, ... in order, then every private input at the next wires in
+ * order, so that comPre commits to exactly the private inputs, before the challenges. circom
+ * --O2 may substitute away a private input that occurs only in linear constraints; the wires
+ * after it then shift, a challenge-dependent wire lands among the committed ones and the
+ * circuit loses a constraint on what was committed. Undefined when every wire is in place.
+ */
+export function foldWireProblem(
+  symText: string,
+  publicWires: readonly string[],
+  privateInputs: readonly string[],
+): string | undefined {
+  // A line of the .sym file: signal index, wire index (-1: substituted away), component, name.
+  const wires = new Map<string, number>();
+  for (const line of symText.split("\n")) {
+    const parts = line.split(",");
+    if (parts.length !== 4 || !parts[3].startsWith("main.")) continue;
+    const name = parts[3].slice("main.".length);
+    if (!name.includes(".")) wires.set(name, Number(parts[1]));
+  }
+  const expected = [...publicWires, ...privateInputs];
+  for (let i = 0; i < expected.length; i++) {
+    const wire = wires.get(expected[i]);
+    if (wire !== i + 1)
+      return `${expected[i]} is ${wire === undefined ? "missing" : wire < 0 ? "substituted away" : `wire ${wire}`}, expected wire ${i + 1}`;
+  }
+  return undefined;
 }
 
 /** The SHA-256 of a file of the build folder, in hex. */
@@ -109,6 +140,12 @@ export interface CompileOptions {
    * on very large circuits, where 1 is the better choice.
    */
   readonly optimize?: 1 | 2;
+  /**
+   * "fold": the folding main only, for callers that fold and never prove with Groth16 (bmc
+   * prove --metamath): the Groth16 main absorbs every input into a Poseidon sponge, which on a
+   * large segment is most of the compile. Default "both".
+   */
+  readonly mains?: "both" | "fold";
 }
 
 export interface CompileResult {
@@ -160,10 +197,20 @@ export async function compileProgram(
       const files: CircuitFiles = { ...paths, sha256 };
       return { circom, files };
     };
-    const main = await compileMain(emitted.main, "Groth16 circuit");
-    if (!main.circom.ok) return { ok: false, emitted, circom: main.circom };
+    const main =
+      options.mains === "fold" ? undefined : await compileMain(emitted.main, "Groth16 circuit");
+    if (main && !main.circom.ok) return { ok: false, emitted, circom: main.circom };
     const fold = await compileMain(emitted.foldMain, "folding circuit");
     if (!fold.circom.ok) return { ok: false, emitted, circom: fold.circom };
+    const misplaced = foldWireProblem(
+      readFileSync(join(staging, fold.files.sym), "utf8"),
+      emitted.foldPublic,
+      emitted.foldPrivate,
+    );
+    if (misplaced) {
+      const errors = [{ message: `the folding circuit's wires: ${misplaced} (a bug in bmc)` }];
+      return { ok: false, emitted, circom: { ...fold.circom, ok: false, errors } };
+    }
     const manifest: Manifest = {
       version: MANIFEST_VERSION,
       rulesDigest: program.rulesDigest,
@@ -176,8 +223,7 @@ export async function compileProgram(
       publicInputs: emitted.publicInputs,
       preChallenge: emitted.preChallenge,
       uniqueSlots: emitted.uniqueSlots,
-      constraints: main.circom.constraints,
-      files: main.files,
+      ...(main ? { constraints: main.circom.constraints, files: main.files } : {}),
       fold: {
         files: fold.files,
         publicWires: emitted.foldPublic,
@@ -192,7 +238,7 @@ export async function compileProgram(
     if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     mkdirSync(dirname(target), { recursive: true });
     renameSync(staging, target);
-    return { ok: true, manifest, emitted, circom: main.circom };
+    return { ok: true, manifest, emitted, circom: (main ?? fold).circom };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -199,7 +199,8 @@ const manifestShape = object(
       ["constraints"],
     ),
   },
-  ["constraints", "fold"],
+  // A folder compiled for folding only has no Groth16 main (files); one of the two is there.
+  ["constraints", "files", "fold"],
 );
 
 /** The references between a program's parts, which the shape alone does not cover. */
@@ -305,6 +306,7 @@ export function readManifestText(text: string, path = "manifest.json"): Manifest
   try {
     manifestShape(parsed, "manifest");
     const manifest = parsed as Manifest;
+    if (!manifest.files && !manifest.fold) problem("manifest", "no compiled main (files or fold)");
     checkReferences(manifest.program);
     checkDerived(manifest);
     return manifest;

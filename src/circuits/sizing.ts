@@ -3,8 +3,8 @@
  * shape (./groups.ts) gets shared slots instead of slots of its own per rule when that costs
  * fewer constraints per segment, counting the rule table's share. Per-rule slots are rounded up
  * per rule (a rule with one block in ten segments still has a slot in each); shared slots are
- * rounded up once per group, and each pays a little more (the selector's lookup term and a
- * product per varying constant).
+ * rounded up once per group, and each pays a little more (the selector's lookup term, its
+ * product with the challenge, and a product per varying constant).
  */
 import type { LoweredProgram, LoweredRule } from "../lower/index.js";
 import type { SegmentShape } from "./emit.js";
@@ -63,7 +63,7 @@ export function sizedShape(
       if (total === 0) continue;
       const cost = slotCostEstimate(program.rules[group.id]);
       const own = names.reduce((n, name) => n + perSegment(privateBlocks[name] ?? 0), 0) * cost;
-      const pooled = perSegment(total) * (cost + 1 + 2 * group.params) + group.members.length + 1;
+      const pooled = perSegment(total) * (cost + 2 + 2 * group.params) + group.members.length + 1;
       if (pooled >= own) continue;
       for (const name of names) delete slots[name];
       const firsts = names.reduce((n, name) => n + (first[name] ?? 0), 0);
@@ -89,7 +89,7 @@ export function segmentCostEstimate(program: LoweredProgram, shape: SegmentShape
   for (const group of ruleGroups(program)) {
     const n = shape.shared?.[group.leader] ?? 0;
     if (n === 0) continue;
-    cost += n * (slotCostEstimate(program.rules[group.id]) + 1 + 2 * group.params);
+    cost += n * (slotCostEstimate(program.rules[group.id]) + 2 + 2 * group.params);
     cost += group.members.length;
   }
   return cost;

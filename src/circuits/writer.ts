@@ -48,22 +48,55 @@ export class Lin {
 
   /** Circom text; coefficients close to p print as small negatives. */
   toString(): string {
-    const parts: string[] = [];
+    const terms: SignedTerm[] = [];
     const signed = (c: bigint) => (c > P / 2n ? -(P - c) : c);
     for (const [s, c] of this.terms) {
       const k = signed(c);
       const magnitude = k < 0n ? -k : k;
-      const term = magnitude === 1n ? s : `${magnitude} * ${s}`;
-      if (parts.length === 0) parts.push(k < 0n ? `-${term}` : term);
-      else parts.push(k < 0n ? `- ${term}` : `+ ${term}`);
+      terms.push({ negative: k < 0n, text: magnitude === 1n ? s : `${magnitude} * ${s}` });
     }
-    if (this.constant !== 0n || parts.length === 0) {
+    if (this.constant !== 0n || terms.length === 0) {
       const k = signed(this.constant);
-      if (parts.length === 0) parts.push(k.toString());
-      else parts.push(k < 0n ? `- ${-k}` : `+ ${k}`);
+      // Alone, a negative constant keeps its sign in its text: `-3`, as before.
+      if (terms.length === 0) terms.push({ negative: false, text: k.toString() });
+      else terms.push({ negative: k < 0n, text: (k < 0n ? -k : k).toString() });
     }
-    return parts.join(" ");
+    return signedSum(terms);
   }
+}
+
+/**
+ * The most terms a sum is written with flat, `x0 + x1 + ... + xn`. circom's parser turns a flat
+ * sum into a left-deep tree and recurses once per term: circom2 0.2.23 (circom 2.x in
+ * WebAssembly) stops with "memory access out of bounds" at about 420 terms (measured: 400
+ * compile, 450 do not). A longer sum is written as a balanced tree of parenthesised halves
+ * (the same linear combination, the same constraint), so its nesting grows with the logarithm
+ * of its length. Sums this short or shorter print exactly as they always have.
+ */
+export const FLAT_SUM_TERMS = 128;
+
+interface SignedTerm {
+  readonly negative: boolean;
+  /** The term without its sign. */
+  readonly text: string;
+}
+
+function signedSum(terms: readonly SignedTerm[]): string {
+  if (terms.length > FLAT_SUM_TERMS) {
+    const half = Math.ceil(terms.length / 2);
+    return `(${signedSum(terms.slice(0, half))}) + (${signedSum(terms.slice(half))})`;
+  }
+  return terms
+    .map((t, i) =>
+      i === 0 ? (t.negative ? `-${t.text}` : t.text) : `${t.negative ? "-" : "+"} ${t.text}`,
+    )
+    .join(" ");
+}
+
+/** `terms[0] + terms[1] + ...` as Circom text, balanced when long (FLAT_SUM_TERMS); "0" if none. */
+export function sumText(terms: readonly string[]): string {
+  if (terms.length === 0) return "0";
+  return signedSum(terms.map((text) => ({ negative: false, text })));
 }
 
 export class TemplateWriter {

@@ -60,7 +60,7 @@ function madeByBmc(folder: string): Set<string> | undefined {
   // A build folder of an earlier bmc: what its manifest names is bmc's.
   try {
     const manifest = parseManifest(readFileSync(manifestPath, "utf8"));
-    const files = [manifest.files, ...(manifest.fold ? [manifest.fold.files] : [])];
+    const files = [manifest.files, manifest.fold?.files].filter((f) => f !== undefined);
     const top = files.flatMap((f) => [f.r1cs, f.sym, f.wasm, f.main].map((p) => p.split("/")[0]));
     return new Set(["manifest.json", "bindings.ts", ...top]);
   } catch {

@@ -6,7 +6,7 @@ import { diagnostic, raise } from "../diagnostics/index.js";
 import { readZkeyHeader } from "../prove/groth16.js";
 import { readR1cs } from "../witness/r1cs.js";
 import {
-  checkCircuitFiles,
+  groth16Files,
   devPtau,
   exportSolidity,
   loadManifest,
@@ -33,8 +33,8 @@ type Progress = ((m: string) => void) | undefined;
 /** The power of tau a build folder's circuit needs. */
 export function neededPower(buildDir: string): number {
   const manifest = loadManifest(buildDir);
-  checkCircuitFiles(buildDir, manifest.files);
-  return Math.max(8, powerFor(readR1cs(join(buildDir, manifest.files.r1cs))));
+  const files = groth16Files(buildDir, manifest);
+  return Math.max(8, powerFor(readR1cs(join(buildDir, files.r1cs))));
 }
 
 export async function ptauCommand(power: number, progress: Progress): Promise<string> {
@@ -74,7 +74,7 @@ export async function setupCommand(
   progress?.(`setup: Groth16 keys for 2^${power}`);
   try {
     const vkey = await setup(
-      join(buildDir, loadManifest(buildDir).files.r1cs),
+      join(buildDir, groth16Files(buildDir, loadManifest(buildDir)).r1cs),
       path,
       join(buildDir, ZKEY),
     );

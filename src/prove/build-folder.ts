@@ -85,6 +85,19 @@ export function checkCircuitFiles(buildDir: string, files: CircuitFiles): void {
   }
 }
 
+/**
+ * The Groth16 main's files, checked as checkCircuitFiles does. A folder compiled for folding
+ * only (bmc prove --metamath compiles no Groth16 main) has none: BM0604.
+ */
+export function groth16Files(buildDir: string, manifest: Manifest): CircuitFiles {
+  if (!manifest.files)
+    raise("BM0604", `${buildDir} was compiled for folding only: it has no Groth16 circuit`, {
+      help: "prove with --backend fold, or compile the rules for Groth16 with bmc compile",
+    });
+  checkCircuitFiles(buildDir, manifest.files);
+  return manifest.files;
+}
+
 export type VerificationKey = Record<string, unknown>;
 
 const isArray = (v: unknown, n: number): v is unknown[] => Array.isArray(v) && v.length === n;

@@ -12,6 +12,7 @@ import { checkRuleFile, type RuleSet } from "../check/index.js";
 import type { Manifest } from "../circuits/index.js";
 import {
   checkCircuitFiles,
+  groth16Files,
   loadManifest,
   readVerificationKey,
   VKEY,
@@ -76,6 +77,7 @@ export interface SegmentProof {
 export {
   checkBuildFolder,
   checkCircuitFiles,
+  groth16Files,
   loadManifest,
   readVerificationKey,
   VKEY,
@@ -189,7 +191,7 @@ async function segmentWitnessUnchecked(
       diagnostics: [diagnostic("BM0602", `${buildDir} has no proving key: run bmc setup first`)],
     };
   }
-  checkCircuitFiles(buildDir, rules.manifest.files);
+  const files = groth16Files(buildDir, rules.manifest);
   // Keys matter only to proving: `bmc execute` needs none.
   if (options.requireProvingKey) readVerificationKey(buildDir, rules.manifest);
   const read = validTranscript(rules.ruleSet, transcriptPath, options.transcriptText);
@@ -212,7 +214,7 @@ async function segmentWitnessUnchecked(
   }
   let witness: bigint[];
   try {
-    const wasm = join(buildDir, manifest.files.wasm);
+    const wasm = join(buildDir, files.wasm);
     witness = await calculateWitness(dirname(wasm), basename(wasm), inputs);
   } catch (error) {
     if (!(error instanceof WitnessError)) throw error;
@@ -222,12 +224,12 @@ async function segmentWitnessUnchecked(
       `the circuit rejects a transcript the validator accepts (template ${error.template} line ${error.line}${rule}): ${error.message}`,
     );
   }
-  const r1cs = readR1cs(join(buildDir, manifest.files.r1cs));
+  const r1cs = readR1cs(join(buildDir, files.r1cs));
   const check = checkR1cs(r1cs, witness);
   if (!check.ok) {
     const origin = explainConstraint(
       manifest,
-      readSym(join(buildDir, manifest.files.sym)),
+      readSym(join(buildDir, files.sym)),
       check.wires,
       transcript,
     );
@@ -270,7 +272,7 @@ async function proveGroth16Unchecked(
     raise("BM0605", `${zkey} is for another circuit`, again);
   let proof;
   try {
-    ({ proof } = await prove(zkey, join(buildDir, manifest.files.r1cs), witness));
+    ({ proof } = await prove(zkey, join(buildDir, groth16Files(buildDir, manifest).r1cs), witness));
   } catch (error) {
     if (error instanceof ProvingError) throw error;
     return raise("BM0605", `${zkey} is damaged (snarkjs: ${(error as Error).message})`, again);

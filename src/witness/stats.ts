@@ -4,7 +4,7 @@
  * least a block of the rule needs (src/circuits/least.ts, the yardstick bench:circuits uses).
  */
 import { join } from "node:path";
-import type { Manifest } from "../circuits/index.js";
+import type { CircuitFiles, Manifest } from "../circuits/index.js";
 import { foldLeast, groth16Least } from "../circuits/least.js";
 import { limbPlan } from "../circuits/lookup.js";
 import { constraintsBySlot } from "./explain.js";
@@ -36,15 +36,20 @@ export interface MainConstraints {
   readonly total: number;
 }
 
-/** Both mains of the build folder `outDir` (the Groth16 main alone in folders without fold). */
+/** The mains of the build folder `outDir`: Groth16, fold, or both. */
 export function constraintStats(outDir: string, manifest: Manifest): MainConstraints[] {
-  const out = [mainStats(outDir, manifest, "groth16")];
-  if (manifest.fold) out.push(mainStats(outDir, manifest, "fold"));
+  const out: MainConstraints[] = [];
+  if (manifest.files) out.push(mainStats(outDir, manifest.files, manifest, "groth16"));
+  if (manifest.fold) out.push(mainStats(outDir, manifest.fold.files, manifest, "fold"));
   return out;
 }
 
-function mainStats(outDir: string, manifest: Manifest, main: "groth16" | "fold"): MainConstraints {
-  const files = main === "fold" ? manifest.fold!.files : manifest.files;
+function mainStats(
+  outDir: string,
+  files: CircuitFiles,
+  manifest: Manifest,
+  main: "groth16" | "fold",
+): MainConstraints {
   const r1cs = readR1cs(join(outDir, files.r1cs));
   const names = readSym(join(outDir, files.sym));
   // The fold main range checks by limb lookups when the segment's plan says so (lookup.ts).
