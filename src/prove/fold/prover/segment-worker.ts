@@ -1,12 +1,12 @@
 /**
  * A worker thread of the folding prover's pool (./pool.ts): it loads what a segment job needs
- * once (a curve instance, the commitment key's powers, the R1CS, the witness generator) and
+ * once (a curve instance from the pinned cached module, the commitment key's powers, the R1CS, the witness generator) and
  * then runs jobs (comPre, or a segment's job), one at a time, answering each with its result
  * or its error as plain data.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { buildBn128 } from "ffjavascript";
 import { WitnessError } from "../../../witness/calculator.js";
+import { buildCurve } from "../curve-build.js";
 import { hidingGenerators } from "../hiding.js";
 import { FoldError } from "../protocol.js";
 import { srsCommitmentKey } from "../snark/commit.js";
@@ -15,7 +15,7 @@ import { runSegmentJob, type SegmentEnv } from "./segment-job.js";
 import type { WorkerError, WorkerRequest, WorkerSetup } from "./pool.js";
 
 const { setup } = workerData as { setup: WorkerSetup };
-const curve = await buildBn128(true);
+const curve = await buildCurve(setup.cacheDir);
 const env: SegmentEnv = {
   curve,
   circuit: setup.circuit,

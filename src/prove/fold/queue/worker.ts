@@ -9,8 +9,9 @@
  */
 import { hostname } from "node:os";
 import type { Job } from "bullmq";
-import { buildBn128 } from "ffjavascript";
 import { loadManifest } from "../../build-folder.js";
+import { defaultCacheDir } from "../../ptau.js";
+import { buildCurve } from "../curve-build.js";
 import { foldKey, loadFoldCircuit } from "../protocol.js";
 import { threadPool, workerSetup } from "../prover/pool.js";
 import type { PreResult } from "../prover/pre-challenge.js";
@@ -51,12 +52,13 @@ export async function openWorkerEnv(
   options: WorkerEnvOptions,
 ): Promise<WorkerEnv> {
   const circuit = loadFoldCircuit(buildDir, loadManifest(buildDir));
-  const curve = await buildBn128(true);
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const curve = await buildCurve(cacheDir);
   try {
     const { srs } = await foldKey(curve, circuit, options);
     const build = buildDigest(circuit, srs.digest);
     const threads = options.threads ?? 1;
-    const pool = threadPool(workerSetup({ circuit, srs }), threads);
+    const pool = threadPool(workerSetup({ circuit, srs }, cacheDir), threads);
     const name = `${hostname()}:${process.pid}`;
     return {
       build,
