@@ -59,7 +59,9 @@ export function crossTerm(p1: Products, u1: bigint, p2: Products, u2: bigint): b
   for (let i = 0; i < t.length; i++) {
     // Most of a fresh segment's products are zero (empty slots): so is their cross term.
     if (p2.az[i] === 0n && p2.bz[i] === 0n && p2.cz[i] === 0n && u2 === 1n) {
-      t[i] = mod(-p1.cz[i]);
+      // -c mod p without a division when c is in (0, p), as products are.
+      const c = p1.cz[i];
+      t[i] = c > 0n && c < P ? P - c : mod(-c);
       continue;
     }
     t[i] = mod(p1.az[i] * p2.bz[i] + p2.az[i] * p1.bz[i] - u1 * p2.cz[i] - u2 * p1.cz[i]);
