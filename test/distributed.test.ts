@@ -451,7 +451,7 @@ describe("the coordinator's checks of a worker's result", () => {
     // More internal wires than restOffset, as in bench:distributed's segment of 4 proofs.
     const nRest = ctx.circuit.restOffset + 5;
     const srs = { ...ctx.srs, powersG1: new Uint8Array(4 * ctx.circuit.restOffset * 64) };
-    const setup = workerSetup({ circuit: { ...ctx.circuit, nRest }, srs });
+    const setup = workerSetup({ circuit: { ...ctx.circuit, nRest }, srs }, process.env.BMC_CACHE!);
     expect(setup.powersG1.length).toBe((ctx.circuit.restOffset + nRest) * 64);
   });
 

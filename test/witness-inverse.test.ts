@@ -4,8 +4,10 @@
  * circuit that divides, it finds and patches the inverse, and its witnesses and errors equal
  * those of circom's own script on the unpatched module, with denominators that repeat, that
  * share the low bits the cache is keyed by, and with circom's log() (which calls the import
- * the patch borrows) before any inverse.
+ * the patch borrows) before any inverse. The host's inverse (Lehmer's steps) equals the plain
+ * extended Euclidean algorithm's, and the cache tells apart equal x under other moduli.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { compileCircom } from "../src/circuits/circom.js";
 import { P } from "../src/field/index.js";
 import { loadWitnessGenerator, WitnessError } from "../src/witness/calculator.js";
-import { INVERSE_TAG, inverseHook, patchInverse } from "../src/witness/inverse-hook.js";
+import { INVERSE_TAG, inverseHook, invert, patchInverse } from "../src/witness/inverse-hook.js";
 import { freshWitness } from "./support/fresh-witness.js";
 
 let dir: string;
@@ -83,6 +85,63 @@ describe("circom's witness module with a cached inverse", () => {
     expect(hook()).toBe(true);
     expect((get(192) * 3n) % P).toBe(1n);
     expect(view.getUint32(64 + 12, true)).toBe(0);
+  });
+
+  it("inverts as the plain extended Euclidean algorithm does", () => {
+    const plain = (a: bigint, m: bigint) => {
+      let [r0, r1, t0, t1] = [m, a % m, 0n, 1n];
+      while (r1 !== 0n) {
+        const q = r0 / r1;
+        [r0, r1] = [r1, r0 - q * r1];
+        [t0, t1] = [t1, t0 - q * t1];
+      }
+      if (r0 !== 1n) return 0n;
+      return t0 < 0n ? t0 + m : t0;
+    };
+    const random = (bytes: number) => BigInt(`0x${randomBytes(bytes).toString("hex")}`);
+    // The scalar field, the base field, a 255-bit prime, small and composite moduli.
+    const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+    const moduli = [P, Q, 2n ** 255n - 19n, 1_000_000_007n, 12n, 2n ** 64n, random(40) | 1n];
+    for (const m of moduli) {
+      const edges = [0n, 1n, 2n, 3n, m - 1n, m - 2n, m, m + 1n, m / 2n, 2n * m + 3n];
+      // Values of every size: Lehmer's steps start from leading digits far apart or equal.
+      const values = [...edges, ...Array.from({ length: 300 }, (_, i) => random(1 + (i % 40)))];
+      for (const a of values) expect(invert(a, m)).toBe(plain(a, m));
+    }
+    // Consecutive Fibonacci numbers: every quotient is 1, the most steps per bit.
+    let [f0, f1] = [1n, 1n];
+    while (f1 < P) [f0, f1] = [f1, f0 + f1];
+    expect(invert(f0, f1)).toBe(plain(f0, f1));
+  });
+
+  it("caches by x and modulus", () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const view = new DataView(memory.buffer);
+    const hook = inverseHook(() => memory, 64);
+    const put = (at: number, v: bigint) => {
+      for (let k = 0; k < 4; k++)
+        view.setBigUint64(at + 8 * k, (v >> BigInt(64 * k)) & ((1n << 64n) - 1n), true);
+    };
+    const get = (at: number) =>
+      [0, 1, 2, 3].reduce(
+        (v, k) => v | (view.getBigUint64(at + 8 * k, true) << BigInt(64 * k)),
+        0n,
+      );
+    [128, 160, 192].forEach((p, k) => view.setUint32(64 + 4 * k, p, true));
+    // The same x under two moduli, then x and x + 2^200 (equal low bits) under one.
+    for (const [x, m] of [
+      [3n, P],
+      [3n, 7n],
+      [3n, P],
+      [3n + (1n << 200n), P],
+      [3n, P],
+    ]) {
+      put(128, x);
+      put(160, m);
+      view.setUint32(64 + 12, INVERSE_TAG, true);
+      expect(hook()).toBe(true);
+      expect((get(192) * x) % m).toBe(1n);
+    }
   });
 
   it("gives circom's witnesses, errors and log() lines, witness after witness", async () => {

@@ -213,15 +213,57 @@ export function patchInverse(bytes: Uint8Array): PatchedModule | undefined {
 
 const MASK64 = (1n << 64n) - 1n;
 
-function invert(a: bigint, m: bigint): bigint {
+/**
+ * Leading digits of Lehmer's steps: 48 bits (49 should log2 of the rounded double land a bit
+ * low), so that digits, cofactors and their sums stay far below 2^53, exact in a double.
+ */
+const DIGIT_BITS = 48;
+
+/**
+ * Euclid's quotients of r0 and r1 (r0 >= r1 > 0) read off their leading digits alone, as far as
+ * they are certain (Knuth, TAOCP 4.5.2, algorithm L): the cofactors [A, B, C, D] with
+ * A r0 + B r1 and C r0 + D r1 the remainders after those steps; B is 0 when not even the first
+ * quotient is certain.
+ */
+function lehmerCofactors(r0: bigint, r1: bigint): [number, number, number, number] {
+  const shift = Math.max(0, Math.floor(Math.log2(Number(r0))) - DIGIT_BITS);
+  let x = Number(r0 >> BigInt(shift));
+  let y = Number(r1 >> BigInt(shift));
+  let [A, B, C, D] = [1, 0, 0, 1];
+  while (y + C !== 0 && y + D !== 0) {
+    const q = Math.floor((x + A) / (y + C));
+    if (q !== Math.floor((x + B) / (y + D))) break;
+    [A, C] = [C, A - q * C];
+    [B, D] = [D, B - q * D];
+    [x, y] = [y, x - q * y];
+  }
+  return [A, B, C, D];
+}
+
+/**
+ * a^-1 mod m (0 when a and m share a factor), by the extended Euclidean algorithm with Lehmer's
+ * steps: each round takes some twenty bits of quotients from 48-bit leading digits in doubles
+ * and applies them to the big integers at once, about four times fewer BigInt operations than
+ * one division per quotient. Its results are the plain algorithm's (test/witness-inverse.test.ts).
+ */
+export function invert(a: bigint, m: bigint): bigint {
   let [r0, r1, t0, t1] = [m, a % m, 0n, 1n];
+  if (r1 < 0n) r1 += m;
   while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [t0, t1] = [t1, t0 - q * t1];
+    const [A, B, C, D] = lehmerCofactors(r0, r1);
+    if (B === 0) {
+      const q = r0 / r1;
+      [r0, r1] = [r1, r0 - q * r1];
+      [t0, t1] = [t1, t0 - q * t1];
+      continue;
+    }
+    const [a1, b1, c1, d1] = [BigInt(A), BigInt(B), BigInt(C), BigInt(D)];
+    [r0, r1] = [a1 * r0 + b1 * r1, c1 * r0 + d1 * r1];
+    [t0, t1] = [a1 * t0 + b1 * t1, c1 * t0 + d1 * t1];
   }
   if (r0 !== 1n) return 0n;
-  return t0 < 0n ? t0 + m : t0;
+  const t = t0 % m;
+  return t < 0n ? t + m : t;
 }
 
 function readInt(view: DataView, at: number): bigint {
@@ -233,32 +275,67 @@ function readInt(view: DataView, at: number): bigint {
   );
 }
 
+/** circom's 32-byte little-endian form of a value below 2^256. */
+function intBytes(v: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  const view = new DataView(out.buffer);
+  for (let k = 0; k < 4; k++) view.setBigUint64(8 * k, (v >> BigInt(64 * k)) & MASK64, true);
+  return out;
+}
+
+/** The eight 32-bit words of the integer at `at`. */
+function intWords(view: DataView, at: number): Uint32Array {
+  const words = new Uint32Array(8);
+  for (let k = 0; k < 8; k++) words[k] = view.getUint32(at + 4 * k, true);
+  return words;
+}
+
+function sameInt(view: DataView, at: number, words: Uint32Array): boolean {
+  for (let k = 0; k < 8; k++) if (view.getUint32(at + 4 * k, true) !== words[k]) return false;
+  return true;
+}
+
+interface KnownInverse {
+  /** x and m as circom left them (32-bit words), and x^-1 mod m as it reads it back (bytes). */
+  readonly x: Uint32Array;
+  readonly m: Uint32Array;
+  readonly inverse: Uint8Array;
+}
+
 /**
  * The host side: answers the patched function's calls (true) from a cache shared by every
  * witness of the module; any other call (circom's own log) is not its business (false).
+ * A segment's witness asks for thousands of inverses and most are known: a known one is found
+ * and written back on the module's bytes, without a BigInt.
  */
 export function inverseHook(memory: () => WebAssembly.Memory, slot: number): () => boolean {
   // Keyed by the low 52 bits of x as a number: V8 hashes BigInt keys badly (tens of
   // microseconds a lookup with a few thousand keys); a collision is checked and recomputed.
-  const known = new Map<number, { x: bigint; m: bigint; inverse: bigint }>();
+  const known = new Map<number, KnownInverse>();
+  let buffer: ArrayBuffer | undefined;
+  let view = new DataView(new ArrayBuffer(0));
+  let bytes = new Uint8Array(0);
   return () => {
-    const view = new DataView(memory().buffer);
+    // The views stay valid until the module's memory grows (a new buffer).
+    if (memory().buffer !== buffer) {
+      buffer = memory().buffer;
+      view = new DataView(buffer);
+      bytes = new Uint8Array(buffer);
+    }
     if (view.getUint32(slot + 12, true) !== INVERSE_TAG) return false;
     view.setUint32(slot + 12, 0, true);
-    const [px, pm, pr] = [0, 4, 8].map((k) => view.getUint32(slot + k, true));
-    const x = readInt(view, px);
-    const m = readInt(view, pm);
-    const key = Number(BigInt.asUintN(52, x));
+    const px = view.getUint32(slot, true);
+    const pm = view.getUint32(slot + 4, true);
+    const pr = view.getUint32(slot + 8, true);
+    const key = view.getUint32(px, true) + (view.getUint32(px + 4, true) & 0xfffff) * 2 ** 32;
     let entry = known.get(key);
-    if (entry === undefined || entry.x !== x || entry.m !== m) {
-      entry = { x, m, inverse: invert(x, m) };
+    if (entry === undefined || !sameInt(view, px, entry.x) || !sameInt(view, pm, entry.m)) {
+      const inverse = intBytes(invert(readInt(view, px), readInt(view, pm)));
+      entry = { x: intWords(view, px), m: intWords(view, pm), inverse };
       if (known.size >= 1 << 16) known.clear();
       known.set(key, entry);
     }
-    const inverse = entry.inverse;
-    for (let k = 0; k < 4; k++) {
-      view.setBigUint64(pr + 8 * k, (inverse >> BigInt(64 * k)) & MASK64, true);
-    }
+    bytes.set(entry.inverse, pr);
     return true;
   };
 }

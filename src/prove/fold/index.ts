@@ -20,6 +20,7 @@
  * Verifier: ./verify.ts.
  */
 import type { Transcript } from "../../transcript/model.js";
+import { defaultCacheDir } from "../ptau.js";
 import type { ValidationResult } from "../../validate/index.js";
 import { segmentInputs } from "../../witness/inputs.js";
 import type { StatementBlock } from "../proof-file.js";
@@ -86,7 +87,8 @@ export async function foldSegments(
   return onCurve(options, async (curve) => {
     const base = await proverContext(curve, circuit, options);
     const threads = options.workers ?? 1;
-    const executor = options.executor ?? localExecutor(threads);
+    const cacheDir = options.cacheDir ?? defaultCacheDir();
+    const executor = options.executor ?? localExecutor(threads, cacheDir);
     const { runner, rng } = await executor.open(base, { statement, segments });
     const ctx = rng ? withRandomness(base, rng) : base;
     // A local thread the segments leave idle commits to the random instance meanwhile.

@@ -59,7 +59,9 @@ export function crossTerm(p1: Products, u1: bigint, p2: Products, u2: bigint): b
   for (let i = 0; i < t.length; i++) {
     // Most of a fresh segment's products are zero (empty slots): so is their cross term.
     if (p2.az[i] === 0n && p2.bz[i] === 0n && p2.cz[i] === 0n && u2 === 1n) {
-      t[i] = mod(-p1.cz[i]);
+      // -c mod p without a division when c is in (0, p), as products are.
+      const c = p1.cz[i];
+      t[i] = c > 0n && c < P ? P - c : mod(-c);
       continue;
     }
     t[i] = mod(p1.az[i] * p2.bz[i] + p2.az[i] * p1.bz[i] - u1 * p2.cz[i] - u2 * p1.cz[i]);
@@ -91,8 +93,31 @@ export function foldProducts(p1: Products, p2: Products, r: bigint): Products {
 
 /**
  * v1 + r v2, entry by entry, for v1 in [0, p): where v2 is zero (most of a segment's inputs
- * and products are) the entry stays as it is, without a multiplication.
+ * and products are) the entry stays as it is, without a multiplication. A segment repeats its
+ * full-size values (a witness's 4,989 take 877 distinct ones): r v is reduced once per distinct
+ * v, and each entry then takes an addition.
  */
 export function foldVector(v1: readonly bigint[], v2: readonly bigint[], r: bigint): bigint[] {
-  return v1.map((v, i) => (v2[i] === 0n ? v : mod(v + r * v2[i])));
+  const out = new Array<bigint>(v1.length);
+  // Keyed by the low 52 bits as a number (V8 hashes BigInt keys badly); a value that shares
+  // them with the one remembered is multiplied again.
+  const products = new Map<number, { v: bigint; rv: bigint }>();
+  for (let i = 0; i < v1.length; i++) {
+    const v = v2[i];
+    if (v === 0n) {
+      out[i] = v1[i];
+    } else if (v <= MASK64) {
+      out[i] = mod(v1[i] + r * v);
+    } else {
+      const key = Number(v & LOW52);
+      let known = products.get(key);
+      if (known === undefined || known.v !== v) products.set(key, (known = { v, rv: mod(r * v) }));
+      const sum = v1[i] + known.rv;
+      out[i] = sum >= P ? sum - P : sum;
+    }
+  }
+  return out;
 }
+
+const MASK64 = (1n << 64n) - 1n;
+const LOW52 = (1n << 52n) - 1n;

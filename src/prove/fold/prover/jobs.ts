@@ -87,14 +87,15 @@ export function segmentJobs(
 
 /**
  * The local executor: every job in this thread (workers 1), or on a pool of worker threads.
- * Its results come from bmc's own honest job (./segment-job.ts), which checks itself.
+ * Its results come from bmc's own honest job (./segment-job.ts), which checks itself. Its
+ * threads take their curve module from `cacheDir` (../curve-build.ts).
  */
-export function localExecutor(workers: number): SegmentExecutor {
+export function localExecutor(workers: number, cacheDir: string): SegmentExecutor {
   return {
     remote: false,
     open: async (ctx, run) => {
       const count = Math.min(workers, run.segments.length);
-      return { runner: count > 1 ? workerRunner(ctx, count) : inProcessRunner(ctx) };
+      return { runner: count > 1 ? workerRunner(ctx, count, cacheDir) : inProcessRunner(ctx) };
     },
   };
 }

@@ -20,6 +20,8 @@ export interface WorkerSetup {
   /** The key's powers a segment uses (its witness's length), in shared memory. */
   readonly powersG1: Uint8Array;
   readonly digest: string;
+  /** Where the pinned curve module is cached (../curve-build.ts): no thread generates it. */
+  readonly cacheDir: string;
 }
 
 /** What a worker is asked to run. */
@@ -119,7 +121,10 @@ class Pool {
 }
 
 /** What the threads of a pool share: the circuit and the key's powers a segment uses. */
-export function workerSetup(ctx: Pick<ProverContext, "circuit" | "srs">): WorkerSetup {
+export function workerSetup(
+  ctx: Pick<ProverContext, "circuit" | "srs">,
+  cacheDir: string,
+): WorkerSetup {
   const { r1cs, jsDir, wasmFile, nPublic, nPre, nRest, restOffset } = ctx.circuit;
   // The internal wires go from restOffset on, and may be more than restOffset of them.
   const used = ctx.srs.powersG1.subarray(0, (restOffset + nRest) * 64);
@@ -129,6 +134,7 @@ export function workerSetup(ctx: Pick<ProverContext, "circuit" | "srs">): Worker
     circuit: { r1cs, jsDir, wasmFile, nPublic, nPre, restOffset },
     powersG1,
     digest: ctx.srs.digest,
+    cacheDir,
   };
 }
 
@@ -164,8 +170,8 @@ async function* inOrder<T, R>(
 }
 
 /** The jobs on `count` worker threads. */
-export function workerRunner(ctx: ProverContext, count: number): JobRunner {
-  const setup = workerSetup(ctx);
+export function workerRunner(ctx: ProverContext, count: number, cacheDir: string): JobRunner {
+  const setup = workerSetup(ctx, cacheDir);
   const pool = new Pool(Array.from({ length: count }, () => startThread("segment-worker", setup)));
   const ahead = 2 * count;
   return {

@@ -52,13 +52,13 @@ export async function openWorkerEnv(
   options: WorkerEnvOptions,
 ): Promise<WorkerEnv> {
   const circuit = loadFoldCircuit(buildDir, loadManifest(buildDir));
-  // For the key's check only (the jobs run on the pool's threads): the pinned cached module.
-  const curve = await buildCurve(options.cacheDir ?? defaultCacheDir());
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const curve = await buildCurve(cacheDir);
   try {
     const { srs } = await foldKey(curve, circuit, options);
     const build = buildDigest(circuit, srs.digest);
     const threads = options.threads ?? 1;
-    const pool = threadPool(workerSetup({ circuit, srs }), threads);
+    const pool = threadPool(workerSetup({ circuit, srs }, cacheDir), threads);
     const name = `${hostname()}:${process.pid}`;
     return {
       build,
