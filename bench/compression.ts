@@ -6,8 +6,8 @@
  * row). Synthetic rows: A and B one entry, C one in 60% of rows (2.6 a row), coefficients
  * +-1 at random wires; the witness is 70% small values (below 2^32, like a block-model
  * witness) and 30% full-size; u random, E = Az o Bz - u Cz, so the instance is satisfied as a
- * folded one would be. The last row proves the fold circuit's instance as a split one
- * (docs/compression.md, "Split witness"), as the fold's final step does.
+ * folded one would be. The last row proves the fold circuit's instance with its witness in two
+ * parts (docs/compression.md, "Two-part witness"), as the fold's final step does.
  * Writes bench/results/compression.md and compression.json.
  *
  *   node dist/bench/compression.js
@@ -88,10 +88,10 @@ async function main() {
     const srs = loaded.value;
     const rows: string[][] = [];
     const json: Record<string, unknown>[] = [];
-    for (const [name, constraints, wires, lowBits] of [
+    for (const [name, constraints, wires, firstWires] of [
       ["2^15 constraints", 1 << 15, 1 << 15, undefined],
       ["fold circuit's size", 27054, 27118, undefined],
-      ["the same, split at 2^11", 27054, 27118, 11],
+      ["the same, in two parts (1,132 and 25,974)", 27054, 27118, 1132],
     ] as const) {
       const nPublic = 11;
       const r1cs = syntheticR1cs(constraints, wires, nPublic);
@@ -103,29 +103,25 @@ async function main() {
       const [az, bz, cz] = [r1cs.A, r1cs.B, r1cs.C].map((m) => multiply(m, z));
       const E = az.map((a, i) => (((a * bz[i] - u * cz[i]) % P) + P) % P);
       const W = z.slice(1 + nPublic);
-      // A split instance (as the fold's final step makes): W's first 2^lowBits entries in
-      // comLow, the rest in comHigh.
-      const block = lowBits === undefined ? 0 : 1 << lowBits;
-      const parts = {
-        low: W.map((v, j) => (j < block ? v : 0n)),
-        high: W.map((v, j) => (j < block ? 0n : v)),
-      };
-      const split =
-        lowBits === undefined
-          ? undefined
+      // Two parts (as the fold's final step makes): W's first firstWires entries committed
+      // apart from the others, each from the first power.
+      const commitment =
+        firstWires === undefined
+          ? { comW: await commitVector(srs, W) }
           : {
-              comLow: await commitVector(srs, parts.low),
-              comHigh: await commitVector(srs, parts.high),
-              lowBits,
+              parts: {
+                comFirst: await commitVector(srs, W.slice(0, firstWires)),
+                comSecond: await commitVector(srs, W.slice(firstWires)),
+                firstWires,
+              },
             };
       const instance = {
-        comW: await commitVector(srs, W),
+        ...commitment,
         comE: await commitVector(srs, E),
         u,
         x: z.slice(1, 1 + nPublic),
-        ...(split ? { split } : {}),
       };
-      const witness = { W, E, ...(split ? { parts } : {}) };
+      const witness = { W, E };
       const proved = await timed(() =>
         proveRelaxed(srs, r1cs, instance, witness, new Sha256Transcript("bench")),
       );

@@ -16,11 +16,15 @@
  * sum_y (A + rho B + rho^2 C)~(r_x, y) z'~(y) ("spartan inner"); "spartan evalW"; the batched
  * HyperKZG opening of E~(r_x) and W~(r_y[1..]).
  *
- * A split instance (SplitCommitment: comW = comLow + comHigh, low inside W's first
- * 2^lowBits entries, high outside them) also absorbs "spartan split" (lowBits) and
- * "spartan comW parts" after "spartan u x", and "spartan evalLow" (low~(0, s)) after
- * "spartan evalW"; its opening has the claims of splitClaims instead of W~(r_y[1..]).
+ * A witness in two parts (TwoParts: W's first firstWires entries and the others, each
+ * committed from the SRS's first power) has four blocks of 2^colVars columns instead of two:
+ * the first part, the second, (u, x), zeros. With r_y = (y0, y1, y'),
+ * z'~(r_y) = (1 - y0) evalW + y0 (1 - y1) ux~(y'), where evalW = (1 - y1) first~(y') +
+ * y1 second~(y') is the extension at y' of (1 - y1) first + y1 second, which the commitment
+ * (1 - y1) comFirst + y1 comSecond opens (witnessClaim). Its transcript has "spartan parts"
+ * (firstWires) and "spartan comW parts" (comFirst, comSecond) in place of "spartan comW".
  */
+import type { Point } from "../curve.js";
 import type { SparseMatrix, SparseR1cs } from "../r1cs.js";
 import { multiply } from "../r1cs.js";
 import { HyperKzgError, proveHyperKzg, verifyHyperKzg, type OtherThread } from "./hyperkzg.js";
@@ -33,7 +37,6 @@ import type {
   CompressedShape,
   RelaxedR1csInstance,
   RelaxedR1csWitness,
-  SplitCommitment,
 } from "./types.js";
 
 export type SnarkCheck =
@@ -56,48 +59,50 @@ export class SnarkVerifyError extends Error {
   }
 }
 
-/** The proof's sizes; `lowBits` for a split instance (SplitCommitment). */
-export function compressedShape(r1cs: SparseR1cs, lowBits?: number): CompressedShape {
+/** The proof's sizes; `firstWires` for a witness in two parts (TwoParts). */
+export function compressedShape(r1cs: SparseR1cs, firstWires?: number): CompressedShape {
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const nW = r1cs.nWires - 1 - nPublic;
-  const shape = {
-    rowVars: log2Ceil(r1cs.nConstraints, 1),
-    colVars: log2Ceil(Math.max(nW, 1 + nPublic), 1),
-  };
-  return lowBits === undefined ? shape : { ...shape, lowBits };
+  const rowVars = log2Ceil(r1cs.nConstraints, 1);
+  if (firstWires === undefined)
+    return { rowVars, colVars: log2Ceil(Math.max(nW, 1 + nPublic), 1), blockVars: 1 };
+  const longest = Math.max(firstWires, nW - firstWires, 1 + nPublic);
+  return { rowVars, colVars: log2Ceil(longest, 1), blockVars: 2 };
 }
 
-/** Whether lowBits leaves W's first coordinate (at least) to tell the two parts apart. */
-function splits(shape: CompressedShape, lowBits: number): boolean {
-  return Number.isInteger(lowBits) && lowBits >= 0 && lowBits < shape.colVars;
+/** Whether firstWires cuts W in two (either part may be empty). */
+function cutsW(r1cs: SparseR1cs, firstWires: number): boolean {
+  const nW = r1cs.nWires - 1 - r1cs.nPubOut - r1cs.nPubIn;
+  return Number.isInteger(firstWires) && firstWires >= 0 && firstWires <= nW;
 }
 
-/**
- * The split instance's claims after the inner sum-check, with ryW = r_y[1..] = (t, s) and s
- * its last lowBits coordinates: low~(t, s) = eq(0, t) low~(0, s) (low vanishes outside the
- * first 2^lowBits entries), low~(0, s) = evalLow, high~(t, s) = W~(t, s) - low~(t, s), and
- * high~(0, s) = 0 (high vanishes on them).
- */
-function splitClaims(
-  split: SplitCommitment,
-  ryW: readonly bigint[],
-  evalW: bigint,
-  evalLow: bigint,
-) {
-  const top = ryW.length - split.lowBits;
-  const zeroTop = [...new Array<bigint>(top).fill(0n), ...ryW.slice(top)];
-  const lowAt = (eqAt(new Array<bigint>(top).fill(0n), ryW.slice(0, top)) * evalLow) % P;
-  return [
-    { commitment: split.comLow, point: ryW, value: lowAt },
-    { commitment: split.comLow, point: zeroTop, value: evalLow },
-    { commitment: split.comHigh, point: ryW, value: mod(evalW - lowAt) },
-    { commitment: split.comHigh, point: zeroTop, value: 0n },
-  ];
+/** Where the wires go in z' (the module comment's layout). */
+interface Columns {
+  readonly nPublic: number;
+  /** W entries below this go to block 0, the others to block 1 (two parts). */
+  readonly first: number;
+  /** 2^colVars: the length of a block. */
+  readonly block: number;
+  /** The column of wire 0 (u); wire w <= nPublic goes to ux + w. */
+  readonly ux: number;
+}
+
+function columnsOf(r1cs: SparseR1cs, shape: CompressedShape, firstWires?: number): Columns {
+  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
+  const block = 1 << shape.colVars;
+  const first = firstWires ?? r1cs.nWires;
+  return { nPublic, first, block, ux: shape.blockVars === 1 ? block : 2 * block };
+}
+
+function columnOf(c: Columns, w: number): number {
+  if (w <= c.nPublic) return c.ux + w;
+  const j = w - c.nPublic - 1;
+  return j < c.first ? j : c.block + j - c.first;
 }
 
 /** The SRS size (log2 of the number of powers) a circuit needs. */
-export function requiredLogSize(r1cs: SparseR1cs): number {
-  const { rowVars, colVars } = compressedShape(r1cs);
+export function requiredLogSize(r1cs: SparseR1cs, firstWires?: number): number {
+  const { rowVars, colVars } = compressedShape(r1cs, firstWires);
   return Math.max(rowVars, colVars);
 }
 
@@ -114,14 +119,13 @@ function absorbPreamble(
     [r1cs.nConstraints, r1cs.nWires, nPublic, shape.rowVars, shape.colVars].map(BigInt),
   );
   transcript.absorb("spartan srs", [Buffer.from(vk.digest, "hex")]);
-  absorbPoints(vk.curve, transcript, "spartan comW", [instance.comW]);
+  const { parts } = instance;
+  if (parts) {
+    transcript.absorb("spartan parts", [BigInt(parts.firstWires)]);
+    absorbPoints(vk.curve, transcript, "spartan comW parts", [parts.comFirst, parts.comSecond]);
+  } else absorbPoints(vk.curve, transcript, "spartan comW", [instance.comW!]);
   absorbPoints(vk.curve, transcript, "spartan comE", [instance.comE]);
   transcript.absorb("spartan u x", [instance.u, ...instance.x]);
-  const split = instance.split;
-  if (split) {
-    transcript.absorb("spartan split", [BigInt(split.lowBits)]);
-    absorbPoints(vk.curve, transcript, "spartan comW parts", [split.comLow, split.comHigh]);
-  }
 }
 
 function challenges(transcript: Transcript, label: string, n: number): bigint[] {
@@ -137,9 +141,7 @@ function padded(values: readonly bigint[], n: number): bigint[] {
 /**
  * Proves that the instance is satisfied by the witness. The prover does not check that it is
  * (an unsatisfied witness makes a proof that does not verify); the caller knows its witness.
- * `other` shares the commitments with another thread (hyperkzg.ts, OtherThread). The stages
- * (proveSumchecks, splitEvalLow, proveOpening) are exported for tests that build a
- * dishonest prover from them (test/support/dishonest-snark.ts).
+ * `other` shares the commitments with another thread (hyperkzg.ts, OtherThread).
  */
 export async function proveRelaxed(
   srs: Srs,
@@ -149,31 +151,34 @@ export async function proveRelaxed(
   transcript: Transcript,
   other?: OtherThread,
 ): Promise<CompressedProof> {
-  const sumchecks = proveSumchecks(srs, r1cs, instance, witness, transcript);
-  const { split } = instance;
-  const evalLow =
-    split && witness.parts
-      ? splitEvalLow(witness.parts.low, split.lowBits, sumchecks.ryW)
-      : undefined;
-  return proveOpening(srs, instance, witness, sumchecks, evalLow, transcript, other);
+  const stage = proveSumchecks(srs, r1cs, instance, witness, transcript);
+  const { proof, rx, ry, opened } = stage;
+  const claimE = { commitment: instance.comE, point: rx, value: proof.evalE };
+  const claimW = witnessClaim(srs.curve, instance, ry, proof.evalW);
+  const claims = [claimE, claimW];
+  const opening = await proveHyperKzg(srs, transcript, claims, [witness.E, opened], other);
+  return { ...proof, opening };
 }
 
-/** What the two sum-checks leave for the opening: the proof so far, r_x and r_y[1..]. */
-export interface SumcheckStage {
-  readonly proof: Omit<CompressedProof, "evalLow" | "opening">;
+/** What the two sum-checks leave for the opening. */
+interface SumcheckStage {
+  readonly proof: Omit<CompressedProof, "opening">;
   readonly rx: readonly bigint[];
-  readonly ryW: readonly bigint[];
+  readonly ry: readonly bigint[];
+  /** The vector the witness claim opens (witnessClaim): W, or (1 - y1) first + y1 second. */
+  readonly opened: readonly bigint[];
 }
 
 /** The preamble, the outer and the inner sum-check, and evalW (absorbed). */
-export function proveSumchecks(
+function proveSumchecks(
   srs: Srs,
   r1cs: SparseR1cs,
   instance: RelaxedR1csInstance,
   witness: RelaxedR1csWitness,
   transcript: Transcript,
 ): SumcheckStage {
-  const shape = compressedShape(r1cs);
+  const { parts } = instance;
+  const shape = compressedShape(r1cs, parts?.firstWires);
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const nW = r1cs.nWires - 1 - nPublic;
   if (instance.x.length !== nPublic || witness.W.length !== nW)
@@ -181,10 +186,11 @@ export function proveSumchecks(
   if (witness.E.length !== r1cs.nConstraints)
     throw new Error("bmc internal error: the error vector does not fit the circuit");
   if (Math.max(shape.rowVars, shape.colVars) > srs.logSize)
-    throw new Error(`bmc internal error: the circuit needs an SRS of 2^${requiredLogSize(r1cs)}`);
-  const split = instance.split;
-  if (split && (!witness.parts || !splits(shape, split.lowBits)))
-    throw new Error("bmc internal error: a split instance needs its parts and lowBits < colVars");
+    throw new Error(
+      `bmc internal error: the circuit needs an SRS of 2^${requiredLogSize(r1cs, parts?.firstWires)}`,
+    );
+  if (instanceShapeProblem(r1cs, instance))
+    throw new Error(`bmc internal error: ${instanceShapeProblem(r1cs, instance)}`);
   absorbPreamble(srs, r1cs, shape, instance, transcript);
 
   const rows = 1 << shape.rowVars;
@@ -201,21 +207,28 @@ export function proveSumchecks(
   transcript.absorb("spartan claims", [outer.az, outer.bz, outer.cz, evalE]);
   const rho = transcript.challenge("spartan rho");
 
-  const half = 1 << shape.colVars;
-  const m = new Array<bigint>(2 * half).fill(0n);
+  const columns = columnsOf(r1cs, shape, parts?.firstWires);
+  const length = 1 << (shape.colVars + shape.blockVars);
+  const m = new Array<bigint>(length).fill(0n);
   const eqx = eqTable(outer.point);
   const weights = [1n, rho, (rho * rho) % P];
-  [r1cs.A, r1cs.B, r1cs.C].forEach((matrix, k) =>
-    scatterRows(matrix, eqx, weights[k], nPublic, half, m),
-  );
+  [r1cs.A, r1cs.B, r1cs.C].forEach((matrix, k) => scatterRows(matrix, eqx, weights[k], columns, m));
   for (let j = 0; j < m.length; j++) m[j] = mod(m[j]);
-  const zPermuted = new Array<bigint>(2 * half).fill(0n);
-  for (let j = 0; j < nW; j++) zPermuted[j] = witness.W[j];
-  zPermuted[half] = instance.u;
-  for (let i = 0; i < nPublic; i++) zPermuted[half + 1 + i] = instance.x[i];
+  const zPermuted = new Array<bigint>(length).fill(0n);
+  for (let w = 0; w < z.length; w++) zPermuted[columnOf(columns, w)] = z[w];
   const inner = proveInner(m, zPermuted, transcript, "spartan inner");
-  const ryW = inner.point.slice(1);
-  const evalW = evaluateMle(witness.W, ryW);
+  const ry = inner.point;
+  let opened = witness.W;
+  if (parts) {
+    // The two witness blocks bound at y1: (1 - y1) first + y1 second, entry by entry.
+    const first = witness.W.slice(0, parts.firstWires);
+    const second = witness.W.slice(parts.firstWires);
+    const y1 = ry[1];
+    opened = Array.from({ length: Math.max(first.length, second.length) }, (_, j) =>
+      mod((1n - y1) * (first[j] ?? 0n) + y1 * (second[j] ?? 0n)),
+    );
+  }
+  const evalW = evaluateMle(opened, ry.slice(shape.blockVars));
   transcript.absorb("spartan evalW", [evalW]);
   const proof = {
     outer: outer.rounds,
@@ -226,88 +239,54 @@ export function proveSumchecks(
     inner: inner.rounds,
     evalW,
   };
-  return { proof, rx: outer.point, ryW };
-}
-
-/** The honest evalLow = low~(0, s), s the last lowBits coordinates of r_y[1..]. */
-export function splitEvalLow(
-  low: readonly bigint[],
-  lowBits: number,
-  ryW: readonly bigint[],
-): bigint {
-  // eq((0, s), b) vanishes unless b's top bits are 0: only the first block counts.
-  return evaluateMle(low.slice(0, 1 << lowBits), ryW.slice(ryW.length - lowBits));
+  return { proof, rx: outer.point, ry, opened };
 }
 
 /**
- * The opening after the sum-checks: for a split instance, evalLow (absorbed) and the claims of
- * splitClaims; otherwise E~(r_x) and W~(r_y[1..]). `evalLow` is what the prover sends (the
- * honest one is splitEvalLow's).
+ * The opening's claim on the witness, at r_y's last colVars coordinates y': W~(y') = evalW
+ * for comW; for two parts, the combination of their commitments that z'~ takes at y1,
+ * (1 - y1) comFirst + y1 comSecond, a commitment to (1 - y1) first + y1 second, whose
+ * extension at y' is the witness blocks' value (1 - y1) first~(y') + y1 second~(y').
  */
-export async function proveOpening(
-  srs: Srs,
+function witnessClaim(
+  curve: Srs["curve"],
   instance: RelaxedR1csInstance,
-  witness: RelaxedR1csWitness,
-  stage: SumcheckStage,
-  evalLow: bigint | undefined,
-  transcript: Transcript,
-  other?: OtherThread,
-): Promise<CompressedProof> {
-  const { proof, rx, ryW } = stage;
-  const claimE = { commitment: instance.comE, point: rx, value: proof.evalE };
-  const split = instance.split;
-  if (split && witness.parts && evalLow !== undefined) {
-    transcript.absorb("spartan evalLow", [evalLow]);
-    const { low, high } = witness.parts;
-    const opening = await proveHyperKzg(
-      srs,
-      transcript,
-      [claimE, ...splitClaims(split, ryW, proof.evalW, evalLow)],
-      [witness.E, low, low, high, high],
-      other,
-    );
-    return { ...proof, evalLow, opening };
-  }
-  if (split || evalLow !== undefined)
-    throw new Error("bmc internal error: evalLow and the parts go with a split instance");
-  const opening = await proveHyperKzg(
-    srs,
-    transcript,
-    [claimE, { commitment: instance.comW, point: ryW, value: proof.evalW }],
-    [witness.E, witness.W],
-    other,
-  );
-  return { ...proof, opening };
+  ry: readonly bigint[],
+  evalW: bigint,
+): { commitment: Point; point: readonly bigint[]; value: bigint } {
+  const { parts } = instance;
+  if (!parts) return { commitment: instance.comW!, point: ry.slice(1), value: evalW };
+  const G = curve.G1;
+  // timesScalar does not take 0 (y1 is 0 or 1 with probability 2/p).
+  const times = (p: Point, k: bigint) => (k === 0n ? G.zero : G.timesScalar(p, k));
+  const y1 = ry[1];
+  const commitment = G.add(times(parts.comFirst, mod(1n - y1)), times(parts.comSecond, y1));
+  return { commitment, point: ry.slice(2), value: evalW };
 }
 
-/** m[column'(w)] += coefficient * eqx[row] * weight, for every entry of the matrix. */
+/** m[column(w)] += coefficient * eqx[row] * weight, for every entry of the matrix. */
 function scatterRows(
   matrix: SparseMatrix,
   eqx: readonly bigint[],
   weight: bigint,
-  nPublic: number,
-  half: number,
+  columns: Columns,
   m: bigint[],
 ): void {
   const { start, column, coefficient } = matrix;
   for (let i = 0; i < matrix.rows; i++) {
     if (start[i] === start[i + 1]) continue;
     const e = (eqx[i] * weight) % P;
-    for (let k = start[i]; k < start[i + 1]; k++) {
-      const w = column[k];
-      const j = w > nPublic ? w - nPublic - 1 : half + w;
-      m[j] += coefficient[k] * e;
-    }
+    for (let k = start[i]; k < start[i + 1]; k++)
+      m[columnOf(columns, column[k])] += coefficient[k] * e;
   }
 }
 
-/** sum over entries of coefficient * eqx[row] * eqy[column'(w)], reduced. */
+/** sum over entries of coefficient * eqx[row] * eqy[column(w)], reduced. */
 function evaluateMatrix(
   matrix: SparseMatrix,
   eqx: readonly bigint[],
   eqy: readonly bigint[],
-  nPublic: number,
-  half: number,
+  columns: Columns,
 ): bigint {
   const { start, column, coefficient } = matrix;
   let total = 0n;
@@ -315,10 +294,7 @@ function evaluateMatrix(
     const end = start[i + 1];
     if (start[i] === end) continue;
     let row = 0n;
-    for (let k = start[i]; k < end; k++) {
-      const w = column[k];
-      row += coefficient[k] * eqy[w > nPublic ? w - nPublic - 1 : half + w];
-    }
+    for (let k = start[i]; k < end; k++) row += coefficient[k] * eqy[columnOf(columns, column[k])];
     total += eqx[i] * (row % P);
   }
   return mod(total);
@@ -326,6 +302,15 @@ function evaluateMatrix(
 
 function isScalar(v: unknown): v is bigint {
   return typeof v === "bigint" && v >= 0n && v < P;
+}
+
+/** The instance's commitments fit its kind: comW alone, or two parts that cut W. */
+function instanceShapeProblem(r1cs: SparseR1cs, instance: RelaxedR1csInstance) {
+  const { parts } = instance;
+  if (!parts) return instance.comW ? undefined : "the instance has no witness commitment";
+  if (instance.comW) return "the instance has comW and two parts";
+  if (!cutsW(r1cs, parts.firstWires)) return "the two parts do not cut W";
+  return undefined;
 }
 
 /**
@@ -339,26 +324,28 @@ export async function verifyRelaxed(
   proof: CompressedProof,
   transcript: Transcript,
 ): Promise<void> {
-  const shape = compressedShape(r1cs);
-  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const fail = (check: SnarkCheck, message: string): never => {
     throw new SnarkVerifyError(check, message);
   };
+  const problem = instanceShapeProblem(r1cs, instance);
+  if (problem) fail("shape", problem);
+  const { parts } = instance;
+  const shape = compressedShape(r1cs, parts?.firstWires);
+  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   if (Math.max(shape.rowVars, shape.colVars) > vk.logSize)
-    fail("shape", `the circuit needs an SRS of 2^${requiredLogSize(r1cs)} powers`);
+    fail(
+      "shape",
+      `the circuit needs an SRS of 2^${requiredLogSize(r1cs, parts?.firstWires)} powers`,
+    );
   if (instance.x.length !== nPublic)
     fail("shape", `the instance has ${instance.x.length} public values, not ${nPublic}`);
   if (!isScalar(instance.u) || !instance.x.every(isScalar))
     fail("shape", "the instance has a value that is not a field element");
-  if (proof.outer.length !== shape.rowVars || proof.inner.length !== shape.colVars + 1)
+  if (
+    proof.outer.length !== shape.rowVars ||
+    proof.inner.length !== shape.colVars + shape.blockVars
+  )
     fail("shape", "the proof has the wrong number of sum-check rounds");
-  const split = instance.split;
-  if (split) {
-    if (!splits(shape, split.lowBits)) fail("shape", "the split is not inside W's coordinates");
-    if (proof.evalLow === undefined) fail("shape", "the proof has no evalLow for a split instance");
-    if (!vk.curve.G1.eq(instance.comW, vk.curve.G1.add(split.comLow, split.comHigh)))
-      fail("shape", "comW is not comLow + comHigh");
-  } else if (proof.evalLow !== undefined) fail("shape", "the proof has an evalLow but no split");
   const scalars = [
     ...proof.outer.flat(),
     proof.az,
@@ -367,7 +354,6 @@ export async function verifyRelaxed(
     proof.evalE,
     ...proof.inner.flat(),
     proof.evalW,
-    ...(proof.evalLow === undefined ? [] : [proof.evalLow]),
     ...proof.opening.evals.flat(2),
   ];
   if (!scalars.every(isScalar)) fail("shape", "the proof has a value that is not a field element");
@@ -390,34 +376,29 @@ export async function verifyRelaxed(
     const claim = mod(az + rho * bz + rho2 * cz);
     const inner = verifySumcheck(claim, proof.inner, 2, transcript, "spartan inner");
     const ry = inner.point;
-    transcript.absorb("spartan evalW", [proof.evalW]);
 
-    const half = 1 << shape.colVars;
+    const columns = columnsOf(r1cs, shape, parts?.firstWires);
     const eqx = eqTable(rx);
     const eqy = eqTable(ry);
     const mValue = mod(
-      evaluateMatrix(r1cs.A, eqx, eqy, nPublic, half) +
-        rho * evaluateMatrix(r1cs.B, eqx, eqy, nPublic, half) +
-        rho2 * evaluateMatrix(r1cs.C, eqx, eqy, nPublic, half),
+      evaluateMatrix(r1cs.A, eqx, eqy, columns) +
+        rho * evaluateMatrix(r1cs.B, eqx, eqy, columns) +
+        rho2 * evaluateMatrix(r1cs.C, eqx, eqy, columns),
     );
-    let zValue = (1n - ry[0] + P) * proof.evalW + instance.u * eqy[half];
-    for (let i = 0; i < nPublic; i++) zValue += instance.x[i] * eqy[half + 1 + i];
+    // The witness blocks at r_y (u, x and zeros are the others): (1 - y0) evalW.
+    let zValue = ((1n - ry[0] + P) % P) * proof.evalW;
+    for (let w = 0; w <= nPublic; w++)
+      zValue += (w === 0 ? instance.u : instance.x[w - 1]) * eqy[columns.ux + w];
     if (inner.claim !== (mValue * (zValue % P)) % P)
       fail(
         "inner-sumcheck",
         "the inner sum-check does not end in (A + rho B + rho^2 C)~(r_x, r_y) z~(r_y)",
       );
+    transcript.absorb("spartan evalW", [proof.evalW]);
 
     const claimE = { commitment: instance.comE, point: rx, value: evalE };
-    const ryW = ry.slice(1);
-    if (split && proof.evalLow !== undefined) {
-      transcript.absorb("spartan evalLow", [proof.evalLow]);
-      const claims = [claimE, ...splitClaims(split, ryW, proof.evalW, proof.evalLow)];
-      await verifyHyperKzg(vk, transcript, claims, proof.opening);
-    } else {
-      const claimW = { commitment: instance.comW, point: ryW, value: proof.evalW };
-      await verifyHyperKzg(vk, transcript, [claimE, claimW], proof.opening);
-    }
+    const claimW = witnessClaim(vk.curve, instance, ry, proof.evalW);
+    await verifyHyperKzg(vk, transcript, [claimE, claimW], proof.opening);
   } catch (e) {
     if (e instanceof HyperKzgError) fail(e.check, e.message);
     if (e instanceof SumcheckShapeError) fail("shape", e.message);
