@@ -32,6 +32,7 @@ import { drawSegmentBlinding, localExecutor, segmentJobs, type JobRunner } from 
 import { commitPreChallenge, isEnd } from "./prover/pre-challenge.js";
 import type { FoldOptions, SegmentInputs } from "./prover/types.js";
 import { startMsmHelper, type MsmHelper } from "./prover/msm-helper.js";
+import { withoutWasmTierUp } from "./prover/tier-up.js";
 import { checkFoldedSatisfied, drawRandomInstance, zeroKnowledgeLayer } from "./prover/zk-layer.js";
 import { planSegments } from "./segments.js";
 
@@ -87,16 +88,21 @@ export async function foldSegments(
     const base = await proverContext(curve, circuit, options);
     const threads = options.workers ?? 1;
     const executor = options.executor ?? localExecutor(threads);
-    const { runner, rng } = await executor.open(base, { statement, segments });
-    const ctx = rng ? withRandomness(base, rng) : base;
-    // A local thread the segments leave idle commits to the random instance meanwhile.
-    const idle = !executor.remote && threads > segments.length;
-    const helper = idle ? startMsmHelper(ctx, options.cacheDir) : undefined;
-    try {
-      return await foldWith(ctx, runner, statement, segments, helper);
-    } finally {
-      await Promise.all([runner.close(), helper?.close()]);
-    }
+    // One local segment: its witness generator runs once (./prover/tier-up.ts).
+    const once = !executor.remote && segments.length === 1;
+    const prove = async () => {
+      const { runner, rng } = await executor.open(base, { statement, segments });
+      const ctx = rng ? withRandomness(base, rng) : base;
+      // A local thread the segments leave idle commits to the random instance meanwhile.
+      const idle = !executor.remote && threads > segments.length;
+      const helper = idle ? startMsmHelper(ctx, options.cacheDir) : undefined;
+      try {
+        return await foldWith(ctx, runner, statement, segments, helper);
+      } finally {
+        await Promise.all([runner.close(), helper?.close()]);
+      }
+    };
+    return once ? withoutWasmTierUp(prove) : prove();
   });
 }
 
