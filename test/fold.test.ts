@@ -400,8 +400,8 @@ describe("a dishonest prover is caught", () => {
   it("private inputs committed with the internal wires (chosen after the challenges)", async () => {
     // Segment 2 commits its first two private inputs in comRest, at their own positions (the
     // first internal wires' there: both parts start at the key's first power). The SNARK, run
-    // on the true folded witness, opens (1 - y1) comPre + y1 comRest, a commitment to another
-    // vector: the pairing check fails.
+    // on the true folded witness, opens a combination of comPre, comRest and comE that commits
+    // to another vector: the pairing check fails.
     const { text } = await foldDishonestly(honest.statement, honest.segments, {
       movePre: (i, pre) =>
         i === 1 ? pre.flatMap((v, k) => (v !== 0n ? [k] : [])).slice(0, 2) : [],
@@ -485,7 +485,7 @@ describe("a dishonest prover is caught", () => {
       expect((await edit((p) => (p.random.u = bump(p.random.u)))).valid).toBe(false);
     }, 600_000);
 
-    it("the compressed proof, its opening of the two witness parts included", async () => {
+    it("the compressed proof, its opening of the witness parts and E included", async () => {
       const bump = (v: string) => ((BigInt(v) + 1n) % P).toString();
       const evalW = await edit((p) => (p.final.snark.evalW = bump(p.final.snark.evalW)));
       expect(evalW.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
@@ -494,7 +494,7 @@ describe("a dishonest prover is caught", () => {
       );
       expect(outer.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
       const parts = await edit(
-        (p) => (p.final.snark.opening.evals[1][0][0] = bump(p.final.snark.opening.evals[1][0][0])),
+        (p) => (p.final.snark.opening.evals[0][0][0] = bump(p.final.snark.opening.evals[0][0][0])),
       );
       expect(parts.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
       const scheme = await edit((p) => (p.final.scheme = "open"));

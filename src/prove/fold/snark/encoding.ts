@@ -95,15 +95,15 @@ export function decodeCompressed(
   const o = json.opening;
   if (!sameKeys(o, OPENING_KEYS))
     return fail("opening", `must have exactly the keys ${OPENING_KEYS.join(", ")}`);
-  // Claim 0 is E~ at r_x (rowVars coordinates), claim 1 the witness's (colVars).
-  const ks = [shape.rowVars, shape.colVars];
+  // One claim, at colVars coordinates (spartan.ts).
+  const ks = [shape.colVars];
   return {
     outer: rounds(json.outer, shape.rowVars, 3, "outer"),
     az: scalar(json.az, "az"),
     bz: scalar(json.bz, "bz"),
     cz: scalar(json.cz, "cz"),
     evalE: scalar(json.evalE, "evalE"),
-    inner: rounds(json.inner, shape.colVars + shape.blockVars, 2, "inner"),
+    inner: rounds(json.inner, shape.colVars + 2, 2, "inner"),
     evalW: scalar(json.evalW, "evalW"),
     opening: {
       folds: array(o.folds, ks.length, "opening.folds").map((list, j) =>

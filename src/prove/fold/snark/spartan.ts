@@ -2,27 +2,24 @@
  * Spartan for relaxed R1CS (A z) o (B z) = u (C z) + E, z = (u, x, W) in circom's wire order,
  * with HyperKZG for the committed W and E. docs/compression.md is the document of record.
  *
- * Layout. Rows (constraints) are padded with zero rows to 2^rowVars. Columns are permuted so
- * that W comes first, as committed: z' = (W, 0.., u, x, 0..) of length 2^(colVars+1), W in the
- * first half (2^colVars entries, W[j] at j) and (u, x) at the start of the second. Wire w
- * goes to column w - nPublic - 1 when w > nPublic (a W wire) and to 2^colVars + w otherwise.
- * So z'~(r_y) = (1 - r_y[0]) W~(r_y[1..]) + r_y[0] ux~(r_y[1..]): the verifier evaluates the
- * (u, x) half itself from the eq table of r_y, and W~ is opened.
+ * Layout. Rows (constraints) are padded with zero rows to 2^rowVars. The inner sum-check runs
+ * over z'', four blocks of 2^colVars entries: W's first part, its second part, (u, x), E
+ * (colVars covers each part, 1 + nPublic and the rows). W is one part (the second empty)
+ * unless the instance has two (TwoParts: W's first firstWires entries and the others, each
+ * committed from the SRS's first power). With r_y = (y0, y1, y'),
+ *   z''~(r_y) = (1-y0)(1-y1) first~(y') + (1-y0) y1 second~(y') + y0 (1-y1) ux~(y') + y0 y1 E~(y')
+ * and the matrix of the inner sum-check is (A + rho B + rho^2 C)(r_x, .) on the wires' columns
+ * and rho^3 eq(r_x, .) on E's block, so that E~(r_x) is checked by the same opening as W: the
+ * verifier evaluates the (u, x) term itself, and the three committed blocks are one opening of
+ * (1-y0)(1-y1) comFirst + (1-y0) y1 comSecond + y0 y1 comE at y' (witnessClaim).
  *
  * Transcript, in order: "spartan shape" (nConstraints, nWires, nPublic, rowVars, colVars),
- * "spartan srs" (the SRS digest), "spartan comW", "spartan comE", "spartan u x"; tau (rowVars
+ * "spartan srs" (the SRS digest), "spartan comW" (or "spartan parts" (firstWires) and
+ * "spartan comW parts" (comFirst, comSecond)), "spartan comE", "spartan u x"; tau (rowVars
  * challenges "spartan tau"); the outer sum-check ("spartan outer"); "spartan claims"
  * (Az~, Bz~, Cz~, E~ at r_x); rho ("spartan rho"); the inner sum-check of
- * sum_y (A + rho B + rho^2 C)~(r_x, y) z'~(y) ("spartan inner"); "spartan evalW"; the batched
- * HyperKZG opening of E~(r_x) and W~(r_y[1..]).
- *
- * A witness in two parts (TwoParts: W's first firstWires entries and the others, each
- * committed from the SRS's first power) has four blocks of 2^colVars columns instead of two:
- * the first part, the second, (u, x), zeros. With r_y = (y0, y1, y'),
- * z'~(r_y) = (1 - y0) evalW + y0 (1 - y1) ux~(y'), where evalW = (1 - y1) first~(y') +
- * y1 second~(y') is the extension at y' of (1 - y1) first + y1 second, which the commitment
- * (1 - y1) comFirst + y1 comSecond opens (witnessClaim). Its transcript has "spartan parts"
- * (firstWires) and "spartan comW parts" (comFirst, comSecond) in place of "spartan comW".
+ * sum_y M~(r_x, y) z''~(y) = Az + rho Bz + rho^2 Cz + rho^3 E ("spartan inner"); "spartan
+ * evalW" (the committed blocks' term of z''~(r_y)); the HyperKZG opening of that term.
  */
 import type { Point } from "../curve.js";
 import type { SparseMatrix, SparseR1cs } from "../r1cs.js";
@@ -63,11 +60,10 @@ export class SnarkVerifyError extends Error {
 export function compressedShape(r1cs: SparseR1cs, firstWires?: number): CompressedShape {
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const nW = r1cs.nWires - 1 - nPublic;
+  const first = firstWires ?? nW;
   const rowVars = log2Ceil(r1cs.nConstraints, 1);
-  if (firstWires === undefined)
-    return { rowVars, colVars: log2Ceil(Math.max(nW, 1 + nPublic), 1), blockVars: 1 };
-  const longest = Math.max(firstWires, nW - firstWires, 1 + nPublic);
-  return { rowVars, colVars: log2Ceil(longest, 1), blockVars: 2 };
+  const longest = Math.max(first, nW - first, 1 + nPublic);
+  return { rowVars, colVars: Math.max(rowVars, log2Ceil(longest, 1)) };
 }
 
 /** Whether firstWires cuts W in two (either part may be empty). */
@@ -76,22 +72,24 @@ function cutsW(r1cs: SparseR1cs, firstWires: number): boolean {
   return Number.isInteger(firstWires) && firstWires >= 0 && firstWires <= nW;
 }
 
-/** Where the wires go in z' (the module comment's layout). */
+/** Where the wires go in z'' (the module comment's layout). */
 interface Columns {
   readonly nPublic: number;
-  /** W entries below this go to block 0, the others to block 1 (two parts). */
+  /** W entries below this go to block 0, the others to block 1. */
   readonly first: number;
   /** 2^colVars: the length of a block. */
   readonly block: number;
-  /** The column of wire 0 (u); wire w <= nPublic goes to ux + w. */
+  /** The column of wire 0 (u), the start of block 2; wire w <= nPublic goes to ux + w. */
   readonly ux: number;
+  /** The start of block 3: E[i] goes to e + i. */
+  readonly e: number;
 }
 
 function columnsOf(r1cs: SparseR1cs, shape: CompressedShape, firstWires?: number): Columns {
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const block = 1 << shape.colVars;
   const first = firstWires ?? r1cs.nWires;
-  return { nPublic, first, block, ux: shape.blockVars === 1 ? block : 2 * block };
+  return { nPublic, first, block, ux: 2 * block, e: 3 * block };
 }
 
 function columnOf(c: Columns, w: number): number {
@@ -102,8 +100,7 @@ function columnOf(c: Columns, w: number): number {
 
 /** The SRS size (log2 of the number of powers) a circuit needs. */
 export function requiredLogSize(r1cs: SparseR1cs, firstWires?: number): number {
-  const { rowVars, colVars } = compressedShape(r1cs, firstWires);
-  return Math.max(rowVars, colVars);
+  return compressedShape(r1cs, firstWires).colVars;
 }
 
 function absorbPreamble(
@@ -151,22 +148,10 @@ export async function proveRelaxed(
   transcript: Transcript,
   other?: OtherThread,
 ): Promise<CompressedProof> {
-  const stage = proveSumchecks(srs, r1cs, instance, witness, transcript);
-  const { proof, rx, ry, opened } = stage;
-  const claimE = { commitment: instance.comE, point: rx, value: proof.evalE };
-  const claimW = witnessClaim(srs.curve, instance, ry, proof.evalW);
-  const claims = [claimE, claimW];
-  const opening = await proveHyperKzg(srs, transcript, claims, [witness.E, opened], other);
+  const { proof, ry, opened } = proveSumchecks(srs, r1cs, instance, witness, transcript);
+  const claim = witnessClaim(srs.curve, instance, ry, proof.evalW);
+  const opening = await proveHyperKzg(srs, transcript, [claim], [opened], other);
   return { ...proof, opening };
-}
-
-/** What the two sum-checks leave for the opening. */
-interface SumcheckStage {
-  readonly proof: Omit<CompressedProof, "opening">;
-  readonly rx: readonly bigint[];
-  readonly ry: readonly bigint[];
-  /** The vector the witness claim opens (witnessClaim): W, or (1 - y1) first + y1 second. */
-  readonly opened: readonly bigint[];
 }
 
 /** The preamble, the outer and the inner sum-check, and evalW (absorbed). */
@@ -176,7 +161,7 @@ function proveSumchecks(
   instance: RelaxedR1csInstance,
   witness: RelaxedR1csWitness,
   transcript: Transcript,
-): SumcheckStage {
+) {
   const { parts } = instance;
   const shape = compressedShape(r1cs, parts?.firstWires);
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
@@ -185,10 +170,8 @@ function proveSumchecks(
     throw new Error("bmc internal error: the instance or witness does not fit the circuit");
   if (witness.E.length !== r1cs.nConstraints)
     throw new Error("bmc internal error: the error vector does not fit the circuit");
-  if (Math.max(shape.rowVars, shape.colVars) > srs.logSize)
-    throw new Error(
-      `bmc internal error: the circuit needs an SRS of 2^${requiredLogSize(r1cs, parts?.firstWires)}`,
-    );
+  if (shape.colVars > srs.logSize)
+    throw new Error(`bmc internal error: the circuit needs an SRS of 2^${shape.colVars}`);
   if (instanceShapeProblem(r1cs, instance))
     throw new Error(`bmc internal error: ${instanceShapeProblem(r1cs, instance)}`);
   absorbPreamble(srs, r1cs, shape, instance, transcript);
@@ -208,27 +191,27 @@ function proveSumchecks(
   const rho = transcript.challenge("spartan rho");
 
   const columns = columnsOf(r1cs, shape, parts?.firstWires);
-  const length = 1 << (shape.colVars + shape.blockVars);
+  const length = 4 << shape.colVars;
   const m = new Array<bigint>(length).fill(0n);
   const eqx = eqTable(outer.point);
-  const weights = [1n, rho, (rho * rho) % P];
+  const rho2 = (rho * rho) % P;
+  const weights = [1n, rho, rho2];
   [r1cs.A, r1cs.B, r1cs.C].forEach((matrix, k) => scatterRows(matrix, eqx, weights[k], columns, m));
+  const rho3 = (rho2 * rho) % P;
+  for (let i = 0; i < rows; i++) m[columns.e + i] = rho3 * eqx[i];
   for (let j = 0; j < m.length; j++) m[j] = mod(m[j]);
   const zPermuted = new Array<bigint>(length).fill(0n);
   for (let w = 0; w < z.length; w++) zPermuted[columnOf(columns, w)] = z[w];
+  witness.E.forEach((v, i) => (zPermuted[columns.e + i] = v));
   const inner = proveInner(m, zPermuted, transcript, "spartan inner");
   const ry = inner.point;
-  let opened = witness.W;
-  if (parts) {
-    // The two witness blocks bound at y1: (1 - y1) first + y1 second, entry by entry.
-    const first = witness.W.slice(0, parts.firstWires);
-    const second = witness.W.slice(parts.firstWires);
-    const y1 = ry[1];
-    opened = Array.from({ length: Math.max(first.length, second.length) }, (_, j) =>
-      mod((1n - y1) * (first[j] ?? 0n) + y1 * (second[j] ?? 0n)),
-    );
-  }
-  const evalW = evaluateMle(opened, ry.slice(shape.blockVars));
+  const opened = committedBlocks(
+    ry,
+    witness.W.slice(0, columns.first),
+    witness.W.slice(columns.first),
+    witness.E,
+  );
+  const evalW = evaluateMle(opened, ry.slice(2));
   transcript.absorb("spartan evalW", [evalW]);
   const proof = {
     outer: outer.rounds,
@@ -239,14 +222,33 @@ function proveSumchecks(
     inner: inner.rounds,
     evalW,
   };
-  return { proof, rx: outer.point, ry, opened };
+  return { proof, ry, opened };
+}
+
+/** The weights of the committed blocks (first part, second part, E) at r_y = (y0, y1, y'). */
+function blockWeights(ry: readonly bigint[]): [bigint, bigint, bigint] {
+  const [y0, y1] = ry;
+  return [mod((1n - y0) * (1n - y1)), mod((1n - y0) * y1), mod(y0 * y1)];
+}
+
+/** The committed blocks bound at (y0, y1): w0 first + w1 second + w3 E, entry by entry. */
+function committedBlocks(
+  ry: readonly bigint[],
+  first: readonly bigint[],
+  second: readonly bigint[],
+  E: readonly bigint[],
+): bigint[] {
+  const [w0, w1, w3] = blockWeights(ry);
+  const length = Math.max(first.length, second.length, E.length);
+  return Array.from({ length }, (_, j) =>
+    mod(w0 * (first[j] ?? 0n) + w1 * (second[j] ?? 0n) + w3 * (E[j] ?? 0n)),
+  );
 }
 
 /**
- * The opening's claim on the witness, at r_y's last colVars coordinates y': W~(y') = evalW
- * for comW; for two parts, the combination of their commitments that z'~ takes at y1,
- * (1 - y1) comFirst + y1 comSecond, a commitment to (1 - y1) first + y1 second, whose
- * extension at y' is the witness blocks' value (1 - y1) first~(y') + y1 second~(y').
+ * The opening's claim, at r_y's last colVars coordinates y': the commitment to the committed
+ * blocks bound at (y0, y1), w0 comFirst + w1 comSecond + w3 comE (comW for the first part of
+ * a witness in one part, whose second part is empty), has the value evalW there.
  */
 function witnessClaim(
   curve: Srs["curve"],
@@ -254,13 +256,13 @@ function witnessClaim(
   ry: readonly bigint[],
   evalW: bigint,
 ): { commitment: Point; point: readonly bigint[]; value: bigint } {
-  const { parts } = instance;
-  if (!parts) return { commitment: instance.comW!, point: ry.slice(1), value: evalW };
   const G = curve.G1;
-  // timesScalar does not take 0 (y1 is 0 or 1 with probability 2/p).
+  // timesScalar does not take 0 (a weight is 0 with probability about 2/p).
   const times = (p: Point, k: bigint) => (k === 0n ? G.zero : G.timesScalar(p, k));
-  const y1 = ry[1];
-  const commitment = G.add(times(parts.comFirst, mod(1n - y1)), times(parts.comSecond, y1));
+  const [w0, w1, w3] = blockWeights(ry);
+  const { parts } = instance;
+  let commitment = G.add(times(parts?.comFirst ?? instance.comW!, w0), times(instance.comE, w3));
+  if (parts) commitment = G.add(commitment, times(parts.comSecond, w1));
   return { commitment, point: ry.slice(2), value: evalW };
 }
 
@@ -332,7 +334,7 @@ export async function verifyRelaxed(
   const { parts } = instance;
   const shape = compressedShape(r1cs, parts?.firstWires);
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
-  if (Math.max(shape.rowVars, shape.colVars) > vk.logSize)
+  if (shape.colVars > vk.logSize)
     fail(
       "shape",
       `the circuit needs an SRS of 2^${requiredLogSize(r1cs, parts?.firstWires)} powers`,
@@ -341,10 +343,7 @@ export async function verifyRelaxed(
     fail("shape", `the instance has ${instance.x.length} public values, not ${nPublic}`);
   if (!isScalar(instance.u) || !instance.x.every(isScalar))
     fail("shape", "the instance has a value that is not a field element");
-  if (
-    proof.outer.length !== shape.rowVars ||
-    proof.inner.length !== shape.colVars + shape.blockVars
-  )
+  if (proof.outer.length !== shape.rowVars || proof.inner.length !== shape.colVars + 2)
     fail("shape", "the proof has the wrong number of sum-check rounds");
   const scalars = [
     ...proof.outer.flat(),
@@ -373,32 +372,31 @@ export async function verifyRelaxed(
     transcript.absorb("spartan claims", [az, bz, cz, evalE]);
     const rho = transcript.challenge("spartan rho");
     const rho2 = (rho * rho) % P;
-    const claim = mod(az + rho * bz + rho2 * cz);
+    const rho3 = (rho2 * rho) % P;
+    const claim = mod(az + rho * bz + rho2 * cz + rho3 * evalE);
     const inner = verifySumcheck(claim, proof.inner, 2, transcript, "spartan inner");
     const ry = inner.point;
 
     const columns = columnsOf(r1cs, shape, parts?.firstWires);
     const eqx = eqTable(rx);
     const eqy = eqTable(ry);
+    let eBlock = 0n;
+    for (let i = 0; i < 1 << shape.rowVars; i++) eBlock += eqx[i] * eqy[columns.e + i];
     const mValue = mod(
       evaluateMatrix(r1cs.A, eqx, eqy, columns) +
         rho * evaluateMatrix(r1cs.B, eqx, eqy, columns) +
-        rho2 * evaluateMatrix(r1cs.C, eqx, eqy, columns),
+        rho2 * evaluateMatrix(r1cs.C, eqx, eqy, columns) +
+        rho3 * (eBlock % P),
     );
-    // The witness blocks at r_y (u, x and zeros are the others): (1 - y0) evalW.
-    let zValue = ((1n - ry[0] + P) % P) * proof.evalW;
+    // The committed blocks' term is evalW (opened below); the verifier adds (u, x)'s.
+    let zValue = proof.evalW;
     for (let w = 0; w <= nPublic; w++)
       zValue += (w === 0 ? instance.u : instance.x[w - 1]) * eqy[columns.ux + w];
     if (inner.claim !== (mValue * (zValue % P)) % P)
-      fail(
-        "inner-sumcheck",
-        "the inner sum-check does not end in (A + rho B + rho^2 C)~(r_x, r_y) z~(r_y)",
-      );
+      fail("inner-sumcheck", "the inner sum-check does not end in M~(r_x, r_y) z''~(r_y)");
     transcript.absorb("spartan evalW", [proof.evalW]);
-
-    const claimE = { commitment: instance.comE, point: rx, value: evalE };
-    const claimW = witnessClaim(vk.curve, instance, ry, proof.evalW);
-    await verifyHyperKzg(vk, transcript, [claimE, claimW], proof.opening);
+    const committed = witnessClaim(vk.curve, instance, ry, proof.evalW);
+    await verifyHyperKzg(vk, transcript, [committed], proof.opening);
   } catch (e) {
     if (e instanceof HyperKzgError) fail(e.check, e.message);
     if (e instanceof SumcheckShapeError) fail("shape", e.message);

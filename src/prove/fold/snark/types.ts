@@ -61,17 +61,15 @@ export interface CompressedProof {
   readonly cz: bigint;
   /** E~(r_x). */
   readonly evalE: bigint;
-  /** Inner sum-check: colVars + blockVars rounds of 2 values (degree 2). */
+  /** Inner sum-check: colVars + 2 rounds of 2 values (degree 2). */
   readonly inner: readonly (readonly bigint[])[];
   /**
-   * W~ at r_y without its first coordinate; with two parts, (1 - y1) first~(y') + y1 second~(y')
-   * for r_y = (y0, y1, y').
+   * The committed blocks' term of z''~(r_y), r_y = (y0, y1, y'): (1-y0)(1-y1) first~(y') +
+   * (1-y0) y1 second~(y') + y0 y1 E~(y') (spartan.ts), W being the first part of a witness in
+   * one part.
    */
   readonly evalW: bigint;
-  /**
-   * Claim 0: E~ at r_x (rowVars coordinates); claim 1: the witness's (colVars coordinates;
-   * with two parts, on (1 - y1) comFirst + y1 comSecond: spartan.ts).
-   */
+  /** The one claim: that term, on the same combination of comW (or the parts) and comE. */
   readonly opening: HyperKzgProof;
 }
 
@@ -79,11 +77,9 @@ export interface CompressedProof {
 export interface CompressedShape {
   /** log2 of the constraints padded to a power of two (at least 1). */
   readonly rowVars: number;
-  /** log2 of a padded block of z' (at least 1): W's, or each part's, or (u, x)'s. */
-  readonly colVars: number;
   /**
-   * log2 of the number of blocks of z': 1 (W, then (u, x)) or, with two parts, 2 (the first
-   * part, the second, (u, x), a zero block). z' has 2^(colVars + blockVars) entries.
+   * log2 of a block of z'' (at least rowVars and 1): W's, or each part's, (u, x)'s and E's;
+   * z'' has 2^(colVars + 2) entries.
    */
-  readonly blockVars: 1 | 2;
+  readonly colVars: number;
 }
