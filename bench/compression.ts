@@ -6,8 +6,8 @@
  * row). Synthetic rows: A and B one entry, C one in 60% of rows (2.6 a row), coefficients
  * +-1 at random wires; the witness is 70% small values (below 2^32, like a block-model
  * witness) and 30% full-size; u random, E = Az o Bz - u Cz, so the instance is satisfied as a
- * folded one would be. The last row proves the fold circuit's instance as a split one
- * (docs/compression.md, "Split witness"), as the fold's final step does.
+ * folded one would be. The last row proves the fold circuit's instance with its witness in two
+ * parts (docs/compression.md, "Two-part witness"), as the fold's final step does.
  * Writes bench/results/compression.md and compression.json.
  *
  *   node dist/bench/compression.js
@@ -83,11 +83,11 @@ type Srs = Awaited<ReturnType<typeof devSrs>>;
 type Curve = Awaited<ReturnType<typeof buildBn128>>;
 type Timed<T> = Awaited<ReturnType<typeof timed<T>>>;
 
-/** The instances measured: name, constraints, wires, and the split's low bits if split. */
+/** The instances measured: name, constraints, wires, and the first part's length if in two parts. */
 const INSTANCES = [
   ["2^15 constraints", 1 << 15, 1 << 15, undefined],
   ["fold circuit's size", 27054, 27118, undefined],
-  ["the same, split at 2^11", 27054, 27118, 11],
+  ["the same, in two parts (1,132 and 25,974)", 27054, 27118, 1132],
 ] as const;
 
 async function main() {
@@ -98,8 +98,8 @@ async function main() {
     const loaded = await timed(() => devSrs(curve, 18, { cacheDir }));
     const rows: string[][] = [];
     const json: Record<string, unknown>[] = [];
-    for (const [name, constraints, wires, lowBits] of INSTANCES) {
-      const measured = await measure(curve, loaded.value, name, constraints, wires, lowBits);
+    for (const [name, constraints, wires, firstWires] of INSTANCES) {
+      const measured = await measure(curve, loaded.value, name, constraints, wires, firstWires);
       rows.push(measured.row);
       json.push(measured.json);
     }
@@ -118,15 +118,15 @@ async function main() {
 }
 
 /**
- * A satisfied relaxed instance of a synthetic R1CS and its witness: E = Az o Bz - u Cz. Split
- * (as the fold's final step makes it) when `lowBits` is given: W's first 2^lowBits entries in
- * comLow, the rest in comHigh.
+ * A satisfied relaxed instance of a synthetic R1CS and its witness: E = Az o Bz - u Cz. In two
+ * parts (as the fold's final step makes it) when `firstWires` is given: W's first firstWires
+ * entries committed apart from the others, each from the first power.
  */
 async function satisfiedInstance(
   srs: Srs,
   constraints: number,
   wires: number,
-  lowBits: number | undefined,
+  firstWires: number | undefined,
 ) {
   const nPublic = 11;
   const r1cs = syntheticR1cs(constraints, wires, nPublic);
@@ -138,28 +138,23 @@ async function satisfiedInstance(
   const [az, bz, cz] = [r1cs.A, r1cs.B, r1cs.C].map((m) => multiply(m, z));
   const E = az.map((a, i) => (((a * bz[i] - u * cz[i]) % P) + P) % P);
   const W = z.slice(1 + nPublic);
-  const block = lowBits === undefined ? 0 : 1 << lowBits;
-  const parts = {
-    low: W.map((v, j) => (j < block ? v : 0n)),
-    high: W.map((v, j) => (j < block ? 0n : v)),
-  };
-  const split =
-    lowBits === undefined
-      ? undefined
+  const commitment =
+    firstWires === undefined
+      ? { comW: await commitVector(srs, W) }
       : {
-          comLow: await commitVector(srs, parts.low),
-          comHigh: await commitVector(srs, parts.high),
-          lowBits,
+          parts: {
+            comFirst: await commitVector(srs, W.slice(0, firstWires)),
+            comSecond: await commitVector(srs, W.slice(firstWires)),
+            firstWires,
+          },
         };
   const instance = {
-    comW: await commitVector(srs, W),
+    ...commitment,
     comE: await commitVector(srs, E),
     u,
     x: z.slice(1, 1 + nPublic),
-    ...(split ? { split } : {}),
   };
-  const witness = { W, E, ...(split ? { parts } : {}) };
-  return { r1cs, instance, witness };
+  return { r1cs, instance, witness: { W, E } };
 }
 
 /** Proves and verifies one instance: its row of the table and its entry of the JSON. */
@@ -169,9 +164,9 @@ async function measure(
   name: string,
   constraints: number,
   wires: number,
-  lowBits: number | undefined,
+  firstWires: number | undefined,
 ): Promise<{ row: string[]; json: Record<string, unknown> }> {
-  const { r1cs, instance, witness } = await satisfiedInstance(srs, constraints, wires, lowBits);
+  const { r1cs, instance, witness } = await satisfiedInstance(srs, constraints, wires, firstWires);
   const proved = await timed(() =>
     proveRelaxed(srs, r1cs, instance, witness, new Sha256Transcript("bench")),
   );

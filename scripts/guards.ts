@@ -69,7 +69,7 @@ export const GUARDS: readonly Guard[] = [
     "if (false) return reject(",
   ),
   never("format", V, 'format is not "bmc-proof"', 'file.format !== "bmc-proof" ||', "false ||"),
-  never("version", V, "version is not 3", "file.version !== 3 ||", "false ||"),
+  never("version", V, "version is not 4", "file.version !== 4 ||", "false ||"),
   never("backend", V, 'backend is not "fold"', 'file.backend !== "fold")', "false)"),
   never(
     "rules-digest",

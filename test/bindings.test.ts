@@ -463,7 +463,7 @@ describe("folding through the bindings, after a plain bmc compile", () => {
     const proved = await prove(t, { buildDir: build, backend: fold });
     expect(proved.diagnostics).toEqual([]);
     expect(proved.proof?.backend).toBe("fold");
-    expect(proved.proof?.version).toBe(3);
+    expect(proved.proof?.version).toBe(4);
     expect(Object.keys(proved.proof!)).not.toContain("witness");
     expect(await verify(proved.proof!, { buildDir: build, backend: fold })).toEqual({
       valid: true,

@@ -447,12 +447,18 @@ describe("the coordinator's checks of a worker's result", () => {
     expect(reason(tampered())).toMatch(expected);
   });
 
-  it("gives worker threads (the pool's and bmc worker's) the key up to the last internal wire", () => {
-    // More internal wires than restOffset, as in bench:distributed's segment of 4 proofs.
-    const nRest = ctx.circuit.restOffset + 5;
-    const srs = { ...ctx.srs, powersG1: new Uint8Array(4 * ctx.circuit.restOffset * 64) };
-    const setup = workerSetup({ circuit: { ...ctx.circuit, nRest }, srs }, process.env.BMC_CACHE!);
-    expect(setup.powersG1.length).toBe((ctx.circuit.restOffset + nRest) * 64);
+  it("gives worker threads (the pool's and bmc worker's) the key up to the longer witness part", () => {
+    // Both parts from the first power: more internal wires than private inputs, as in
+    // bench:distributed's segment of 4 proofs, or fewer.
+    const { nPre } = ctx.circuit;
+    for (const nRest of [nPre + 5, Math.max(1, nPre - 1)]) {
+      const srs = { ...ctx.srs, powersG1: new Uint8Array(4 * (nPre + 5) * 64) };
+      const setup = workerSetup(
+        { circuit: { ...ctx.circuit, nRest }, srs },
+        process.env.BMC_CACHE!,
+      );
+      expect(setup.powersG1.length).toBe(Math.max(nPre, nRest) * 64);
+    }
   });
 
   it("refuses a result for another build or run, or not in the job format", () => {

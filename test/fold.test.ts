@@ -142,7 +142,7 @@ describe("folding valid transcripts", () => {
       expect(proved.diagnostics).toEqual([]);
       expect(proved.segments).toBe(count);
       expect(proved.proof!.segments).toHaveLength(count);
-      expect(proved.proof!.version).toBe(3);
+      expect(proved.proof!.version).toBe(4);
       proofs[name] = JSON.stringify(proved.proof);
       const verdict = await verify(proofs[name]);
       expect(verdict).toMatchObject({ valid: true, segments: count });
@@ -396,16 +396,16 @@ describe("a dishonest prover is caught", () => {
   }, 600_000);
 
   it("private inputs committed with the internal wires (chosen after the challenges)", async () => {
-    // Segment 2 commits its first two private inputs in comRest, at their own positions: the
-    // folded comPre + comRest still commit to the true witness, so only the support check
-    // sees it: the SNARK's claim that comRest vanishes on the private inputs' block (claim 4
-    // of its opening, high~(0, s) = 0).
+    // Segment 2 commits its first two private inputs in comRest, at their own positions (the
+    // first internal wires' there: both parts start at the key's first power). The SNARK, run
+    // on the true folded witness, opens a combination of comPre, comRest and comE that commits
+    // to another vector: the pairing check fails.
     const { text } = await foldDishonestly(honest.statement, honest.segments, {
       movePre: (i, pre) =>
         i === 1 ? pre.flatMap((v, k) => (v !== 0n ? [k] : [])).slice(0, 2) : [],
     });
     expect((await verify(text)).reason).toMatch(
-      /^the compressed proof of the folded instance does not verify \(hyperkzg-fold: claim 4: /,
+      /^the compressed proof of the folded instance does not verify \(hyperkzg-pairing: /,
     );
   }, 600_000);
 
@@ -483,7 +483,7 @@ describe("a dishonest prover is caught", () => {
       expect((await edit((p) => (p.random.u = bump(p.random.u)))).valid).toBe(false);
     }, 600_000);
 
-    it("the compressed proof, its split opening included", async () => {
+    it("the compressed proof, its opening of the witness parts and E included", async () => {
       const bump = (v: string) => ((BigInt(v) + 1n) % P).toString();
       const evalW = await edit((p) => (p.final.snark.evalW = bump(p.final.snark.evalW)));
       expect(evalW.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
@@ -491,14 +491,10 @@ describe("a dishonest prover is caught", () => {
         (p) => (p.final.snark.outer[0][0] = bump(p.final.snark.outer[0][0])),
       );
       expect(outer.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
-      const evalLow = await edit((p) => (p.final.snark.evalLow = bump(p.final.snark.evalLow)));
-      expect(evalLow.reason).toMatch(
-        /^the compressed proof of the folded instance does not verify/,
+      const parts = await edit(
+        (p) => (p.final.snark.opening.evals[0][0][0] = bump(p.final.snark.opening.evals[0][0][0])),
       );
-      const split = await edit(
-        (p) => (p.final.snark.opening.evals[4][0][0] = bump(p.final.snark.opening.evals[4][0][0])),
-      );
-      expect(split.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
+      expect(parts.reason).toMatch(/^the compressed proof of the folded instance does not verify/);
       const scheme = await edit((p) => (p.final.scheme = "open"));
       expect(scheme.reason).toBe("the final step is malformed");
     }, 600_000);
@@ -541,7 +537,7 @@ describe("a dishonest prover is caught", () => {
       expect((await edit((p) => (p.circuitDigest = "0".repeat(64)))).reason).toMatch(
         /another circuit/,
       );
-      expect((await edit((p) => (p.version = 1))).reason).toBe("not a version 3 bmc fold proof");
+      expect((await edit((p) => (p.version = 1))).reason).toBe("not a version 4 bmc fold proof");
       expect((await edit((p) => (p.extra = 1))).reason).toMatch(/unexpected or missing fields/);
       expect((await edit((p) => (p.commitmentKey = "kzg:other"))).reason).toMatch(
         /another commitment key/,

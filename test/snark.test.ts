@@ -49,7 +49,6 @@ import { checkedKey, checkedMarkPath } from "../src/prove/fold/snark/srs.js";
 import { interpolate } from "../src/prove/fold/snark/sumcheck.js";
 import { engine } from "../src/prove/fold/snark/engine.js";
 import { calculateWitness } from "../src/witness/calculator.js";
-import { proveWithEvalLow } from "./support/dishonest-snark.js";
 import { recordingLogger } from "../src/prove/curve.js";
 
 let dir: string;
@@ -285,7 +284,7 @@ describe("compression of a relaxed R1CS instance", () => {
 
   it("rejects a changed instance: comW, comE, u, each x", async () => {
     const G = curve.G1;
-    expect(await outcome({ ...instance, comW: G.add(instance.comW, G.g) }, proof)).not.toBe(
+    expect(await outcome({ ...instance, comW: G.add(instance.comW!, G.g) }, proof)).not.toBe(
       "accepted",
     );
     expect(await outcome({ ...instance, comE: G.add(instance.comE, G.g) }, proof)).not.toBe(
@@ -298,13 +297,16 @@ describe("compression of a relaxed R1CS instance", () => {
     }
   });
 
-  it("a prover whose comW commits to another W fails the pairing check", async () => {
+  it("a prover whose comW or comE commits to another vector fails the pairing check", async () => {
     // The transcript absorbs the lying commitment, so the challenges are honest for it: only
-    // the binding of the commitment stops this.
+    // the binding of the commitment stops this. E~(r_x) is bound by the same opening as W
+    // (E is a block of the inner sum-check's z'').
     const otherW = witness.W.map((w, j) => (j === 0 ? mod(w + 1n) : w));
     const lying = { ...instance, comW: await commitVector(srs, otherW) };
-    const p = await prove(lying, witness);
-    expect(await outcome(lying, p)).toBe("hyperkzg-pairing");
+    expect(await outcome(lying, await prove(lying, witness))).toBe("hyperkzg-pairing");
+    const otherE = witness.E.map((e, i) => (i === 2 ? mod(e + 1n) : e));
+    const lyingE = { ...instance, comE: await commitVector(srs, otherE) };
+    expect(await outcome(lyingE, await prove(lyingE, witness))).toBe("hyperkzg-pairing");
   });
 
   it("an unsatisfied witness makes no verifying proof", async () => {
@@ -376,7 +378,7 @@ describe("Fiat-Shamir and the verifier's own guards", () => {
     expect(await tauOf(instance)).toBe(base);
     const G = curve.G1;
     const changed: RelaxedR1csInstance[] = [
-      { ...instance, comW: G.add(instance.comW, G.g) },
+      { ...instance, comW: G.add(instance.comW!, G.g) },
       { ...instance, comE: G.add(instance.comE, G.g) },
       { ...instance, u: mod(instance.u + 1n) },
       ...instance.x.map((_, i) => ({
@@ -452,145 +454,79 @@ describe("proof encoding", () => {
     upper.opening.folds[0][0] = upper.opening.folds[0][0].toUpperCase();
     expect(fails(upper)).toBe("opening.folds[0][0]");
     const notInField = good();
-    const hex = notInField.opening.folds[1][0];
+    const hex = notInField.opening.folds[0][1];
     // x + q: the same point with a non-canonical coordinate.
     const q = curve.F1.p;
-    notInField.opening.folds[1][0] =
+    notInField.opening.folds[0][1] =
       (BigInt(`0x${hex.slice(0, 64)}`) + q).toString(16).padStart(64, "0") + hex.slice(64);
-    expect(fails(notInField)).toBe("opening.folds[1][0]");
+    expect(fails(notInField)).toBe("opening.folds[0][1]");
     const evals = good();
-    evals.opening.evals[1][2].push("0");
-    expect(fails(evals)).toBe("opening.evals[1][2]");
+    evals.opening.evals[0][2].push("0");
+    expect(fails(evals)).toBe("opening.evals[0][2]");
   });
 });
 
-describe("a split instance (the witness committed in two parts)", () => {
-  const LOW_BITS = 2;
-  /** W's parts: `low` on entries below 2^LOW_BITS, `high` on the others; W = low + high. */
-  const parts = (W: readonly bigint[], moveOut = 0n, moveIn = 0n) => {
-    const n = 1 << LOW_BITS;
-    const low = W.map((v, j) => (j < n ? v : 0n));
-    const high = W.map((v, j) => (j < n ? 0n : v));
-    // moveOut: a value of high placed in low outside the block; moveIn: the reverse.
-    low[n] = mod(low[n] + moveOut);
-    high[n] = mod(high[n] - moveOut);
-    low[1] = mod(low[1] - moveIn);
-    high[1] = mod(high[1] + moveIn);
-    return { low, high };
+describe("a witness in two parts (committed apart, each from the SRS's first power)", () => {
+  /** The instance with W's first `firstWires` entries and the others committed apart. */
+  const twoParts = async (firstWires: number): Promise<RelaxedR1csInstance> => {
+    const comFirst = await commitVector(srs, witness.W.slice(0, firstWires));
+    const comSecond = await commitVector(srs, witness.W.slice(firstWires));
+    const { comW: _, ...rest } = instance;
+    return { ...rest, parts: { comFirst, comSecond, firstWires } };
   };
-  const splitOf = async (p: { low: bigint[]; high: bigint[] }, lowBits = LOW_BITS) => {
-    const [comLow, comHigh] = [await commitVector(srs, p.low), await commitVector(srs, p.high)];
-    return {
-      instance: {
-        ...instance,
-        comW: curve.G1.add(comLow, comHigh),
-        split: { comLow, comHigh, lowBits },
-      },
-      witness: { ...witness, parts: p },
-    };
-  };
-  let split: Awaited<ReturnType<typeof splitOf>>;
-  let splitProof: CompressedProof;
+  // As the fold commits its segments: the one private input b, then the internal wires.
+  const FIRST = 1;
+  let U: RelaxedR1csInstance;
+  let partsProof: CompressedProof;
   beforeAll(async () => {
-    split = await splitOf(parts(witness.W));
-    splitProof = await prove(split.instance, split.witness);
+    U = await twoParts(FIRST);
+    partsProof = await prove(U);
   });
 
-  it("verifies, and the JSON round-trips with evalLow and five claims", async () => {
-    expect(compressedShape(r1cs).colVars).toBeGreaterThan(LOW_BITS);
-    expect(await outcome(split.instance, splitProof)).toBe("accepted");
-    expect(splitProof.opening.folds).toHaveLength(5);
-    const json = JSON.parse(JSON.stringify(encodeCompressed(curve, splitProof)));
-    const shape = compressedShape(r1cs, LOW_BITS);
-    expect(await outcome(split.instance, decodeCompressed(curve, json, shape))).toBe("accepted");
-    const path = (f: () => unknown) => {
-      try {
-        f();
-        return "accepted";
-      } catch (e) {
-        if (e instanceof CompressedDecodeError) return e.path;
-        throw e;
-      }
-    };
-    const { evalLow: _, ...noLow } = json;
-    expect(path(() => decodeCompressed(curve, noLow, shape))).toBe("proof");
-    expect(path(() => decodeCompressed(curve, json, compressedShape(r1cs)))).toBe("proof");
-    const plain = JSON.parse(JSON.stringify(encodeCompressed(curve, proof)));
-    expect(path(() => decodeCompressed(curve, { ...plain, evalLow: "1" }, shape))).toBe(
-      "opening.folds",
-    );
+  it("verifies, and the JSON round-trips", async () => {
+    const shape = compressedShape(r1cs, FIRST);
+    expect(partsProof.inner).toHaveLength(shape.colVars + 2);
+    expect(await outcome(U, partsProof)).toBe("accepted");
+    const json = JSON.parse(JSON.stringify(encodeCompressed(curve, partsProof)));
+    expect(await outcome(U, decodeCompressed(curve, json, shape))).toBe("accepted");
   });
 
-  it("rejects a changed evalLow, parts, split or a proof of the other kind", async () => {
+  it("verifies with any cut, an empty part included", async () => {
+    for (const firstWires of [0, 10, witness.W.length]) {
+      const V = await twoParts(firstWires);
+      expect(await outcome(V, await prove(V))).toBe("accepted");
+    }
+  });
+
+  it("rejects the parts swapped, a value moved between them, or another cut", async () => {
     const G = curve.G1;
-    const U = split.instance;
-    const bump = { ...splitProof, evalLow: mod(splitProof.evalLow! + 1n) };
-    expect(await outcome(U, bump)).not.toBe("accepted");
-    // Moved between the parts: comW and their sum unchanged.
+    const parts = U.parts!;
+    const swapped = { ...parts, comFirst: parts.comSecond, comSecond: parts.comFirst };
+    expect(await outcome({ ...U, parts: swapped }, partsProof)).not.toBe("accepted");
+    // The first entry of each part changed by +d and -d: the sum of the two vectors, and of
+    // their commitments, is unchanged (what a prover committing part of one in the other
+    // would show if only the sum were opened).
+    const d = G.timesScalar(G.g, rand());
     const moved = {
-      ...U.split,
-      comLow: G.add(U.split.comLow, G.g),
-      comHigh: G.sub(U.split.comHigh, G.g),
+      ...parts,
+      comFirst: G.add(parts.comFirst, d),
+      comSecond: G.sub(parts.comSecond, d),
     };
-    expect(await outcome({ ...U, split: moved }, splitProof)).not.toBe("accepted");
-    const unequal = { ...U.split, comLow: G.add(U.split.comLow, G.g) };
-    expect(await outcome({ ...U, split: unequal }, splitProof)).toBe("shape");
-    for (const lowBits of [LOW_BITS + 1, compressedShape(r1cs).colVars, -1])
-      expect(await outcome({ ...U, split: { ...U.split, lowBits } }, splitProof)).not.toBe(
-        "accepted",
-      );
-    expect(await outcome(U, proof)).toBe("shape");
-    expect(await outcome(instance, splitProof)).toBe("shape");
+    expect(await outcome({ ...U, parts: moved }, partsProof)).not.toBe("accepted");
+    const recut = { ...parts, firstWires: FIRST + 1 };
+    expect(await outcome({ ...U, parts: recut }, partsProof)).not.toBe("accepted");
   });
 
-  it("rejects parts that are not apart, though their sum is the true witness", async () => {
-    // moveOut is caught by low~(t, s) = eq(0, t) low~(0, s) and by high~(t, s); moveIn only
-    // by high~(0, s) = 0.
-    for (const [moveOut, moveIn] of [
-      [rand(), 0n],
-      [0n, rand()],
-    ]) {
-      const tampered = await splitOf(parts(witness.W, moveOut, moveIn));
-      expect(G1eq(tampered.instance.comW, split.instance.comW)).toBe(true);
-      const p = await prove(tampered.instance, tampered.witness);
-      expect(await outcome(tampered.instance, p)).not.toBe("accepted");
-    }
+  it("refuses comW beside the parts, neither, a cut outside W, or a proof of the other kind", async () => {
+    expect(await outcome({ ...U, comW: instance.comW }, partsProof)).toBe("shape");
+    const { parts, ...neither } = U;
+    expect(await outcome(neither, partsProof)).toBe("shape");
+    expect(await outcome(neither, proof)).toBe("shape");
+    for (const firstWires of [-1, witness.W.length + 1, 1.5])
+      expect(await outcome({ ...U, parts: { ...parts!, firstWires } }, partsProof)).toBe("shape");
+    expect(await outcome(U, proof)).not.toBe("accepted");
+    expect(await outcome(instance, partsProof)).not.toBe("accepted");
   });
-
-  it("each claim of the split opening is needed: a prover that fits the other three fails", async () => {
-    const n = 1 << LOW_BITS;
-    const junk = (v: { low: bigint[]; high: bigint[] }, part: "low" | "high") => {
-      const copy = { low: [...v.low], high: [...v.high] };
-      copy[part][n] = mod(copy[part][n] + rand());
-      return copy;
-    };
-    // Junk in low outside its block, the SNARK run on the true W: only low~(t, s) sees it.
-    // Junk in high, the SNARK run on the true W: only high~(t, s) = evalW - low~(t, s) sees it.
-    for (const part of ["low", "high"] as const) {
-      const forged = await splitOf(junk(parts(witness.W), part));
-      const p = await prove(forged.instance, forged.witness);
-      expect(await outcome(forged.instance, p)).not.toBe("accepted");
-    }
-    // A value moved out of low's block, and evalLow chosen so that low~(t, s) = eq(0, t)
-    // evalLow holds: only low~(0, s) = evalLow sees it.
-    const { inverse } = await import("../src/prove/fold/snark/multilinear.js");
-    const moved = await splitOf(parts(witness.W, rand()));
-    const forgeLow = (ryW: readonly bigint[]) => {
-      const top = ryW.length - LOW_BITS;
-      const eqZero = ryW.slice(0, top).reduce((acc, t) => mod(acc * (1n - t)), 1n);
-      return mod(evaluateMle(moved.witness.parts.low, ryW) * inverse(eqZero));
-    };
-    const p = await proveWithEvalLow(
-      srs,
-      r1cs,
-      moved.instance,
-      moved.witness,
-      transcript(),
-      forgeLow,
-    );
-    expect(await outcome(moved.instance, p)).not.toBe("accepted");
-  });
-  const G1eq = (a: Uint8Array, b: Uint8Array) => curve.G1.eq(a, b);
 });
 
 describe("commitments over the SRS", () => {

@@ -291,7 +291,7 @@ describe("every field of the proof is checked", () => {
       (p) => (p.final.scheme = "open"),
       (p) =>
         (p.final.snark.opening.witnesses[0] = p.final.snark.opening.witnesses[0].slice(2) + "00"),
-      (p) => delete p.final.snark.evalLow,
+      (p) => (p.final.snark.evalLow = "1"),
       (p) => (p.final.support = { folds: [], evals: [], witnesses: [] }),
       (p) => (p.final.snark.opening.extra = []),
     ];
@@ -317,9 +317,9 @@ describe("every field of the proof is checked", () => {
       Buffer.concat([Buffer.from(text, "base64"), Buffer.from(point, "hex")]).toString("base64");
     const cases: [string, (p: any) => void, string | RegExp][] = [
       ["an extra top-level field", (p) => (p.extra = "1"), /unexpected or missing fields/],
-      ["another format", (p) => (p.format = "bmc-proof-x"), "not a version 3 bmc fold proof"],
-      ["version 1", (p) => (p.version = 1), "not a version 3 bmc fold proof"],
-      ["the other backend", (p) => (p.backend = "groth16"), "not a version 3 bmc fold proof"],
+      ["another format", (p) => (p.format = "bmc-proof-x"), "not a version 4 bmc fold proof"],
+      ["version 1", (p) => (p.version = 1), "not a version 4 bmc fold proof"],
+      ["the other backend", (p) => (p.backend = "groth16"), "not a version 4 bmc fold proof"],
       [
         "other rules",
         (p) => (p.rulesDigest = "0".repeat(64)),

@@ -7,7 +7,7 @@
 import { mod } from "../../src/field/index.js";
 import type { StatementBlock } from "../../src/prove/proof-file.js";
 import { pointBytes } from "../../src/prove/fold/curve.js";
-import { paddedWitness, proveFinal } from "../../src/prove/fold/final.js";
+import { proveFinal } from "../../src/prove/fold/final.js";
 import type {
   FoldCircuit,
   FoldOptions,
@@ -40,7 +40,8 @@ export interface Dishonesty {
   readonly witness?: (segment: number, witness: bigint[]) => bigint[];
   /**
    * Private inputs of a segment (indices) committed in comRest instead of comPre, at their own
-   * positions: a prover that would choose them after the challenges.
+   * positions (from the key's first power, as comRest's own entries): a prover that would
+   * choose them after the challenges.
    */
   readonly movePre?: (segment: number, pre: readonly bigint[]) => readonly number[];
 }
@@ -119,13 +120,8 @@ export function dishonestFold(
     }
     const zk = await zeroKnowledgeLayer(ctx, chain, state!, early);
     const U = await foldedInstance(ctx, state!, zk);
-    // The folded moved inputs: committed in comRest, so opened there.
-    const W = { ...paddedWitness(circuit, zk.folded), E: zk.folded.E };
-    moved[0].forEach((_, k) => {
-      const v = state!.coefficients.reduce((sum, c, i) => mod(sum + c * moved[i][k]), 0n);
-      W.pre[k] = mod(W.pre[k] - v);
-      W.rest[k] = v;
-    });
+    // The SNARK runs on the true folded witness; moved inputs change only the commitments.
+    const W = { pre: zk.folded.pre, rest: zk.folded.rest, E: zk.folded.E };
     const final = await proveFinal(ctx.srs, circuit, U, W, chain);
     return proofFile(ctx, statement, state!, zk, final);
   });

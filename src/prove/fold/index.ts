@@ -33,6 +33,7 @@ import { drawSegmentBlinding, localExecutor, segmentJobs, type JobRunner } from 
 import { commitPreChallenge, isEnd } from "./prover/pre-challenge.js";
 import type { FoldOptions, SegmentInputs } from "./prover/types.js";
 import { startMsmHelper, type MsmHelper } from "./prover/msm-helper.js";
+import { withoutWasmTierUp } from "./prover/tier-up.js";
 import { checkFoldedSatisfied, drawRandomInstance, zeroKnowledgeLayer } from "./prover/zk-layer.js";
 import { planSegments } from "./segments.js";
 
@@ -89,16 +90,21 @@ export async function foldSegments(
     const threads = options.workers ?? 1;
     const cacheDir = options.cacheDir ?? defaultCacheDir();
     const executor = options.executor ?? localExecutor(threads, cacheDir);
-    const { runner, rng } = await executor.open(base, { statement, segments });
-    const ctx = rng ? withRandomness(base, rng) : base;
-    // A local thread the segments leave idle commits to the random instance meanwhile.
-    const idle = !executor.remote && threads > segments.length;
-    const helper = idle ? startMsmHelper(ctx, options.cacheDir) : undefined;
-    try {
-      return await foldWith(ctx, runner, statement, segments, helper);
-    } finally {
-      await Promise.all([runner.close(), helper?.close()]);
-    }
+    // One local segment: its witness generator runs once (./prover/tier-up.ts).
+    const once = !executor.remote && segments.length === 1;
+    const prove = async () => {
+      const { runner, rng } = await executor.open(base, { statement, segments });
+      const ctx = rng ? withRandomness(base, rng) : base;
+      // A local thread the segments leave idle commits to the random instance meanwhile.
+      const idle = !executor.remote && threads > segments.length;
+      const helper = idle ? startMsmHelper(ctx, options.cacheDir) : undefined;
+      try {
+        return await foldWith(ctx, runner, statement, segments, helper);
+      } finally {
+        await Promise.all([runner.close(), helper?.close()]);
+      }
+    };
+    return once ? withoutWasmTierUp(prove) : prove();
   });
 }
 

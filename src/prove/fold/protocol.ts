@@ -1,5 +1,5 @@
 /**
- * What the prover and the verifier of folded proofs share: the proof file (version 3), the
+ * What the prover and the verifier of folded proofs share: the proof file (version 4), the
  * layout of the public wires, the commitment key, and the challenges. docs/folding.md is the
  * document of record for every step.
  */
@@ -13,17 +13,17 @@ import type { Point } from "./curve.js";
 import { buildCurve } from "./curve-build.js";
 import type { SpartanFinal } from "./final.js";
 import { HIDING_LABEL } from "./hiding.js";
-import { devSrs, readPtauSrs, srsCommitmentKey, type Srs } from "./snark/index.js";
+import { devSrs, readPtauSrs, requiredLogSize, srsCommitmentKey, type Srs } from "./snark/index.js";
 import { loadSparseR1cs, type SparseR1cs } from "./r1cs.js";
 import { HashChain } from "./transcript.js";
 
 /**
- * The proof file of the fold backend (format "bmc-proof", version 3, backend "fold"). Points
+ * The proof file of the fold backend (format "bmc-proof", version 4, backend "fold"). Points
  * are 64 bytes (x, y big-endian; docs/folding.md); scalars are canonical decimals.
  */
 export interface FoldProof {
   readonly format: "bmc-proof";
-  readonly version: 3;
+  readonly version: 4;
   readonly backend: "fold";
   readonly rulesDigest: string;
   readonly circuitDigest: string;
@@ -78,12 +78,12 @@ export interface FoldCircuit {
   readonly nPre: number;
   readonly nRest: number;
   /**
-   * Where the internal wires start in the committed witness: the private inputs take
-   * 0 .. nPre-1, the internal wires restOffset .. restOffset+nRest-1, with restOffset the
-   * least power of two (at least 2) not below nPre (see foldKey).
+   * The key's power the internal wires are committed from: 0, as the private inputs (proof
+   * version 4: the final step opens the two commitments apart; see foldKey). Versions 2 and 3
+   * committed them past a power of two at least nPre.
    */
-  readonly restOffset: number;
-  /** log2 of the commitment key's length: the witness (restOffset + nRest), the constraints. */
+  readonly restOffset: 0;
+  /** log2 of the commitment key's length: the SNARK's (nPre, nRest, the constraints). */
   readonly logSize: number;
 }
 
@@ -107,10 +107,9 @@ export function loadFoldCircuit(buildDir: string, manifest: Manifest): FoldCircu
   }
   const nPre = r1cs.nPrvIn;
   const nRest = r1cs.nWires - 1 - nPublic - r1cs.nPrvIn;
-  // The private inputs fill a power-of-two block (the final step shows each committed part
-  // on its side of it); the internal wires follow at once, not at the next power of two.
-  const restOffset = 2 ** Math.ceil(Math.log2(Math.max(nPre, 2)));
-  const logSize = Math.ceil(Math.log2(Math.max(restOffset + nRest, r1cs.nConstraints)));
+  // Both parts of the witness from the key's first power: the key covers the longer part, the
+  // error vector and the SNARK's blocks (final.ts).
+  const logSize = requiredLogSize(r1cs, nPre);
   return {
     manifest,
     r1cs,
@@ -119,7 +118,7 @@ export function loadFoldCircuit(buildDir: string, manifest: Manifest): FoldCircu
     nPublic,
     nPre,
     nRest,
-    restOffset,
+    restOffset: 0,
     logSize,
   };
 }
@@ -162,11 +161,9 @@ export async function onCurve<T>(
 
 /**
  * The commitment key: powers of tau, tau^j G1 (the compression SNARK's SRS, so that the
- * folded commitments are its polynomial commitments). In a segment's witness the private
- * inputs take positions 0 .. nPre-1 and the internal wires restOffset .. (inside and outside
- * the first power-of-two block of the witness, which the final step shows apart: see
- * docs/folding.md), so comPre + comRest commits to the whole witness; the error vector takes
- * 0 .. nConstraints-1. The SRS is checked whole before use (../snark/srs.ts), and its digest
+ * folded commitments are its polynomial commitments). A segment's private inputs and its
+ * internal wires are two vectors, each committed from the first power (comPre, comRest; the
+ * final step opens them apart: docs/folding.md); the error vector takes 0 .. nConstraints-1. The SRS is checked whole before use (../snark/srs.ts), and its digest
  * is the key's id, which a proof names.
  */
 export async function foldKey(

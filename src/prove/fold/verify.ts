@@ -1,5 +1,5 @@
 /**
- * The verifier of folded proofs (version 3). It reads the proof file strictly, re-derives every
+ * The verifier of folded proofs (version 4). It reads the proof file strictly, re-derives every
  * challenge, and computes the folded instance itself as linear combinations of the segments'
  * commitments (no fold is recomputed one by one); then it checks the folded instance with the
  * final step. docs/folding.md lists every check and why it is there.
@@ -116,8 +116,8 @@ export async function verifyFold(
   const { manifest } = circuit;
   const reject = (reason: string): FoldVerifyResult => ({ valid: false, reason });
   if (!sameKeys(file, TOP)) return reject("not a bmc fold proof (unexpected or missing fields)");
-  if (file.format !== "bmc-proof" || file.version !== 3 || file.backend !== "fold")
-    return reject("not a version 3 bmc fold proof");
+  if (file.format !== "bmc-proof" || file.version !== 4 || file.backend !== "fold")
+    return reject("not a version 4 bmc fold proof");
   if (file.rulesDigest !== manifest.rulesDigest)
     return reject("the proof is for other rules than this build folder's");
   if (file.circuitDigest !== manifest.circuitDigest)

@@ -5,7 +5,7 @@
 import { mod } from "../../../field/index.js";
 import type { StatementBlock } from "../../proof-file.js";
 import { encodePoint, linearCombination, type Point } from "../curve.js";
-import { paddedWitness, proveFinal, type FoldedInstance, type SpartanFinal } from "../final.js";
+import { proveFinal, type FoldedInstance, type SpartanFinal } from "../final.js";
 import { X, type FoldProof } from "../protocol.js";
 import type { OtherThread } from "../snark/index.js";
 import type { HashChain } from "../transcript.js";
@@ -52,7 +52,7 @@ export function proofFile(
   const { folded, points, Z, sum } = zk;
   return {
     format: "bmc-proof",
-    version: 3,
+    version: 4,
     backend: "fold",
     rulesDigest: manifest.rulesDigest,
     circuitDigest: manifest.circuitDigest,
@@ -101,7 +101,7 @@ export async function finishProof(
 ): Promise<FoldProof> {
   const U = await foldedInstance(ctx, state, zk);
   ctx.progress("compress: the folded instance");
-  const W = { ...paddedWitness(ctx.circuit, zk.folded), E: zk.folded.E };
+  const W = { pre: zk.folded.pre, rest: zk.folded.rest, E: zk.folded.E };
   const final = await proveFinal(ctx.srs, ctx.circuit, U, W, chain, other);
   ctx.lap("finalMs");
   return proofFile(ctx, statement, state, zk, final);

@@ -126,8 +126,8 @@ export function workerSetup(
   cacheDir: string,
 ): WorkerSetup {
   const { r1cs, jsDir, wasmFile, nPublic, nPre, nRest, restOffset } = ctx.circuit;
-  // The internal wires go from restOffset on, and may be more than restOffset of them.
-  const used = ctx.srs.powersG1.subarray(0, (restOffset + nRest) * 64);
+  // The private inputs from power 0, the internal wires from restOffset (0 since version 4).
+  const used = ctx.srs.powersG1.subarray(0, Math.max(nPre, restOffset + nRest) * 64);
   const powersG1 = new Uint8Array(new SharedArrayBuffer(used.length));
   powersG1.set(used);
   return {

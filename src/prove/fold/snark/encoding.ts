@@ -17,8 +17,6 @@ export interface CompressedProofJson {
   readonly evalE: string;
   readonly inner: string[][];
   readonly evalW: string;
-  /** A split instance's only (SplitCommitment). */
-  readonly evalLow?: string;
   readonly opening: {
     readonly folds: string[][];
     readonly evals: string[][][];
@@ -38,7 +36,6 @@ export class CompressedDecodeError extends Error {
 }
 
 const PROOF_KEYS = ["outer", "az", "bz", "cz", "evalE", "inner", "evalW", "opening"] as const;
-const SPLIT_PROOF_KEYS = [...PROOF_KEYS, "evalLow"] as const;
 const OPENING_KEYS = ["folds", "evals", "witnesses"] as const;
 
 export function encodeCompressed(curve: Bn128, proof: CompressedProof): CompressedProofJson {
@@ -52,7 +49,6 @@ export function encodeCompressed(curve: Bn128, proof: CompressedProof): Compress
     evalE: s(proof.evalE),
     inner: proof.inner.map((round) => round.map(s)),
     evalW: s(proof.evalW),
-    ...(proof.evalLow === undefined ? {} : { evalLow: s(proof.evalLow) }),
     opening: {
       folds: proof.opening.folds.map((list) => list.map(p)),
       evals: proof.opening.evals.map((claim) => claim.map((row) => row.map(s))),
@@ -67,7 +63,7 @@ export function compressedSize(proof: CompressedProof): number {
     proof.outer.flat().length +
     4 +
     proof.inner.flat().length +
-    (proof.evalLow === undefined ? 1 : 2) +
+    1 +
     proof.opening.evals.flat(2).length;
   const points = proof.opening.folds.flat().length + proof.opening.witnesses.length;
   return 32 * scalars + 64 * points;
@@ -94,24 +90,21 @@ export function decodeCompressed(
     array(v, n, path).map((round, i) =>
       array(round, degree, `${path}[${i}]`).map((x, t) => scalar(x, `${path}[${i}][${t}]`)),
     );
-  const split = shape.lowBits !== undefined;
-  const keys = split ? SPLIT_PROOF_KEYS : PROOF_KEYS;
-  if (!sameKeys(json, keys)) return fail("proof", `must have exactly the keys ${keys.join(", ")}`);
+  if (!sameKeys(json, PROOF_KEYS))
+    return fail("proof", `must have exactly the keys ${PROOF_KEYS.join(", ")}`);
   const o = json.opening;
   if (!sameKeys(o, OPENING_KEYS))
     return fail("opening", `must have exactly the keys ${OPENING_KEYS.join(", ")}`);
-  // Claim 0 is E~ at r_x (rowVars coordinates), claim 1 is W~ at r_y[1..] (colVars); a
-  // split instance has four claims of colVars coordinates instead (low and high, twice each).
-  const ks = [shape.rowVars, ...new Array<number>(split ? 4 : 1).fill(shape.colVars)];
+  // One claim, at colVars coordinates (spartan.ts).
+  const ks = [shape.colVars];
   return {
     outer: rounds(json.outer, shape.rowVars, 3, "outer"),
     az: scalar(json.az, "az"),
     bz: scalar(json.bz, "bz"),
     cz: scalar(json.cz, "cz"),
     evalE: scalar(json.evalE, "evalE"),
-    inner: rounds(json.inner, shape.colVars + 1, 2, "inner"),
+    inner: rounds(json.inner, shape.colVars + 2, 2, "inner"),
     evalW: scalar(json.evalW, "evalW"),
-    ...(split ? { evalLow: scalar(json.evalLow, "evalLow") } : {}),
     opening: {
       folds: array(o.folds, ks.length, "opening.folds").map((list, j) =>
         array(list, ks[j] - 1, `opening.folds[${j}]`).map((v, i) =>

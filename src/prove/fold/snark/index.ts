@@ -3,7 +3,7 @@
  * - WORKS, tested (test/snark.test.ts): the SRS (devSrs, readPtauSrs, checkPowers,
  *   verifierKeyOf), commitVector / srsCommitmentKey, the transcript interface, sum-check,
  *   batched HyperKZG (two-witness KZG opening, shared folds), proveRelaxed / verifyRelaxed
- *   (Spartan; split instances for a witness committed in two parts), encodeCompressed /
+ *   (Spartan; a witness committed whole or in two parts), encodeCompressed /
  *   decodeCompressed. The exported types and functions below are the stable interface.
  * - VERIFIERS: load a VerifierKey with devVerifierKey / readPtauVerifierKey (milliseconds:
  *   tau*G2, the digest, cheap checks), not devSrs / readPtauSrs + verifierKeyOf, which load
@@ -52,15 +52,11 @@ export { commitVector, srsCommitmentKey, type SparseVector } from "./commit.js";
 export { absorbPoints, pointBytes, Sha256Transcript, type Transcript } from "./transcript.js";
 export {
   compressedShape,
-  proveOpening,
   proveRelaxed,
-  proveSumchecks,
   requiredLogSize,
-  splitEvalLow,
   SnarkVerifyError,
   verifyRelaxed,
   type SnarkCheck,
-  type SumcheckStage,
 } from "./spartan.js";
 export {
   CompressedDecodeError,
@@ -83,5 +79,5 @@ export type {
   HyperKzgProof,
   RelaxedR1csInstance,
   RelaxedR1csWitness,
-  SplitCommitment,
+  TwoParts,
 } from "./types.js";

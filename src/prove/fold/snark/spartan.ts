@@ -2,25 +2,26 @@
  * Spartan for relaxed R1CS (A z) o (B z) = u (C z) + E, z = (u, x, W) in circom's wire order,
  * with HyperKZG for the committed W and E. docs/compression.md is the document of record.
  *
- * Layout. Rows (constraints) are padded with zero rows to 2^rowVars. Columns are permuted so
- * that W comes first, as committed: z' = (W, 0.., u, x, 0..) of length 2^(colVars+1), W in the
- * first half (2^colVars entries, W[j] at j) and (u, x) at the start of the second. Wire w
- * goes to column w - nPublic - 1 when w > nPublic (a W wire) and to 2^colVars + w otherwise.
- * So z'~(r_y) = (1 - r_y[0]) W~(r_y[1..]) + r_y[0] ux~(r_y[1..]): the verifier evaluates the
- * (u, x) half itself from the eq table of r_y, and W~ is opened.
+ * Layout. Rows (constraints) are padded with zero rows to 2^rowVars. The inner sum-check runs
+ * over z'', four blocks of 2^colVars entries: W's first part, its second part, (u, x), E
+ * (colVars covers each part, 1 + nPublic and the rows). W is one part (the second empty)
+ * unless the instance has two (TwoParts: W's first firstWires entries and the others, each
+ * committed from the SRS's first power). With r_y = (y0, y1, y'),
+ *   z''~(r_y) = (1-y0)(1-y1) first~(y') + (1-y0) y1 second~(y') + y0 (1-y1) ux~(y') + y0 y1 E~(y')
+ * and the matrix of the inner sum-check is (A + rho B + rho^2 C)(r_x, .) on the wires' columns
+ * and rho^3 eq(r_x, .) on E's block, so that E~(r_x) is checked by the same opening as W: the
+ * verifier evaluates the (u, x) term itself, and the three committed blocks are one opening of
+ * (1-y0)(1-y1) comFirst + (1-y0) y1 comSecond + y0 y1 comE at y' (witnessClaim).
  *
  * Transcript, in order: "spartan shape" (nConstraints, nWires, nPublic, rowVars, colVars),
- * "spartan srs" (the SRS digest), "spartan comW", "spartan comE", "spartan u x"; tau (rowVars
+ * "spartan srs" (the SRS digest), "spartan comW" (or "spartan parts" (firstWires) and
+ * "spartan comW parts" (comFirst, comSecond)), "spartan comE", "spartan u x"; tau (rowVars
  * challenges "spartan tau"); the outer sum-check ("spartan outer"); "spartan claims"
  * (Az~, Bz~, Cz~, E~ at r_x); rho ("spartan rho"); the inner sum-check of
- * sum_y (A + rho B + rho^2 C)~(r_x, y) z'~(y) ("spartan inner"); "spartan evalW"; the batched
- * HyperKZG opening of E~(r_x) and W~(r_y[1..]).
- *
- * A split instance (SplitCommitment: comW = comLow + comHigh, low inside W's first
- * 2^lowBits entries, high outside them) also absorbs "spartan split" (lowBits) and
- * "spartan comW parts" after "spartan u x", and "spartan evalLow" (low~(0, s)) after
- * "spartan evalW"; its opening has the claims of splitClaims instead of W~(r_y[1..]).
+ * sum_y M~(r_x, y) z''~(y) = Az + rho Bz + rho^2 Cz + rho^3 E ("spartan inner"); "spartan
+ * evalW" (the committed blocks' term of z''~(r_y)); the HyperKZG opening of that term.
  */
+import type { Point } from "../curve.js";
 import type { SparseMatrix, SparseR1cs } from "../r1cs.js";
 import { multiply } from "../r1cs.js";
 import { HyperKzgError, proveHyperKzg, verifyHyperKzg, type OtherThread } from "./hyperkzg.js";
@@ -33,7 +34,6 @@ import type {
   CompressedShape,
   RelaxedR1csInstance,
   RelaxedR1csWitness,
-  SplitCommitment,
 } from "./types.js";
 
 export type SnarkCheck =
@@ -56,49 +56,51 @@ export class SnarkVerifyError extends Error {
   }
 }
 
-/** The proof's sizes; `lowBits` for a split instance (SplitCommitment). */
-export function compressedShape(r1cs: SparseR1cs, lowBits?: number): CompressedShape {
+/** The proof's sizes; `firstWires` for a witness in two parts (TwoParts). */
+export function compressedShape(r1cs: SparseR1cs, firstWires?: number): CompressedShape {
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const nW = r1cs.nWires - 1 - nPublic;
-  const shape = {
-    rowVars: log2Ceil(r1cs.nConstraints, 1),
-    colVars: log2Ceil(Math.max(nW, 1 + nPublic), 1),
-  };
-  return lowBits === undefined ? shape : { ...shape, lowBits };
+  const first = firstWires ?? nW;
+  const rowVars = log2Ceil(r1cs.nConstraints, 1);
+  const longest = Math.max(first, nW - first, 1 + nPublic);
+  return { rowVars, colVars: Math.max(rowVars, log2Ceil(longest, 1)) };
 }
 
-/** Whether lowBits leaves W's first coordinate (at least) to tell the two parts apart. */
-function splits(shape: CompressedShape, lowBits: number): boolean {
-  return Number.isInteger(lowBits) && lowBits >= 0 && lowBits < shape.colVars;
+/** Whether firstWires cuts W in two (either part may be empty). */
+function cutsW(r1cs: SparseR1cs, firstWires: number): boolean {
+  const nW = r1cs.nWires - 1 - r1cs.nPubOut - r1cs.nPubIn;
+  return Number.isInteger(firstWires) && firstWires >= 0 && firstWires <= nW;
 }
 
-/**
- * The split instance's claims after the inner sum-check, with ryW = r_y[1..] = (t, s) and s
- * its last lowBits coordinates: low~(t, s) = eq(0, t) low~(0, s) (low vanishes outside the
- * first 2^lowBits entries), low~(0, s) = evalLow, high~(t, s) = W~(t, s) - low~(t, s), and
- * high~(0, s) = 0 (high vanishes on them).
- */
-function splitClaims(
-  split: SplitCommitment,
-  ryW: readonly bigint[],
-  evalW: bigint,
-  evalLow: bigint,
-) {
-  const top = ryW.length - split.lowBits;
-  const zeroTop = [...new Array<bigint>(top).fill(0n), ...ryW.slice(top)];
-  const lowAt = (eqAt(new Array<bigint>(top).fill(0n), ryW.slice(0, top)) * evalLow) % P;
-  return [
-    { commitment: split.comLow, point: ryW, value: lowAt },
-    { commitment: split.comLow, point: zeroTop, value: evalLow },
-    { commitment: split.comHigh, point: ryW, value: mod(evalW - lowAt) },
-    { commitment: split.comHigh, point: zeroTop, value: 0n },
-  ];
+/** Where the wires go in z'' (the module comment's layout). */
+interface Columns {
+  readonly nPublic: number;
+  /** W entries below this go to block 0, the others to block 1. */
+  readonly first: number;
+  /** 2^colVars: the length of a block. */
+  readonly block: number;
+  /** The column of wire 0 (u), the start of block 2; wire w <= nPublic goes to ux + w. */
+  readonly ux: number;
+  /** The start of block 3: E[i] goes to e + i. */
+  readonly e: number;
+}
+
+function columnsOf(r1cs: SparseR1cs, shape: CompressedShape, firstWires?: number): Columns {
+  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
+  const block = 1 << shape.colVars;
+  const first = firstWires ?? r1cs.nWires;
+  return { nPublic, first, block, ux: 2 * block, e: 3 * block };
+}
+
+function columnOf(c: Columns, w: number): number {
+  if (w <= c.nPublic) return c.ux + w;
+  const j = w - c.nPublic - 1;
+  return j < c.first ? j : c.block + j - c.first;
 }
 
 /** The SRS size (log2 of the number of powers) a circuit needs. */
-export function requiredLogSize(r1cs: SparseR1cs): number {
-  const { rowVars, colVars } = compressedShape(r1cs);
-  return Math.max(rowVars, colVars);
+export function requiredLogSize(r1cs: SparseR1cs, firstWires?: number): number {
+  return compressedShape(r1cs, firstWires).colVars;
 }
 
 function absorbPreamble(
@@ -114,14 +116,13 @@ function absorbPreamble(
     [r1cs.nConstraints, r1cs.nWires, nPublic, shape.rowVars, shape.colVars].map(BigInt),
   );
   transcript.absorb("spartan srs", [Buffer.from(vk.digest, "hex")]);
-  absorbPoints(vk.curve, transcript, "spartan comW", [instance.comW]);
+  const { parts } = instance;
+  if (parts) {
+    transcript.absorb("spartan parts", [BigInt(parts.firstWires)]);
+    absorbPoints(vk.curve, transcript, "spartan comW parts", [parts.comFirst, parts.comSecond]);
+  } else absorbPoints(vk.curve, transcript, "spartan comW", [instance.comW!]);
   absorbPoints(vk.curve, transcript, "spartan comE", [instance.comE]);
   transcript.absorb("spartan u x", [instance.u, ...instance.x]);
-  const split = instance.split;
-  if (split) {
-    transcript.absorb("spartan split", [BigInt(split.lowBits)]);
-    absorbPoints(vk.curve, transcript, "spartan comW parts", [split.comLow, split.comHigh]);
-  }
 }
 
 function challenges(transcript: Transcript, label: string, n: number): bigint[] {
@@ -137,9 +138,7 @@ function padded(values: readonly bigint[], n: number): bigint[] {
 /**
  * Proves that the instance is satisfied by the witness. The prover does not check that it is
  * (an unsatisfied witness makes a proof that does not verify); the caller knows its witness.
- * `other` shares the commitments with another thread (hyperkzg.ts, OtherThread). The stages
- * (proveSumchecks, splitEvalLow, proveOpening) are exported for tests that build a
- * dishonest prover from them (test/support/dishonest-snark.ts).
+ * `other` shares the commitments with another thread (hyperkzg.ts, OtherThread).
  */
 export async function proveRelaxed(
   srs: Srs,
@@ -149,42 +148,32 @@ export async function proveRelaxed(
   transcript: Transcript,
   other?: OtherThread,
 ): Promise<CompressedProof> {
-  const sumchecks = proveSumchecks(srs, r1cs, instance, witness, transcript);
-  const { split } = instance;
-  const evalLow =
-    split && witness.parts
-      ? splitEvalLow(witness.parts.low, split.lowBits, sumchecks.ryW)
-      : undefined;
-  return proveOpening(srs, instance, witness, sumchecks, evalLow, transcript, other);
-}
-
-/** What the two sum-checks leave for the opening: the proof so far, r_x and r_y[1..]. */
-export interface SumcheckStage {
-  readonly proof: Omit<CompressedProof, "evalLow" | "opening">;
-  readonly rx: readonly bigint[];
-  readonly ryW: readonly bigint[];
+  const { proof, ry, opened } = proveSumchecks(srs, r1cs, instance, witness, transcript);
+  const claim = witnessClaim(srs.curve, instance, ry, proof.evalW);
+  const opening = await proveHyperKzg(srs, transcript, [claim], [opened], other);
+  return { ...proof, opening };
 }
 
 /** The preamble, the outer and the inner sum-check, and evalW (absorbed). */
-export function proveSumchecks(
+function proveSumchecks(
   srs: Srs,
   r1cs: SparseR1cs,
   instance: RelaxedR1csInstance,
   witness: RelaxedR1csWitness,
   transcript: Transcript,
-): SumcheckStage {
-  const shape = compressedShape(r1cs);
+) {
+  const { parts } = instance;
+  const shape = compressedShape(r1cs, parts?.firstWires);
   const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const nW = r1cs.nWires - 1 - nPublic;
   if (instance.x.length !== nPublic || witness.W.length !== nW)
     throw new Error("bmc internal error: the instance or witness does not fit the circuit");
   if (witness.E.length !== r1cs.nConstraints)
     throw new Error("bmc internal error: the error vector does not fit the circuit");
-  if (Math.max(shape.rowVars, shape.colVars) > srs.logSize)
-    throw new Error(`bmc internal error: the circuit needs an SRS of 2^${requiredLogSize(r1cs)}`);
-  const split = instance.split;
-  if (split && (!witness.parts || !splits(shape, split.lowBits)))
-    throw new Error("bmc internal error: a split instance needs its parts and lowBits < colVars");
+  if (shape.colVars > srs.logSize)
+    throw new Error(`bmc internal error: the circuit needs an SRS of 2^${shape.colVars}`);
+  if (instanceShapeProblem(r1cs, instance))
+    throw new Error(`bmc internal error: ${instanceShapeProblem(r1cs, instance)}`);
   absorbPreamble(srs, r1cs, shape, instance, transcript);
 
   const rows = 1 << shape.rowVars;
@@ -201,21 +190,28 @@ export function proveSumchecks(
   transcript.absorb("spartan claims", [outer.az, outer.bz, outer.cz, evalE]);
   const rho = transcript.challenge("spartan rho");
 
-  const half = 1 << shape.colVars;
-  const m = new Array<bigint>(2 * half).fill(0n);
+  const columns = columnsOf(r1cs, shape, parts?.firstWires);
+  const length = 4 << shape.colVars;
+  const m = new Array<bigint>(length).fill(0n);
   const eqx = eqTable(outer.point);
-  const weights = [1n, rho, (rho * rho) % P];
-  [r1cs.A, r1cs.B, r1cs.C].forEach((matrix, k) =>
-    scatterRows(matrix, eqx, weights[k], nPublic, half, m),
-  );
+  const rho2 = (rho * rho) % P;
+  const weights = [1n, rho, rho2];
+  [r1cs.A, r1cs.B, r1cs.C].forEach((matrix, k) => scatterRows(matrix, eqx, weights[k], columns, m));
+  const rho3 = (rho2 * rho) % P;
+  for (let i = 0; i < rows; i++) m[columns.e + i] = rho3 * eqx[i];
   for (let j = 0; j < m.length; j++) m[j] = mod(m[j]);
-  const zPermuted = new Array<bigint>(2 * half).fill(0n);
-  for (let j = 0; j < nW; j++) zPermuted[j] = witness.W[j];
-  zPermuted[half] = instance.u;
-  for (let i = 0; i < nPublic; i++) zPermuted[half + 1 + i] = instance.x[i];
+  const zPermuted = new Array<bigint>(length).fill(0n);
+  for (let w = 0; w < z.length; w++) zPermuted[columnOf(columns, w)] = z[w];
+  witness.E.forEach((v, i) => (zPermuted[columns.e + i] = v));
   const inner = proveInner(m, zPermuted, transcript, "spartan inner");
-  const ryW = inner.point.slice(1);
-  const evalW = evaluateMle(witness.W, ryW);
+  const ry = inner.point;
+  const opened = committedBlocks(
+    ry,
+    witness.W.slice(0, columns.first),
+    witness.W.slice(columns.first),
+    witness.E,
+  );
+  const evalW = evaluateMle(opened, ry.slice(2));
   transcript.absorb("spartan evalW", [evalW]);
   const proof = {
     outer: outer.rounds,
@@ -226,88 +222,73 @@ export function proveSumchecks(
     inner: inner.rounds,
     evalW,
   };
-  return { proof, rx: outer.point, ryW };
+  return { proof, ry, opened };
 }
 
-/** The honest evalLow = low~(0, s), s the last lowBits coordinates of r_y[1..]. */
-export function splitEvalLow(
-  low: readonly bigint[],
-  lowBits: number,
-  ryW: readonly bigint[],
-): bigint {
-  // eq((0, s), b) vanishes unless b's top bits are 0: only the first block counts.
-  return evaluateMle(low.slice(0, 1 << lowBits), ryW.slice(ryW.length - lowBits));
+/** The weights of the committed blocks (first part, second part, E) at r_y = (y0, y1, y'). */
+function blockWeights(ry: readonly bigint[]): [bigint, bigint, bigint] {
+  const [y0, y1] = ry;
+  return [mod((1n - y0) * (1n - y1)), mod((1n - y0) * y1), mod(y0 * y1)];
+}
+
+/** The committed blocks bound at (y0, y1): w0 first + w1 second + w3 E, entry by entry. */
+function committedBlocks(
+  ry: readonly bigint[],
+  first: readonly bigint[],
+  second: readonly bigint[],
+  E: readonly bigint[],
+): bigint[] {
+  const [w0, w1, w3] = blockWeights(ry);
+  const length = Math.max(first.length, second.length, E.length);
+  return Array.from({ length }, (_, j) =>
+    mod(w0 * (first[j] ?? 0n) + w1 * (second[j] ?? 0n) + w3 * (E[j] ?? 0n)),
+  );
 }
 
 /**
- * The opening after the sum-checks: for a split instance, evalLow (absorbed) and the claims of
- * splitClaims; otherwise E~(r_x) and W~(r_y[1..]). `evalLow` is what the prover sends (the
- * honest one is splitEvalLow's).
+ * The opening's claim, at r_y's last colVars coordinates y': the commitment to the committed
+ * blocks bound at (y0, y1), w0 comFirst + w1 comSecond + w3 comE (comW for the first part of
+ * a witness in one part, whose second part is empty), has the value evalW there.
  */
-export async function proveOpening(
-  srs: Srs,
+function witnessClaim(
+  curve: Srs["curve"],
   instance: RelaxedR1csInstance,
-  witness: RelaxedR1csWitness,
-  stage: SumcheckStage,
-  evalLow: bigint | undefined,
-  transcript: Transcript,
-  other?: OtherThread,
-): Promise<CompressedProof> {
-  const { proof, rx, ryW } = stage;
-  const claimE = { commitment: instance.comE, point: rx, value: proof.evalE };
-  const split = instance.split;
-  if (split && witness.parts && evalLow !== undefined) {
-    transcript.absorb("spartan evalLow", [evalLow]);
-    const { low, high } = witness.parts;
-    const opening = await proveHyperKzg(
-      srs,
-      transcript,
-      [claimE, ...splitClaims(split, ryW, proof.evalW, evalLow)],
-      [witness.E, low, low, high, high],
-      other,
-    );
-    return { ...proof, evalLow, opening };
-  }
-  if (split || evalLow !== undefined)
-    throw new Error("bmc internal error: evalLow and the parts go with a split instance");
-  const opening = await proveHyperKzg(
-    srs,
-    transcript,
-    [claimE, { commitment: instance.comW, point: ryW, value: proof.evalW }],
-    [witness.E, witness.W],
-    other,
-  );
-  return { ...proof, opening };
+  ry: readonly bigint[],
+  evalW: bigint,
+): { commitment: Point; point: readonly bigint[]; value: bigint } {
+  const G = curve.G1;
+  // timesScalar does not take 0 (a weight is 0 with probability about 2/p).
+  const times = (p: Point, k: bigint) => (k === 0n ? G.zero : G.timesScalar(p, k));
+  const [w0, w1, w3] = blockWeights(ry);
+  const { parts } = instance;
+  let commitment = G.add(times(parts?.comFirst ?? instance.comW!, w0), times(instance.comE, w3));
+  if (parts) commitment = G.add(commitment, times(parts.comSecond, w1));
+  return { commitment, point: ry.slice(2), value: evalW };
 }
 
-/** m[column'(w)] += coefficient * eqx[row] * weight, for every entry of the matrix. */
+/** m[column(w)] += coefficient * eqx[row] * weight, for every entry of the matrix. */
 function scatterRows(
   matrix: SparseMatrix,
   eqx: readonly bigint[],
   weight: bigint,
-  nPublic: number,
-  half: number,
+  columns: Columns,
   m: bigint[],
 ): void {
   const { start, column, coefficient } = matrix;
   for (let i = 0; i < matrix.rows; i++) {
     if (start[i] === start[i + 1]) continue;
     const e = (eqx[i] * weight) % P;
-    for (let k = start[i]; k < start[i + 1]; k++) {
-      const w = column[k];
-      const j = w > nPublic ? w - nPublic - 1 : half + w;
-      m[j] += coefficient[k] * e;
-    }
+    for (let k = start[i]; k < start[i + 1]; k++)
+      m[columnOf(columns, column[k])] += coefficient[k] * e;
   }
 }
 
-/** sum over entries of coefficient * eqx[row] * eqy[column'(w)], reduced. */
+/** sum over entries of coefficient * eqx[row] * eqy[column(w)], reduced. */
 function evaluateMatrix(
   matrix: SparseMatrix,
   eqx: readonly bigint[],
   eqy: readonly bigint[],
-  nPublic: number,
-  half: number,
+  columns: Columns,
 ): bigint {
   const { start, column, coefficient } = matrix;
   let total = 0n;
@@ -315,10 +296,7 @@ function evaluateMatrix(
     const end = start[i + 1];
     if (start[i] === end) continue;
     let row = 0n;
-    for (let k = start[i]; k < end; k++) {
-      const w = column[k];
-      row += coefficient[k] * eqy[w > nPublic ? w - nPublic - 1 : half + w];
-    }
+    for (let k = start[i]; k < end; k++) row += coefficient[k] * eqy[columnOf(columns, column[k])];
     total += eqx[i] * (row % P);
   }
   return mod(total);
@@ -326,6 +304,15 @@ function evaluateMatrix(
 
 function isScalar(v: unknown): v is bigint {
   return typeof v === "bigint" && v >= 0n && v < P;
+}
+
+/** The instance's commitments fit its kind: comW alone, or two parts that cut W. */
+function instanceShapeProblem(r1cs: SparseR1cs, instance: RelaxedR1csInstance) {
+  const { parts } = instance;
+  if (!parts) return instance.comW ? undefined : "the instance has no witness commitment";
+  if (instance.comW) return "the instance has comW and two parts";
+  if (!cutsW(r1cs, parts.firstWires)) return "the two parts do not cut W";
+  return undefined;
 }
 
 /**
@@ -339,26 +326,25 @@ export async function verifyRelaxed(
   proof: CompressedProof,
   transcript: Transcript,
 ): Promise<void> {
-  const shape = compressedShape(r1cs);
-  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const fail = (check: SnarkCheck, message: string): never => {
     throw new SnarkVerifyError(check, message);
   };
-  if (Math.max(shape.rowVars, shape.colVars) > vk.logSize)
-    fail("shape", `the circuit needs an SRS of 2^${requiredLogSize(r1cs)} powers`);
+  const problem = instanceShapeProblem(r1cs, instance);
+  if (problem) fail("shape", problem);
+  const { parts } = instance;
+  const shape = compressedShape(r1cs, parts?.firstWires);
+  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
+  if (shape.colVars > vk.logSize)
+    fail(
+      "shape",
+      `the circuit needs an SRS of 2^${requiredLogSize(r1cs, parts?.firstWires)} powers`,
+    );
   if (instance.x.length !== nPublic)
     fail("shape", `the instance has ${instance.x.length} public values, not ${nPublic}`);
   if (!isScalar(instance.u) || !instance.x.every(isScalar))
     fail("shape", "the instance has a value that is not a field element");
-  if (proof.outer.length !== shape.rowVars || proof.inner.length !== shape.colVars + 1)
+  if (proof.outer.length !== shape.rowVars || proof.inner.length !== shape.colVars + 2)
     fail("shape", "the proof has the wrong number of sum-check rounds");
-  const split = instance.split;
-  if (split) {
-    if (!splits(shape, split.lowBits)) fail("shape", "the split is not inside W's coordinates");
-    if (proof.evalLow === undefined) fail("shape", "the proof has no evalLow for a split instance");
-    if (!vk.curve.G1.eq(instance.comW, vk.curve.G1.add(split.comLow, split.comHigh)))
-      fail("shape", "comW is not comLow + comHigh");
-  } else if (proof.evalLow !== undefined) fail("shape", "the proof has an evalLow but no split");
   const scalars = [
     ...proof.outer.flat(),
     proof.az,
@@ -367,7 +353,6 @@ export async function verifyRelaxed(
     proof.evalE,
     ...proof.inner.flat(),
     proof.evalW,
-    ...(proof.evalLow === undefined ? [] : [proof.evalLow]),
     ...proof.opening.evals.flat(2),
   ];
   if (!scalars.every(isScalar)) fail("shape", "the proof has a value that is not a field element");
@@ -387,37 +372,31 @@ export async function verifyRelaxed(
     transcript.absorb("spartan claims", [az, bz, cz, evalE]);
     const rho = transcript.challenge("spartan rho");
     const rho2 = (rho * rho) % P;
-    const claim = mod(az + rho * bz + rho2 * cz);
+    const rho3 = (rho2 * rho) % P;
+    const claim = mod(az + rho * bz + rho2 * cz + rho3 * evalE);
     const inner = verifySumcheck(claim, proof.inner, 2, transcript, "spartan inner");
     const ry = inner.point;
-    transcript.absorb("spartan evalW", [proof.evalW]);
 
-    const half = 1 << shape.colVars;
+    const columns = columnsOf(r1cs, shape, parts?.firstWires);
     const eqx = eqTable(rx);
     const eqy = eqTable(ry);
+    let eBlock = 0n;
+    for (let i = 0; i < 1 << shape.rowVars; i++) eBlock += eqx[i] * eqy[columns.e + i];
     const mValue = mod(
-      evaluateMatrix(r1cs.A, eqx, eqy, nPublic, half) +
-        rho * evaluateMatrix(r1cs.B, eqx, eqy, nPublic, half) +
-        rho2 * evaluateMatrix(r1cs.C, eqx, eqy, nPublic, half),
+      evaluateMatrix(r1cs.A, eqx, eqy, columns) +
+        rho * evaluateMatrix(r1cs.B, eqx, eqy, columns) +
+        rho2 * evaluateMatrix(r1cs.C, eqx, eqy, columns) +
+        rho3 * (eBlock % P),
     );
-    let zValue = (1n - ry[0] + P) * proof.evalW + instance.u * eqy[half];
-    for (let i = 0; i < nPublic; i++) zValue += instance.x[i] * eqy[half + 1 + i];
+    // The committed blocks' term is evalW (opened below); the verifier adds (u, x)'s.
+    let zValue = proof.evalW;
+    for (let w = 0; w <= nPublic; w++)
+      zValue += (w === 0 ? instance.u : instance.x[w - 1]) * eqy[columns.ux + w];
     if (inner.claim !== (mValue * (zValue % P)) % P)
-      fail(
-        "inner-sumcheck",
-        "the inner sum-check does not end in (A + rho B + rho^2 C)~(r_x, r_y) z~(r_y)",
-      );
-
-    const claimE = { commitment: instance.comE, point: rx, value: evalE };
-    const ryW = ry.slice(1);
-    if (split && proof.evalLow !== undefined) {
-      transcript.absorb("spartan evalLow", [proof.evalLow]);
-      const claims = [claimE, ...splitClaims(split, ryW, proof.evalW, proof.evalLow)];
-      await verifyHyperKzg(vk, transcript, claims, proof.opening);
-    } else {
-      const claimW = { commitment: instance.comW, point: ryW, value: proof.evalW };
-      await verifyHyperKzg(vk, transcript, [claimE, claimW], proof.opening);
-    }
+      fail("inner-sumcheck", "the inner sum-check does not end in M~(r_x, r_y) z''~(r_y)");
+    transcript.absorb("spartan evalW", [proof.evalW]);
+    const committed = witnessClaim(vk.curve, instance, ry, proof.evalW);
+    await verifyHyperKzg(vk, transcript, [committed], proof.opening);
   } catch (e) {
     if (e instanceof HyperKzgError) fail(e.check, e.message);
     if (e instanceof SumcheckShapeError) fail("shape", e.message);

@@ -1,38 +1,36 @@
 /** The types of the compression SNARK's interface (re-exported by index.ts). */
 import type { Point } from "../curve.js";
 
-/** A relaxed R1CS instance with non-hiding commitments (see the conventions above). */
+/**
+ * A relaxed R1CS instance with non-hiding commitments (see the conventions above): the witness
+ * committed whole (comW), or in two parts (parts), never both.
+ */
 export interface RelaxedR1csInstance {
-  readonly comW: Point;
+  readonly comW?: Point;
   readonly comE: Point;
   readonly u: bigint;
   /** Wires 1..nPublic: the public outputs, then the public inputs. */
   readonly x: readonly bigint[];
-  /** The witness committed in two parts (comW is their sum); see SplitCommitment. */
-  readonly split?: SplitCommitment;
+  /** The witness committed in two parts; see TwoParts. */
+  readonly parts?: TwoParts;
 }
 
 /**
- * A witness committed in two parts, comW = comLow + comHigh, that the proof also shows apart:
- * the vector of comLow lies in W's first 2^lowBits entries and the vector of comHigh outside
- * them (the fold's private inputs and internal wires; docs/compression.md, "Split witness").
+ * A witness committed as two vectors, each from the SRS's first power: W's first `firstWires`
+ * entries (comFirst) and the others (comSecond). The fold commits its private inputs (before
+ * the challenges) and its internal wires (after) so; docs/compression.md, "Two-part witness".
  */
-export interface SplitCommitment {
-  readonly comLow: Point;
-  readonly comHigh: Point;
-  readonly lowBits: number;
+export interface TwoParts {
+  readonly comFirst: Point;
+  readonly comSecond: Point;
+  readonly firstWires: number;
 }
 
 export interface RelaxedR1csWitness {
-  /** Wires nPublic+1 .. nWires-1. */
+  /** Wires nPublic+1 .. nWires-1 (with two parts, the first part then the second). */
   readonly W: readonly bigint[];
   /** One value per constraint. */
   readonly E: readonly bigint[];
-  /** With a split instance: the vectors of comLow and comHigh (W = low + high). */
-  readonly parts?: {
-    readonly low: readonly bigint[];
-    readonly high: readonly bigint[];
-  };
 }
 
 /**
@@ -63,16 +61,15 @@ export interface CompressedProof {
   readonly cz: bigint;
   /** E~(r_x). */
   readonly evalE: bigint;
-  /** Inner sum-check: colVars + 1 rounds of 2 values (degree 2). */
+  /** Inner sum-check: colVars + 2 rounds of 2 values (degree 2). */
   readonly inner: readonly (readonly bigint[])[];
-  /** W~ at r_y without its first coordinate. */
-  readonly evalW: bigint;
-  /** With a split instance only: low~(0, s), s the last lowBits coordinates of r_y. */
-  readonly evalLow?: bigint;
   /**
-   * Claim 0: E~ at r_x (rowVars coordinates); claim 1: W~ at r_y[1..] (colVars). With a split
-   * instance, claims 1-4 are low~ at r_y[1..] and at (0, s), high~ at r_y[1..] and at (0, s).
+   * The committed blocks' term of z''~(r_y), r_y = (y0, y1, y'): (1-y0)(1-y1) first~(y') +
+   * (1-y0) y1 second~(y') + y0 y1 E~(y') (spartan.ts), W being the first part of a witness in
+   * one part.
    */
+  readonly evalW: bigint;
+  /** The one claim: that term, on the same combination of comW (or the parts) and comE. */
   readonly opening: HyperKzgProof;
 }
 
@@ -80,8 +77,9 @@ export interface CompressedProof {
 export interface CompressedShape {
   /** log2 of the constraints padded to a power of two (at least 1). */
   readonly rowVars: number;
-  /** log2 of the padded W half of z (at least 1): z has 2^(colVars+1) entries. */
+  /**
+   * log2 of a block of z'' (at least rowVars and 1): W's, or each part's, (u, x)'s and E's;
+   * z'' has 2^(colVars + 2) entries.
+   */
   readonly colVars: number;
-  /** A split instance's lowBits (below colVars); undefined for one witness commitment. */
-  readonly lowBits?: number;
 }
