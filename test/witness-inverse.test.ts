@@ -19,7 +19,7 @@ import { INVERSE_TAG, inverseHook, invert, patchInverse } from "../src/witness/i
 import { freshWitness } from "./support/fresh-witness.js";
 
 let dir: string;
-const invert = (x: bigint) => {
+const fermatInverse = (x: bigint) => {
   let [r, e, b] = [1n, P - 2n, x % P];
   for (; e > 0n; e >>= 1n, b = (b * b) % P) if (e & 1n) r = (r * b) % P;
   return r;
@@ -176,6 +176,6 @@ describe("circom's witness module with a cached inverse", () => {
     print.mockRestore();
     // The values logged after the divisions went through the hook's import as well.
     expect(ourLog).toEqual(circomLog);
-    expect(ourLog).toContain(`quotients ${(1n * invert(d)) % P} and ${(6n * invert(P - 1n)) % P}`);
+    expect(ourLog).toContain(`quotients ${(1n * fermatInverse(d)) % P} and ${(6n * fermatInverse(P - 1n)) % P}`);
   });
 });
