@@ -163,6 +163,9 @@ const SEED_SCRIPT = "redis.call('SET', KEYS[1], ARGV[1], 'NX'); return redis.cal
 class JobBook {
   private readonly added = new Map<string, JobData>();
   private lastCounts = 0;
+  /** The attempts of this run's jobs seen running, and when they were last looked at. */
+  private readonly clocks = new Map<string, AttemptClock>();
+  private lastWatch = -Infinity;
 
   constructor(
     private readonly ctx: ProverContext,
@@ -199,13 +202,9 @@ class JobBook {
   async result(data: JobData): Promise<{ value: unknown; worker: string }> {
     const id = this.id(data);
     const started = performance.now();
-    const attempt = new AttemptClock(this.timing.jobMs);
     for (;;) {
+      await this.watchRunning();
       const state = await this.redis(() => this.queue.getJobState(id));
-      if (state === "active" && attempt.due()) {
-        const job = await this.redis(() => this.queue.getJob(id));
-        if (job && attempt.overdue(job)) throw this.hung(job, data, attempt.runningMs);
-      }
       if (state === "completed" || state === "failed") {
         const job = await this.redis(() => this.queue.getJob(id));
         if (job && state === "completed") {
@@ -222,6 +221,25 @@ class JobBook {
       }
       await this.reportCounts(data);
       await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+    }
+  }
+
+  /**
+   * Once a second (or a quarter of jobMs): every job of this run running on a worker, timed.
+   * Not only the job waited on: a worker hung in a later job holds a place the waited one may
+   * be queued behind.
+   */
+  private async watchRunning(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastWatch < Math.min(1000, this.timing.jobMs / 4)) return;
+    this.lastWatch = now;
+    const running = await this.redis(() => this.queue.getActive());
+    for (const job of running) {
+      const data = job.id === undefined ? undefined : this.added.get(job.id);
+      if (!data) continue;
+      let clock = this.clocks.get(job.id!);
+      if (!clock) this.clocks.set(job.id!, (clock = new AttemptClock(this.timing.jobMs)));
+      if (clock.overdue(job)) throw this.hung(job, data, clock.runningMs);
     }
   }
 
@@ -289,23 +307,15 @@ class JobBook {
 
 /**
  * How long the current attempt at a job has been running, by this process's clock (a worker's
- * clock may differ): from when it was first seen active, again from zero when another attempt
- * starts (BullMQ's attempt count, the worker or its start time change). Looked at once a second.
+ * clock may differ): from when it was first seen running, again from zero when another attempt
+ * starts (BullMQ's attempt counts, the worker or its start time change).
  */
 class AttemptClock {
   private attempt = "";
   private since = 0;
-  private lastLook = -Infinity;
   runningMs = 0;
 
   constructor(private readonly limitMs: number) {}
-
-  due(): boolean {
-    const now = performance.now();
-    if (now - this.lastLook < Math.min(1000, this.limitMs / 4)) return false;
-    this.lastLook = now;
-    return true;
-  }
 
   overdue(job: Job): boolean {
     const now = performance.now();
