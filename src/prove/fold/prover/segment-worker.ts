@@ -1,8 +1,8 @@
 /**
  * A worker thread of the folding prover's pool (./pool.ts): it loads what a segment job needs
- * once (a curve instance from the pinned cached module, the commitment key's powers, the R1CS, the witness generator) and
- * then runs jobs (comPre, or a segment's job), one at a time, answering each with its result
- * or its error as plain data.
+ * once (a curve instance from the pinned cached module, the commitment key's powers, the R1CS,
+ * the witness generator) and then runs jobs (comPre, or a segment's job), one at a time,
+ * answering each with its result or its error as plain data.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { WitnessError } from "../../../witness/calculator.js";
