@@ -97,7 +97,7 @@ export async function foldSegments(
       const ctx = rng ? withRandomness(base, rng) : base;
       // A local thread the segments leave idle commits to the random instance meanwhile.
       const idle = !executor.remote && threads > segments.length;
-      const helper = idle ? startMsmHelper(ctx, options.cacheDir) : undefined;
+      const helper = idle ? startMsmHelper(ctx, cacheDir) : undefined;
       try {
         return await foldWith(ctx, runner, statement, segments, helper);
       } finally {
