@@ -4,7 +4,7 @@
  * fold instead of after them. The points are the ones this thread would compute (the same
  * powers, the same code), so the proof does not depend on whether a helper ran.
  */
-import type { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
 import type { Point } from "../curve.js";
 import type { ProverContext } from "./context.js";
 import { startThread } from "./pool.js";
@@ -14,6 +14,13 @@ export interface MsmSetup {
   readonly powersG1: Uint8Array;
   readonly digest: string;
   readonly cacheDir?: string;
+  /**
+   * The requests' channel. Not the thread's parentPort: ffjavascript's web-worker shim takes
+   * any message that reaches parentPort before the thread's handler exists, while a port
+   * holds its messages until a handler is attached, so requests go out as soon as they are
+   * made, even while this thread is busy when the helper becomes ready.
+   */
+  readonly port: MessagePort;
 }
 
 export interface MsmRequest {
@@ -33,8 +40,9 @@ export function startMsmHelper(ctx: ProverContext, cacheDir: string | undefined)
   const powers = ctx.srs.powersG1;
   const powersG1 = new Uint8Array(new SharedArrayBuffer(powers.length));
   powersG1.set(powers);
-  const setup: MsmSetup = { powersG1, digest: ctx.srs.digest, cacheDir };
-  const worker: Worker = startThread("msm-worker", setup);
+  const { port1, port2 } = new MessageChannel();
+  const setup: MsmSetup = { powersG1, digest: ctx.srs.digest, cacheDir, port: port2 };
+  const worker: Worker = startThread("msm-worker", setup, [port2]);
   const pending = new Map<number, { resolve(p: Point): void; reject(e: Error): void }>();
   let failure: Error | undefined;
   const fail = (e: Error) => {
@@ -42,17 +50,7 @@ export function startMsmHelper(ctx: ProverContext, cacheDir: string | undefined)
     for (const p of pending.values()) p.reject(failure);
     pending.clear();
   };
-  // Requests are held until the thread says it listens (see msm-worker.ts).
-  let waiting: MsmRequest[] | undefined = [];
-  const send = (request: MsmRequest) =>
-    waiting ? waiting.push(request) : worker.postMessage(request);
-  worker.on("message", (m: { ready?: true; id: number; point?: Uint8Array; error?: string }) => {
-    if (m.ready) {
-      const held = waiting ?? [];
-      waiting = undefined;
-      for (const request of held) worker.postMessage(request);
-      return;
-    }
+  port1.on("message", (m: { id: number; point?: Uint8Array; error?: string }) => {
     const p = pending.get(m.id);
     pending.delete(m.id);
     if (m.point) p?.resolve(new Uint8Array(m.point));
@@ -67,10 +65,11 @@ export function startMsmHelper(ctx: ProverContext, cacheDir: string | undefined)
         if (failure) return reject(failure);
         const id = next++;
         pending.set(id, { resolve, reject });
-        send({ id, values, offset });
+        port1.postMessage({ id, values, offset } satisfies MsmRequest);
       }),
     async close() {
       worker.removeAllListeners("exit");
+      port1.close();
       await worker.terminate();
     },
   };

@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, type TransferListItem } from "node:worker_threads";
 import { WitnessError } from "../../../witness/calculator.js";
 import { FoldError } from "../protocol.js";
 import type { ProverContext } from "./context.js";
@@ -47,12 +47,16 @@ function errorOf(e: WorkerError): Error {
  * file, or, when bmc runs from its TypeScript sources (its tests), the source loaded through
  * tsx (a dev dependency).
  */
-export function startThread(name: "segment-worker" | "msm-worker", setup: unknown): Worker {
+export function startThread(
+  name: "segment-worker" | "msm-worker",
+  setup: unknown,
+  transferList: TransferListItem[] = [],
+): Worker {
   // ffjavascript loads the web-worker package, which, in any worker thread, imports the module
   // its workerData names: name an empty one, and pass the setup beside it.
   const workerData = { mod: "data:text/javascript,", type: "module", setup };
   if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });
+    return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData, transferList });
   const tsx = pathToFileURL(
     createRequire(import.meta.url)
       .resolve("tsx/esm/api")
@@ -60,7 +64,7 @@ export function startThread(name: "segment-worker" | "msm-worker", setup: unknow
   ).href;
   const script = new URL(`./${name}.ts`, import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => (m.register(), import(${JSON.stringify(script)})));`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, transferList });
 }
 
 interface Task {
