@@ -102,23 +102,65 @@ export function drawRandomInstance(ctx: ProverContext, other?: Commit): EarlyRan
   return { Z, pz, EZ, commitments, other };
 }
 
+/** Pieces of at least this many entries: smaller MSMs lose more to their fixed costs. */
+const PIECE = 2048;
+
+/** A piece of one of commitShared's vectors: entries [offset, offset + values.length) of it. */
+interface Piece {
+  readonly vector: number;
+  readonly offset: number;
+  readonly values: bigint[];
+}
+
 /**
- * key.commit of each vector, the upper halves on the other thread when there is one: all of
- * them sent before this thread starts on the lower halves, so that neither thread waits.
+ * key.commit of each vector, in pieces that this thread takes from the front and the other
+ * thread, when there is one, from the back, two requests ahead, until they meet. The other
+ * thread is still on the random instance's witness when this one gets here, by an amount that
+ * depends on the circuit, so no fixed share balances the two. The pieces' points sum to each
+ * vector's commitment (a commitment is linear in the vector, each piece from its own offset),
+ * so the proof does not depend on who committed what.
  */
-async function commitShared(ctx: ProverContext, vectors: bigint[][], other?: Commit) {
-  const shared = (v: bigint[]) => other !== undefined && v.length >= 1024;
-  const far = vectors.map((v) =>
-    shared(v) ? other!(v.slice(v.length >> 1), v.length >> 1) : undefined,
-  );
+export async function commitShared(
+  ctx: Pick<ProverContext, "key" | "curve">,
+  vectors: bigint[][],
+  other?: Commit,
+) {
+  const pieces: Piece[] = [];
+  vectors.forEach((v, vector) => {
+    const count = other ? Math.max(1, Math.floor(v.length / PIECE)) : 1;
+    const size = Math.ceil(v.length / count);
+    for (let offset = 0; offset < v.length; offset += size)
+      pieces.push({ vector, offset, values: v.slice(offset, offset + size) });
+  });
+  const points: (Point | Promise<Point>)[] = [];
+  let [front, back] = [0, pieces.length];
+  const farSide = async () => {
+    const send = () => {
+      const k = --back;
+      points[k] = other!(pieces[k].values, pieces[k].offset);
+      return points[k] as Promise<Point>;
+    };
+    const inFlight: Promise<Point>[] = [];
+    while (back > front && inFlight.length < 2) inFlight.push(send());
+    while (inFlight.length > 0) {
+      await inFlight.shift();
+      if (back > front) inFlight.push(send());
+    }
+  };
+  const far = other ? farSide() : Promise.resolve();
   // Awaited below; a failure meanwhile must not go unhandled.
-  for (const p of far) p?.catch(() => {});
-  const points: Point[] = [];
-  for (const [k, v] of vectors.entries()) {
-    const near = await ctx.key.commit(shared(v) ? v.slice(0, v.length >> 1) : v);
-    points.push(far[k] ? ctx.curve.G1.add(near, await far[k]!) : near);
+  far.catch(() => {});
+  while (front < back) {
+    const k = front++;
+    points[k] = await ctx.key.commit(pieces[k].values, pieces[k].offset);
+    // Lets the other thread's answers in, so that it gets its next piece.
+    if (other) await new Promise((resolve) => setImmediate(resolve));
   }
-  return points;
+  await far;
+  const sums = vectors.map(() => ctx.curve.G1.zero);
+  for (const [k, piece] of pieces.entries())
+    sums[piece.vector] = ctx.curve.G1.add(sums[piece.vector], await points[k]);
+  return sums;
 }
 
 async function randomPoints(ctx: ProverContext, early: EarlyRandom, TZ: bigint[]) {
