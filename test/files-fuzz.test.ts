@@ -27,7 +27,6 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileCommand } from "../src/cli/compile.js";
 import { neededPower } from "../src/cli/prove.js";
 import { DiagnosticError } from "../src/diagnostics/index.js";
 import { devPtau, devPtauPath, loadManifest, ptauPower } from "../src/prove/index.js";
@@ -35,14 +34,7 @@ import { parseSparseR1cs } from "../src/prove/fold/r1cs.js";
 import { readR1cs, readWtns } from "../src/witness/r1cs.js";
 import { writeWtns } from "../src/prove/groth16.js";
 import { setupWithCachedKeys } from "./groth16-keys.js";
-import {
-  cachedFolder,
-  compilerSourceDigest,
-  copyCachedBuild,
-  runBmc,
-  SMALL_RULES,
-  SMALL_TRANSCRIPT,
-} from "./fixtures.js";
+import { runBmc, SMALL_TRANSCRIPT, smallBuild } from "./fixtures.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
@@ -70,20 +62,7 @@ const proofs: Record<"groth16" | "fold", string> = { groth16: "", fold: "" };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bmc-files-fuzz-"));
-  rules = join(dir, "rules.bm");
-  transcript = join(dir, "t.bmt");
-  writeFileSync(rules, SMALL_RULES);
-  writeFileSync(transcript, SMALL_TRANSCRIPT);
-  build = join(dir, "build");
-  const compiled = await cachedFolder(
-    `files-fuzz-build-${compilerSourceDigest(SMALL_RULES, SMALL_TRANSCRIPT)}`,
-    async (into) => {
-      const r = await compileCommand({ rulesPath: rules, outDir: into, fit: transcript });
-      expect(r.diagnostics).toEqual([]);
-      expect(r.ok).toBe(true);
-    },
-  );
-  copyCachedBuild(compiled, build, rules);
+  ({ rules, transcript, build } = await smallBuild(dir));
   // Keys for this R1CS, ptau and snarkjs, shared with the other tests (setup itself is
   // tested in groth16.test.ts).
   await setupWithCachedKeys(build);

@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { afterAll } from "vitest";
 import { checkRuleFile } from "../src/check/index.js";
+import { compileCommand } from "../src/cli/compile.js";
 import { main } from "../src/cli/main.js";
 import { lowerRuleSet } from "../src/lower/index.js";
 import { defaultCacheDir } from "../src/prove/index.js";
@@ -156,4 +157,26 @@ export function copyCachedBuild(cached: string, into: string, rulesPath: string)
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
   manifest.rulesFile = relative(into, resolve(rulesPath));
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * SMALL_RULES and SMALL_TRANSCRIPT written into `dir`, with SMALL_RULES compiled to fit that
+ * transcript (once, in the cache) and copied to `dir`/build: the three paths.
+ */
+export async function smallBuild(dir: string) {
+  const rules = join(dir, "rules.bm");
+  const transcript = join(dir, "t.bmt");
+  writeFileSync(rules, SMALL_RULES);
+  writeFileSync(transcript, SMALL_TRANSCRIPT);
+  const compiled = await cachedFolder(
+    `files-fuzz-build-${compilerSourceDigest(SMALL_RULES, SMALL_TRANSCRIPT)}`,
+    async (into) => {
+      const r = await compileCommand({ rulesPath: rules, outDir: into, fit: transcript });
+      if (!r.ok || r.diagnostics.length > 0)
+        throw new Error(`the small rules do not compile: ${JSON.stringify(r.diagnostics)}`);
+    },
+  );
+  const build = join(dir, "build");
+  copyCachedBuild(compiled, build, rules);
+  return { rules, transcript, build };
 }

@@ -5,13 +5,12 @@
  * checks it makes beyond snarkjs's. On the small rule set's build and keys, shared with
  * test/files-fuzz.test.ts through the cache.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileCommand } from "../src/cli/compile.js";
 import { P } from "../src/field/index.js";
 import { releaseCurve } from "../src/prove/curve.js";
 import { proofPoints, verify, type VerificationKey } from "../src/prove/groth16.js";
@@ -22,13 +21,7 @@ import {
   VKEY,
   type SegmentProof,
 } from "../src/prove/index.js";
-import {
-  cachedFolder,
-  compilerSourceDigest,
-  copyCachedBuild,
-  SMALL_RULES,
-  SMALL_TRANSCRIPT,
-} from "./fixtures.js";
+import { smallBuild } from "./fixtures.js";
 import { setupWithCachedKeys } from "./groth16-keys.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
@@ -40,20 +33,9 @@ const silent = { info() {}, log() {}, debug() {}, warn() {}, error() {} };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bmc-groth16-verify-"));
-  const rules = join(dir, "rules.bm");
-  const transcript = join(dir, "t.bmt");
-  writeFileSync(rules, SMALL_RULES);
-  writeFileSync(transcript, SMALL_TRANSCRIPT);
-  build = join(dir, "build");
   // The same cached build as files-fuzz.test.ts's.
-  const compiled = await cachedFolder(
-    `files-fuzz-build-${compilerSourceDigest(SMALL_RULES, SMALL_TRANSCRIPT)}`,
-    async (into) => {
-      const r = await compileCommand({ rulesPath: rules, outDir: into, fit: transcript });
-      expect(r.diagnostics).toEqual([]);
-    },
-  );
-  copyCachedBuild(compiled, build, rules);
+  let transcript: string;
+  ({ build, transcript } = await smallBuild(dir));
   await setupWithCachedKeys(build);
   const proved = await proveGroth16(build, transcript);
   expect(proved.diagnostics).toEqual([]);

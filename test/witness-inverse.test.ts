@@ -26,6 +26,23 @@ const fermatInverse = (x: bigint) => {
 };
 const jsDir = () => join(dir, "quotients_js");
 
+/**
+ * The inverse hook over a page of memory, with the 256-bit values at `put`/`get` addresses and
+ * the call's pointers at 64 (x, modulus, result, then the tag at 64 + 12).
+ */
+function hookMemory() {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const view = new DataView(memory.buffer);
+  const hook = inverseHook(() => memory, 64);
+  const put = (at: number, v: bigint) => {
+    for (let k = 0; k < 4; k++)
+      view.setBigUint64(at + 8 * k, (v >> BigInt(64 * k)) & ((1n << 64n) - 1n), true);
+  };
+  const get = (at: number) =>
+    [0, 1, 2, 3].reduce((v, k) => v | (view.getBigUint64(at + 8 * k, true) << BigInt(64 * k)), 0n);
+  return { view, hook, put, get };
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bmc-inverse-"));
   // q[i] = a[i] / b[i]; log(a[0]) runs before the first division.
@@ -63,18 +80,7 @@ describe("circom's witness module with a cached inverse", () => {
   });
 
   it("answers only calls that carry the patched function's tag", () => {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const view = new DataView(memory.buffer);
-    const hook = inverseHook(() => memory, 64);
-    const put = (at: number, v: bigint) => {
-      for (let k = 0; k < 4; k++)
-        view.setBigUint64(at + 8 * k, (v >> BigInt(64 * k)) & ((1n << 64n) - 1n), true);
-    };
-    const get = (at: number) =>
-      [0, 1, 2, 3].reduce(
-        (v, k) => v | (view.getBigUint64(at + 8 * k, true) << BigInt(64 * k)),
-        0n,
-      );
+    const { view, hook, put, get } = hookMemory();
     put(128, 3n);
     put(160, P);
     [128, 160, 192].forEach((p, k) => view.setUint32(64 + 4 * k, p, true));
@@ -115,18 +121,7 @@ describe("circom's witness module with a cached inverse", () => {
   });
 
   it("caches by x and modulus", () => {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const view = new DataView(memory.buffer);
-    const hook = inverseHook(() => memory, 64);
-    const put = (at: number, v: bigint) => {
-      for (let k = 0; k < 4; k++)
-        view.setBigUint64(at + 8 * k, (v >> BigInt(64 * k)) & ((1n << 64n) - 1n), true);
-    };
-    const get = (at: number) =>
-      [0, 1, 2, 3].reduce(
-        (v, k) => v | (view.getBigUint64(at + 8 * k, true) << BigInt(64 * k)),
-        0n,
-      );
+    const { view, hook, put, get } = hookMemory();
     [128, 160, 192].forEach((p, k) => view.setUint32(64 + 4 * k, p, true));
     // The same x under two moduli, then x and x + 2^200 (equal low bits) under one.
     for (const [x, m] of [
@@ -176,6 +171,8 @@ describe("circom's witness module with a cached inverse", () => {
     print.mockRestore();
     // The values logged after the divisions went through the hook's import as well.
     expect(ourLog).toEqual(circomLog);
-    expect(ourLog).toContain(`quotients ${(1n * fermatInverse(d)) % P} and ${(6n * fermatInverse(P - 1n)) % P}`);
+    expect(ourLog).toContain(
+      `quotients ${(1n * fermatInverse(d)) % P} and ${(6n * fermatInverse(P - 1n)) % P}`,
+    );
   });
 });
