@@ -130,6 +130,20 @@ function linOf(e: LExpr, t: TemplateWriter, products: { count: number }): Lin {
   }
 }
 
+/** A claim's tag: a constant, or in a shared slot's template possibly an input (it varies by rule). */
+const tagOf = (c: TemplateClaim): Lin =>
+  c.tagInput === undefined ? Lin.const(BigInt(c.tag)) : Lin.signal(`x[${c.tagInput}]`);
+
+/** What the parts of one rule template share while it is written. */
+interface RuleBody {
+  readonly t: TemplateWriter;
+  readonly rule: TemplateRule;
+  /** Counts the product signals, so that every part names its own. */
+  readonly products: { count: number };
+  /** A claim compressed: tag + a*x1 + ... (see claimCompressor). */
+  readonly compress: (c: TemplateClaim) => Lin;
+}
+
 /**
  * A rule's template, or a shared slot's (`group` given): the group's template rule, whose
  * varying constants are inputs x[I ..] (I the members' input count), with a rule selector `sel`
@@ -137,17 +151,11 @@ function linOf(e: LExpr, t: TemplateWriter, products: { count: number }): Lin {
  */
 function emitRule(rule: TemplateRule, program: LoweredProgram, group?: RuleGroup): string {
   const W = group ? powersWidth(program, group.params) : program.claimWidth;
-  const doc = group
-    ? [
-        `shared slot of ${group.members.length} rules of one shape: ${group.members.map((r) => program.rules[r].name).join(", ")}`,
-        `template: rule ${rule.name}, ${rule.source.file}:${rule.source.line}`,
-        `x: ${rule.inputs.join(", ")}`,
-      ]
-    : [
-        `rule ${rule.name}${rule.setup ? " (setup)" : ""}, ${rule.source.file}:${rule.source.line}`,
-        `x: ${rule.inputs.join(", ")}`,
-      ];
-  const t = new TemplateWriter(group ? sharedIdent(group) : ident(rule), [], doc);
+  const t = new TemplateWriter(
+    group ? sharedIdent(group) : ident(rule),
+    [],
+    ruleDoc(rule, program, group),
+  );
   const C = rule.conclusions.length;
   const U = rule.uniques.length;
   const products = { count: 0 };
@@ -164,12 +172,37 @@ function emitRule(rule: TemplateRule, program: LoweredProgram, group?: RuleGroup
   if (group) t.line("signal output lookup;");
   t.blank();
   t.constrain("en * (en - 1)", "0");
-  const tagOf = (c: TemplateClaim): Lin =>
-    c.tagInput === undefined ? Lin.const(BigInt(c.tag)) : Lin.signal(`x[${c.tagInput}]`);
 
+  const body: RuleBody = { t, rule, products, compress: claimCompressor(t, products) };
+  const logup = emitClaimTerms(body);
+  const unique = emitUniqueTerms(body);
+  emitRuleConstraints(body);
+  if (group) emitRuleLookup(body, group);
+  t.blank();
+  t.assign("logup", logup.toString());
+  t.assign("unique", unique.toString());
+  return t.render();
+}
+
+/** The template's doc comment: which rule (or which rules share the slot), and its inputs. */
+function ruleDoc(rule: TemplateRule, program: LoweredProgram, group?: RuleGroup): string[] {
+  return group
+    ? [
+        `shared slot of ${group.members.length} rules of one shape: ${group.members.map((r) => program.rules[r].name).join(", ")}`,
+        `template: rule ${rule.name}, ${rule.source.file}:${rule.source.line}`,
+        `x: ${rule.inputs.join(", ")}`,
+      ]
+    : [
+        `rule ${rule.name}${rule.setup ? " (setup)" : ""}, ${rule.source.file}:${rule.source.line}`,
+        `x: ${rule.inputs.join(", ")}`,
+      ];
+}
+
+/** Compresses claims as tag + a*x1 + ... + a^W*xW, writing the product signals it needs. */
+function claimCompressor(t: TemplateWriter, products: { count: number }) {
   // a^(i+1) * value, shared between claims that put the same value at the same position.
   const powerTimes = new Map<string, string>();
-  const compress = (c: TemplateClaim): Lin => {
+  return (c: TemplateClaim): Lin => {
     let acc = tagOf(c);
     c.args.forEach((arg, i) => {
       const value = linOf(arg, t, products);
@@ -189,7 +222,10 @@ function emitRule(rule: TemplateRule, program: LoweredProgram, group?: RuleGroup
     });
     return acc;
   };
+}
 
+/** The LogUp terms of the hypotheses (en each) and conclusions (m each): their sum into A. */
+function emitClaimTerms({ t, rule, compress }: RuleBody): Lin {
   let logup = Lin.const(0n);
   rule.hypotheses.forEach((h, j) => {
     t.blank().comment(
@@ -214,6 +250,11 @@ function emitRule(rule: TemplateRule, program: LoweredProgram, group?: RuleGroup
     t.assign(`conTerm${j}.x`, "b");
     logup = logup.sub(Lin.signal(`conTerm${j}.inv`));
   });
+  return logup;
+}
+
+/** The unique claims, packed injectively, and their LogUp terms: their sum into B. */
+function emitUniqueTerms({ t, rule, products }: RuleBody): Lin {
   let unique = Lin.const(0n);
   rule.uniques.forEach((u, j) => {
     t.blank().comment(
@@ -231,6 +272,11 @@ function emitRule(rule: TemplateRule, program: LoweredProgram, group?: RuleGroup
     t.assign(`uniTerm${j}.x`, "b");
     unique = unique.add(Lin.signal(`uniTerm${j}.inv`));
   });
+  return unique;
+}
+
+/** The rule's side conditions (== and !=, times en) and the values it range checks. */
+function emitRuleConstraints({ t, rule, products }: RuleBody): void {
   rule.constraints.forEach((c, j) => {
     if (c.kind === "lt" || c.kind === "le") return; // by the range checks below
     t.blank().comment(`constraint ${c.text}`);
@@ -250,27 +296,25 @@ function emitRule(rule: TemplateRule, program: LoweredProgram, group?: RuleGroup
     const value = linOf(r.expr, t, products);
     t.assign(`range[${j}]`, `en * (${value})`);
   });
-  if (group) {
-    t.blank().comment("the rule selector and the constants, looked up in the segment's rule table");
-    t.line("component ruleTerm = LogUpTerm();");
-    t.assign("ruleTerm.en", "en");
-    t.assign(
-      "ruleTerm.c",
-      ruleKey(
-        group,
-        Lin.signal("sel"),
-        (p) => Lin.signal(`x[${rule.inputs.length - group.params + p}]`),
-        t,
-        products,
-      ).toString(),
-    );
-    t.assign("ruleTerm.x", "b");
-    t.assign("lookup", "ruleTerm.inv");
-  }
-  t.blank();
-  t.assign("logup", logup.toString());
-  t.assign("unique", unique.toString());
-  return t.render();
+}
+
+/** A shared slot's rule tuple (sel, group, k), a LogUp term against the rule table. */
+function emitRuleLookup({ t, rule, products }: RuleBody, group: RuleGroup): void {
+  t.blank().comment("the rule selector and the constants, looked up in the segment's rule table");
+  t.line("component ruleTerm = LogUpTerm();");
+  t.assign("ruleTerm.en", "en");
+  t.assign(
+    "ruleTerm.c",
+    ruleKey(
+      group,
+      Lin.signal("sel"),
+      (p) => Lin.signal(`x[${rule.inputs.length - group.params + p}]`),
+      t,
+      products,
+    ).toString(),
+  );
+  t.assign("ruleTerm.x", "b");
+  t.assign("lookup", "ruleTerm.inv");
 }
 
 const sharedIdent = (g: RuleGroup) => `Shared_${g.leader}`;
