@@ -361,6 +361,25 @@ interface DeclaredInput {
   readonly public: boolean;
 }
 
+/** A group with shared slots in this segment, and how many (sharedGroups). */
+type SlottedGroup = ReturnType<typeof sharedGroups>[number];
+/** A row of the rule table: rule r, the i-th member of its group. */
+type RuleTableRow = { group: RuleGroup; r: number; i: number };
+/** Declares one segment input (skipped when it has no elements). */
+type DeclareInput = (name: string, dims: number[], isPublic?: boolean) => void;
+
+/** The wires the slots hand on to the segment's sums and checks. */
+interface SlotOutputs {
+  /** Summed into A. */
+  readonly logups: string[];
+  /** Summed into B. */
+  readonly uniques: string[];
+  /** Every value to range check, in the order of plan.values. */
+  readonly ranged: string[];
+  /** The shared slots' rule tuples, which the rule table must offer. */
+  readonly looked: string[];
+}
+
 /**
  * The segment template: inputs per rule and visibility, one component per slot, the
  * accumulators, the sorted unique claims, and the range checks of every slot and every gap
@@ -389,8 +408,41 @@ function emitSegment(
         : "Range checks by bit decomposition.",
     ],
   );
+  const groups = sharedGroups(program, shape.shared);
+  const table = groups.flatMap(({ group }) => group.members.map((r, i) => ({ group, r, i })));
+  const declared = declareSegmentInputs(seg, program, shape, groups, table, uniqueSlots, plan);
+  seg.line("signal output A;");
+  seg.line("signal output B;");
+  seg.line("signal output u_out;");
+  seg.blank();
+  const powers = Math.max(W, ...groups.map(({ group }) => powersWidth(program, group.params)));
+  if (powers) {
+    seg.line(`component powers = Powers(${powers});`);
+    seg.assign("powers.a", "a");
+  }
+  const out: SlotOutputs = { logups: [], uniques: [], ranged: [], looked: [] };
+  emitRuleSlots(seg, program, slots, out);
+  emitSharedSlots(seg, program, groups, sharedSlots, out);
+  if (table.length) emitRuleTable(seg, program, table, out.looked);
+  emitAccumulators(seg, uniqueSlots, out);
+  seg.blank();
+  if (plan) emitLookupChecks(seg, plan, out.ranged);
+  else emitBitChecks(seg, program, out.ranged, out.ranged.length - uniqueSlots);
+  return { text: seg.render(), declared };
+}
+
+/** The segment's inputs, declared in wire order: challenges, slots, rule table, sorted list, limbs. */
+function declareSegmentInputs(
+  seg: TemplateWriter,
+  program: LoweredProgram,
+  shape: SegmentShape,
+  groups: readonly SlottedGroup[],
+  table: readonly RuleTableRow[],
+  uniqueSlots: number,
+  plan?: LimbPlan,
+): DeclaredInput[] {
   const declared: DeclaredInput[] = [];
-  const input = (name: string, dims: number[], isPublic = false) => {
+  const input: DeclareInput = (name, dims, isPublic = false) => {
     if (dims.some((d) => d === 0)) return;
     declared.push({ name, dims, public: isPublic });
     seg.line(`signal input ${name}${dims.map((d) => `[${d}]`).join("")};`);
@@ -398,6 +450,29 @@ function emitSegment(
   seg.line("signal input a;");
   seg.line("signal input b;");
   seg.line("signal input u_in;");
+  declareRuleSlotInputs(seg, input, program, shape);
+  declareSharedSlotInputs(seg, input, groups);
+  if (table.length) {
+    seg.comment("how often each rule of the rule table is selected by a shared slot");
+    input("rule_m", [table.length]);
+  }
+  input("sorted", [uniqueSlots]);
+  input("sorted_en", [uniqueSlots]);
+  if (plan) {
+    seg.comment("the limbs of every range-checked value and the table's multiplicities");
+    input("limbs", [plan.limbCount]);
+    input("limb_m", [2 ** plan.limbBits]);
+  }
+  return declared;
+}
+
+/** Each rule's slot inputs, public rules first: a public slot's shown inputs are public. */
+function declareRuleSlotInputs(
+  seg: TemplateWriter,
+  input: DeclareInput,
+  program: LoweredProgram,
+  shape: SegmentShape,
+): void {
   for (const isPublic of [true, false]) {
     for (const rule of program.rules) {
       const n = (isPublic ? shape.publicSlots : shape.slots)[rule.name] ?? 0;
@@ -416,7 +491,14 @@ function emitSegment(
       input(`${s}_m`, [n, rule.conclusions.length]);
     }
   }
-  const groups = sharedGroups(program, shape.shared);
+}
+
+/** Each group's shared slot inputs (all private): enable, selector, constants, values, m. */
+function declareSharedSlotInputs(
+  seg: TemplateWriter,
+  input: DeclareInput,
+  groups: readonly SlottedGroup[],
+): void {
   for (const { group, slots: n } of groups) {
     const t = group.template;
     const s = `s${group.id}`;
@@ -429,31 +511,16 @@ function emitSegment(
     input(`${s}_x`, [n, t.inputs.length - group.params]);
     input(`${s}_m`, [n, t.conclusions.length]);
   }
-  const table = groups.flatMap(({ group }) => group.members.map((r, i) => ({ group, r, i })));
-  if (table.length) {
-    seg.comment("how often each rule of the rule table is selected by a shared slot");
-    input("rule_m", [table.length]);
-  }
-  input("sorted", [uniqueSlots]);
-  input("sorted_en", [uniqueSlots]);
-  if (plan) {
-    seg.comment("the limbs of every range-checked value and the table's multiplicities");
-    input("limbs", [plan.limbCount]);
-    input("limb_m", [2 ** plan.limbBits]);
-  }
-  seg.line("signal output A;");
-  seg.line("signal output B;");
-  seg.line("signal output u_out;");
-  seg.blank();
-  const powers = Math.max(W, ...groups.map(({ group }) => powersWidth(program, group.params)));
-  if (powers) {
-    seg.line(`component powers = Powers(${powers});`);
-    seg.assign("powers.a", "a");
-  }
-  const logups: string[] = [];
-  const uniques: string[] = [];
-  /** Every value to range check, in the order of plan.values. */
-  const ranged: string[] = [];
+}
+
+/** One component per rule slot, wired to its inputs, the powers of a and b. */
+function emitRuleSlots(
+  seg: TemplateWriter,
+  program: LoweredProgram,
+  slots: readonly SlotLayout[],
+  out: SlotOutputs,
+): void {
+  const W = program.claimWidth;
   slots.forEach((slot, k) => {
     const rule = program.rules[slot.ruleIndex];
     const s = slotSignal(rule, slot.public);
@@ -474,11 +541,20 @@ function emitSegment(
     rule.conclusions.forEach((_, j) => seg.assign(`${c}.m[${j}]`, `${s}_m[${slot.index}][${j}]`));
     for (let i = 0; i < W; i++) seg.assign(`${c}.pw[${i}]`, `powers.pw[${i}]`);
     seg.assign(`${c}.b`, "b");
-    logups.push(`${c}.logup`);
-    uniques.push(`${c}.unique`);
-    rule.rangeChecks.forEach((_, j) => ranged.push(`${c}.range[${j}]`));
+    out.logups.push(`${c}.logup`);
+    out.uniques.push(`${c}.unique`);
+    rule.rangeChecks.forEach((_, j) => out.ranged.push(`${c}.range[${j}]`));
   });
-  const looked: string[] = [];
+}
+
+/** One component per shared slot: its values, then its constants as the template's last inputs. */
+function emitSharedSlots(
+  seg: TemplateWriter,
+  program: LoweredProgram,
+  groups: readonly SlottedGroup[],
+  sharedSlots: readonly SharedSlot[],
+  out: SlotOutputs,
+): void {
   sharedSlots.forEach((slot, j) => {
     const { group } = groups.find((g) => g.group.leader === slot.group)!;
     const t = group.template;
@@ -496,37 +572,49 @@ function emitSegment(
     for (let i = 0; i < powersWidth(program, group.params); i++)
       seg.assign(`${c}.pw[${i}]`, `powers.pw[${i}]`);
     seg.assign(`${c}.b`, "b");
-    logups.push(`${c}.logup`);
-    uniques.push(`${c}.unique`);
-    looked.push(`${c}.lookup`);
-    t.rangeChecks.forEach((_, j) => ranged.push(`${c}.range[${j}]`));
+    out.logups.push(`${c}.logup`);
+    out.uniques.push(`${c}.unique`);
+    out.looked.push(`${c}.lookup`);
+    t.rangeChecks.forEach((_, j) => out.ranged.push(`${c}.range[${j}]`));
   });
-  if (table.length) {
-    // The rule table, fixed by the circuit: row t is (rule, group, the rule's constants).
-    // Its own LogUp sum at b, zero in every segment: it never meets A or B.
-    seg.blank().comment("the rule table: every shared slot's (sel, group, k) is one of its rows");
-    const offered: string[] = [];
-    table.forEach(({ group, r, i }, row) => {
-      const c = `ruleRow${row}`;
-      const key = ruleKey(
-        group,
-        Lin.const(BigInt(r)),
-        (p) => Lin.const(group.constants[i][p]),
-        seg,
-        { count: 0 },
-        (i) => `powers.pw[${i}]`,
-      );
-      seg.comment(`row ${row}: rule ${program.rules[r].name}`);
-      seg.line(`component ${c} = LogUpTerm();`);
-      seg.assign(`${c}.en`, `rule_m[${row}]`);
-      seg.assign(`${c}.c`, key.toString());
-      seg.assign(`${c}.x`, "b");
-      offered.push(`${c}.inv`);
-    });
-    seg.constrain(sumText(looked), sumText(offered));
-  }
+}
+
+/**
+ * The rule table, fixed by the circuit: row t is (rule, group, the rule's constants). Its own
+ * LogUp sum at b, zero in every segment: it never meets A or B.
+ */
+function emitRuleTable(
+  seg: TemplateWriter,
+  program: LoweredProgram,
+  table: readonly RuleTableRow[],
+  looked: readonly string[],
+): void {
+  seg.blank().comment("the rule table: every shared slot's (sel, group, k) is one of its rows");
+  const offered: string[] = [];
+  table.forEach(({ group, r, i }, row) => {
+    const c = `ruleRow${row}`;
+    const key = ruleKey(
+      group,
+      Lin.const(BigInt(r)),
+      (p) => Lin.const(group.constants[i][p]),
+      seg,
+      { count: 0 },
+      (i) => `powers.pw[${i}]`,
+    );
+    seg.comment(`row ${row}: rule ${program.rules[r].name}`);
+    seg.line(`component ${c} = LogUpTerm();`);
+    seg.assign(`${c}.en`, `rule_m[${row}]`);
+    seg.assign(`${c}.c`, key.toString());
+    seg.assign(`${c}.x`, "b");
+    offered.push(`${c}.inv`);
+  });
+  seg.constrain(sumText(looked), sumText(offered));
+}
+
+/** A and B, and the sorted unique claims chained from u_in to u_out (their gaps range checked). */
+function emitAccumulators(seg: TemplateWriter, uniqueSlots: number, out: SlotOutputs): void {
   seg.blank();
-  seg.assign("A", sumText(logups));
+  seg.assign("A", sumText(out.logups));
   if (uniqueSlots) {
     seg.line(`component sortedUnique = SortedUnique(${uniqueSlots});`);
     seg.line(`for (var i = 0; i < ${uniqueSlots}; i++) {`);
@@ -535,17 +623,13 @@ function emitSegment(
     seg.line("}");
     seg.assign("sortedUnique.prev", "u_in");
     seg.assign("sortedUnique.x", "b");
-    seg.assign("B", `${sumText(uniques)} - sortedUnique.sum`);
+    seg.assign("B", `${sumText(out.uniques)} - sortedUnique.sum`);
     seg.assign("u_out", "sortedUnique.last");
-    for (let i = 0; i < uniqueSlots; i++) ranged.push(`sortedUnique.gap[${i}]`);
+    for (let i = 0; i < uniqueSlots; i++) out.ranged.push(`sortedUnique.gap[${i}]`);
   } else {
     seg.assign("B", "0");
     seg.assign("u_out", "u_in");
   }
-  seg.blank();
-  if (plan) emitLookupChecks(seg, plan, ranged);
-  else emitBitChecks(seg, program, ranged, ranged.length - uniqueSlots);
-  return { text: seg.render(), declared };
 }
 
 /** Each value below 2^40 (a slot's) or 2^(16 + 40U) (a gap), by its binary decomposition. */
