@@ -673,7 +673,62 @@ function emitLookupChecks(seg: TemplateWriter, plan: LimbPlan, ranged: readonly 
 }
 
 export function emitCircuit(program: LoweredProgram, shape: SegmentShape): EmittedCircuit {
-  const W = program.claimWidth;
+  const slots = layOutSlots(program, shape);
+  const shared = layOutSharedSlots(program, shape);
+  const sharedSlots = shared.slots;
+  const uniqueSlots =
+    slots.reduce((n, s) => n + program.rules[s.ruleIndex].uniques.length, 0) + shared.uniques;
+
+  const bits = emitSegment("Segment", program, shape, slots, sharedSlots, uniqueSlots);
+  const plan = limbPlan(program, shape);
+  const lookup =
+    plan && emitSegment("LookupSegment", program, shape, slots, sharedSlots, uniqueSlots, plan);
+  const declared = bits.declared;
+  const foldDeclared = lookup?.declared ?? declared;
+  const main = emitGroth16Main(declared);
+  const fold = emitFoldMain(foldDeclared, lookup ? "LookupSegment" : "Segment");
+
+  const publicNames = declared.filter((d) => d.public).map((d) => d.name);
+  const publicInputs = declared
+    .filter((x) => x.public)
+    .flatMap((d) => elementNames(d.name, d.dims));
+  const header = fileHeader(program, slots, sharedSlots);
+  const rules = [
+    ...program.rules.map((r) => emitRule(r, program) + "\n"),
+    ...sharedGroups(program, shape.shared).map(
+      ({ group }) => emitRule(group.template, program, group) + "\n",
+    ),
+  ];
+  const groth16Main = publicNames.length
+    ? `component main {public [${publicNames.join(", ")}]} = Groth16Segment();`
+    : "component main = Groth16Segment();";
+  const foldMain = `component main {public [${["a", "b", "u_in", ...publicNames].join(", ")}]} = FoldSegment();`;
+  return {
+    files: {
+      "rules.circom": circomFile(header, "bmc.circom", rules),
+      "segment.circom": circomFile(header, "rules.circom", [
+        bits.text,
+        ...(lookup ? ["", lookup.text] : []),
+        "",
+      ]),
+      "groth16.circom": circomFile(header, "segment.circom", [main.text, "", groth16Main, ""]),
+      "fold.circom": circomFile(header, "segment.circom", [fold.text, "", foldMain, ""]),
+    },
+    main: "groth16.circom",
+    foldMain: "fold.circom",
+    foldPublic: ["A", "B", "u_out", "a", "b", "u_in", ...publicInputs],
+    foldPrivate: fold.foldPrivate,
+    slots,
+    sharedSlots,
+    publicInputs,
+    preChallenge: main.preChallenge,
+    uniqueSlots,
+    limbPlan: lookup ? plan : undefined,
+  };
+}
+
+/** The per-rule slots of a shape, public ones first, each rule's in index order. */
+function layOutSlots(program: LoweredProgram, shape: SegmentShape): SlotLayout[] {
   const slots: SlotLayout[] = [];
   for (const isPublic of [true, false]) {
     for (const rule of program.rules) {
@@ -685,21 +740,35 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
         slots.push({ rule: rule.name, ruleIndex: rule.index, public: isPublic, index: i });
     }
   }
-  const sharedSlots: SharedSlot[] = [];
-  let uniqueSlots = slots.reduce((n, s) => n + program.rules[s.ruleIndex].uniques.length, 0);
+  return slots;
+}
+
+/** The shared slots of a shape, group by group, and how many unique claims they make. */
+function layOutSharedSlots(
+  program: LoweredProgram,
+  shape: SegmentShape,
+): { slots: SharedSlot[]; uniques: number } {
+  const slots: SharedSlot[] = [];
+  let uniques = 0;
   for (const { group, slots: n } of sharedGroups(program, shape.shared)) {
-    for (let i = 0; i < n; i++) sharedSlots.push({ group: group.leader, index: i });
-    uniqueSlots += n * group.template.uniques.length;
+    for (let i = 0; i < n; i++) slots.push({ group: group.leader, index: i });
+    uniques += n * group.template.uniques.length;
   }
+  return { slots, uniques };
+}
 
-  const bits = emitSegment("Segment", program, shape, slots, sharedSlots, uniqueSlots);
-  const plan = limbPlan(program, shape);
-  const lookup =
-    plan && emitSegment("LookupSegment", program, shape, slots, sharedSlots, uniqueSlots, plan);
-  const declared = bits.declared;
-  const foldDeclared = lookup?.declared ?? declared;
+/** A Circom declaration of an input: `signal input x[2][3];`. */
+const inputDeclaration = (d: DeclaredInput) =>
+  `signal input ${d.name}${d.dims.map((x) => `[${x}]`).join("")};`;
 
-  // The Groth16 main: challenges from Poseidon over all pre-challenge inputs, A = B = 0.
+/**
+ * The Groth16 main: challenges from Poseidon over all pre-challenge inputs, A = B = 0. Returns
+ * its text and the inputs the sponge absorbs, in order.
+ */
+function emitGroth16Main(declared: readonly DeclaredInput[]): {
+  text: string;
+  preChallenge: string[];
+} {
   const main = new TemplateWriter(
     "Groth16Segment",
     [],
@@ -710,7 +779,7 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   );
   const flat: string[] = [];
   for (const d of declared) {
-    main.line(`signal input ${d.name}${d.dims.map((x) => `[${x}]`).join("")};`);
+    main.line(inputDeclaration(d));
     flat.push(...elementNames(d.name, d.dims));
   }
   main.blank();
@@ -723,13 +792,22 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   for (const name of flat) main.assign(`segment.${name}`, name);
   main.constrain("segment.A", "0");
   main.constrain("segment.B", "0");
+  return { text: main.render(), preChallenge: flat };
+}
 
-  // The fold main: one segment of many. Its challenges and u_in are public inputs, checked by
-  // the fold verifier against the Merkle root of every segment's committed inputs and the
-  // previous segment's u_out; the accumulators are outputs that must total zero over all
-  // segments. Public inputs come first among the inputs (circom orders wires: one, outputs,
-  // public inputs, private inputs), so the private inputs, all pre-challenge data, are one run
-  // of wires that the prover commits to before the challenges exist.
+/**
+ * The fold main: one segment of many. Its challenges and u_in are public inputs, checked by
+ * the fold verifier against the Merkle root of every segment's committed inputs and the
+ * previous segment's u_out; the accumulators are outputs that must total zero over all
+ * segments. Public inputs come first among the inputs (circom orders wires: one, outputs,
+ * public inputs, private inputs), so the private inputs, all pre-challenge data, are one run
+ * of wires that the prover commits to before the challenges exist. Returns its text and its
+ * private inputs in wire order.
+ */
+function emitFoldMain(
+  foldDeclared: readonly DeclaredInput[],
+  segment: string,
+): { text: string; foldPrivate: string[] } {
   const fold = new TemplateWriter(
     "FoldSegment",
     [],
@@ -748,13 +826,12 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   const foldPrivate = foldDeclared
     .filter((x) => !x.public)
     .flatMap((d) => elementNames(d.name, d.dims));
-  for (const d of ordered)
-    fold.line(`signal input ${d.name}${d.dims.map((x) => `[${x}]`).join("")};`);
+  for (const d of ordered) fold.line(inputDeclaration(d));
   fold.line("signal output A;");
   fold.line("signal output B;");
   fold.line("signal output u_out;");
   fold.blank();
-  fold.line(`component segment = ${lookup ? "LookupSegment" : "Segment"}();`);
+  fold.line(`component segment = ${segment}();`);
   fold.assign("segment.a", "a");
   fold.assign("segment.b", "b");
   fold.assign("segment.u_in", "u_in");
@@ -763,72 +840,26 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   fold.assign("A", "segment.A");
   fold.assign("B", "segment.B");
   fold.assign("u_out", "segment.u_out");
+  return { text: fold.render(), foldPrivate };
+}
 
-  const publicNames = declared.filter((d) => d.public).map((d) => d.name);
-  const publicInputs = declared
-    .filter((x) => x.public)
-    .flatMap((d) => elementNames(d.name, d.dims));
-  const header = [
+/** Every generated file's first lines: the pragma, the rules' digest, the shape's size. */
+function fileHeader(
+  program: LoweredProgram,
+  slots: readonly SlotLayout[],
+  sharedSlots: readonly SharedSlot[],
+): string[] {
+  return [
     "pragma circom 2.1.0;",
     "",
     `// Generated by bmc from rules ${program.rulesDigest.slice(0, 16)}. Do not edit.`,
-    `// Claim width ${W}, unique width ${program.uniqueWidth}, ${slots.length} slots` +
+    `// Claim width ${program.claimWidth}, unique width ${program.uniqueWidth}, ${slots.length} slots` +
       (sharedSlots.length ? `, ${sharedSlots.length} shared slots.` : "."),
     "",
   ];
-  const rulesFile = [
-    ...header,
-    'include "bmc.circom";',
-    "",
-    ...program.rules.map((r) => emitRule(r, program) + "\n"),
-    ...sharedGroups(program, shape.shared).map(
-      ({ group }) => emitRule(group.template, program, group) + "\n",
-    ),
-  ].join("\n");
-  const segmentFile = [
-    ...header,
-    'include "rules.circom";',
-    "",
-    bits.text,
-    ...(lookup ? ["", lookup.text] : []),
-    "",
-  ].join("\n");
-  const mainFile = [
-    ...header,
-    'include "segment.circom";',
-    "",
-    main.render(),
-    "",
-    publicNames.length
-      ? `component main {public [${publicNames.join(", ")}]} = Groth16Segment();`
-      : "component main = Groth16Segment();",
-    "",
-  ].join("\n");
-  const foldFile = [
-    ...header,
-    'include "segment.circom";',
-    "",
-    fold.render(),
-    "",
-    `component main {public [${["a", "b", "u_in", ...publicNames].join(", ")}]} = FoldSegment();`,
-    "",
-  ].join("\n");
-  return {
-    files: {
-      "rules.circom": rulesFile,
-      "segment.circom": segmentFile,
-      "groth16.circom": mainFile,
-      "fold.circom": foldFile,
-    },
-    main: "groth16.circom",
-    foldMain: "fold.circom",
-    foldPublic: ["A", "B", "u_out", "a", "b", "u_in", ...publicInputs],
-    foldPrivate,
-    slots,
-    sharedSlots,
-    publicInputs,
-    preChallenge: flat,
-    uniqueSlots,
-    limbPlan: lookup ? plan : undefined,
-  };
+}
+
+/** A generated file: the header, the file it includes, then its body's lines. */
+function circomFile(header: readonly string[], include: string, body: readonly string[]): string {
+  return [...header, `include "${include}";`, "", ...body].join("\n");
 }
