@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { generateBindings } from "../bindings/index.js";
-import { checkRuleFile } from "../check/index.js";
+import { checkRuleFile, type RuleSet } from "../check/index.js";
 import {
   compileProgram,
   defaultShape,
@@ -18,6 +18,7 @@ import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics/index.js"
 import { lowerRuleSet, type LoweredProgram } from "../lower/index.js";
 import { loadManifest } from "../prove/build-folder.js";
 import { readTranscript } from "../api.js";
+import type { Transcript } from "../transcript/model.js";
 import { constraintStats, type MainConstraints } from "../witness/stats.js";
 import { writeFileAtomic } from "./files.js";
 import { plural } from "./messages.js";
@@ -84,78 +85,182 @@ export async function compileCommand(
   const diagnostics = [...checked.diagnostics];
   const messages: string[] = [];
   const inputs = [...checked.files, ...(options.fit ? [options.fit] : [])];
-  if (!checked.ruleSet) return { ok: false, diagnostics, messages, inputs };
+  const failed = (shape?: SegmentShape): CompileCommandResult => ({
+    ok: false,
+    diagnostics,
+    messages,
+    ...(shape ? { shape } : {}),
+    inputs,
+  });
+  const lowered = lowerWithBaseShape(checked, options, diagnostics);
+  if (!lowered) return failed();
+  const { program, base } = lowered;
+  const requested = requestedSlots(program, options);
+  messages.push(...requested.errors);
+  if (messages.length) return failed();
+  const folder = asDiagnostic(() => checkBuildFolder(options.outDir, inputs));
+  if ("problem" in folder) {
+    diagnostics.push(folder.problem);
+    return failed();
+  }
+  const shape: SegmentShape = {
+    slots: { ...base.slots, ...requested.slots },
+    publicSlots: { ...base.publicSlots, ...requested.publicSlots },
+    // Without --shared the shape is as before, and so are its digest and keys.
+    ...(Object.keys(requested.shared).length ? { shared: requested.shared } : {}),
+  };
+  // Generated before the circuits, so that a failure leaves no build folder behind.
+  const bindings = await prepareBindings(lowered.ruleSet, options, inputs);
+  if ("problem" in bindings) {
+    diagnostics.push(bindings.problem);
+    return failed(shape);
+  }
+  options.progress?.("compile: lowering done, running circom2");
+  const built = await writeBuildFolder(
+    program,
+    options,
+    shape,
+    bindings.value,
+    folder.value.previous,
+  );
+  diagnostics.push(...built.diagnostics);
+  if (!built.written) return failed(shape);
+  return {
+    ok: true,
+    diagnostics,
+    messages,
+    shape,
+    inputs,
+    bindings: bindings.value.path,
+    stats: built.written.stats,
+    keys: built.written.keys,
+  };
+}
+
+/**
+ * The checked rules lowered, and the shape that the slot options start from: DEFAULT_SLOTS
+ * per rule, or with --fit the transcript's blocks. Undefined when a diagnostic (added to
+ * `diagnostics`) stops the compile.
+ */
+function lowerWithBaseShape(
+  checked: ReturnType<typeof checkRuleFile>,
+  options: CompileCommandOptions,
+  diagnostics: Diagnostic[],
+): { ruleSet: RuleSet; program: LoweredProgram; base: SegmentShape } | undefined {
+  if (!checked.ruleSet) return undefined;
   const lowered = lowerRuleSet(checked.ruleSet);
   diagnostics.push(...lowered.diagnostics);
-  if (!lowered.program || hasErrors(diagnostics))
-    return { ok: false, diagnostics, messages, inputs };
+  if (!lowered.program || hasErrors(diagnostics)) return undefined;
   const program = lowered.program;
-  const names = program.rules.map((r) => r.name);
   let base = defaultShape(program, DEFAULT_SLOTS);
   if (options.fit) {
     const read = readTranscript(options.fit, checked.ruleSet);
     diagnostics.push(...read.diagnostics);
-    if (!read.transcript) return { ok: false, diagnostics, messages, inputs };
-    const t = read.transcript;
-    const count = (isPublic: boolean) =>
-      Object.fromEntries(
-        program.rules.map((r) => {
-          let n = 0;
-          for (let b = 0; b < t.blockCount; b++)
-            if (t.rule[b] === r.index && !!t.isPublic[b] === isPublic) n++;
-          return [r.name, n];
-        }),
-      );
-    base = { slots: count(false), publicSlots: count(true) };
+    if (!read.transcript) return undefined;
+    base = transcriptShape(program, read.transcript);
   }
+  return { ruleSet: checked.ruleSet, program, base };
+}
+
+/** Runs `step`; a CommandError it throws becomes a diagnostic (anything else is a bug). */
+function asDiagnostic<T>(step: () => T): { value: T } | { problem: Diagnostic } {
+  try {
+    return { value: step() };
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    return { problem: diagnostic(error.code, error.message, undefined, { help: error.help }) };
+  }
+}
+
+/** `--fit`: a shape with exactly the transcript's blocks per rule, public and private. */
+function transcriptShape(program: LoweredProgram, t: Transcript): SegmentShape {
+  const count = (isPublic: boolean) =>
+    Object.fromEntries(
+      program.rules.map((r) => {
+        let n = 0;
+        for (let b = 0; b < t.blockCount; b++)
+          if (t.rule[b] === r.index && !!t.isPublic[b] === isPublic) n++;
+        return [r.name, n];
+      }),
+    );
+  return { slots: count(false), publicSlots: count(true) };
+}
+
+/** The slot counts of --slots, --public-slots and --shared, and what is wrong with them. */
+function requestedSlots(
+  program: LoweredProgram,
+  options: CompileCommandOptions,
+): {
+  slots: Record<string, number>;
+  publicSlots: Record<string, number>;
+  shared: Record<string, number>;
+  errors: string[];
+} {
+  const names = program.rules.map((r) => r.name);
   const slots = parseSlotCounts(options.slots ?? "", names);
   const publicSlots = parseSlotCounts(options.publicSlots ?? "", names);
-  messages.push(
+  const errors = [
     ...slots.errors.map((e) => `--slots: ${e}`),
     ...publicSlots.errors.map((e) => `--public-slots: ${e}`),
-  );
+  ];
   for (const [rule, n] of Object.entries(slots.counts)) {
     if (n > 0 && program.rules.find((r) => r.name === rule)?.setup) {
-      messages.push(
+      errors.push(
         `--slots: \`${rule}\` is a setup rule; its blocks are public only (use --public-slots)`,
       );
     }
   }
   const shared = sharedSlotCounts(program, options.shared ?? "");
-  messages.push(...shared.errors.map((e) => `--shared: ${e}`));
-  if (messages.length) return { ok: false, diagnostics, messages, inputs };
-  let previous: boolean;
-  try {
-    previous = checkBuildFolder(options.outDir, inputs).previous;
-  } catch (error) {
-    if (!(error instanceof CommandError)) throw error;
-    diagnostics.push(diagnostic(error.code, error.message, undefined, { help: error.help }));
-    return { ok: false, diagnostics, messages, inputs };
-  }
-  let stats: CompileCommandResult["stats"];
-  const shape: SegmentShape = {
-    slots: { ...base.slots, ...slots.counts },
-    publicSlots: { ...base.publicSlots, ...publicSlots.counts },
-    // Without --shared the shape is as before, and so are its digest and keys.
-    ...(Object.keys(shared.counts).length ? { shared: shared.counts } : {}),
+  errors.push(...shared.errors.map((e) => `--shared: ${e}`));
+  return {
+    slots: slots.counts,
+    publicSlots: publicSlots.counts,
+    shared: shared.counts,
+    errors,
   };
-  // Generated before the circuits, so that a failure leaves no build folder behind.
-  const bindingsPath = options.bindings ?? join(options.outDir, "bindings.ts");
-  const bindingsInBuild = isInside(resolve(bindingsPath), resolve(options.outDir));
-  try {
-    if (!bindingsInBuild) checkOutputFile(bindingsPath, [".ts"], inputs);
-  } catch (error) {
-    if (!(error instanceof CommandError)) throw error;
-    diagnostics.push(diagnostic(error.code, error.message, undefined, { help: error.help }));
-    return { ok: false, diagnostics, messages, shape, inputs };
-  }
-  const bindingsText = await generateBindings(checked.ruleSet, {
+}
+
+interface BindingsOutput {
+  readonly path: string;
+  /** Inside the build folder: written into it before it replaces the old one. */
+  readonly inBuild: boolean;
+  readonly text: string;
+}
+
+/** Where the bindings go (refused if that is a file bmc did not make), and their text. */
+async function prepareBindings(
+  ruleSet: RuleSet,
+  options: CompileCommandOptions,
+  inputs: string[],
+): Promise<{ value: BindingsOutput } | { problem: Diagnostic }> {
+  const path = options.bindings ?? join(options.outDir, "bindings.ts");
+  const inBuild = isInside(resolve(path), resolve(options.outDir));
+  const checked = asDiagnostic(() => {
+    if (!inBuild) checkOutputFile(path, [".ts"], inputs);
+  });
+  if ("problem" in checked) return checked;
+  const text = await generateBindings(ruleSet, {
     importFrom: options.bindingsImport,
     rulesFile: options.rulesPath,
     buildDir: options.outDir,
   });
-  options.progress?.("compile: lowering done, running circom2");
-  // Compiled into a sibling of the build folder, which replaces it only when all is written.
+  return { value: { path, inBuild, text } };
+}
+
+/**
+ * Compiles into a sibling of the build folder, which replaces it only when all is written (so
+ * a failure leaves the old build as it was), then writes bindings that live outside it.
+ */
+async function writeBuildFolder(
+  program: LoweredProgram,
+  options: CompileCommandOptions,
+  shape: SegmentShape,
+  bindings: BindingsOutput,
+  previous: boolean,
+): Promise<{
+  diagnostics: Diagnostic[];
+  written?: { stats: CompileCommandResult["stats"]; keys: KeysFate };
+}> {
   const staging = stagingPath(options.outDir, "bmc-new");
   rmSync(staging, { recursive: true, force: true });
   let keys: KeysFate = "none";
@@ -168,49 +273,39 @@ export async function compileCommand(
       onProgress: options.progress,
     });
     if (!result.ok) {
-      for (const e of result.circom?.errors ?? []) {
-        // Errors in generated code are bmc's bugs; say where, so they can be reported.
+      // Errors in generated code are bmc's bugs; say where, so they can be reported.
+      const diagnostics = (result.circom?.errors ?? []).map((e) => {
         const at = e.file ? ` (${e.file}${e.line ? `:${e.line}:${e.column}` : ""})` : "";
-        diagnostics.push(diagnostic("BM0502", `circom2: ${e.message}${at}`));
-      }
-      return { ok: false, diagnostics, messages, shape, inputs };
+        return diagnostic("BM0502", `circom2: ${e.message}${at}`);
+      });
+      return { diagnostics };
     }
-    const inBuild = relative(resolve(options.outDir), resolve(bindingsPath));
-    if (bindingsInBuild) {
+    const inBuild = relative(resolve(options.outDir), resolve(bindings.path));
+    if (bindings.inBuild) {
       mkdirSync(dirname(join(staging, inBuild)), { recursive: true });
-      writeFileSync(join(staging, inBuild), bindingsText);
+      writeFileSync(join(staging, inBuild), bindings.text);
     }
     writeBuildMarker(staging, bmcVersion());
     if (previous) keys = carryKeys(options.outDir, staging);
     replaceFolder(staging, options.outDir);
-    if (!bindingsInBuild) {
-      mkdirSync(dirname(resolve(bindingsPath)), { recursive: true });
-      writeFileAtomic(bindingsPath, bindingsText);
+    if (!bindings.inBuild) {
+      mkdirSync(dirname(resolve(bindings.path)), { recursive: true });
+      writeFileAtomic(bindings.path, bindings.text);
     }
-    stats = {
+    const stats = {
       slots: result.emitted.slots.length,
       constraints: result.circom?.constraints,
       wires: result.circom?.wires,
       foldConstraints: result.manifest?.fold?.constraints,
     };
+    return { diagnostics: [], written: { stats, keys } };
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code;
     if (!reason) throw error;
-    diagnostics.push(diagnostic("BM0902", `cannot write ${options.outDir} (${reason})`));
-    return { ok: false, diagnostics, messages, shape, inputs };
+    return { diagnostics: [diagnostic("BM0902", `cannot write ${options.outDir} (${reason})`)] };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  return {
-    ok: true,
-    diagnostics,
-    messages,
-    shape,
-    inputs,
-    bindings: bindingsPath,
-    stats,
-    keys,
-  };
 }
 
 /**

@@ -64,6 +64,56 @@ function lineOf(db: MetamathDatabase, a: { location: { line: number; file: numbe
 
 export function buildGrammar(db: MetamathDatabase): Grammar {
   const store = new TermStore();
+  const parts = grammarParts(db, store);
+  const { sortOf, syntaxTypecodes, sorts } = parts;
+  const varCtor = variableCtors(parts);
+  const { rulesByTc, axiomCtor } = syntaxRules(parts);
+  const rank = coercionRanks(syntaxTypecodes, rulesByTc);
+  const varLeaf = (tc: SymbolId, v: SymbolId) => store.node(varCtor.get(sortOf.get(tc)!)!, [v]);
+  /** The constructor of each logical shape, by typecode and shape text. */
+  const shapes = new Map<string, number>();
+  const yieldOf = treeYield(db, store, rulesByTc, shapes, varCtor);
+
+  const treeOf = (expression: Expression, varTypes: ReadonlyMap<SymbolId, SymbolId>) => {
+    const tokens = expression.slice(1);
+    const tc = expression[0];
+    const parse = phraseParser(store, rulesByTc, tokens, varTypes, varLeaf);
+    const tree = syntaxTypecodes.has(tc)
+      ? parse(tc, 0).get(tokens.length)
+      : logicalTree(parts, { parse, tokens, tc, rank, shapes });
+    if (tree === undefined) return undefined;
+    const y = yieldOf(tree);
+    if (y.length !== tokens.length || y.some((s, i) => s !== tokens[i])) {
+      throw new Error(`the tree of a statement does not spell it: a bug in the Metamath encoder`);
+    }
+    return tree;
+  };
+
+  return { store, sortOf, syntaxTypecodes, axiomCtor, varCtor, sorts, treeOf, yieldOf, varLeaf };
+}
+
+/** What the steps of building a grammar share: the sorts so far, and how to add a constructor. */
+interface GrammarParts {
+  readonly db: MetamathDatabase;
+  readonly store: TermStore;
+  readonly syntaxTypecodes: Set<SymbolId>;
+  readonly sortOf: Map<SymbolId, string>;
+  readonly sorts: Grammar["sorts"];
+  /**
+   * A new constructor of typecode `tc`'s sort (declared on first use), named after `raw` (or
+   * `fallback` when that is no usable name); an argument typecode below 0 is a field.
+   */
+  addCtor(
+    tc: SymbolId,
+    raw: string,
+    argTcs: SymbolId[],
+    comment: string,
+    fallback?: string,
+  ): number;
+}
+
+/** The syntax typecodes (those of $f hypotheses), each declared as a sort, in that order. */
+function grammarParts(db: MetamathDatabase, store: TermStore): GrammarParts {
   const names = new Names(RESERVED);
   const syntaxTypecodes = new Set<SymbolId>();
   for (const s of db.statements) if (s.kind === "f") syntaxTypecodes.add(s.typecode);
@@ -87,6 +137,12 @@ export function buildGrammar(db: MetamathDatabase): Grammar {
     return ctor;
   };
   for (const tc of syntaxTypecodes) sortFor(tc);
+  return { db, store, syntaxTypecodes, sortOf, sorts, addCtor };
+}
+
+/** The variable-leaf constructor of each syntax sort: `v_<sort>(symbol id)`. */
+function variableCtors(parts: GrammarParts): Map<string, number> {
+  const { db, syntaxTypecodes, sortOf, addCtor } = parts;
   const varCtor = new Map<string, number>();
   for (const tc of syntaxTypecodes) {
     const sort = sortOf.get(tc)!;
@@ -100,7 +156,15 @@ export function buildGrammar(db: MetamathDatabase): Grammar {
       ),
     );
   }
+  return varCtor;
+}
 
+/** A constructor per syntax axiom, and its pattern, grouped by the axiom's typecode. */
+function syntaxRules(parts: GrammarParts): {
+  rulesByTc: Map<SymbolId, SyntaxRule[]>;
+  axiomCtor: Map<number, number>;
+} {
+  const { db, syntaxTypecodes, addCtor } = parts;
   const rulesByTc = new Map<SymbolId, SyntaxRule[]>();
   const axiomCtor = new Map<number, number>();
   for (const s of db.statements) {
@@ -125,10 +189,18 @@ export function buildGrammar(db: MetamathDatabase): Grammar {
     list.push({ ctor, pattern, argTypecodes: argTcs });
     rulesByTc.set(s.expression[0], list);
   }
+  return { rulesByTc, axiomCtor };
+}
 
-  // Coercions (a syntax axiom whose pattern is one variable, `wff x`, `class x`) rank typecodes:
-  // where two phrases of different typecodes span the same tokens, the coerced-to one is chosen,
-  // as templates are instantiated through the coercion (`|- ph` with ph := `x`).
+/**
+ * Coercions (a syntax axiom whose pattern is one variable, `wff x`, `class x`) rank typecodes:
+ * where two phrases of different typecodes span the same tokens, the coerced-to one is chosen,
+ * as templates are instantiated through the coercion (`|- ph` with ph := `x`).
+ */
+function coercionRanks(
+  syntaxTypecodes: Set<SymbolId>,
+  rulesByTc: Map<SymbolId, SyntaxRule[]>,
+): Map<SymbolId, number> {
   const rank = new Map<SymbolId, number>([...syntaxTypecodes].map((t) => [t, 0]));
   for (let round = 0; round < syntaxTypecodes.size; round++) {
     for (const [tc, rules] of rulesByTc) {
@@ -140,97 +212,124 @@ export function buildGrammar(db: MetamathDatabase): Grammar {
       }
     }
   }
+  return rank;
+}
 
-  const varLeaf = (tc: SymbolId, v: SymbolId) => store.node(varCtor.get(sortOf.get(tc)!)!, [v]);
+/** Phrases of a syntax typecode starting at a token: their tree by the position after them. */
+type PhraseParse = (t: SymbolId, at: number) => Map<number, number>;
 
-  const shapes = new Map<string, number>();
-  const treeOf = (expression: Expression, varTypes: ReadonlyMap<SymbolId, SymbolId>) => {
-    const tokens = expression.slice(1);
-    const tc = expression[0];
-    const memo = new Map<number, Map<number, number>>();
-    const parse = (t: SymbolId, at: number): Map<number, number> => {
-      const key = t * (tokens.length + 1) + at;
-      const known = memo.get(key);
-      if (known) return known;
-      const out = new Map<number, number>();
-      memo.set(key, out); // left recursion: an unfinished parse contributes nothing
-      const sym = tokens[at];
-      if (at < tokens.length && varTypes.get(sym) === t) out.set(at + 1, varLeaf(t, sym));
-      for (const r of rulesByTc.get(t) ?? []) {
-        let states: { at: number; args: (number | undefined)[] }[] = [
-          { at, args: new Array(r.argTypecodes.length).fill(undefined) },
-        ];
-        for (const p of r.pattern) {
-          const next: typeof states = [];
-          for (const st of states) {
-            if (p >= 0) {
-              if (tokens[st.at] === p) next.push({ at: st.at + 1, args: st.args });
-              continue;
-            }
-            const arg = -1 - p;
-            for (const [end, node] of parse(r.argTypecodes[arg], st.at)) {
-              if (st.args[arg] !== undefined && st.args[arg] !== node) continue;
-              const args = st.args.slice();
-              args[arg] = node;
-              next.push({ at: end, args });
-            }
-          }
-          states = next;
-          if (!states.length) break;
-        }
+/** A memoized parser of `tokens` by the syntax rules (a variable is a phrase of its typecode). */
+function phraseParser(
+  store: TermStore,
+  rulesByTc: Map<SymbolId, SyntaxRule[]>,
+  tokens: SymbolId[],
+  varTypes: ReadonlyMap<SymbolId, SymbolId>,
+  varLeaf: (tc: SymbolId, v: SymbolId) => number,
+): PhraseParse {
+  const memo = new Map<number, Map<number, number>>();
+  const parse = (t: SymbolId, at: number): Map<number, number> => {
+    const key = t * (tokens.length + 1) + at;
+    const known = memo.get(key);
+    if (known) return known;
+    const out = new Map<number, number>();
+    memo.set(key, out); // left recursion: an unfinished parse contributes nothing
+    const sym = tokens[at];
+    if (at < tokens.length && varTypes.get(sym) === t) out.set(at + 1, varLeaf(t, sym));
+    for (const r of rulesByTc.get(t) ?? []) {
+      let states: { at: number; args: (number | undefined)[] }[] = [
+        { at, args: new Array(r.argTypecodes.length).fill(undefined) },
+      ];
+      for (const p of r.pattern) {
+        const next: typeof states = [];
         for (const st of states) {
-          if (out.has(st.at) || st.args.some((a) => a === undefined)) continue;
-          out.set(st.at, store.node(r.ctor, st.args as number[]));
-        }
-      }
-      return out;
-    };
-    let tree: number | undefined;
-    if (syntaxTypecodes.has(tc)) {
-      tree = parse(tc, 0).get(tokens.length);
-    } else {
-      // Logical: items, each the longest phrase of a syntax typecode, else a constant.
-      const shape: string[] = [];
-      const args: number[] = [];
-      const argTcs: SymbolId[] = [];
-      for (let at = 0; at < tokens.length;) {
-        let best: { end: number; node: number; tc: SymbolId } | undefined;
-        for (const t of syntaxTypecodes) {
-          for (const [end, node] of parse(t, at)) {
-            const better =
-              !best || end > best.end || (end === best.end && rank.get(t)! > rank.get(best.tc)!);
-            if (end > at && better) best = { end, node, tc: t };
+          if (p >= 0) {
+            if (tokens[st.at] === p) next.push({ at: st.at + 1, args: st.args });
+            continue;
+          }
+          const arg = -1 - p;
+          for (const [end, node] of parse(r.argTypecodes[arg], st.at)) {
+            if (st.args[arg] !== undefined && st.args[arg] !== node) continue;
+            const args = st.args.slice();
+            args[arg] = node;
+            next.push({ at: end, args });
           }
         }
-        if (best) {
-          shape.push(`<${sortOf.get(best.tc)}>`);
-          args.push(best.node);
-          argTcs.push(best.tc);
-          at = best.end;
-        } else {
-          if (db.symbols[tokens[at]].kind === "variable") return undefined;
-          shape.push(db.symbols[tokens[at]].name);
-          at++;
-        }
+        states = next;
+        if (!states.length) break;
       }
-      const key = `${tc} ${shape.join(" ")}`;
-      let ctor = shapes.get(key);
-      if (ctor === undefined) {
-        const text = `${db.symbols[tc].name} ${shape.join(" ")}`;
-        const short = text.length > 300 ? `${text.slice(0, 300)} ...` : text;
-        ctor = addCtor(tc, `s${shapes.size + 1}`, argTcs, `shape ${short}`, "s");
-        shapes.set(key, ctor);
+      for (const st of states) {
+        if (out.has(st.at) || st.args.some((a) => a === undefined)) continue;
+        out.set(st.at, store.node(r.ctor, st.args as number[]));
       }
-      tree = store.node(ctor, args);
     }
-    if (tree === undefined) return undefined;
-    const y = yieldOf(tree);
-    if (y.length !== tokens.length || y.some((s, i) => s !== tokens[i])) {
-      throw new Error(`the tree of a statement does not spell it: a bug in the Metamath encoder`);
-    }
-    return tree;
+    return out;
   };
+  return parse;
+}
 
+/**
+ * The tree of a logical statement: items, each the longest phrase of a syntax typecode, else a
+ * constant; the shape's constructor is made on its first use. Undefined when a variable is left
+ * that no phrase covers.
+ */
+function logicalTree(
+  parts: GrammarParts,
+  statement: {
+    parse: PhraseParse;
+    tokens: SymbolId[];
+    tc: SymbolId;
+    rank: Map<SymbolId, number>;
+    shapes: Map<string, number>;
+  },
+): number | undefined {
+  const { db, store, syntaxTypecodes, sortOf, addCtor } = parts;
+  const { parse, tokens, tc, rank, shapes } = statement;
+  const shape: string[] = [];
+  const args: number[] = [];
+  const argTcs: SymbolId[] = [];
+  for (let at = 0; at < tokens.length;) {
+    let best: { end: number; node: number; tc: SymbolId } | undefined;
+    for (const t of syntaxTypecodes) {
+      for (const [end, node] of parse(t, at)) {
+        const better =
+          !best || end > best.end || (end === best.end && rank.get(t)! > rank.get(best.tc)!);
+        if (end > at && better) best = { end, node, tc: t };
+      }
+    }
+    if (best) {
+      shape.push(`<${sortOf.get(best.tc)}>`);
+      args.push(best.node);
+      argTcs.push(best.tc);
+      at = best.end;
+    } else {
+      if (db.symbols[tokens[at]].kind === "variable") return undefined;
+      shape.push(db.symbols[tokens[at]].name);
+      at++;
+    }
+  }
+  const key = `${tc} ${shape.join(" ")}`;
+  let ctor = shapes.get(key);
+  if (ctor === undefined) {
+    const text = `${db.symbols[tc].name} ${shape.join(" ")}`;
+    const short = text.length > 300 ? `${text.slice(0, 300)} ...` : text;
+    ctor = addCtor(tc, `s${shapes.size + 1}`, argTcs, `shape ${short}`, "s");
+    shapes.set(key, ctor);
+  }
+  return store.node(ctor, args);
+}
+
+/**
+ * The token string a tree stands for. A constructor's pattern comes from its syntax rule, or
+ * for a logical shape from the shape's key (read when first needed, since shapes are made as
+ * statements are parsed).
+ */
+function treeYield(
+  db: MetamathDatabase,
+  store: TermStore,
+  rulesByTc: Map<SymbolId, SyntaxRule[]>,
+  shapes: Map<string, number>,
+  varCtor: Map<string, number>,
+): (node: number) => SymbolId[] {
   const shapeTokens = new Map<number, number[]>();
   const patternOf = (ctor: number): number[] => {
     let p = shapeTokens.get(ctor);
@@ -253,6 +352,7 @@ export function buildGrammar(db: MetamathDatabase): Grammar {
     shapeTokens.set(ctor, p!);
     return p!;
   };
+  const varCtorSet = new Set(varCtor.values());
   const yieldOf = (node: number): SymbolId[] => {
     const n = store.nodes[node];
     if (varCtorSet.has(n.ctor)) return [n.args[0]];
@@ -263,9 +363,7 @@ export function buildGrammar(db: MetamathDatabase): Grammar {
     }
     return out;
   };
-  const varCtorSet = new Set(varCtor.values());
-
-  return { store, sortOf, syntaxTypecodes, axiomCtor, varCtor, sorts, treeOf, yieldOf, varLeaf };
+  return yieldOf;
 }
 
 /** The variable typecodes of an assertion's mandatory variables. */

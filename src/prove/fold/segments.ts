@@ -23,25 +23,54 @@ export interface SegmentPlan {
   readonly uOut: bigint[];
 }
 
-export function planSegments(
-  manifest: Pick<Manifest, "program" | "shape">,
+type Program = Manifest["program"];
+
+/** A block's packed unique claims, smallest first (none for a rule without unique claims). */
+function uniqueClaimsOf(
+  program: Program,
   transcript: Transcript,
   validation: ValidationResult,
-): SegmentPlan {
+  b: number,
+): bigint[] {
+  const rule = program.rules[transcript.rule[b]];
+  if (rule.uniques.length === 0) return [];
+  const values = blockInputs(program, transcript, validation, b);
+  return rule.uniques
+    .map((u) =>
+      packUnique(
+        u.tag,
+        u.args.map((a) => evaluateLExpr(a, values)),
+      ),
+    )
+    .sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
+}
+
+interface Segment {
+  blocks: number[];
+  /** Used slots by rule index, and shared slots by -1 - group id. */
+  used: Map<number, number>;
+  uIn: bigint;
+  uOut: bigint;
+}
+
+/** The segments laid out so far, and the slot accounting of one shape. */
+interface SegmentBook {
+  readonly segments: Segment[];
+  /** A new last segment, its unique claims starting where the one before it ended. */
+  open(): Segment;
+  /** Private slots of `rule` still free in `s`, its own and its group's shared ones. */
+  free(s: Segment, rule: number): number;
+  /** Own slots of `rule` plus its group's shared slots, per segment. */
+  totalSlots(rule: number): number;
+  /** Places block `b` (with its unique claims `keys`) in `s`. */
+  put(s: Segment, b: number, keys: bigint[]): void;
+}
+
+function segmentBook(
+  manifest: Pick<Manifest, "program" | "shape">,
+  transcript: Transcript,
+): SegmentBook {
   const { program, shape } = manifest;
-  const uniquesOf = (b: number): bigint[] => {
-    const rule = program.rules[transcript.rule[b]];
-    if (rule.uniques.length === 0) return [];
-    const values = blockInputs(program, transcript, validation, b);
-    return rule.uniques
-      .map((u) =>
-        packUnique(
-          u.tag,
-          u.args.map((a) => evaluateLExpr(a, values)),
-        ),
-      )
-      .sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
-  };
   const capacity = (rule: number) => shape.slots[program.rules[rule].name] ?? 0;
   // A grouped rule's blocks beyond its own slots take its group's shared slots (as
   // segmentInputs lays them out).
@@ -50,56 +79,89 @@ export function planSegments(
     const g = groupOf[rule];
     return g ? { key: -1 - g.id, slots: shape.shared?.[g.leader] ?? 0 } : undefined;
   };
-
-  interface Segment {
-    blocks: number[];
-    used: Map<number, number>;
-    uIn: bigint;
-    uOut: bigint;
-  }
   const segments: Segment[] = [];
-  const open = (): Segment => {
-    const previous = segments[segments.length - 1];
-    const uIn = previous ? previous.uOut : 0n;
-    const s: Segment = { blocks: [], used: new Map(), uIn, uOut: uIn };
-    segments.push(s);
-    return s;
-  };
-  /** Used slots by rule index, and shared slots by -1 - group id. */
   const used = (s: Segment, key: number) => s.used.get(key) ?? 0;
-  const free = (s: Segment, rule: number) => {
-    const shared = sharedOf(rule);
-    const own = capacity(rule) - used(s, rule);
-    return own + (shared ? shared.slots - used(s, shared.key) : 0);
-  };
-  const put = (s: Segment, b: number, keys: bigint[]) => {
-    s.blocks.push(b);
-    if (!transcript.isPublic[b]) {
-      const rule = transcript.rule[b];
+  return {
+    segments,
+    open() {
+      const previous = segments[segments.length - 1];
+      const uIn = previous ? previous.uOut : 0n;
+      const s: Segment = { blocks: [], used: new Map(), uIn, uOut: uIn };
+      segments.push(s);
+      return s;
+    },
+    free(s, rule) {
       const shared = sharedOf(rule);
-      const key = used(s, rule) < capacity(rule) || !shared ? rule : shared.key;
-      s.used.set(key, used(s, key) + 1);
-    }
-    for (const k of keys) if (k > s.uOut) s.uOut = k;
+      const own = capacity(rule) - used(s, rule);
+      return own + (shared ? shared.slots - used(s, shared.key) : 0);
+    },
+    totalSlots: (rule) => capacity(rule) + (sharedOf(rule)?.slots ?? 0),
+    put(s, b, keys) {
+      s.blocks.push(b);
+      if (!transcript.isPublic[b]) {
+        const rule = transcript.rule[b];
+        const shared = sharedOf(rule);
+        const key = used(s, rule) < capacity(rule) || !shared ? rule : shared.key;
+        s.used.set(key, used(s, key) + 1);
+      }
+      for (const k of keys) if (k > s.uOut) s.uOut = k;
+    },
   };
+}
 
+export function planSegments(
+  manifest: Pick<Manifest, "program" | "shape">,
+  transcript: Transcript,
+  validation: ValidationResult,
+): SegmentPlan {
+  const { program } = manifest;
+  const book = segmentBook(manifest, transcript);
   // Segment 0 holds the statement: every public block, in the public slots.
-  const first = open();
+  const first = book.open();
   const publicCount = new Map<number, number>();
   const privateRules = new Set<number>();
-  const uniqueBlocks: { block: number; keys: bigint[] }[] = [];
+  const uniqueBlocks: UniqueBlock[] = [];
   const plainBlocks: number[] = [];
   for (let b = 0; b < transcript.blockCount; b++) {
     const rule = transcript.rule[b];
     if (transcript.isPublic[b]) {
       publicCount.set(rule, (publicCount.get(rule) ?? 0) + 1);
-      put(first, b, uniquesOf(b));
+      book.put(first, b, uniqueClaimsOf(program, transcript, validation, b));
     } else {
       privateRules.add(rule);
-      if (program.rules[rule].uniques.length) uniqueBlocks.push({ block: b, keys: uniquesOf(b) });
+      if (program.rules[rule].uniques.length)
+        uniqueBlocks.push({ block: b, keys: uniqueClaimsOf(program, transcript, validation, b) });
       else plainBlocks.push(b);
     }
   }
+  checkCapacity(manifest, book, publicCount, privateRules);
+  placeUniqueBlocks(program, transcript, book, uniqueBlocks);
+  placePlainBlocks(transcript, book, plainBlocks);
+  const { segments } = book;
+  return {
+    blocks: segments.map((s) => s.blocks),
+    uIn: segments.map((s) => s.uIn),
+    uOut: segments.map((s) => s.uOut),
+  };
+}
+
+interface UniqueBlock {
+  readonly block: number;
+  /** Its packed unique claims, smallest first. */
+  readonly keys: bigint[];
+}
+
+/**
+ * Refuses a shape with too few public slots for the public blocks of a rule, or no private slot
+ * at all for a rule with private blocks: no number of segments would hold them.
+ */
+function checkCapacity(
+  manifest: Pick<Manifest, "program" | "shape">,
+  book: SegmentBook,
+  publicCount: Map<number, number>,
+  privateRules: Set<number>,
+): void {
+  const { program, shape } = manifest;
   const short: string[] = [];
   for (const [rule, n] of publicCount) {
     const name = program.rules[rule].name;
@@ -107,7 +169,7 @@ export function planSegments(
     if (n > slots) short.push(`${name}: ${n} public blocks, ${slots} public slots`);
   }
   for (const rule of [...privateRules].sort((x, y) => x - y)) {
-    if (capacity(rule) + (sharedOf(rule)?.slots ?? 0) === 0)
+    if (book.totalSlots(rule) === 0)
       short.push(`${program.rules[rule].name}: private blocks, but no private slots`);
   }
   if (short.length) {
@@ -115,16 +177,23 @@ export function planSegments(
       `the transcript does not fit the segments (${short.join("; ")})`,
     );
   }
+}
 
-  // Blocks with unique claims, in increasing order of their largest claim.
+/** Blocks with unique claims, in increasing order of their largest claim, from segment 0 on. */
+function placeUniqueBlocks(
+  program: Program,
+  transcript: Transcript,
+  book: SegmentBook,
+  uniqueBlocks: UniqueBlock[],
+): void {
   const last = (keys: bigint[]) => keys[keys.length - 1];
   uniqueBlocks.sort((x, y) =>
     last(x.keys) < last(y.keys) ? -1 : last(x.keys) > last(y.keys) ? 1 : 0,
   );
-  let current = first;
+  let current = book.segments[0];
   for (const { block, keys } of uniqueBlocks) {
     const rule = transcript.rule[block];
-    if (free(current, rule) === 0) current = open();
+    if (book.free(current, rule) === 0) current = book.open();
     if (keys[0] <= current.uIn) {
       // Either the first segment is full of blocks whose claims are below a public block's
       // (public blocks are all in segment 0), or a block has several unique claims that
@@ -133,23 +202,23 @@ export function planSegments(
         `the block on line ${transcript.line[block]} (${program.rules[rule].name}) has a unique claim below the last one of the segment before it, so no order of segments can hold it`,
       );
     }
-    put(current, block, keys);
+    book.put(current, block, keys);
   }
+}
 
-  // The rest, first fit: no unique claims, so any segment will do. Per rule, the first
-  // segment that may still have a free slot only moves forward.
+/**
+ * The rest, first fit: no unique claims, so any segment will do. Per rule, the first segment
+ * that may still have a free slot only moves forward.
+ */
+function placePlainBlocks(transcript: Transcript, book: SegmentBook, plainBlocks: number[]): void {
+  const { segments } = book;
   const firstFree = new Map<number, number>();
   for (const b of plainBlocks) {
     const rule = transcript.rule[b];
     let i = firstFree.get(rule) ?? 0;
-    while (i < segments.length && free(segments[i], rule) === 0) i++;
-    if (i === segments.length) open();
-    put(segments[i], b, []);
+    while (i < segments.length && book.free(segments[i], rule) === 0) i++;
+    if (i === segments.length) book.open();
+    book.put(segments[i], b, []);
     firstFree.set(rule, i);
   }
-  return {
-    blocks: segments.map((s) => s.blocks),
-    uIn: segments.map((s) => s.uIn),
-    uOut: segments.map((s) => s.uOut),
-  };
 }
