@@ -16,11 +16,11 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import { withFolderLock } from "../folder-lock.js";
 import type { CircomRun } from "./circom.js";
 
 interface CachedRunOptions {
@@ -117,35 +117,6 @@ function outputsOf(mainFile: string): string[] {
   return [`${stem}.r1cs`, `${stem}.sym`, `${stem}_js`];
 }
 
-/** Whether the process named in a lock folder is gone (or never wrote its pid). */
-function abandoned(lock: string): boolean {
-  try {
-    process.kill(Number(readFileSync(join(lock, "pid"), "utf8")), 0);
-    return false;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EPERM") return false;
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") return true;
-    try {
-      return Date.now() - statSync(lock).mtimeMs > 10_000;
-    } catch {
-      return false;
-    }
-  }
-}
-
-/** Takes the lock folder, or says it is held (and removes it if its holder is gone). */
-function tryLock(lock: string): boolean {
-  try {
-    mkdirSync(lock);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    if (abandoned(lock)) rmSync(lock, { recursive: true, force: true });
-    return false;
-  }
-  writeFileSync(join(lock, "pid"), String(process.pid));
-  return true;
-}
-
 export async function cachedCircomRun(
   cacheDir: string,
   options: CachedRunOptions,
@@ -165,21 +136,16 @@ export async function cachedCircomRun(
     }
     return { ...cached, output: swapPaths(cached.output, options, false) };
   };
+  const cached = fromCache();
+  if (cached) return cached;
   // Test files run in parallel and often compile the same circuit: one compiles, the others
   // wait for its entry.
   mkdirSync(cacheDir, { recursive: true });
-  const lock = `${entry}.lock`;
-  for (;;) {
-    const cached = fromCache();
-    if (cached) return cached;
-    if (tryLock(lock)) break;
-    await new Promise((done) => setTimeout(done, 500));
-  }
-  try {
-    return fromCache() ?? (await runAndKeep(entry, outputs, options, run));
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  return withFolderLock(
+    `${entry}.lock`,
+    async () => fromCache() ?? (await runAndKeep(entry, outputs, options, run)),
+    500,
+  );
 }
 
 async function runAndKeep(
