@@ -9,90 +9,31 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { dirname, join, resolve } from "node:path";
 import { neededPower, setupCommand } from "../src/cli/prove.js";
+import { withFolderLock } from "../src/folder-lock.js";
 import { sourceClosure } from "./fixtures.js";
-import {
-  defaultCacheDir,
-  devPtau,
-  devPtauPath,
-  loadManifest,
-  VKEY,
-  ZKEY,
-} from "../src/prove/index.js";
+import { defaultCacheDir, devPtau, loadManifest, VKEY, ZKEY } from "../src/prove/index.js";
 
 process.env.BMC_CACHE ??= resolve(".cache");
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
-
-/** Whether the process that took a lock is gone (killed tests leave their lock behind). */
-function stale(lock: string): boolean {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(join(lock, "pid"), "utf8"));
-  } catch {
-    // Taken a moment ago, its pid not yet written; or taken by a process that died then.
-    try {
-      return Date.now() - statSync(lock).mtimeMs > 10_000;
-    } catch {
-      return false;
-    }
-  }
-  return !alive(pid);
-}
-
-/** Runs `work` while holding the cache's lock `name` (a folder holding the holder's pid). */
-export async function withCacheLock<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const lock = join(defaultCacheDir(), "locks", name);
-  mkdirSync(join(lock, ".."), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, "pid"), String(process.pid));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      if (stale(lock)) rmSync(lock, { recursive: true, force: true });
-      else await sleep(250);
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+/** Runs `work` while holding the cache's lock `name` (src/folder-lock.ts). */
+export function withCacheLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return withFolderLock(join(defaultCacheDir(), "locks", name), work);
 }
 
 /**
  * The development powers of tau for a build folder's circuit, made once for every test file
  * that needs it. A ceremony under way in another process (its temporary files, named with its
- * pid) is waited for rather than run a second time beside it.
+ * pid) is waited for by devPtau itself rather than run a second time beside it.
  */
 export async function testPtau(build: string): Promise<string> {
   const power = neededPower(build);
-  const target = devPtauPath(power);
-  const stem = basename(target);
-  const running = () =>
-    readdirSync(dirname(target))
-      .map((name) => (name.startsWith(`${stem}.`) ? Number(name.split(".")[2]) : NaN))
-      .some((pid) => Number.isInteger(pid) && alive(pid));
-  mkdirSync(dirname(target), { recursive: true });
-  while (!existsSync(target) && running()) await sleep(1000);
   return withCacheLock(`ptau-${power}`, () => devPtau(power));
 }
 
