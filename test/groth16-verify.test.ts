@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { buildBn128 } from "ffjavascript";
+import { buildBn128, type Bn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { P } from "../src/field/index.js";
@@ -110,7 +110,7 @@ describe("Groth16 verification on one curve per process", () => {
     expect(await verify(vkey, [...signals, "0"], file.proof)).toBe(false);
   });
 
-  it("takes A, B and C only on their curves", async () => {
+  it("takes A, B and C only in their groups (B on the twist but outside G2 refused)", async () => {
     const curve = await buildBn128(true);
     try {
       const numbers = (text: string) =>
@@ -123,6 +123,7 @@ describe("Groth16 verification on one curve per process", () => {
         { ...proof, pi_a: off(proof.pi_a) },
         { ...proof, pi_b: [off(b[0]), ...b.slice(1)] },
         { ...proof, pi_c: off(proof.pi_c) },
+        { ...proof, pi_b: outsideG2(curve) },
       ])
         expect(proofPoints(curve, bad)).toBeUndefined();
     } finally {
@@ -130,3 +131,23 @@ describe("Groth16 verification on one curve per process", () => {
     }
   });
 });
+
+/**
+ * An affine point of G2's twist curve y^2 = x^3 + b that is not in G2 (r times it is not 0):
+ * the first x = (i, 1) with a square right-hand side. The twist has about 2^254 times more
+ * points than G2, so such a point is outside G2 (checked).
+ */
+function outsideG2(curve: Bn128): bigint[][] {
+  const { G2 } = curve;
+  const F2 = G2.F;
+  for (let i = 1n; ; i++) {
+    const x = F2.fromObject([i, 1n]);
+    const rhs = F2.add(F2.mul(F2.square(x), x), G2.b);
+    if (!F2.isSquare(rhs)) continue;
+    const point = [F2.toObject(x), F2.toObject(F2.sqrt(rhs)!), [1n, 0n]];
+    const p = G2.fromObject(point);
+    expect(G2.isValid(p)).toBe(true);
+    expect(G2.isZero(G2.timesScalar(p, curve.r))).toBe(false);
+    return point;
+  }
+}

@@ -42,7 +42,22 @@ declare module "ffjavascript" {
     toRprLEM(buf: Uint8Array, offset: number, p: Uint8Array): void;
   }
   export interface G2Group {
+    /** The field of the twist's coordinates (F_p^2): `e` and `fromObject` take pairs there. */
+    readonly F: Omit<WasmField, "e" | "fromObject" | "toObject"> & {
+      fromObject(v: bigint[]): Uint8Array;
+      toObject(a: Uint8Array): bigint[];
+      add(a: Uint8Array, b: Uint8Array): Uint8Array;
+      mul(a: Uint8Array, b: Uint8Array): Uint8Array;
+      square(a: Uint8Array): Uint8Array;
+    };
+    /** The twist curve's constant: y^2 = x^3 + b. */
+    readonly b: Uint8Array;
+    readonly g: Uint8Array;
     fromObject(o: bigint[][]): Uint8Array;
+    toObject(p: Uint8Array): bigint[][];
+    toAffine(p: Uint8Array): Uint8Array;
+    timesScalar(p: Uint8Array, k: bigint | Uint8Array): Uint8Array;
+    isZero(p: Uint8Array): boolean;
     isValid(p: Uint8Array): boolean;
   }
   export interface Bn128 {

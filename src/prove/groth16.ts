@@ -276,13 +276,20 @@ async function groth16Holds(
   );
 }
 
-/** A proof's A, B and C, if each is a point of its curve (ffjavascript's reading, as snarkjs's). */
+/**
+ * A proof's A, B and C, if each is a point of its group (ffjavascript's reading, as snarkjs's).
+ * G1 has cofactor 1, so a point on its curve is in the group. The twist curve of G2 is larger
+ * than G2 (its cofactor is about 2^254), and neither ffjavascript's isValid nor snarkjs checks
+ * that B is in the subgroup of order r: bmc does, r·B = 0. The pairing is defined (and
+ * bilinear) on G2 only; a verifier should not reason about what it does elsewhere.
+ */
 export function proofPoints(curve: Bn128, proof: Record<string, unknown>) {
   const { G1, G2 } = curve;
   const a = G1.fromObject(proof.pi_a as bigint[]);
   const b = G2.fromObject(proof.pi_b as bigint[][]);
   const c = G1.fromObject(proof.pi_c as bigint[]);
-  return G1.isValid(a) && G2.isValid(b) && G1.isValid(c) ? { a, b, c } : undefined;
+  const inG2 = G2.isValid(b) && G2.isZero(G2.timesScalar(b, curve.r));
+  return G1.isValid(a) && inG2 && G1.isValid(c) ? { a, b, c } : undefined;
 }
 
 /** True only for a valid proof of these public signals; malformed input is simply false. */
