@@ -212,8 +212,9 @@ class CircomInstance {
 
 export interface WitnessGeneratorOptions {
   /**
-   * Where the lines of the circuit's log() go: console.log unless given, as circom's own
-   * script prints them (bmc's circuits do not log).
+   * Where the lines of the circuit's log() go: standard error unless given (circom's own script
+   * prints them to standard output, where they would mix with a command's `--json` output;
+   * bmc's generated circuits do not log).
    */
   readonly onLog?: (line: string) => void;
 }
@@ -224,7 +225,7 @@ export async function loadWitnessGenerator(
   wasmFile: string,
   options: WitnessGeneratorOptions = {},
 ): Promise<WitnessGenerator> {
-  const onLog = options.onLog ?? ((line: string) => console.log(line));
+  const onLog = options.onLog ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const bytes = readFileSync(resolve(jsDir, wasmFile));
   const patched = patchInverse(bytes);
   const compiled = await WebAssembly.compile(patched?.bytes ?? bytes);
