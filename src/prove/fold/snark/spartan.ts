@@ -315,6 +315,10 @@ function instanceShapeProblem(r1cs: SparseR1cs, instance: RelaxedR1csInstance) {
   return undefined;
 }
 
+function fail(check: SnarkCheck, message: string): never {
+  throw new SnarkVerifyError(check, message);
+}
+
 /**
  * Checks a compressed proof of the instance; throws SnarkVerifyError naming the first check
  * that fails. The transcript must be in the state the prover's was in when it was called.
@@ -326,9 +330,31 @@ export async function verifyRelaxed(
   proof: CompressedProof,
   transcript: Transcript,
 ): Promise<void> {
-  const fail = (check: SnarkCheck, message: string): never => {
-    throw new SnarkVerifyError(check, message);
-  };
+  const shape = checkShape(vk, r1cs, instance, proof);
+  absorbPreamble(vk, r1cs, shape, instance, transcript);
+  try {
+    const rx = verifyOuter(shape, instance, proof, transcript);
+    const ry = verifyInner(r1cs, shape, instance, proof, rx, transcript);
+    transcript.absorb("spartan evalW", [proof.evalW]);
+    const committed = witnessClaim(vk.curve, instance, ry, proof.evalW);
+    await verifyHyperKzg(vk, transcript, [committed], proof.opening);
+  } catch (e) {
+    if (e instanceof HyperKzgError) fail(e.check, e.message);
+    if (e instanceof SumcheckShapeError) fail("shape", e.message);
+    throw e;
+  }
+}
+
+/**
+ * The "shape" checks that come before the transcript: the instance's commitments, the SRS's
+ * size, the public values, the number of rounds, and every scalar in [0, p). Returns the shape.
+ */
+function checkShape(
+  vk: VerifierKey,
+  r1cs: SparseR1cs,
+  instance: RelaxedR1csInstance,
+  proof: CompressedProof,
+): CompressedShape {
   const problem = instanceShapeProblem(r1cs, instance);
   if (problem) fail("shape", problem);
   const { parts } = instance;
@@ -356,50 +382,85 @@ export async function verifyRelaxed(
     ...proof.opening.evals.flat(2),
   ];
   if (!scalars.every(isScalar)) fail("shape", "the proof has a value that is not a field element");
-  absorbPreamble(vk, r1cs, shape, instance, transcript);
+  return shape;
+}
 
-  try {
-    const tau = challenges(transcript, "spartan tau", shape.rowVars);
-    const outer = verifySumcheck(0n, proof.outer, 3, transcript, "spartan outer");
-    const rx = outer.point;
-    const { az, bz, cz, evalE } = proof;
-    const expectedOuter = (eqAt(tau, rx) * mod(az * bz - instance.u * cz - evalE)) % P;
-    if (outer.claim !== expectedOuter)
-      fail(
-        "outer-sumcheck",
-        "the outer sum-check does not end in eq(tau, r_x) (Az Bz - u Cz - E)(r_x)",
-      );
-    transcript.absorb("spartan claims", [az, bz, cz, evalE]);
-    const rho = transcript.challenge("spartan rho");
-    const rho2 = (rho * rho) % P;
-    const rho3 = (rho2 * rho) % P;
-    const claim = mod(az + rho * bz + rho2 * cz + rho3 * evalE);
-    const inner = verifySumcheck(claim, proof.inner, 2, transcript, "spartan inner");
-    const ry = inner.point;
-
-    const columns = columnsOf(r1cs, shape, parts?.firstWires);
-    const eqx = eqTable(rx);
-    const eqy = eqTable(ry);
-    let eBlock = 0n;
-    for (let i = 0; i < 1 << shape.rowVars; i++) eBlock += eqx[i] * eqy[columns.e + i];
-    const mValue = mod(
-      evaluateMatrix(r1cs.A, eqx, eqy, columns) +
-        rho * evaluateMatrix(r1cs.B, eqx, eqy, columns) +
-        rho2 * evaluateMatrix(r1cs.C, eqx, eqy, columns) +
-        rho3 * (eBlock % P),
+/** tau, the outer sum-check and its last equation, and the claims absorbed; returns r_x. */
+function verifyOuter(
+  shape: CompressedShape,
+  instance: RelaxedR1csInstance,
+  proof: CompressedProof,
+  transcript: Transcript,
+): bigint[] {
+  const tau = challenges(transcript, "spartan tau", shape.rowVars);
+  const outer = verifySumcheck(0n, proof.outer, 3, transcript, "spartan outer");
+  const rx = outer.point;
+  const { az, bz, cz, evalE } = proof;
+  const expectedOuter = (eqAt(tau, rx) * mod(az * bz - instance.u * cz - evalE)) % P;
+  if (outer.claim !== expectedOuter)
+    fail(
+      "outer-sumcheck",
+      "the outer sum-check does not end in eq(tau, r_x) (Az Bz - u Cz - E)(r_x)",
     );
-    // The committed blocks' term is evalW (opened below); the verifier adds (u, x)'s.
-    let zValue = proof.evalW;
-    for (let w = 0; w <= nPublic; w++)
-      zValue += (w === 0 ? instance.u : instance.x[w - 1]) * eqy[columns.ux + w];
-    if (inner.claim !== (mValue * (zValue % P)) % P)
-      fail("inner-sumcheck", "the inner sum-check does not end in M~(r_x, r_y) z''~(r_y)");
-    transcript.absorb("spartan evalW", [proof.evalW]);
-    const committed = witnessClaim(vk.curve, instance, ry, proof.evalW);
-    await verifyHyperKzg(vk, transcript, [committed], proof.opening);
-  } catch (e) {
-    if (e instanceof HyperKzgError) fail(e.check, e.message);
-    if (e instanceof SumcheckShapeError) fail("shape", e.message);
-    throw e;
-  }
+  transcript.absorb("spartan claims", [az, bz, cz, evalE]);
+  return rx;
+}
+
+/** rho, the inner sum-check and its last equation M~(r_x, r_y) z''~(r_y); returns r_y. */
+function verifyInner(
+  r1cs: SparseR1cs,
+  shape: CompressedShape,
+  instance: RelaxedR1csInstance,
+  proof: CompressedProof,
+  rx: readonly bigint[],
+  transcript: Transcript,
+): bigint[] {
+  const rho = transcript.challenge("spartan rho");
+  const rho2 = (rho * rho) % P;
+  const rho3 = (rho2 * rho) % P;
+  const { az, bz, cz, evalE } = proof;
+  const claim = mod(az + rho * bz + rho2 * cz + rho3 * evalE);
+  const inner = verifySumcheck(claim, proof.inner, 2, transcript, "spartan inner");
+  const ry = inner.point;
+
+  const columns = columnsOf(r1cs, shape, instance.parts?.firstWires);
+  const eqx = eqTable(rx);
+  const eqy = eqTable(ry);
+  const mValue = matrixAt(r1cs, shape, columns, eqx, eqy, [rho, rho2, rho3]);
+  const zValue = zAt(instance, proof.evalW, columns, eqy);
+  if (inner.claim !== (mValue * zValue) % P)
+    fail("inner-sumcheck", "the inner sum-check does not end in M~(r_x, r_y) z''~(r_y)");
+  return ry;
+}
+
+/** M~(r_x, r_y): (A + rho B + rho^2 C) on the wires' columns and rho^3 eq(r_x, .) on E's block. */
+function matrixAt(
+  r1cs: SparseR1cs,
+  shape: CompressedShape,
+  columns: Columns,
+  eqx: readonly bigint[],
+  eqy: readonly bigint[],
+  [rho, rho2, rho3]: readonly bigint[],
+): bigint {
+  let eBlock = 0n;
+  for (let i = 0; i < 1 << shape.rowVars; i++) eBlock += eqx[i] * eqy[columns.e + i];
+  return mod(
+    evaluateMatrix(r1cs.A, eqx, eqy, columns) +
+      rho * evaluateMatrix(r1cs.B, eqx, eqy, columns) +
+      rho2 * evaluateMatrix(r1cs.C, eqx, eqy, columns) +
+      rho3 * (eBlock % P),
+  );
+}
+
+/** z''~(r_y), reduced: the committed blocks' term is evalW (opened later); (u, x)'s is added here. */
+function zAt(
+  instance: RelaxedR1csInstance,
+  evalW: bigint,
+  columns: Columns,
+  eqy: readonly bigint[],
+): bigint {
+  let zValue = evalW;
+  for (let w = 0; w <= columns.nPublic; w++)
+    zValue += (w === 0 ? instance.u : instance.x[w - 1]) * eqy[columns.ux + w];
+  return zValue % P;
 }
