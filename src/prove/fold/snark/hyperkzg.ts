@@ -284,6 +284,10 @@ export async function proveHyperKzg(
   return { folds, evals, witnesses };
 }
 
+function fail(check: HyperKzgError["check"], message: string): never {
+  throw new HyperKzgError(check, message);
+}
+
 /** Throws HyperKzgError naming the first check that fails. */
 export async function verifyHyperKzg(
   vk: VerifierKey,
@@ -292,9 +296,37 @@ export async function verifyHyperKzg(
   proof: HyperKzgProof,
 ): Promise<void> {
   const curve = vk.curve;
-  const fail = (check: HyperKzgError["check"], message: string): never => {
-    throw new HyperKzgError(check, message);
-  };
+  checkOpeningShape(vk, claims, proof);
+  absorbClaims(curve, transcript, claims);
+  absorbPoints(curve, transcript, "hyperkzg folds", proof.folds.flat());
+  const r = transcript.challenge("hyperkzg r");
+  if (r === 0n || r === 1n || r === P - 1n)
+    fail("hyperkzg-challenge", "the challenge r is 0, 1 or -1 (the points r, -r, r^2 coincide)");
+  const u = [r, mod(-r), (r * r) % P];
+  checkFoldEquations(claims, proof, r);
+  transcript.absorb("hyperkzg evals", proof.evals.flat(2));
+  const q = transcript.challenge("hyperkzg q");
+  const [W1, W2] = proof.witnesses;
+  absorbPoints(curve, transcript, "hyperkzg witnesses", [W1]);
+  const z = transcript.challenge("hyperkzg z");
+  absorbPoints(curve, transcript, "hyperkzg witness at z", [W2]);
+  const { bases, scalars, Bu } = batchedPolynomial(claims, proof, q);
+  const { Rz, Zz } = remainderAndVanishingAt(u, Bu, z);
+  const G = curve.G1;
+  bases.push(G.g, W1, W2);
+  scalars.push(mod(-Rz), mod(-Zz), z);
+  const left = await linearCombination(curve, bases, scalars);
+  const e = engine(curve);
+  const ok = await e.pairingEq(G.neg(left), vk.g2, W2, vk.tauG2);
+  if (!ok) fail("hyperkzg-pairing", "the KZG pairing check fails");
+}
+
+/** One fold list and one evaluation triple per claim, of the claim's sizes; two witnesses. */
+function checkOpeningShape(
+  vk: VerifierKey,
+  claims: readonly OpeningClaim[],
+  proof: HyperKzgProof,
+): void {
   if (proof.folds.length !== claims.length || proof.evals.length !== claims.length)
     fail("hyperkzg-shape", "the opening does not cover every claim");
   if (proof.witnesses.length !== 2) fail("hyperkzg-shape", "the opening needs two witnesses");
@@ -307,12 +339,14 @@ export async function verifyHyperKzg(
       if (row.length !== k)
         fail("hyperkzg-shape", `claim ${j}'s evaluations have the wrong length`);
   });
-  absorbClaims(curve, transcript, claims);
-  absorbPoints(curve, transcript, "hyperkzg folds", proof.folds.flat());
-  const r = transcript.challenge("hyperkzg r");
-  if (r === 0n || r === 1n || r === P - 1n)
-    fail("hyperkzg-challenge", "the challenge r is 0, 1 or -1 (the points r, -r, r^2 coincide)");
-  const u = [r, mod(-r), (r * r) % P];
+}
+
+/** The fold equations at r of every claim, with P_k(r^2) = y_j (the module comment's). */
+function checkFoldEquations(
+  claims: readonly OpeningClaim[],
+  proof: HyperKzgProof,
+  r: bigint,
+): void {
   claims.forEach((claim, j) => {
     const k = claim.point.length;
     const [ypos, yneg, ysq] = proof.evals[j];
@@ -325,13 +359,17 @@ export async function verifyHyperKzg(
         fail("hyperkzg-fold", `claim ${j}: the evaluations of fold ${i} are inconsistent`);
     }
   });
-  transcript.absorb("hyperkzg evals", proof.evals.flat(2));
-  const q = transcript.challenge("hyperkzg q");
-  const [W1, W2] = proof.witnesses;
-  absorbPoints(curve, transcript, "hyperkzg witnesses", [W1]);
-  const z = transcript.challenge("hyperkzg z");
-  absorbPoints(curve, transcript, "hyperkzg witness at z", [W2]);
-  // B(u_t) and the coefficients of C_B, polynomials in the prover's order.
+}
+
+/**
+ * B = sum q^n P_n over the polynomials in the prover's order: the commitments and coefficients
+ * of C_B, and B(u_t) from the evaluations (unreduced).
+ */
+function batchedPolynomial(
+  claims: readonly OpeningClaim[],
+  proof: HyperKzgProof,
+  q: bigint,
+): { bases: Point[]; scalars: bigint[]; Bu: bigint[] } {
   const bases: Point[] = [];
   const scalars: bigint[] = [];
   const Bu = [0n, 0n, 0n];
@@ -345,7 +383,18 @@ export async function verifyHyperKzg(
       qn = (qn * q) % P;
     });
   });
-  // R(z): the parabola through (u_t, B(u_t)) at z (the u_t are distinct: r not 0, 1, -1).
+  return { bases, scalars, Bu };
+}
+
+/**
+ * R(z), the parabola through (u_t, B(u_t)) at z (unreduced; the u_t are distinct: r is not 0,
+ * 1, -1), and Z(z) = (z - r)(z + r)(z - r^2).
+ */
+function remainderAndVanishingAt(
+  u: readonly bigint[],
+  Bu: readonly bigint[],
+  z: bigint,
+): { Rz: bigint; Zz: bigint } {
   let Rz = 0n;
   let Zz = 1n;
   for (let t = 0; t < 3; t++) {
@@ -359,11 +408,5 @@ export async function verifyHyperKzg(
     }
     Rz += num * inverse(den);
   }
-  const G = curve.G1;
-  bases.push(G.g, W1, W2);
-  scalars.push(mod(-Rz), mod(-Zz), z);
-  const left = await linearCombination(curve, bases, scalars);
-  const e = engine(curve);
-  const ok = await e.pairingEq(G.neg(left), vk.g2, W2, vk.tauG2);
-  if (!ok) fail("hyperkzg-pairing", "the KZG pairing check fails");
+  return { Rz, Zz };
 }
