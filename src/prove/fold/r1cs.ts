@@ -50,63 +50,108 @@ export function loadSparseR1cs(path: string): SparseR1cs {
   return parseSparseR1cs(buf, path);
 }
 
-export function parseSparseR1cs(buf: Buffer, path = "the R1CS"): SparseR1cs {
-  const fail = (what: string): never => {
-    throw new R1csLoadError(`${path}: ${what}`);
-  };
-  if (buf.length < 12 || buf.toString("latin1", 0, 4) !== "r1cs") fail("not a circom .r1cs file");
-  let o = 4;
-  const u32 = () => {
-    if (o + 4 > buf.length) fail("truncated");
-    const v = buf.readUInt32LE(o);
-    o += 4;
-    return v;
-  };
-  const u64 = () => {
-    if (o + 8 > buf.length) fail("truncated");
-    const v = buf.readBigUInt64LE(o);
-    o += 8;
-    return v;
-  };
-  if (u32() !== 1) fail("unsupported .r1cs version");
-  const sectionCount = u32();
-  const sections = new Map<number, { at: number; size: number }>();
-  for (let i = 0; i < sectionCount; i++) {
-    const type = u32();
-    const size = Number(u64());
-    if (o + size > buf.length) fail(`section ${type} runs past the end of the file`);
-    sections.set(type, { at: o, size });
-    o += size;
+/** A cursor over the file's bytes; every read past the end fails as "truncated". */
+class R1csReader {
+  at = 4;
+  constructor(
+    readonly buf: Buffer,
+    readonly path: string,
+  ) {}
+  fail(what: string): never {
+    throw new R1csLoadError(`${this.path}: ${what}`);
   }
-  const header = sections.get(1) ?? fail("no header section");
-  const body = sections.get(2) ?? fail("no constraints section");
-  o = header.at;
-  const n8 = u32();
-  if (n8 !== 32) fail(`field elements of ${n8} bytes; bmc folds over BN254 (32 bytes)`);
-  const field = (): bigint => {
-    if (o + 32 > buf.length) fail("truncated");
-    const v =
-      buf.readBigUInt64LE(o) |
-      (buf.readBigUInt64LE(o + 8) << 64n) |
-      (buf.readBigUInt64LE(o + 16) << 128n) |
-      (buf.readBigUInt64LE(o + 24) << 192n);
-    o += 32;
+  u32(): number {
+    if (this.at + 4 > this.buf.length) this.fail("truncated");
+    const v = this.buf.readUInt32LE(this.at);
+    this.at += 4;
     return v;
-  };
-  const prime = field();
-  if (prime !== P) fail(`the circuit is over another field (prime ${prime}); bmc folds over BN254`);
-  const nWires = u32();
-  const nPubOut = u32();
-  const nPubIn = u32();
-  const nPrvIn = u32();
-  u64(); // labels
-  const nConstraints = u32();
-  if (1 + nPubOut + nPubIn + nPrvIn > nWires)
-    fail(`the header counts more inputs and outputs than wires (${nWires})`);
+  }
+  u64(): bigint {
+    if (this.at + 8 > this.buf.length) this.fail("truncated");
+    const v = this.buf.readBigUInt64LE(this.at);
+    this.at += 8;
+    return v;
+  }
+  /** A 32-byte little-endian field element (unchecked). */
+  field(): bigint {
+    const { buf, at } = this;
+    if (at + 32 > buf.length) this.fail("truncated");
+    const v =
+      buf.readBigUInt64LE(at) |
+      (buf.readBigUInt64LE(at + 8) << 64n) |
+      (buf.readBigUInt64LE(at + 16) << 128n) |
+      (buf.readBigUInt64LE(at + 24) << 192n);
+    this.at += 32;
+    return v;
+  }
+}
+
+interface Section {
+  readonly at: number;
+  readonly size: number;
+}
+
+type R1csHeader = Omit<SparseR1cs, "A" | "B" | "C">;
+
+export function parseSparseR1cs(buf: Buffer, path = "the R1CS"): SparseR1cs {
+  const reader = new R1csReader(buf, path);
+  if (buf.length < 12 || buf.toString("latin1", 0, 4) !== "r1cs")
+    reader.fail("not a circom .r1cs file");
+  if (reader.u32() !== 1) reader.fail("unsupported .r1cs version");
+  const sections = readSections(reader);
+  const header = sections.get(1) ?? reader.fail("no header section");
+  const body = sections.get(2) ?? reader.fail("no constraints section");
+  const counts = readHeader(reader, header);
   // Each constraint takes at least three 4-byte counts: a bound before allocating.
-  if (nConstraints * 12 > body.size) fail("fewer constraints than the header says");
-  o = body.at;
-  const end = body.at + body.size;
+  if (counts.nConstraints * 12 > body.size) reader.fail("fewer constraints than the header says");
+  const [A, B, C] = readConstraints(reader, body, counts);
+  return { ...counts, A, B, C };
+}
+
+/** The section table: each section's type, start and size (which must fit in the file). */
+function readSections(reader: R1csReader): Map<number, Section> {
+  const sectionCount = reader.u32();
+  const sections = new Map<number, Section>();
+  for (let i = 0; i < sectionCount; i++) {
+    const type = reader.u32();
+    const size = Number(reader.u64());
+    if (reader.at + size > reader.buf.length)
+      reader.fail(`section ${type} runs past the end of the file`);
+    sections.set(type, { at: reader.at, size });
+    reader.at += size;
+  }
+  return sections;
+}
+
+/** The header section: BN254's prime, and counts of wires and inputs that fit together. */
+function readHeader(reader: R1csReader, header: Section): R1csHeader {
+  reader.at = header.at;
+  const n8 = reader.u32();
+  if (n8 !== 32) reader.fail(`field elements of ${n8} bytes; bmc folds over BN254 (32 bytes)`);
+  const prime = reader.field();
+  if (prime !== P)
+    reader.fail(`the circuit is over another field (prime ${prime}); bmc folds over BN254`);
+  const nWires = reader.u32();
+  const nPubOut = reader.u32();
+  const nPubIn = reader.u32();
+  const nPrvIn = reader.u32();
+  reader.u64(); // labels
+  const nConstraints = reader.u32();
+  if (1 + nPubOut + nPubIn + nPrvIn > nWires)
+    reader.fail(`the header counts more inputs and outputs than wires (${nWires})`);
+  return { nWires, nPubOut, nPubIn, nPrvIn, nConstraints };
+}
+
+/**
+ * The constraints section, which must end exactly where the constraints do: A, B and C, each
+ * wire index below nWires, each coefficient a field element (stored centred).
+ */
+function readConstraints(
+  reader: R1csReader,
+  body: Section,
+  { nWires, nConstraints }: R1csHeader,
+): SparseMatrix[] {
+  reader.at = body.at;
   const build = () => ({
     start: new Uint32Array(nConstraints + 1),
     column: [] as number[],
@@ -115,26 +160,25 @@ export function parseSparseR1cs(buf: Buffer, path = "the R1CS"): SparseR1cs {
   const parts = [build(), build(), build()];
   for (let i = 0; i < nConstraints; i++) {
     for (const m of parts) {
-      const n = u32();
+      const n = reader.u32();
       for (let k = 0; k < n; k++) {
-        const wire = u32();
-        if (wire >= nWires) fail(`constraint ${i} uses wire ${wire}; there are ${nWires}`);
-        const c = field();
-        if (c >= P) fail(`constraint ${i} has a coefficient that is not a field element`);
+        const wire = reader.u32();
+        if (wire >= nWires) reader.fail(`constraint ${i} uses wire ${wire}; there are ${nWires}`);
+        const c = reader.field();
+        if (c >= P) reader.fail(`constraint ${i} has a coefficient that is not a field element`);
         m.column.push(wire);
         m.coefficient.push(c > HALF ? c - P : c);
       }
       m.start[i + 1] = m.column.length;
     }
   }
-  if (o !== end) fail("the constraints section has extra bytes");
-  const [A, B, C] = parts.map((m) => ({
+  if (reader.at !== body.at + body.size) reader.fail("the constraints section has extra bytes");
+  return parts.map((m) => ({
     rows: nConstraints,
     start: m.start,
     column: Uint32Array.from(m.column),
     coefficient: m.coefficient,
   }));
-  return { nWires, nPubOut, nPubIn, nPrvIn, nConstraints, A, B, C };
 }
 
 /** M·z, reduced into [0, p). */
