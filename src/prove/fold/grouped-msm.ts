@@ -154,66 +154,153 @@ export function groupedMsm(
   let groups = groupEqual(values);
   const summed = worthGrouping(values, groups, scalarBytes);
   if (!summed) groups = ungrouped(values);
-  const { distinct, point } = groups;
+  const { slot, small } = scalarSlots(groups.distinct, scalarBytes);
+  const at = layOut(engine.heap, values.length, groups.distinct.length, small, summed);
+  // batchToAffine takes n field elements of scratch, the MSM its table, both from `free`.
+  ensureMemory(engine.memory, at.free + groups.distinct.length * 32 + TABLE_BYTES);
+  const mem: Memory = {
+    wasm: engine.exports,
+    u8: new Uint8Array(engine.memory.buffer),
+    view: new DataView(engine.memory.buffer),
+  };
+  if (summed) writeGroupSums(mem, at, bases, groups, slot);
+  else copyDistinctBases(mem, at, bases, groups, slot);
+  writeScalars(mem, at, groups.distinct, slot, small);
+  return runMsms(mem, at, engine.heap, small, groups.distinct.length - small);
+}
+
+/**
+ * Each distinct value's slot: small values (8-byte scalars) take the first slots, full-size
+ * ones the rest, each in order of appearance. `small` counts the small ones.
+ */
+function scalarSlots(
+  distinct: readonly bigint[],
+  scalarBytes: (v: bigint) => number,
+): { slot: Int32Array; small: number } {
   const n = distinct.length;
-  // Small values take the first slots, full-size ones the rest, each in order of appearance.
   const slot = new Int32Array(n);
   let small = 0;
   for (const v of distinct) if (scalarBytes(v) === 8) small++;
   let [nextSmall, nextLarge] = [0, small];
   for (let g = 0; g < n; g++) slot[g] = scalarBytes(distinct[g]) === 8 ? nextSmall++ : nextLarge++;
+  return { slot, small };
+}
+
+/** Where everything sits in the engine's memory (byte addresses). */
+interface Layout {
+  /** The bases as given (when summed). */
+  readonly bases: number;
+  /** One jacobian sum per distinct value (when summed). */
+  readonly sums: number;
+  /** One affine point per distinct value, in slot order. */
+  readonly affine: number;
+  /** The small values' 8-byte scalars. */
+  readonly scalars8: number;
+  /** Two points (+-P, +-phi(P)) per full-size value, and their 16-byte scalars. */
+  readonly split: number;
+  readonly scalars16: number;
+  /** BETA in Montgomery form. */
+  readonly beta: number;
+  /** Three jacobian points: the two MSMs and their sum. */
+  readonly results: number;
+  /** The first byte free for the engine's scratch. */
+  readonly free: number;
+}
+
+/**
+ * Memory: bases, one jacobian sum and one affine point per value, scalars, results; each
+ * full-size value takes two points and two 16-byte scalars (./glv.ts), BETA its 32 bytes.
+ */
+function layOut(heap: number, nValues: number, n: number, small: number, summed: boolean): Layout {
   const large = n - small;
-  // Memory: bases, one jacobian sum and one affine point per value, scalars, results; each
-  // full-size value takes two points and two 16-byte scalars (./glv.ts), BETA its 32 bytes.
-  const { memory, exports: wasm, heap } = engine;
-  const pBases = heap;
-  const pSums = pBases + values.length * 64;
-  const pAffine = pSums + (summed ? n * 96 : 0);
-  const pScalars8 = pAffine + n * 64;
-  const pSplit = pScalars8 + small * 8;
-  const pScalars16 = pSplit + large * 128;
-  const pBeta = pScalars16 + large * 32;
-  const pResults = pBeta + 32;
-  const free = pResults + 3 * 96;
-  // batchToAffine takes n field elements of scratch, the MSM its table, both from `free`.
-  ensureMemory(memory, free + n * 32 + TABLE_BYTES);
-  const u8 = new Uint8Array(memory.buffer);
-  const u32 = new Uint32Array(memory.buffer, 0, 1);
-  if (summed) {
-    u8.set(bases.subarray(0, values.length * 64), pBases);
-    for (let g = 0; g < n; g++) wasm.g1m_zero(pSums + slot[g] * 96);
-    for (let i = 0; i < values.length; i++) {
-      if (point[i] < 0) continue;
-      const sum = pSums + slot[point[i]] * 96;
-      wasm.g1m_addMixed(sum, pBases + i * 64, sum);
-    }
-    u32[0] = free;
-    wasm.g1m_batchToAffine(pSums, n, pAffine);
-  } else {
-    for (let i = 0; i < values.length; i++) {
-      if (point[i] >= 0) u8.set(bases.subarray(i * 64, i * 64 + 64), pAffine + slot[point[i]] * 64);
-    }
+  const bases = heap;
+  const sums = bases + nValues * 64;
+  const affine = sums + (summed ? n * 96 : 0);
+  const scalars8 = affine + n * 64;
+  const split = scalars8 + small * 8;
+  const scalars16 = split + large * 128;
+  const beta = scalars16 + large * 32;
+  const results = beta + 32;
+  const free = results + 3 * 96;
+  return { bases, sums, affine, scalars8, split, scalars16, beta, results, free };
+}
+
+/** The sum of the bases of each distinct value, made affine, at its slot. */
+function writeGroupSums(
+  { wasm, u8 }: Memory,
+  at: Layout,
+  bases: Uint8Array,
+  { distinct, point }: Groups,
+  slot: Int32Array,
+): void {
+  u8.set(bases.subarray(0, point.length * 64), at.bases);
+  for (let g = 0; g < distinct.length; g++) wasm.g1m_zero(at.sums + slot[g] * 96);
+  for (let i = 0; i < point.length; i++) {
+    if (point[i] < 0) continue;
+    const sum = at.sums + slot[point[i]] * 96;
+    wasm.g1m_addMixed(sum, at.bases + i * 64, sum);
   }
-  const view = new DataView(memory.buffer);
-  const mem: Memory = { wasm, u8, view };
-  writeInt(view, pResults, BETA);
-  wasm.f1m_toMontgomery(pResults, pBeta);
-  for (let g = 0; g < n; g++) {
+  new Uint32Array(u8.buffer, 0, 1)[0] = at.free;
+  wasm.g1m_batchToAffine(at.sums, distinct.length, at.affine);
+}
+
+/** Each non-zero value's base at its value's slot (every value its own group). */
+function copyDistinctBases(
+  { u8 }: Memory,
+  at: Layout,
+  bases: Uint8Array,
+  { point }: Groups,
+  slot: Int32Array,
+): void {
+  for (let i = 0; i < point.length; i++) {
+    if (point[i] >= 0) u8.set(bases.subarray(i * 64, i * 64 + 64), at.affine + slot[point[i]] * 64);
+  }
+}
+
+/** The small values as 8-byte scalars; each full-size one split in two (splitPoint). */
+function writeScalars(
+  mem: Memory,
+  at: Layout,
+  distinct: readonly bigint[],
+  slot: Int32Array,
+  small: number,
+): void {
+  writeInt(mem.view, at.results, BETA);
+  mem.wasm.f1m_toMontgomery(at.results, at.beta);
+  for (let g = 0; g < distinct.length; g++) {
     const v = distinct[g];
     if (slot[g] < small) {
-      view.setBigUint64(pScalars8 + slot[g] * 8, v, true);
+      mem.view.setBigUint64(at.scalars8 + slot[g] * 8, v, true);
       continue;
     }
-    const at = slot[g] - small;
-    splitPoint(mem, pAffine + slot[g] * 64, pBeta, v, pSplit + at * 128, pScalars16 + at * 32);
+    const k = slot[g] - small;
+    splitPoint(
+      mem,
+      at.affine + slot[g] * 64,
+      at.beta,
+      v,
+      at.split + k * 128,
+      at.scalars16 + k * 32,
+    );
   }
-  u32[0] = free;
-  wasm.g1m_multiexpAffine(pAffine, pScalars8, 8, small, pResults);
-  u32[0] = free;
-  wasm.g1m_multiexpAffine(pSplit, pScalars16, 16, 2 * large, pResults + 96);
-  wasm.g1m_add(pResults, pResults + 96, pResults + 192);
-  u32[0] = heap;
-  return u8.slice(pResults + 192, pResults + 288);
+}
+
+/** The 8-byte MSM plus the 16-byte one, as a jacobian point; the allocator reset to `heap`. */
+function runMsms(
+  { wasm, u8 }: Memory,
+  at: Layout,
+  heap: number,
+  small: number,
+  large: number,
+): Uint8Array {
+  const allocator = new Uint32Array(u8.buffer, 0, 1);
+  allocator[0] = at.free;
+  wasm.g1m_multiexpAffine(at.affine, at.scalars8, 8, small, at.results);
+  allocator[0] = at.free;
+  wasm.g1m_multiexpAffine(at.split, at.scalars16, 16, 2 * large, at.results + 96);
+  wasm.g1m_add(at.results, at.results + 96, at.results + 192);
+  allocator[0] = heap;
+  return u8.slice(at.results + 192, at.results + 288);
 }
 
 /** A value below 2^256 as 32 little-endian bytes at `at`. */
