@@ -391,9 +391,7 @@ function emitSegment(
   name: string,
   program: LoweredProgram,
   shape: SegmentShape,
-  slots: readonly SlotLayout[],
-  sharedSlots: readonly SharedSlot[],
-  uniqueSlots: number,
+  { slots, sharedSlots, groups, uniqueSlots }: SegmentLayout,
   plan?: LimbPlan,
 ): { text: string; declared: DeclaredInput[] } {
   const W = program.claimWidth;
@@ -408,7 +406,6 @@ function emitSegment(
         : "Range checks by bit decomposition.",
     ],
   );
-  const groups = sharedGroups(program, shape.shared);
   const table = groups.flatMap(({ group }) => group.members.map((r, i) => ({ group, r, i })));
   const declared = declareSegmentInputs(seg, program, shape, groups, table, uniqueSlots, plan);
   seg.line("signal output A;");
@@ -673,16 +670,11 @@ function emitLookupChecks(seg: TemplateWriter, plan: LimbPlan, ranged: readonly 
 }
 
 export function emitCircuit(program: LoweredProgram, shape: SegmentShape): EmittedCircuit {
-  const slots = layOutSlots(program, shape);
-  const shared = layOutSharedSlots(program, shape);
-  const sharedSlots = shared.slots;
-  const uniqueSlots =
-    slots.reduce((n, s) => n + program.rules[s.ruleIndex].uniques.length, 0) + shared.uniques;
-
-  const bits = emitSegment("Segment", program, shape, slots, sharedSlots, uniqueSlots);
+  const layout = layOutSegment(program, shape);
+  const { slots, sharedSlots, uniqueSlots } = layout;
+  const bits = emitSegment("Segment", program, shape, layout);
   const plan = limbPlan(program, shape);
-  const lookup =
-    plan && emitSegment("LookupSegment", program, shape, slots, sharedSlots, uniqueSlots, plan);
+  const lookup = plan && emitSegment("LookupSegment", program, shape, layout, plan);
   const declared = bits.declared;
   const foldDeclared = lookup?.declared ?? declared;
   const main = emitGroth16Main(declared);
@@ -695,9 +687,7 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   const header = fileHeader(program, slots, sharedSlots);
   const rules = [
     ...program.rules.map((r) => emitRule(r, program) + "\n"),
-    ...sharedGroups(program, shape.shared).map(
-      ({ group }) => emitRule(group.template, program, group) + "\n",
-    ),
+    ...layout.groups.map(({ group }) => emitRule(group.template, program, group) + "\n"),
   ];
   const groth16Main = publicNames.length
     ? `component main {public [${publicNames.join(", ")}]} = Groth16Segment();`
@@ -727,6 +717,25 @@ export function emitCircuit(program: LoweredProgram, shape: SegmentShape): Emitt
   };
 }
 
+/** What both segment templates are made of. */
+interface SegmentLayout {
+  readonly slots: SlotLayout[];
+  readonly sharedSlots: SharedSlot[];
+  /** The groups with shared slots in the shape (sharedGroups, computed once per circuit). */
+  readonly groups: readonly SlottedGroup[];
+  /** How many unique claims the slots and shared slots make (the sorted list's length). */
+  readonly uniqueSlots: number;
+}
+
+function layOutSegment(program: LoweredProgram, shape: SegmentShape): SegmentLayout {
+  const slots = layOutSlots(program, shape);
+  const groups = sharedGroups(program, shape.shared);
+  const shared = layOutSharedSlots(groups);
+  const uniqueSlots =
+    slots.reduce((n, s) => n + program.rules[s.ruleIndex].uniques.length, 0) + shared.uniques;
+  return { slots, sharedSlots: shared.slots, groups, uniqueSlots };
+}
+
 /** The per-rule slots of a shape, public ones first, each rule's in index order. */
 function layOutSlots(program: LoweredProgram, shape: SegmentShape): SlotLayout[] {
   const slots: SlotLayout[] = [];
@@ -744,13 +753,13 @@ function layOutSlots(program: LoweredProgram, shape: SegmentShape): SlotLayout[]
 }
 
 /** The shared slots of a shape, group by group, and how many unique claims they make. */
-function layOutSharedSlots(
-  program: LoweredProgram,
-  shape: SegmentShape,
-): { slots: SharedSlot[]; uniques: number } {
+function layOutSharedSlots(groups: readonly SlottedGroup[]): {
+  slots: SharedSlot[];
+  uniques: number;
+} {
   const slots: SharedSlot[] = [];
   let uniques = 0;
-  for (const { group, slots: n } of sharedGroups(program, shape.shared)) {
+  for (const { group, slots: n } of groups) {
     for (let i = 0; i < n; i++) slots.push({ group: group.leader, index: i });
     uniques += n * group.template.uniques.length;
   }
