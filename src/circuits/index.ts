@@ -166,41 +166,14 @@ export async function compileProgram(
   const circuits = join(staging, "circuits");
   mkdirSync(circuits, { recursive: true });
   try {
-    for (const [name, text] of Object.entries(emitted.files))
-      writeFileSync(join(circuits, name), text);
-    copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(circuits, "bmc.circom"));
-    const circomlib = circomlibCircuitsDir();
-    for (const f of CIRCOMLIB_FILES) copyFileSync(join(circomlib, f), join(circuits, f));
+    writeCircuitSources(circuits, emitted);
     // The same segment under two mains: one for a single Groth16 proof, one for folding.
-    const compileMain = async (mainName: string, label: string) => {
-      options.onProgress?.(`compiling ${emitted.slots.length} slots with circom2 (${label})`);
-      const circom = await compileCircom({
-        mainFile: join(circuits, mainName),
-        outDir: staging,
-        optimize: options.optimize ?? 2,
-      });
-      const stem = mainName.replace(/\.circom$/, "");
-      const paths = {
-        r1cs: `${stem}.r1cs`,
-        wasm: `${stem}_js/${stem}.wasm`,
-        sym: `${stem}.sym`,
-        main: `circuits/${mainName}`,
-      };
-      const generator = `${stem}_js/witness_calculator.js`;
-      const sha256: Record<string, string> = {};
-      if (circom.ok) {
-        // circom's witness_calculator.js is CommonJS; this package is ESM, so say so locally.
-        writeFileSync(join(staging, `${stem}_js`, "package.json"), '{ "type": "commonjs" }\n');
-        for (const f of [paths.r1cs, paths.sym, paths.wasm, generator])
-          sha256[f] = fileDigest(join(staging, f));
-      }
-      const files: CircuitFiles = { ...paths, sha256 };
-      return { circom, files };
-    };
+    const compile = (mainName: string, label: string) =>
+      compileMain(staging, mainName, label, emitted.slots.length, options);
     const main =
-      options.mains === "fold" ? undefined : await compileMain(emitted.main, "Groth16 circuit");
+      options.mains === "fold" ? undefined : await compile(emitted.main, "Groth16 circuit");
     if (main && !main.circom.ok) return { ok: false, emitted, circom: main.circom };
-    const fold = await compileMain(emitted.foldMain, "folding circuit");
+    const fold = await compile(emitted.foldMain, "folding circuit");
     if (!fold.circom.ok) return { ok: false, emitted, circom: fold.circom };
     const misplaced = foldWireProblem(
       readFileSync(join(staging, fold.files.sym), "utf8"),
@@ -211,30 +184,8 @@ export async function compileProgram(
       const errors = [{ message: `the folding circuit's wires: ${misplaced} (a bug in bmc)` }];
       return { ok: false, emitted, circom: { ...fold.circom, ok: false, errors } };
     }
-    const manifest: Manifest = {
-      version: MANIFEST_VERSION,
-      rulesDigest: program.rulesDigest,
-      circuitDigest: circuitDigest(emitted.files),
-      // Relative to the build folder, so that the folder can move with its rules.
-      rulesFile: relative(target, resolve(options.rulesFile)),
-      program,
-      shape: options.shape,
-      slots: emitted.slots,
-      publicInputs: emitted.publicInputs,
-      preChallenge: emitted.preChallenge,
-      uniqueSlots: emitted.uniqueSlots,
-      ...(main ? { constraints: main.circom.constraints, files: main.files } : {}),
-      fold: {
-        files: fold.files,
-        publicWires: emitted.foldPublic,
-        privateInputs: emitted.foldPrivate,
-        constraints: fold.circom.constraints,
-      },
-    };
-    writeFileSync(
-      join(staging, "manifest.json"),
-      JSON.stringify(manifest, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n",
-    );
+    const manifest = manifestOf(program, options, target, emitted, main, fold);
+    writeFileSync(join(staging, "manifest.json"), manifestText(manifest));
     if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     mkdirSync(dirname(target), { recursive: true });
     renameSync(staging, target);
@@ -242,6 +193,92 @@ export async function compileProgram(
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** The generated Circom files, with bmc.circom and the circomlib templates it includes. */
+function writeCircuitSources(circuits: string, emitted: EmittedCircuit): void {
+  for (const [name, text] of Object.entries(emitted.files))
+    writeFileSync(join(circuits, name), text);
+  copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(circuits, "bmc.circom"));
+  const circomlib = circomlibCircuitsDir();
+  for (const f of CIRCOMLIB_FILES) copyFileSync(join(circomlib, f), join(circuits, f));
+}
+
+/** One main compiled by circom2 into the staging folder: circom's result and its files. */
+interface CompiledMain {
+  readonly circom: CircomCompileResult;
+  readonly files: CircuitFiles;
+}
+
+/**
+ * Compiles circuits/<mainName> into `staging`; when circom succeeds, marks the witness
+ * generator's folder as CommonJS and records the SHA-256 of each file circom wrote.
+ */
+async function compileMain(
+  staging: string,
+  mainName: string,
+  label: string,
+  slotCount: number,
+  options: CompileOptions,
+): Promise<CompiledMain> {
+  options.onProgress?.(`compiling ${slotCount} slots with circom2 (${label})`);
+  const circom = await compileCircom({
+    mainFile: join(staging, "circuits", mainName),
+    outDir: staging,
+    optimize: options.optimize ?? 2,
+  });
+  const stem = mainName.replace(/\.circom$/, "");
+  const paths = {
+    r1cs: `${stem}.r1cs`,
+    wasm: `${stem}_js/${stem}.wasm`,
+    sym: `${stem}.sym`,
+    main: `circuits/${mainName}`,
+  };
+  const generator = `${stem}_js/witness_calculator.js`;
+  const sha256: Record<string, string> = {};
+  if (circom.ok) {
+    // circom's witness_calculator.js is CommonJS; this package is ESM, so say so locally.
+    writeFileSync(join(staging, `${stem}_js`, "package.json"), '{ "type": "commonjs" }\n');
+    for (const f of [paths.r1cs, paths.sym, paths.wasm, generator])
+      sha256[f] = fileDigest(join(staging, f));
+  }
+  return { circom, files: { ...paths, sha256 } };
+}
+
+/** The manifest of a compiled build folder; the Groth16 main's part only when it was compiled. */
+function manifestOf(
+  program: LoweredProgram,
+  options: CompileOptions,
+  target: string,
+  emitted: EmittedCircuit,
+  main: CompiledMain | undefined,
+  fold: CompiledMain,
+): Manifest {
+  return {
+    version: MANIFEST_VERSION,
+    rulesDigest: program.rulesDigest,
+    circuitDigest: circuitDigest(emitted.files),
+    // Relative to the build folder, so that the folder can move with its rules.
+    rulesFile: relative(target, resolve(options.rulesFile)),
+    program,
+    shape: options.shape,
+    slots: emitted.slots,
+    publicInputs: emitted.publicInputs,
+    preChallenge: emitted.preChallenge,
+    uniqueSlots: emitted.uniqueSlots,
+    ...(main ? { constraints: main.circom.constraints, files: main.files } : {}),
+    fold: {
+      files: fold.files,
+      publicWires: emitted.foldPublic,
+      privateInputs: emitted.foldPrivate,
+      constraints: fold.circom.constraints,
+    },
+  };
+}
+
+/** manifest.json's text: big integers as decimal strings (parseManifest restores them). */
+function manifestText(manifest: Manifest): string {
+  return JSON.stringify(manifest, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
 }
 
 /**
