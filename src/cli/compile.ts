@@ -394,57 +394,95 @@ export async function watchCompile(
   watchOptions: WatchOptions,
 ): Promise<void> {
   const { report, status, signal } = watchOptions;
-  const debounce = watchOptions.debounce ?? 150;
-  const watchers = new Map<string, FSWatcher>();
   let inputs = new Set<string>([resolve(options.rulesPath)]);
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-
-  const rewatch = () => {
-    const dirs = new Set([...inputs].map((f) => dirname(f)));
-    for (const [dir, watcher] of watchers) {
-      if (!dirs.has(dir)) {
-        watcher.close();
-        watchers.delete(dir);
-      }
-    }
-    for (const dir of dirs) {
-      if (watchers.has(dir)) continue;
-      try {
-        const watcher = watch(dir, (event, name) => {
-          if (!name) return schedule();
-          const file = join(dir, name.toString());
-          if (inputs.has(file) || (event === "rename" && file.endsWith(".bm"))) schedule();
-        });
-        watcher.on("error", () => {
-          watcher.close();
-          watchers.delete(dir);
-        });
-        watchers.set(dir, watcher);
-      } catch {
-        // A folder that does not exist (yet): the next compile's inputs decide again.
-      }
-    }
-  };
-
-  const compileOnce = async () => {
-    let result: CompileCommandResult;
-    try {
-      result = await compileCommand(options);
-    } catch (error) {
-      // A bug in bmc should not end the session; say so and keep watching.
-      status?.(`internal error, this is a bug in bmc: ${(error as Error).stack ?? error}`);
-      return;
-    }
+  const folders = new FolderWatchers((file, event) => {
+    if (!file || inputs.has(file) || (event === "rename" && file.endsWith(".bm")))
+      changes.schedule();
+  });
+  const compiles = oneAtATime(async () => {
+    const result = await compileOrSayWhyNot(options, status);
+    if (!result) return;
     report(result);
     inputs = new Set([resolve(options.rulesPath), ...result.inputs.map((f) => resolve(f))]);
-    rewatch();
+    folders.follow(inputs);
     status?.(
       `watching ${inputs.size} file${inputs.size === 1 ? "" : "s"} for changes (Ctrl-C to stop)`,
     );
-  };
+  }, signal);
+  const changes = debounced(compiles.run, watchOptions.debounce ?? 150, signal);
 
+  folders.follow(inputs);
+  compiles.run();
+  await aborted(signal);
+  changes.cancel();
+  folders.closeAll();
+  await compiles.idle();
+}
+
+/** compileCommand's result; when it throws (a bug in bmc), says so and gives undefined. */
+async function compileOrSayWhyNot(
+  options: CompileCommandOptions,
+  status: WatchOptions["status"],
+): Promise<CompileCommandResult | undefined> {
+  try {
+    return await compileCommand(options);
+  } catch (error) {
+    // A bug in bmc should not end the session; say so and keep watching.
+    status?.(`internal error, this is a bug in bmc: ${(error as Error).stack ?? error}`);
+    return undefined;
+  }
+}
+
+/**
+ * One fs.watch per folder that holds a watched file, kept in step with the files: a watch on
+ * the folder sees an editor's save by renaming a new file over the old one. `onChange` gets
+ * the changed file's path (undefined when the platform does not say) and the event.
+ */
+class FolderWatchers {
+  private readonly watchers = new Map<string, FSWatcher>();
+
+  constructor(private readonly onChange: (file: string | undefined, event: string) => void) {}
+
+  /** Watches exactly the folders of these files. */
+  follow(files: ReadonlySet<string>): void {
+    const dirs = new Set([...files].map((f) => dirname(f)));
+    for (const [dir, watcher] of this.watchers) {
+      if (!dirs.has(dir)) {
+        watcher.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const dir of dirs) if (!this.watchers.has(dir)) this.watch(dir);
+  }
+
+  private watch(dir: string): void {
+    try {
+      const watcher = watch(dir, (event, name) =>
+        this.onChange(name ? join(dir, name.toString()) : undefined, event),
+      );
+      watcher.on("error", () => {
+        watcher.close();
+        this.watchers.delete(dir);
+      });
+      this.watchers.set(dir, watcher);
+    } catch {
+      // A folder that does not exist (yet): the next compile's inputs decide again.
+    }
+  }
+
+  closeAll(): void {
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+  }
+}
+
+/**
+ * Runs `task` on request, one run at a time: requests during a run make one more run after
+ * it. Nothing starts once the signal has aborted; `idle` waits for a run under way.
+ */
+function oneAtATime(task: () => Promise<void>, signal: AbortSignal) {
+  let running: Promise<void> | undefined;
+  let again = false;
   const run = () => {
     if (signal.aborted) return;
     if (running) {
@@ -454,27 +492,32 @@ export async function watchCompile(
     running = (async () => {
       do {
         again = false;
-        await compileOnce();
+        await task();
       } while (again && !signal.aborted);
     })().finally(() => (running = undefined));
   };
+  return { run, idle: async () => await running };
+}
 
-  function schedule() {
-    if (signal.aborted) return;
-    clearTimeout(timer);
-    timer = setTimeout(run, debounce);
-  }
+/** `action` after `ms` of quiet since the last `schedule` (none once the signal has aborted). */
+function debounced(action: () => void, ms: number, signal: AbortSignal) {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    schedule: () => {
+      if (signal.aborted) return;
+      clearTimeout(timer);
+      timer = setTimeout(action, ms);
+    },
+    cancel: () => clearTimeout(timer),
+  };
+}
 
-  rewatch();
-  run();
-  await new Promise<void>((done) => {
+/** Resolves once the signal has aborted (at once if it has). */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((done) => {
     if (signal.aborted) done();
     else signal.addEventListener("abort", () => done(), { once: true });
   });
-  clearTimeout(timer);
-  for (const watcher of watchers.values()) watcher.close();
-  watchers.clear();
-  await running;
 }
 
 export interface WatchCommandIO {
