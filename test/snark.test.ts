@@ -329,6 +329,10 @@ describe("compression of a relaxed R1CS instance", () => {
     expect(await outcome(instance, { ...proof, outer: proof.outer.slice(1) })).toBe("shape");
     expect(await outcome(instance, { ...proof, az: proof.az + P })).toBe("shape");
     expect(await outcome({ ...instance, x: instance.x.slice(1) }, proof)).toBe("shape");
+    // u and x as integers equal to them mod p: not field elements, whatever the transcript makes of them.
+    expect(await outcome({ ...instance, u: instance.u + P }, proof)).toBe("shape");
+    const x = instance.x.map((v, i) => (i === 0 ? v + P : v));
+    expect(await outcome({ ...instance, x }, proof)).toBe("shape");
   });
 });
 
@@ -585,6 +589,52 @@ describe("HyperKZG", () => {
     expect(await check(claims, { ...opening, witnesses: opening.witnesses.slice(1) })).toBe(
       "hyperkzg-shape",
     );
+  });
+
+  it("refuses an opening whose lists do not fit the claims before reading them", async () => {
+    const v = [rand(), rand(), rand()];
+    const point = [rand(), rand()];
+    const claims = [
+      { commitment: await commitVector(srs, v), point, value: evaluateMle(v, point) },
+    ];
+    const opening = await proveHyperKzg(srs, transcript(), claims, [v]);
+    const reason = async (c: typeof claims, o: typeof opening) => {
+      try {
+        await verifyHyperKzg(srs, transcript(), c, o);
+        return "accepted";
+      } catch (e) {
+        if (e instanceof HyperKzgError) return `${e.check}: ${e.message}`;
+        throw e;
+      }
+    };
+    const { folds, evals } = opening;
+    const shape = (what: RegExp) =>
+      expect.stringMatching(new RegExp(`^hyperkzg-shape: .*${what.source}`));
+    expect(await reason(claims, { ...opening, folds: [] })).toEqual(shape(/every claim/));
+    expect(await reason(claims, { ...opening, evals: [...evals, evals[0]] })).toEqual(
+      shape(/every claim/),
+    );
+    const extraFold = { ...opening, folds: [[...folds[0], folds[0][0]]] };
+    expect(await reason(claims, extraFold)).toEqual(shape(/number of elements/));
+    const twoRows = { ...opening, evals: [evals[0].slice(1)] };
+    expect(await reason(claims, twoRows)).toEqual(shape(/number of elements/));
+    const shortRow = {
+      ...opening,
+      evals: [evals[0].map((row, t) => (t === 1 ? row.slice(1) : row))],
+    };
+    expect(await reason(claims, shortRow)).toEqual(shape(/wrong length/));
+    // More coordinates than the SRS has powers, in an opening of that shape whose fold
+    // equations hold (all zero, value 0): refused for its size, not left to the pairing.
+    const k = srs.logSize + 1;
+    const wide = [
+      { commitment: claims[0].commitment, point: Array.from({ length: k }, rand), value: 0n },
+    ];
+    const zeros = {
+      folds: [Array.from({ length: k - 1 }, () => curve.G1.g)],
+      evals: [[0, 1, 2].map(() => new Array<bigint>(k).fill(0n))],
+      witnesses: opening.witnesses,
+    };
+    expect(await reason(wide, zeros)).toEqual(shape(/has \d+ coordinates/));
   });
 
   it("divides by a monic cubic: f = Z h + R at a random point, R of degree below 3", async () => {
