@@ -164,45 +164,15 @@ function proveSumchecks(
 ) {
   const { parts } = instance;
   const shape = compressedShape(r1cs, parts?.firstWires);
-  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
-  const nW = r1cs.nWires - 1 - nPublic;
-  if (instance.x.length !== nPublic || witness.W.length !== nW)
-    throw new Error("bmc internal error: the instance or witness does not fit the circuit");
-  if (witness.E.length !== r1cs.nConstraints)
-    throw new Error("bmc internal error: the error vector does not fit the circuit");
-  if (shape.colVars > srs.logSize)
-    throw new Error(`bmc internal error: the circuit needs an SRS of 2^${shape.colVars}`);
-  if (instanceShapeProblem(r1cs, instance))
-    throw new Error(`bmc internal error: ${instanceShapeProblem(r1cs, instance)}`);
+  checkProverInputs(srs, r1cs, shape, instance, witness);
   absorbPreamble(srs, r1cs, shape, instance, transcript);
 
-  const rows = 1 << shape.rowVars;
   const z = [instance.u, ...instance.x, ...witness.W];
-  const az = padded(multiply(r1cs.A, z), rows);
-  const bz = padded(multiply(r1cs.B, z), rows);
-  const cz = padded(multiply(r1cs.C, z), rows);
-  const d = new Array<bigint>(rows);
-  for (let i = 0; i < rows; i++)
-    d[i] = i < r1cs.nConstraints ? mod(instance.u * cz[i] + witness.E[i]) : 0n;
-  const tau = challenges(transcript, "spartan tau", shape.rowVars);
-  const outer = proveOuter(eqTable(tau), az, bz, cz, d, transcript, "spartan outer");
-  const evalE = mod(outer.d - instance.u * outer.cz);
-  transcript.absorb("spartan claims", [outer.az, outer.bz, outer.cz, evalE]);
+  const { outer, evalE } = proveOuterSumcheck(r1cs, shape, instance.u, z, witness.E, transcript);
   const rho = transcript.challenge("spartan rho");
 
   const columns = columnsOf(r1cs, shape, parts?.firstWires);
-  const length = 4 << shape.colVars;
-  const m = new Array<bigint>(length).fill(0n);
-  const eqx = eqTable(outer.point);
-  const rho2 = (rho * rho) % P;
-  const weights = [1n, rho, rho2];
-  [r1cs.A, r1cs.B, r1cs.C].forEach((matrix, k) => scatterRows(matrix, eqx, weights[k], columns, m));
-  const rho3 = (rho2 * rho) % P;
-  for (let i = 0; i < rows; i++) m[columns.e + i] = rho3 * eqx[i];
-  for (let j = 0; j < m.length; j++) m[j] = mod(m[j]);
-  const zPermuted = new Array<bigint>(length).fill(0n);
-  for (let w = 0; w < z.length; w++) zPermuted[columnOf(columns, w)] = z[w];
-  witness.E.forEach((v, i) => (zPermuted[columns.e + i] = v));
+  const { m, zPermuted } = innerVectors(r1cs, shape, columns, outer.point, rho, z, witness.E);
   const inner = proveInner(m, zPermuted, transcript, "spartan inner");
   const ry = inner.point;
   const opened = committedBlocks(
@@ -223,6 +193,76 @@ function proveSumchecks(
     evalW,
   };
   return { proof, ry, opened };
+}
+
+/** tau, the outer sum-check of eq(tau, x) (Az Bz - u Cz - E)(x), and the claims absorbed. */
+function proveOuterSumcheck(
+  r1cs: SparseR1cs,
+  shape: CompressedShape,
+  u: bigint,
+  z: readonly bigint[],
+  E: readonly bigint[],
+  transcript: Transcript,
+) {
+  const rows = 1 << shape.rowVars;
+  const az = padded(multiply(r1cs.A, z), rows);
+  const bz = padded(multiply(r1cs.B, z), rows);
+  const cz = padded(multiply(r1cs.C, z), rows);
+  const d = new Array<bigint>(rows);
+  for (let i = 0; i < rows; i++) d[i] = i < r1cs.nConstraints ? mod(u * cz[i] + E[i]) : 0n;
+  const tau = challenges(transcript, "spartan tau", shape.rowVars);
+  const outer = proveOuter(eqTable(tau), az, bz, cz, d, transcript, "spartan outer");
+  const evalE = mod(outer.d - u * outer.cz);
+  transcript.absorb("spartan claims", [outer.az, outer.bz, outer.cz, evalE]);
+  return { outer, evalE };
+}
+
+/** The caller's instance, witness and SRS fit the circuit (a bug in bmc otherwise). */
+function checkProverInputs(
+  srs: Srs,
+  r1cs: SparseR1cs,
+  shape: CompressedShape,
+  instance: RelaxedR1csInstance,
+  witness: RelaxedR1csWitness,
+): void {
+  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
+  const nW = r1cs.nWires - 1 - nPublic;
+  if (instance.x.length !== nPublic || witness.W.length !== nW)
+    throw new Error("bmc internal error: the instance or witness does not fit the circuit");
+  if (witness.E.length !== r1cs.nConstraints)
+    throw new Error("bmc internal error: the error vector does not fit the circuit");
+  if (shape.colVars > srs.logSize)
+    throw new Error(`bmc internal error: the circuit needs an SRS of 2^${shape.colVars}`);
+  if (instanceShapeProblem(r1cs, instance))
+    throw new Error(`bmc internal error: ${instanceShapeProblem(r1cs, instance)}`);
+}
+
+/**
+ * The inner sum-check's two vectors over z'': M = (A + rho B + rho^2 C)(r_x, .) on the wires'
+ * columns and rho^3 eq(r_x, .) on E's block, reduced; and z'' itself (the wires, then E).
+ */
+function innerVectors(
+  r1cs: SparseR1cs,
+  shape: CompressedShape,
+  columns: Columns,
+  rx: readonly bigint[],
+  rho: bigint,
+  z: readonly bigint[],
+  E: readonly bigint[],
+): { m: bigint[]; zPermuted: bigint[] } {
+  const length = 4 << shape.colVars;
+  const m = new Array<bigint>(length).fill(0n);
+  const eqx = eqTable(rx);
+  const rho2 = (rho * rho) % P;
+  const weights = [1n, rho, rho2];
+  [r1cs.A, r1cs.B, r1cs.C].forEach((matrix, k) => scatterRows(matrix, eqx, weights[k], columns, m));
+  const rho3 = (rho2 * rho) % P;
+  for (let i = 0; i < 1 << shape.rowVars; i++) m[columns.e + i] = rho3 * eqx[i];
+  for (let j = 0; j < m.length; j++) m[j] = mod(m[j]);
+  const zPermuted = new Array<bigint>(length).fill(0n);
+  for (let w = 0; w < z.length; w++) zPermuted[columnOf(columns, w)] = z[w];
+  E.forEach((v, i) => (zPermuted[columns.e + i] = v));
+  return { m, zPermuted };
 }
 
 /** The weights of the committed blocks (first part, second part, E) at r_y = (y0, y1, y'). */
