@@ -222,6 +222,27 @@ function foldLists(
 }
 
 /**
+ * B = sum q^n P_n over the polynomials in order (claims in order, i increasing), reduced; a
+ * polynomial that claims share gets the sum of its powers of q.
+ */
+function batchedCoefficients(polys: readonly (readonly bigint[][])[], q: bigint): bigint[] {
+  const weights = new Map<bigint[], bigint>();
+  let qn = 1n;
+  for (const list of polys) {
+    for (const poly of list) {
+      weights.set(poly, ((weights.get(poly) ?? 0n) + qn) % P);
+      qn = (qn * q) % P;
+    }
+  }
+  const length = Math.max(...polys.map((list) => list[0].length));
+  const B = new Array<bigint>(length).fill(0n);
+  for (const [poly, weight] of weights)
+    for (let i = 0; i < poly.length; i++) B[i] += weight * poly[i];
+  for (let i = 0; i < length; i++) B[i] %= P;
+  return B;
+}
+
+/**
  * Proves the claims; `vectors[j]` is the vector committed in claims[j] (zero-padded to
  * 2^k_j). The claimed values are not checked here (a wrong one makes a proof that fails).
  * Claims that share a vector and the tail of their points share work (foldLists): the proof
@@ -254,20 +275,7 @@ export async function proveHyperKzg(
   const evals = polys.map((list) => u.map((_, t) => list.map((poly) => valuesOf(poly)[t])));
   transcript.absorb("hyperkzg evals", evals.flat(2));
   const q = transcript.challenge("hyperkzg q");
-  // B = sum q^n P_n over the polynomials in order; a shared polynomial sums its powers of q.
-  const weights = new Map<bigint[], bigint>();
-  let qn = 1n;
-  for (const list of polys) {
-    for (const poly of list) {
-      weights.set(poly, ((weights.get(poly) ?? 0n) + qn) % P);
-      qn = (qn * q) % P;
-    }
-  }
-  const length = Math.max(...polys.map((list) => list[0].length));
-  const B = new Array<bigint>(length).fill(0n);
-  for (const [poly, weight] of weights)
-    for (let i = 0; i < poly.length; i++) B[i] += weight * poly[i];
-  for (let i = 0; i < length; i++) B[i] %= P;
+  const B = batchedCoefficients(polys, q);
   const r2 = u[2];
   // Z(X) = (X^2 - r^2)(X - r^2) = X^3 - r^2 X^2 - r^2 X + r^4.
   const zCoefficients = [(r2 * r2) % P, mod(-r2), mod(-r2)];
