@@ -596,9 +596,9 @@ export async function runCompile(c: CommandContext): Promise<number> {
       c.print(r.diagnostics);
       for (const m of r.messages) c.io.err(`bmc: ${m}\n`);
       if (r.ok) c.io.out(compileSummary(outDir, r) + "\n");
+      else c.io.err(`compile failed: ${outDir} left as it was\n`);
       const removed = keysRemovedNote(r);
       if (removed) c.io.err(removed + "\n");
-      else c.io.err(`compile failed: ${outDir} left as it was\n`);
     });
   }
   const result = await compileCommand(options);
