@@ -567,45 +567,14 @@ export async function runCompile(c: CommandContext): Promise<number> {
       'bmc compile RULES.bm -o DIR (in a project, bmc.json\'s "build" is the default)',
     );
   }
-  const fromProject = c.project();
-  const options = {
-    rulesPath: c.args[0],
-    outDir,
-    slots: c.str("slots") ?? fromProject?.slots,
-    publicSlots: c.str("public-slots") ?? fromProject?.publicSlots,
-    shared: c.str("shared"),
-    fit: c.str("fit"),
-    optimize: c.bool("O1") ? (1 as const) : (2 as const),
-    progress: c.progress,
-    bindings: c.str("bindings"),
-    bindingsImport: c.str("bindings-import"),
-  };
-  const report = (r: CompileCommandResult) => ({
-    ok: r.ok,
-    ...c.jsonDiagnostics(r.diagnostics),
-    messages: r.messages,
-    shape: r.shape,
-    stats: r.stats,
-    bindings: r.bindings,
-    keys: r.keys,
-  });
-  if (c.bool("watch")) {
-    // Each compile reports like a single one; errors do not end the session.
-    return watchCommand(options, c.io, (r) => {
-      if (c.json) return c.io.out(JSON.stringify(report(r)) + "\n");
-      c.print(r.diagnostics);
-      for (const m of r.messages) c.io.err(`bmc: ${m}\n`);
-      if (r.ok) c.io.out(compileSummary(outDir, r) + "\n");
-      else c.io.err(`compile failed: ${outDir} left as it was\n`);
-      const removed = keysRemovedNote(r);
-      if (removed) c.io.err(removed + "\n");
-    });
-  }
+  const options = compileOptionsOf(c, outDir);
+  // Each compile reports like a single one; errors do not end the session.
+  if (c.bool("watch")) return watchCommand(options, c.io, (r) => printWatchedCompile(c, outDir, r));
   const result = await compileCommand(options);
   if (result.messages.length) throw new UsageError("BM0922", result.messages.join("\n"));
   if (c.json) {
     const stats = result.ok && c.bool("stats") ? readConstraintStats(outDir) : undefined;
-    c.printJson({ ...report(result), ...(stats ? { constraintsPerRule: stats } : {}) });
+    c.printJson({ ...jsonReport(c, result), ...(stats ? { constraintsPerRule: stats } : {}) });
     return result.ok ? EXIT.ok : EXIT.invalid;
   }
   c.print(result.diagnostics);
@@ -618,7 +587,47 @@ export async function runCompile(c: CommandContext): Promise<number> {
   return result.ok ? EXIT.ok : EXIT.invalid;
 }
 
-/** `--stats`: per rule, the constraints per block of each main against the least it needs. */
+/** The command line's options (a project's bmc.json gives the default slots). */
+function compileOptionsOf(c: CommandContext, outDir: string): CompileCommandOptions {
+  const fromProject = c.project();
+  return {
+    rulesPath: c.args[0],
+    outDir,
+    slots: c.str("slots") ?? fromProject?.slots,
+    publicSlots: c.str("public-slots") ?? fromProject?.publicSlots,
+    shared: c.str("shared"),
+    fit: c.str("fit"),
+    optimize: c.bool("O1") ? (1 as const) : (2 as const),
+    progress: c.progress,
+    bindings: c.str("bindings"),
+    bindingsImport: c.str("bindings-import"),
+  };
+}
+
+/** A compile's result as --json reports it. */
+function jsonReport(c: CommandContext, r: CompileCommandResult) {
+  return {
+    ok: r.ok,
+    ...c.jsonDiagnostics(r.diagnostics),
+    messages: r.messages,
+    shape: r.shape,
+    stats: r.stats,
+    bindings: r.bindings,
+    keys: r.keys,
+  };
+}
+
+/** One compile of a --watch session, reported as a single compile would be. */
+function printWatchedCompile(c: CommandContext, outDir: string, r: CompileCommandResult): void {
+  if (c.json) return c.io.out(JSON.stringify(jsonReport(c, r)) + "\n");
+  c.print(r.diagnostics);
+  for (const m of r.messages) c.io.err(`bmc: ${m}\n`);
+  if (r.ok) c.io.out(compileSummary(outDir, r) + "\n");
+  else c.io.err(`compile failed: ${outDir} left as it was\n`);
+  const removed = keysRemovedNote(r);
+  if (removed) c.io.err(removed + "\n");
+}
+
 export function constraintStatsText(stats: readonly MainConstraints[]): string {
   const perBlock = (n: number) => String(Math.round(n * 10) / 10);
   const sections = stats.map((m) => {
