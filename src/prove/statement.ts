@@ -101,7 +101,10 @@ export function segmentPublicSignals(
     statement.map((b) => b.rule),
   );
   const byName = new Map(manifest.program.rules.map((r) => [r.name, r]));
-  const values = Array.from({ length: segments }, () => new Map<string, bigint>());
+  const position = new Map(manifest.publicInputs.map((name, k) => [name, k]));
+  const width = manifest.publicInputs.length;
+  const values = Array.from({ length: segments }, () => new Array<bigint>(width).fill(0n));
+  const set = (into: bigint[], name: string, v: bigint) => (into[position.get(name)!] = v);
   statement.forEach((block, i) => {
     const rule = byName.get(block.rule)!;
     checkShown(rule, block);
@@ -111,10 +114,10 @@ export function segmentPublicSignals(
     if (!into) {
       throw new Error(tooFewSegments(manifest, statement, block.rule, segments));
     }
-    into.set(`pub${rule.index}_en[${slot}]`, 1n);
-    block.shown.forEach((v, j) => into.set(`pub${rule.index}_shown[${slot}][${j}]`, BigInt(v)));
+    set(into, `pub${rule.index}_en[${slot}]`, 1n);
+    block.shown.forEach((v, j) => set(into, `pub${rule.index}_shown[${slot}][${j}]`, BigInt(v)));
   });
-  return values.map((m) => manifest.publicInputs.map((name) => m.get(name) ?? 0n));
+  return values;
 }
 
 function tooFewSegments(

@@ -223,7 +223,7 @@ export async function verifyFold(
     // hidden wires as opened.
     const total = coefficient.reduce((s, r) => mod(s + r), 0n);
     const foldedSlots = slots[0].map((_, j) =>
-      slots.reduce((sum, x, i) => mod(sum + coefficient[i] * x[j]), 0n),
+      slots.reduce((sum, x, i) => (x[j] === 0n ? sum : mod(sum + coefficient[i] * x[j])), 0n),
     );
     const x = new Array<bigint>(circuit.nPublic);
     [x[X.A], x[X.B], x[X.uOut], x[X.uIn]] = [revealed.A, revealed.B, revealed.uOut, revealed.uIn];
