@@ -127,17 +127,9 @@ export async function verifyFold(
   if (file.circuitDigest !== manifest.circuitDigest)
     return reject("the proof is for another circuit (other slots) than this build folder's");
   if (!isStatement(file.statement)) return reject("the statement is malformed");
+  const statement = file.statement;
   const texts = file.segments;
   if (!Array.isArray(texts) || texts.length === 0) return reject("the proof has no segments");
-  // Every segment's public slots, from the statement alone (public blocks spread over the
-  // segments: ../statement.ts); a statement that needs more segments than the proof has is
-  // refused here.
-  let slots: readonly (readonly bigint[])[];
-  try {
-    slots = publicSignals(file.statement, texts.length);
-  } catch (error) {
-    return reject((error as Error).message);
-  }
   const { random, sum, folded } = file;
   if (!sameKeys(random, RANDOM)) return reject("the random instance is malformed");
   if (!sameKeys(sum, ["K", "zu", "zh"])) return reject("the sum proof is malformed");
@@ -177,6 +169,15 @@ export async function verifyFold(
       if (!points) return reject(`segment ${i + 1} is malformed`);
       const [comPre, comRest, D, comT] = points;
       segments.push({ comPre, comRest, D, comT });
+    }
+    // Every segment's public slots, from the statement alone (public blocks spread over the
+    // segments: ../statement.ts); a statement that needs more segments than the proof has is
+    // refused here. After the segments are read: their number sizes the slots' arrays.
+    let slots: readonly (readonly bigint[])[];
+    try {
+      slots = publicSignals(statement, segments.length);
+    } catch (error) {
+      return reject((error as Error).message);
     }
     const Z: Record<string, Point> = {};
     for (const name of ["comPre", "comRest", "comE", "D", "Din", "comT"]) {
