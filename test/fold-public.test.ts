@@ -122,6 +122,9 @@ describe("the public layout", () => {
     expect(
       publicLayout({ program: propositional, shape: one }, ["demand", "demand"]).segments,
     ).toBe(2);
+    // Sized for 2 segments: the definitions all in segment 0's slots, the goals spread.
+    const sized = sizedShape(propositional, {}, { def_term_impl: 4, demand: 4 }, 2);
+    expect(sized.publicSlots).toEqual({ def_term_impl: 4, demand: 2 });
   });
 
   it("a statement over more segments than the proof has, or than Groth16's one, is refused", () => {
