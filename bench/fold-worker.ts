@@ -28,7 +28,7 @@ import { deriveGenerators } from "../src/prove/fold/commit.js";
 import { msm } from "../src/prove/fold/curve.js";
 import {
   loadManifest,
-  publicSignalsFor,
+  segmentPublicSignals,
   statementOf,
   verifyFoldProof,
 } from "../src/prove/index.js";
@@ -146,7 +146,8 @@ switch (phase) {
     t = performance.now();
     const srs = await devSrs(curve, circuit.logSize);
     const srsMs = since(t);
-    const signals = (st: readonly StatementBlock[]) => publicSignalsFor(manifest, [...st]);
+    const signals = (st: readonly StatementBlock[], n: number) =>
+      segmentPublicSignals(manifest, st, n);
     await verifyFold(circuit, JSON.parse(proofText), signals, { srs }); // warm
     t = performance.now();
     cpu = process.cpuUsage();

@@ -37,6 +37,11 @@ const FOLD_TAMPERED: Selection = { file: "test/fold.test.ts", filter: "tampered 
 /** One test of fold.test.ts by name (each folds a dishonest proof of its own). */
 const fold = (name: string): Selection => ({ file: "test/fold.test.ts", filter: name });
 const FOLD_PARTS: Selection = { file: "test/fold.test.ts", filter: "the parts folding stands on" };
+/** One test of fold-public.test.ts (public blocks spread over the segments) by name. */
+const publicLayout = (name: string): Selection => ({
+  file: "test/fold-public.test.ts",
+  filter: name,
+});
 
 /** The proof reader's checks: changed copies of one proof, then fold.test.ts's. */
 const READER = [ZK_FIELDS, FOLD_TAMPERED];
@@ -414,8 +419,8 @@ export const GUARDS: readonly Guard[] = [
   {
     id: "statement-capacity",
     file: PI,
-    what: "more public blocks of a rule than the circuit's public slots",
-    find: "if (!rule || k >= capacity) {",
+    what: "more public blocks of a rule with unique claims than segment 0's public slots, or any of a rule without public slots",
+    find: "if (!rule || (k >= capacity && !spreads)) {",
     replace: "if (!rule) {",
     tests: [ZK_FIELDS, FOLD_TAMPERED],
   },
@@ -423,9 +428,25 @@ export const GUARDS: readonly Guard[] = [
     id: "statement-unknown-rule",
     file: PI,
     what: "a public block of a rule the build folder does not have",
-    find: "if (!rule || k >= capacity) {",
-    replace: "if (rule && k >= capacity) {",
+    find: "if (!rule || (k >= capacity && !spreads)) {",
+    replace: "if (rule && k >= capacity && !spreads) {",
     tests: [ZK_FIELDS, FOLD_TAMPERED],
+  },
+  {
+    id: "statement-unique-in-segment-0",
+    file: PI,
+    what: "public blocks of a rule with unique claims stay in segment 0 (only other rules' spread over the segments)",
+    find: "rule.uniques.length === 0 && capacity > 0",
+    replace: "capacity > 0",
+    tests: [ZK_FIELDS, publicLayout("keeps the public blocks of a rule with unique claims")],
+  },
+  {
+    id: "statement-segments-needed",
+    file: PI,
+    what: "a statement whose public layout needs more segments than the proof has (the blocks beyond would be left out)",
+    find: "if (!into) {",
+    replace: "if (!into) return;\n    if (false) {",
+    tests: [publicLayout("fewer segments than its statement needs"), ZK_FIELDS],
   },
   {
     id: "statement-arity",

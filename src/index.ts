@@ -47,7 +47,7 @@ export { segmentInputs, SegmentCapacityError } from "./witness/inputs.js";
 export { checkR1cs, readR1cs, readSym } from "./witness/r1cs.js";
 // The provers and the bindings generator are exported from api.ts, which loads them on first use.
 export { loadManifest } from "./prove/build-folder.js";
-export { publicSignalsFor } from "./prove/statement.js";
+export { publicLayout, publicSignalsFor, segmentPublicSignals } from "./prove/statement.js";
 export type { SegmentProof } from "./prove/index.js";
 export type { FoldProof } from "./prove/fold/index.js";
 export type { BindingsOptions } from "./bindings/generate.js";

@@ -24,6 +24,7 @@ import { ruleGroups } from "../src/circuits/groups.js";
 import { P } from "../src/field/index.js";
 import type { LoweredProgram } from "../src/lower/index.js";
 import { planSegments } from "../src/prove/fold/segments.js";
+import { publicLayout } from "../src/prove/statement.js";
 import { stdlibDir, packageRoot } from "../src/paths.js";
 import type { Transcript } from "../src/transcript/model.js";
 import type { ValidationResult } from "../src/validate/index.js";
@@ -218,7 +219,9 @@ export async function segmentVerdict(
 
 /**
  * Several segments of the fold main: each segment's witness must satisfy its R1CS, u_in runs
- * from 0 through each segment's u_out, public blocks only in the first segment, and the sums
+ * from 0 through each segment's u_out, public blocks where the public layout puts them
+ * (src/prove/statement.ts: the verifier's slots are the statement's, so a block elsewhere
+ * changes them), and the sums
  * of A and of B over the segments must be 0 (the fold verifier's conditions on the segments'
  * public values; the commitments and the folding itself are tested in test/fold.test.ts).
  */
@@ -232,9 +235,9 @@ export async function foldVerdict(
   let u = 0n;
   let sumA = 0n;
   let sumB = 0n;
+  const misplaced = misplacedPublicBlocks(c, transcript, segments);
+  if (misplaced !== undefined) return { accepted: false, reason: misplaced };
   for (let i = 0; i < segments.length; i++) {
-    if (i > 0 && segments[i].some((b) => transcript.isPublic[b]))
-      return { accepted: false, reason: `public block in segment ${i}` };
     let inputs: CircuitInputs;
     try {
       inputs = segmentInputs(c.program, c.emitted, c.shape, transcript, validation, {
@@ -258,6 +261,41 @@ export async function foldVerdict(
   if (sumA !== 0n) return { accepted: false, reason: "sum of A is not 0" };
   if (sumB !== 0n) return { accepted: false, reason: "sum of B is not 0" };
   return { accepted: true, reason: "satisfied" };
+}
+
+/**
+ * Why the public blocks of `segments` are not where the public layout puts them (each rule's, in
+ * transcript order, in the slots of the layout's segment), or undefined when they are.
+ */
+function misplacedPublicBlocks(
+  c: CompiledSegment,
+  transcript: Transcript,
+  segments: readonly (readonly number[])[],
+): string | undefined {
+  const publicBlocks: number[] = [];
+  for (let b = 0; b < transcript.blockCount; b++) if (transcript.isPublic[b]) publicBlocks.push(b);
+  let layout;
+  try {
+    layout = publicLayout(
+      c,
+      publicBlocks.map((b) => c.program.rules[transcript.rule[b]].name),
+    );
+  } catch {
+    return "layout";
+  }
+  if (layout.segments > segments.length) return "too few segments for the statement";
+  // Each segment's public blocks, rule by rule in order, as segmentInputs lays them out.
+  const key = (blocks: readonly number[]) =>
+    c.program.rules
+      .map((_, r) =>
+        blocks.filter((b) => transcript.isPublic[b] && transcript.rule[b] === r).join(),
+      )
+      .join(";");
+  for (let i = 0; i < segments.length; i++) {
+    const expected = publicBlocks.filter((_, k) => layout.places[k].segment === i);
+    if (key(segments[i]) !== key(expected)) return `public blocks out of place in segment ${i}`;
+  }
+  return undefined;
 }
 
 /** The production planner's segments, or undefined when it cannot lay the transcript out. */

@@ -83,7 +83,10 @@ beforeAll(async () => {
   await smallFoldBuild(build);
   circuit = loadFoldCircuit(build, loadManifest(build));
   transcriptPath = join(dir, "identities-13.bmt");
-  writeFileSync(transcriptPath, identityProofs(13));
+  // The goal demanded three times: one public demand slot per segment, so the second and third
+  // are segment 1's and 2's (docs/folding.md, "The public layout"), on the queue path too.
+  const demands = "  demand(1)\n".repeat(3);
+  writeFileSync(transcriptPath, identityProofs(13).replace("  demand(1)\n", demands));
 }, 600_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -198,6 +201,8 @@ describe.skipIf(!HAS_REDIS)("proving over a Redis queue, with bmc worker process
     const localVerdict = await verifyProofText(build, JSON.stringify(local.proof));
     expect(localVerdict).toMatchObject({ valid: true, segments: SEGMENTS });
     expect(JSON.parse(readFileSync(proof, "utf8")).statement).toEqual(local.proof!.statement);
+    const demands = local.proof!.statement.filter((b) => b.rule === "demand");
+    expect(demands).toHaveLength(3);
   }, 120_000);
 
   it("a worker killed mid-job (SIGKILL): its job goes to another worker, and the proof verifies", async () => {

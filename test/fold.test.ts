@@ -514,8 +514,15 @@ describe("a dishonest prover is caught", () => {
       // Another statement gives other challenges, hence other folding coefficients.
       const verdict = await edit((p) => (p.statement[2].shown = ["8"]));
       expect(verdict.valid).toBe(false);
+      // A second goal fits segment 1's public slot: other slots, other challenges.
       const extra = await edit((p) => p.statement.push({ rule: "demand", shown: ["1"] }));
-      expect(extra.reason).toMatch(/more `demand` blocks than the circuit's public slots/);
+      expect(extra.valid).toBe(false);
+      const many = await edit((p) =>
+        p.statement.push(...[1, 2, 3].map(() => ({ rule: "demand", shown: ["1"] }))),
+      );
+      expect(many.reason).toBe(
+        "the statement's `demand` blocks need 4 segments (1 public slot in each), the proof has 3",
+      );
     }, 600_000);
 
     it("public blocks outside the first segment", async () => {

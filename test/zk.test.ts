@@ -36,7 +36,7 @@ import { randomScalar, randomScalars } from "../src/prove/fold/hiding.js";
 import { devSrs, devSrsPath, type Srs } from "../src/prove/fold/snark/index.js";
 import {
   loadManifest,
-  publicSignalsFor,
+  segmentPublicSignals,
   statementOf,
   verifyProofText,
 } from "../src/prove/index.js";
@@ -190,7 +190,12 @@ describe("every field of the proof is checked", () => {
   let srs: Srs;
   /** The verifier on one loaded SRS (the same checks; the SRS is loaded and checked once). */
   const check = (text: string) =>
-    verifyFold(circuit, JSON.parse(text), (st) => publicSignalsFor(circuit.manifest, st), { srs });
+    verifyFold(
+      circuit,
+      JSON.parse(text),
+      (st, n) => segmentPublicSignals(circuit.manifest, st, n),
+      { srs },
+    );
   afterAll(() => curve?.terminate());
   let otherPoint: string;
   let encodeG: string;
@@ -438,9 +443,14 @@ describe("every field of the proof is checked", () => {
         /^a `demand` block of the statement does not have 1 field values$/,
       ],
       [
-        "a public block more than the circuit has slots for",
-        (p) => p.statement.push(p.statement[p.statement.length - 1]),
-        /^the statement has more `demand` blocks than the circuit's public slots \(1\)$/,
+        "public blocks of a rule without unique claims that need more segments than the proof has",
+        (p) => p.statement.push(...[1, 2, 3].map(() => p.statement[p.statement.length - 1])),
+        /^the statement's `demand` blocks need 4 segments \(1 public slot in each\), the proof has 3$/,
+      ],
+      [
+        "a public block with unique claims more than segment 0 has slots for",
+        (p) => p.statement.push(p.statement[1]),
+        /^the statement has more `def_term_impl` blocks than the circuit's public slots \(1\)$/,
       ],
       [
         "a public block of a rule the build folder does not have",

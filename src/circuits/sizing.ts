@@ -26,8 +26,10 @@ export function slotCostEstimate(rule: LoweredRule): number {
 
 /**
  * A shape for `segments` segments holding these private and public block counts (by rule
- * name): every public block in the first segment, private blocks spread evenly, and shared
- * slots for each group where they cost less than slots per rule.
+ * name): private blocks spread evenly; public blocks of a rule without unique claims spread
+ * evenly too (the public layout fills segment 0's public slots, then segment 1's, ...:
+ * src/prove/statement.ts), those of a rule with unique claims all in the first segment; and
+ * shared slots for each group where they cost less than slots per rule.
  */
 export function sizedShape(
   program: LoweredProgram,
@@ -39,7 +41,7 @@ export function sizedShape(
     /**
      * Private blocks that must share the first segment with the public ones, by rule: those
      * whose unique claims are below a public block's (segments chain their unique claims in
-     * increasing order, and the public blocks are all in the first segment).
+     * increasing order, and public blocks with unique claims are all in the first segment).
      */
     firstSegment?: Readonly<Record<string, number>>;
     /**
@@ -71,7 +73,12 @@ export function sizedShape(
       shared[group.leader] = Math.max(perSegment(total), slack, firsts);
     }
   }
-  const publicSlots = { ...publicBlocks };
+  const publicSlots: Record<string, number> = {};
+  const byName = new Map(program.rules.map((r) => [r.name, r]));
+  for (const [name, n] of Object.entries(publicBlocks)) {
+    const spreads = byName.get(name)?.uniques.length === 0;
+    publicSlots[name] = spreads ? perSegment(n) : n;
+  }
   return Object.keys(shared).length ? { slots, publicSlots, shared } : { slots, publicSlots };
 }
 

@@ -51,7 +51,7 @@ import {
   type Groth16Proof,
 } from "./groth16.js";
 import { canonicalDecimal, isStatement, Q, sameKeys, type StatementBlock } from "./proof-file.js";
-import { publicSignalsFor, statementOf } from "./statement.js";
+import { publicSignalsFor, segmentPublicSignals, statementOf } from "./statement.js";
 import type { QueueStats } from "./queue.js";
 
 export type { QueueStats } from "./queue.js";
@@ -83,7 +83,7 @@ export {
   VKEY,
   ZKEY,
 } from "./build-folder.js";
-export { publicSignalsFor, statementOf } from "./statement.js";
+export { publicSignalsFor, segmentPublicSignals, statementOf } from "./statement.js";
 
 export interface ProveResult {
   readonly proof?: SegmentProof;
@@ -514,7 +514,7 @@ export async function verifyFoldProof(
   const result = await verifyFold(
     circuit,
     file,
-    (statement) => publicSignalsFor(manifest, statement),
+    (statement, segments) => segmentPublicSignals(manifest, statement, segments),
     options,
   );
   return result.valid

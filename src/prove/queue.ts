@@ -17,7 +17,7 @@ import type { QueueStats } from "./fold/queue/coordinator.js";
 import { QueueError } from "./fold/queue/redis.js";
 import { WrongResultError } from "./fold/prover/result-checks.js";
 import type { StatementBlock } from "./proof-file.js";
-import { publicSignalsFor } from "./statement.js";
+import { segmentPublicSignals } from "./statement.js";
 
 export type { QueueStats } from "./fold/queue/coordinator.js";
 
@@ -54,10 +54,15 @@ export async function foldOnQueue(
       onProgress,
     });
     onProgress?.("verify: the proof, before it is written (its jobs ran on other machines)");
-    const verdict = await verifyFold(circuit, proof, (s) => publicSignalsFor(manifest, s), {
-      ptau,
-      cacheDir,
-    });
+    const verdict = await verifyFold(
+      circuit,
+      proof,
+      (s, n) => segmentPublicSignals(manifest, s, n),
+      {
+        ptau,
+        cacheDir,
+      },
+    );
     if (!verdict.valid) {
       // Every result was checked before it was folded: this is a bug in bmc, not a worker's.
       const message = `bmc internal error: the proof made with the queue does not verify (${verdict.reason}); it is not written`;

@@ -5,8 +5,11 @@
  * of all segments are summed by the verifier. Unique claims are not: each segment proves that
  * its own unique claims are strictly increasing and all above u_in, the last unique claim of
  * the segments before it. So blocks with unique claims are placed in increasing order of their
- * packed claims, a new segment starting when a rule's slots are full; the public blocks (and
- * their unique claims) are all in segment 0. Blocks without unique claims then fill free slots.
+ * packed claims, a new segment starting when a rule's slots are full; the public blocks with
+ * unique claims are all in segment 0. Public blocks without unique claims go where the public
+ * layout puts them (../statement.ts publicLayout: segment 0's public slots, then segment 1's, and
+ * so on, as the verifier computes it), in segments opened for them if need be. Blocks without
+ * unique claims then fill free slots.
  */
 import type { Manifest } from "../../circuits/index.js";
 import type { Transcript } from "../../transcript/model.js";
@@ -14,6 +17,7 @@ import type { ValidationResult } from "../../validate/index.js";
 import { groupOfRule } from "../../circuits/groups.js";
 import { evaluateLExpr } from "../../witness/evaluate.js";
 import { blockInputs, packUnique, SegmentCapacityError } from "../../witness/inputs.js";
+import { publicLayout } from "../statement.js";
 
 export interface SegmentPlan {
   /** Block indices of each segment. */
@@ -116,8 +120,8 @@ export function planSegments(
 ): SegmentPlan {
   const { program } = manifest;
   const book = segmentBook(manifest, transcript);
-  // Segment 0 holds the statement: every public block, in the public slots.
   const first = book.open();
+  const publicBlocks: number[] = [];
   const publicCount = new Map<number, number>();
   const privateRules = new Set<number>();
   const uniqueBlocks: UniqueBlock[] = [];
@@ -126,7 +130,7 @@ export function planSegments(
     const rule = transcript.rule[b];
     if (transcript.isPublic[b]) {
       publicCount.set(rule, (publicCount.get(rule) ?? 0) + 1);
-      book.put(first, b, uniqueClaimsOf(program, transcript, validation, b));
+      publicBlocks.push(b);
     } else {
       privateRules.add(rule);
       if (program.rules[rule].uniques.length)
@@ -135,7 +139,24 @@ export function planSegments(
     }
   }
   checkCapacity(manifest, book, publicCount, privateRules);
+  const layout = publicLayout(
+    manifest,
+    publicBlocks.map((b) => program.rules[transcript.rule[b]].name),
+  );
+  // Segment 0's share of the statement first (every public unique claim among it), then the
+  // private unique claims above it, segment by segment.
+  publicBlocks.forEach((b, i) => {
+    if (layout.places[i].segment === 0)
+      book.put(first, b, uniqueClaimsOf(program, transcript, validation, b));
+  });
   placeUniqueBlocks(program, transcript, book, uniqueBlocks);
+  // The rest of the statement has no unique claims: it goes to its segments, opened if need be.
+  publicBlocks.forEach((b, i) => {
+    const { segment } = layout.places[i];
+    if (segment === 0) return;
+    while (book.segments.length <= segment) book.open();
+    book.put(book.segments[segment], b, []);
+  });
   placePlainBlocks(transcript, book, plainBlocks);
   const { segments } = book;
   return {
@@ -152,8 +173,9 @@ interface UniqueBlock {
 }
 
 /**
- * Refuses a shape with too few public slots for the public blocks of a rule, or no private slot
- * at all for a rule with private blocks: no number of segments would hold them.
+ * Refuses a shape with no public slot for a rule with public blocks, too few public slots in
+ * segment 0 for the public blocks of a rule with unique claims (they stay there), or no private
+ * slot at all for a rule with private blocks: no number of segments would hold them.
  */
 function checkCapacity(
   manifest: Pick<Manifest, "program" | "shape">,
@@ -166,7 +188,8 @@ function checkCapacity(
   for (const [rule, n] of publicCount) {
     const name = program.rules[rule].name;
     const slots = shape.publicSlots[name] ?? 0;
-    if (n > slots) short.push(`${name}: ${n} public blocks, ${slots} public slots`);
+    const spreads = program.rules[rule].uniques.length === 0 && slots > 0;
+    if (n > slots && !spreads) short.push(`${name}: ${n} public blocks, ${slots} public slots`);
   }
   for (const rule of [...privateRules].sort((x, y) => x - y)) {
     if (book.totalSlots(rule) === 0)

@@ -103,14 +103,18 @@ function verifierKey(curve: Bn128, circuit: FoldCircuit, options: KeyOptions): V
 }
 
 /**
- * Checks a parsed fold proof against a build folder's circuit. `publicSignals` are the
- * statement's values for the public slots (the caller derives them from the statement with
- * the build's layout, never from the proof).
+ * Checks a parsed fold proof against a build folder's circuit. `publicSignals` gives every
+ * segment's public slot values for the statement and the proof's number of segments (the
+ * caller derives them with the build's layout, ../statement.ts segmentPublicSignals, never
+ * from the proof), and throws, with the reason, for a statement they cannot hold.
  */
 export async function verifyFold(
   circuit: FoldCircuit,
   file: unknown,
-  publicSignals: (statement: readonly StatementBlock[]) => string[],
+  publicSignals: (
+    statement: readonly StatementBlock[],
+    segments: number,
+  ) => readonly (readonly bigint[])[],
   options: KeyOptions = {},
 ): Promise<FoldVerifyResult> {
   const { manifest } = circuit;
@@ -123,12 +127,7 @@ export async function verifyFold(
   if (file.circuitDigest !== manifest.circuitDigest)
     return reject("the proof is for another circuit (other slots) than this build folder's");
   if (!isStatement(file.statement)) return reject("the statement is malformed");
-  let expected: bigint[];
-  try {
-    expected = publicSignals(file.statement).map(BigInt);
-  } catch (error) {
-    return reject((error as Error).message);
-  }
+  const statement = file.statement;
   const texts = file.segments;
   if (!Array.isArray(texts) || texts.length === 0) return reject("the proof has no segments");
   const { random, sum, folded } = file;
@@ -171,6 +170,15 @@ export async function verifyFold(
       const [comPre, comRest, D, comT] = points;
       segments.push({ comPre, comRest, D, comT });
     }
+    // Every segment's public slots, from the statement alone (public blocks spread over the
+    // segments: ../statement.ts); a statement that needs more segments than the proof has is
+    // refused here. After the segments are read: their number sizes the slots' arrays.
+    let slots: readonly (readonly bigint[])[];
+    try {
+      slots = publicSignals(statement, segments.length);
+    } catch (error) {
+      return reject((error as Error).message);
+    }
     const Z: Record<string, Point> = {};
     for (const name of ["comPre", "comRest", "comE", "D", "Din", "comT"]) {
       const p = decodePoint(curve, random[name]);
@@ -184,7 +192,6 @@ export async function verifyFold(
     const bytes = (p: Point) => pointBytes(curve, p);
     const n = segments.length;
     const chain = contextChain(manifest, keyId, n);
-    const slots = segments.map((_, i) => (i === 0 ? expected : expected.map(() => 0n)));
     const { a, b } = deriveChallenges(
       chain,
       segments.map((s) => bytes(s.comPre)),
@@ -213,14 +220,19 @@ export async function verifyFold(
     });
     if (problem) return reject(problem);
 
-    // The folded instance: its public wires from the statement, its hidden wires as opened.
+    // The folded instance: its public wires from the statement (the slots sum_i r_i x_i), its
+    // hidden wires as opened.
     const total = coefficient.reduce((s, r) => mod(s + r), 0n);
+    const foldedSlots = slots[0].map((_, j) =>
+      slots.reduce((sum, x, i) => (x[j] === 0n ? sum : mod(sum + coefficient[i] * x[j])), 0n),
+    );
     const x = new Array<bigint>(circuit.nPublic);
     [x[X.A], x[X.B], x[X.uOut], x[X.uIn]] = [revealed.A, revealed.B, revealed.uOut, revealed.uIn];
     let j = 0;
     for (let k = 0; k < circuit.nPublic; k++) {
       if (!isShownWire(k)) continue;
-      const plain = k === X.a ? mod(a * total) : k === X.b ? mod(b * total) : expected[k - X.slots];
+      const plain =
+        k === X.a ? mod(a * total) : k === X.b ? mod(b * total) : foldedSlots[k - X.slots];
       x[k] = mod(plain + rZ * randomX[j++]);
     }
     const u = mod(total + rZ * randomU);
