@@ -9,8 +9,10 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -159,8 +161,9 @@ export async function compileProgram(
   program: LoweredProgram,
   options: CompileOptions,
 ): Promise<CompileResult> {
-  const emitted = emitCircuit(program, options.shape);
   const target = resolve(options.outDir);
+  refuseForeignFolder(target);
+  const emitted = emitCircuit(program, options.shape);
   const staging = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   rmSync(staging, { recursive: true, force: true });
   const circuits = join(staging, "circuits");
@@ -194,6 +197,24 @@ export async function compileProgram(
     rmSync(staging, { recursive: true, force: true });
   }
 }
+
+/**
+ * compileProgram replaces its output folder, so it refuses one that bmc did not make: a folder
+ * that is not empty and has neither a manifest.json nor the CLI's .bmc-build marker. (The CLI
+ * checks more, in src/cli/outputs.ts, before it gets here; a program calling the library
+ * directly gets this check.)
+ */
+function refuseForeignFolder(target: string): void {
+  if (!existsSync(target)) return;
+  const isFolder = statSync(target).isDirectory();
+  const entries = isFolder ? readdirSync(target) : [];
+  if (isFolder && (entries.length === 0 || entries.some((e) => BUILT_BY_BMC.includes(e)))) return;
+  throw new Error(
+    `compileProgram: ${target} exists and is not a build folder bmc made (no manifest.json); ` +
+      "it was left as it was: give a new or empty folder",
+  );
+}
+const BUILT_BY_BMC = ["manifest.json", ".bmc-build"];
 
 /** The generated Circom files, with bmc.circom and the circomlib templates it includes. */
 function writeCircuitSources(circuits: string, emitted: EmittedCircuit): void {
