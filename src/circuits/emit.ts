@@ -97,10 +97,10 @@ export function defaultShape(program: LoweredProgram, slotsPerRule = 4): Segment
 const ident = (r: LoweredRule) => `Rule_${r.name}`;
 
 /** Every element of a declared signal array, in Circom's order: `x[0][0]`, `x[0][1]`, ... */
-function elementNames(name: string, dims: readonly number[]): string[] {
-  if (dims.length === 0) return [name];
-  const out: string[] = [];
-  for (let i = 0; i < dims[0]; i++) out.push(...elementNames(`${name}[${i}]`, dims.slice(1)));
+function elementNames(name: string, dims: readonly number[], out: string[] = []): string[] {
+  // Appended one by one: a spread of 100,000 names overflows the call stack.
+  if (dims.length === 0) out.push(name);
+  else for (let i = 0; i < dims[0]; i++) elementNames(`${name}[${i}]`, dims.slice(1), out);
   return out;
 }
 
@@ -789,7 +789,7 @@ function emitGroth16Main(declared: readonly DeclaredInput[]): {
   const flat: string[] = [];
   for (const d of declared) {
     main.line(inputDeclaration(d));
-    flat.push(...elementNames(d.name, d.dims));
+    elementNames(d.name, d.dims, flat);
   }
   main.blank();
   main.line(`component challenges = Challenges(${flat.length});`);
