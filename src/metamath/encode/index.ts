@@ -30,6 +30,7 @@ import { expressionText } from "../model.js";
 import { activeDisjoint, sourcesOf } from "../reader.js";
 import { frameVarTypes, type Grammar } from "./grammar.js";
 import { ProofTrees, TreeMismatch, type Context } from "./trees.js";
+import { UniversalEncoder, type UniversalBlocks } from "./universal.js";
 import { Names, TermStore } from "./terms.js";
 
 export interface MetamathTheoremStatement {
@@ -44,12 +45,16 @@ export interface MetamathStatement {
   readonly theorems: readonly MetamathTheoremStatement[];
 }
 
+export type EncodingMode = "tree" | "string" | "universal";
+
 export interface MetamathEncoding {
-  readonly mode: "tree" | "string";
+  readonly mode: EncodingMode;
   /** The rule file (not yet formatted). */
   readonly rulesText: string;
-  /** The proof file for the transcript builder. */
+  /** The proof file for the transcript builder (empty for the universal encoding). */
   readonly proof: ProofFile;
+  /** The universal encoding's transcript, every block given (its lines). */
+  readonly blocks?: UniversalBlocks;
   readonly statement: MetamathStatement;
   /** The public blocks the transcript must have: the goal. */
   readonly goal: { readonly rule: string; readonly shown: readonly string[] };
@@ -102,8 +107,11 @@ export type ProofDagFn = (db: MetamathDatabase, theorem: number) => ProofDag | M
 export interface EncodeOptions {
   /** Theorem labels; every theorem of the database when absent. */
   readonly theorems?: readonly string[];
-  /** Force an encoding (tests); by default tree, falling back to string. */
-  readonly mode?: "tree" | "string";
+  /**
+   * The encoding: by default tree, or universal for a database whose tree rules would be too
+   * many (UNIVERSAL_THRESHOLD); either falls back to string where trees do not fit.
+   */
+  readonly mode?: EncodingMode;
 }
 
 /**
@@ -145,7 +153,15 @@ export function encodeMetamath(
   const all = !options.theorems;
   const contexts = closure(db, targets, proofDag);
   const statement = statementOf(db, targets);
-  if (options.mode !== "string") {
+  const mode =
+    options.mode ?? (treeRuleCount(db, contexts) > UNIVERSAL_THRESHOLD ? "universal" : "tree");
+  if (mode === "universal") {
+    try {
+      return universalEncoding(db, contexts, targets, all, statement);
+    } catch (e) {
+      if (!(e instanceof TreeMismatch)) throw e;
+    }
+  } else if (mode === "tree") {
     try {
       return new TreeEncoder(db, contexts, ordinal, all, targets).encode(statement);
     } catch (e) {
@@ -153,6 +169,58 @@ export function encodeMetamath(
     }
   }
   return new StringEncoder(db, contexts, ordinal, all, targets).encode(statement);
+}
+
+/**
+ * Above this many rules the tree encoding gives way to the universal one by default. Every
+ * rule of the tree encoding has slots in every segment, so a segment grows with the rule count
+ * (hol.mm, all theorems: 570 rules, about 26k constraints per segment; nf.mm: 50,375 rules,
+ * about 1.1 million, which circom2 cannot compile); the universal rules are about 60 whatever
+ * the database. 2,000 keeps every shared file on the tree encoding, whose segments are smaller
+ * for them, and sends set.mm-sized databases to the universal one.
+ */
+export const UNIVERSAL_THRESHOLD = 2_000;
+
+/** The tree encoding's rule count, before building it: a rule per logical assertion used, a
+ * qed and a rule per `$e` per context (plus the few fixed and `$d` rules, left out). */
+export function treeRuleCount(db: MetamathDatabase, contexts: readonly Context[]): number {
+  const syntax = new Set<number>();
+  for (const s of db.statements) if (s.kind === "f") syntax.add(s.typecode);
+  const used = new Set<number>();
+  let rules = 0;
+  for (const c of contexts) {
+    rules += 1 + c.theorem.frame.essential.length;
+    for (const n of c.dag.nodes) {
+      const s = db.statements[n.statement];
+      if ((s.kind === "a" || s.kind === "p") && !syntax.has(s.expression[0])) used.add(s.index);
+    }
+  }
+  return rules + used.size;
+}
+
+function universalEncoding(
+  db: MetamathDatabase,
+  contexts: Context[],
+  targets: Theorem[],
+  all: boolean,
+  statement: MetamathStatement,
+): MetamathEncoding {
+  const r = new UniversalEncoder(db, contexts, targets, all).encode();
+  let proofSteps = 0;
+  let dagNodes = 0;
+  for (const c of contexts) {
+    proofSteps += c.dag.steps;
+    dagNodes += c.dag.nodes.length;
+  }
+  return {
+    mode: "universal",
+    rulesText: r.rulesText,
+    proof: {},
+    blocks: r.blocks,
+    statement,
+    goal: r.goal,
+    stats: { contexts: contexts.length, proofSteps, dagNodes, terms: r.terms },
+  };
 }
 
 function helpOf(theorems: readonly Theorem[]): string | undefined {
