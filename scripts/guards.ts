@@ -550,7 +550,7 @@ export const GUARDS: readonly Guard[] = [
         "two variables of substitutions a $d keeps apart are kept apart in the context",
         "dvv(c, a, Y) -: Y = leaf(S, b), dvpair(c, a, b).",
         "dvv(c, a, Y) -: Y = leaf(S, b).",
-        "a violated $d",
+        "a violated",
       ],
       [
         "universal-hypothesis-count",
