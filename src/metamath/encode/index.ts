@@ -172,24 +172,29 @@ export function encodeMetamath(
 }
 
 /**
- * Above this many rules the tree encoding gives way to the universal one by default. Every
- * rule of the tree encoding has slots in every segment, so a segment grows with the rule count
- * (hol.mm, all theorems: 570 rules, about 26k constraints per segment; nf.mm: 50,375 rules,
- * about 1.1 million, which circom2 cannot compile); the universal rules are about 60 whatever
- * the database. 2,000 keeps every shared file on the tree encoding, whose segments are smaller
- * for them, and sends set.mm-sized databases to the universal one.
+ * Above this many rules (treeRuleCount) the tree encoding gives way to the universal one by
+ * default. Every rule of the tree encoding has slots in every segment, so a segment grows with
+ * the rule count: hol.mm, every theorem, has 1,539 rules and a segment circom2 compiles in
+ * minutes (bench/results/metamath-hol.md); nf.mm has 50,375 and a segment of about 1.1 million
+ * constraints that it cannot compile (bench/results/shared-slots-nf.md). The universal rules
+ * are about 60 whatever the database. 2,000 keeps every shared file, hol.mm included, on the
+ * tree encoding, measured and smaller for them, and sends larger databases (ql.mm: about
+ * 3,200; nf.mm, set.mm) to the universal one.
  */
 export const UNIVERSAL_THRESHOLD = 2_000;
 
-/** The tree encoding's rule count, before building it: a rule per logical assertion used, a
- * qed and a rule per `$e` per context (plus the few fixed and `$d` rules, left out). */
+/**
+ * The tree encoding's rule count, before building it: a rule per logical assertion used, per
+ * context a qed, a rule per `$e` and two per active `$d` pair (the few fixed rules and the
+ * `dvs`/`dvv` rules per constructor left out).
+ */
 export function treeRuleCount(db: MetamathDatabase, contexts: readonly Context[]): number {
   const syntax = new Set<number>();
   for (const s of db.statements) if (s.kind === "f") syntax.add(s.typecode);
   const used = new Set<number>();
   let rules = 0;
   for (const c of contexts) {
-    rules += 1 + c.theorem.frame.essential.length;
+    rules += 1 + c.theorem.frame.essential.length + 2 * activeDisjoint(c.theorem).length;
     for (const n of c.dag.nodes) {
       const s = db.statements[n.statement];
       if ((s.kind === "a" || s.kind === "p") && !syntax.has(s.expression[0])) used.add(s.index);
