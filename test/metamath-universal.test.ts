@@ -267,3 +267,41 @@ describe.skipIf(!existsSync(SHARED))("prove and verify with the fold backend", (
     );
   }
 });
+
+describe("bmc import metamath --encoding universal", () => {
+  it("writes the formatted universal rules and one transcript for every theorem", async () => {
+    const out = join(scratch, "import-dv");
+    const r = await runBmc(
+      "import",
+      "metamath",
+      "test/metamath/dv.mm",
+      "--encoding",
+      "universal",
+      "-o",
+      out,
+      "--json",
+    );
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ valid: true, mode: "universal" });
+    expect(json.transcripts.map((t: { path: string }) => t.path)).toEqual([join(out, "all.bmt")]);
+    const rules = readFileSync(join(out, "rules.bm"), "utf8");
+    expect(rules).toMatch(/^rule step\(E, c, k; s, A, t, nh, nv, nd, k0\):/m);
+    expect(checkRuleFile(join(out, "rules.bm")).diagnostics).toEqual([]);
+  });
+
+  it("refuses an unknown encoding as a usage error", async () => {
+    const r = await runBmc(
+      "import",
+      "metamath",
+      "test/metamath/dv.mm",
+      "--encoding",
+      "lists",
+      "-o",
+      join(scratch, "x"),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/BM0922/);
+    expect(r.stderr).toMatch(/--encoding takes tree, string or universal/);
+  });
+});
