@@ -2,14 +2,21 @@
  * The universal Metamath encoding on a large database (nf.mm by default: every theorem in one
  * transcript): encode time, blocks by rule, facts, read + validate time, peak memory, and the
  * segments `bmc prove --metamath` would plan with their estimated constraints
- * (src/circuits/sizing.ts) for several blocks per segment. Nothing is compiled.
+ * (src/circuits/sizing.ts) for several blocks per segment; with --compile N, the fold main of
+ * the segment sized for N private blocks (public slots for the goal only) is compiled (circom2
+ * --O2, the metamath pipeline's level) and its constraints counted.
  *
  *   node dist/bench/metamath-universal.js [--file /usr/share/metamath/databases/nf.mm]
- *     [--per-segment 384,1024,2048,4096]
+ *     [--per-segment 384,1024,2048,4096] [--compile 384]
  *
  * Writes bench/results/metamath-nf-universal.md and .json (metamath-NAME-universal.* for another).
  */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { compileCircom } from "../src/circuits/circom.js";
+import { emitCircuit, type SegmentShape } from "../src/circuits/emit.js";
+import { stdlibDir } from "../src/paths.js";
 import { buildMetamath, encode, readDatabase } from "../src/cli/metamath.js";
 import { segmentCostEstimate, sizedShape } from "../src/circuits/sizing.js";
 import { lowerRuleSet } from "../src/lower/index.js";
@@ -83,6 +90,50 @@ function plan(target: number): Plan {
 const plans = perSegment.map(plan);
 const t4 = performance.now();
 
+/** The fold main of a shape, emitted into a temporary folder and compiled there. */
+async function compileFoldMain(shape: SegmentShape) {
+  const dir = mkdtempSync(join(tmpdir(), "bmc-universal-"));
+  try {
+    const emitted = emitCircuit(program, shape);
+    mkdirSync(join(dir, "circuits"), { recursive: true });
+    for (const [name, text] of Object.entries(emitted.files))
+      writeFileSync(join(dir, "circuits", name), text);
+    copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(dir, "circuits", "bmc.circom"));
+    for (const f of ["poseidon.circom", "poseidon_constants.circom"])
+      copyFileSync(
+        join(root, "node_modules", "circomlib", "circuits", f),
+        join(dir, "circuits", f),
+      );
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await compileCircom({
+      mainFile: join(dir, "circuits", emitted.foldMain),
+      outDir: dir,
+      optimize: 2,
+    });
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      ok: r.ok,
+      nonLinear: r.constraints?.nonLinear,
+      linear: r.constraints?.linear,
+      seconds: (performance.now() - t0) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const compileAt = process.argv.includes("--compile") ? Number(arg("--compile", "384")) : 0;
+const compiled = compileAt
+  ? {
+      perSegment: compileAt,
+      estimate: plans.find((p) => p.perSegment === compileAt)?.privateEstimate,
+      ...(await compileFoldMain(
+        sizedShape(program, priv, { [enc.goal.rule]: 1 }, Math.ceil(privateCount / compileAt), {}),
+      )),
+    }
+  : undefined;
+
 const byRule = (m: Record<string, number>) =>
   Object.entries(m)
     .sort((a, b) => b[1] - a[1])
@@ -104,6 +155,7 @@ const result = {
   privateByRule: priv,
   publicByRule: pub,
   plans,
+  compiled,
 };
 const m = machine();
 const text = `# The universal Metamath encoding on ${basename(file)}
@@ -149,7 +201,16 @@ ${markdownTable(
   ]),
 )}
 
-## Blocks by rule
+${
+  compiled
+    ? `## One segment compiled
+
+The fold main of the segment sized for ${compiled.perSegment} private blocks (public slots: the
+goal only), circom2 --O2: ${compiled.ok ? `${compiled.nonLinear?.toLocaleString("en-US")} non-linear and ${compiled.linear?.toLocaleString("en-US")} linear constraints (estimate ${compiled.estimate?.toLocaleString("en-US")}), compiled in ${compiled.seconds.toFixed(1)} s (this process's CPU ${compiled.cpuSeconds.toFixed(1)} s; circom2 runs in it as WebAssembly)` : "did not compile"}.
+
+`
+    : ""
+}## Blocks by rule
 
 Private:
 
