@@ -2,12 +2,12 @@
  * The universal Metamath encoding on a large database (nf.mm by default: every theorem in one
  * transcript): encode time, blocks by rule, facts, read + validate time, peak memory, and the
  * segments `bmc prove --metamath` would plan with their estimated constraints
- * (src/circuits/sizing.ts) for several blocks per segment; with --compile N, the fold main of
- * the segment sized for N private blocks (public slots for the goal only) is compiled (circom2
+ * (src/circuits/sizing.ts) for several blocks per segment; with --compile N,M, the fold main
+ * of the segment sized for N (then M) private blocks (public slots for the goal only) is compiled (circom2
  * --O2, the metamath pipeline's level) and its constraints counted.
  *
  *   node dist/bench/metamath-universal.js [--file /usr/share/metamath/databases/nf.mm]
- *     [--per-segment 384,1024,2048,4096] [--compile 384]
+ *     [--per-segment 384,1024,2048,4096] [--compile 384,2048]
  *
  * Writes bench/results/metamath-nf-universal.md and .json (metamath-NAME-universal.* for another).
  */
@@ -123,16 +123,15 @@ async function compileFoldMain(shape: SegmentShape) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-const compileAt = process.argv.includes("--compile") ? Number(arg("--compile", "384")) : 0;
-const compiled = compileAt
-  ? {
-      perSegment: compileAt,
-      estimate: plans.find((p) => p.perSegment === compileAt)?.privateEstimate,
-      ...(await compileFoldMain(
-        sizedShape(program, priv, { [enc.goal.rule]: 1 }, Math.ceil(privateCount / compileAt), {}),
-      )),
-    }
-  : undefined;
+const compileAt = process.argv.includes("--compile")
+  ? arg("--compile", "384").split(",").map(Number)
+  : [];
+const compiled = [];
+for (const n of compileAt) {
+  const shape = sizedShape(program, priv, { [enc.goal.rule]: 1 }, Math.ceil(privateCount / n), {});
+  const estimate = plans.find((p) => p.perSegment === n)?.privateEstimate;
+  compiled.push({ perSegment: n, estimate, ...(await compileFoldMain(shape)) });
+}
 
 const byRule = (m: Record<string, number>) =>
   Object.entries(m)
@@ -202,11 +201,25 @@ ${markdownTable(
 )}
 
 ${
-  compiled
-    ? `## One segment compiled
+  compiled.length
+    ? `## Segments compiled
 
-The fold main of the segment sized for ${compiled.perSegment} private blocks (public slots: the
-goal only), circom2 --O2: ${compiled.ok ? `${compiled.nonLinear?.toLocaleString("en-US")} non-linear and ${compiled.linear?.toLocaleString("en-US")} linear constraints (estimate ${compiled.estimate?.toLocaleString("en-US")}), compiled in ${compiled.seconds.toFixed(1)} s (this process's CPU ${compiled.cpuSeconds.toFixed(1)} s; circom2 runs in it as WebAssembly)` : "did not compile"}.
+The fold main of the segment sized for N private blocks (public slots: the goal only),
+circom2 --O2; compile time is wall time, CPU this process's (circom2 runs in it as
+WebAssembly).
+
+${markdownTable(
+  ["N", "non-linear", "linear", "estimate", "compile s", "compile CPU s"],
+  "rrrrrr",
+  compiled.map((c) => [
+    String(c.perSegment),
+    c.ok ? (c.nonLinear ?? 0).toLocaleString("en-US") : "failed",
+    (c.linear ?? 0).toLocaleString("en-US"),
+    (c.estimate ?? 0).toLocaleString("en-US"),
+    c.seconds.toFixed(1),
+    c.cpuSeconds.toFixed(1),
+  ]),
+)}
 
 `
     : ""
