@@ -548,4 +548,52 @@ export const GUARDS: readonly Guard[] = [
     replace: "return deserialize(bytes);",
     tests: [{ file: "test/curve-build.test.ts" }],
   },
+  // The universal Metamath encoding's rules (src/metamath/encode/universal-rules.ts): each
+  // guard's transcript skips the native checker and is caught in the circuit.
+  ...(
+    [
+      [
+        "universal-qed-statement",
+        "a theorem's qed names its own statement (a changed statement)",
+        "match(c, t, E), proved(E, c, k), self_ok(c, nv).",
+        "proved(E, c, k), self_ok(c, nv).",
+        "a changed statement",
+      ],
+      [
+        "universal-substitution-function",
+        "a substitution maps each variable to one term (two occurrences, two terms)",
+        "rule def_sub(s, a, x): sub(s, a, x), unique subkey(s, a) -: .",
+        "rule def_sub(s, a, x): sub(s, a, x) -: .",
+        "a wrong substitution",
+      ],
+      [
+        "universal-dvpair",
+        "two variables of substitutions a $d keeps apart are kept apart in the context",
+        "dvv(c, a, Y) -: Y = leaf(S, b), dvpair(c, a, b).",
+        "dvv(c, a, Y) -: Y = leaf(S, b).",
+        "a violated",
+      ],
+      [
+        "universal-hypothesis-count",
+        "a step proves every $e hypothesis of the assertion (the chain ends at nh only)",
+        "hyps_ok(s, A, c, nh, k), dvs_ok",
+        "hyps_ok(s, A, c, 0, k), dvs_ok",
+        "a missing hypothesis",
+      ],
+      [
+        "universal-self-identity",
+        "a theorem's own substitution is the identity on its variables",
+        "sub(c, a, x), x = leaf(S, a), self_ok(c, i)",
+        "sub(c, a, x), self_ok(c, i)",
+        "a self substitution that is not the identity",
+      ],
+    ] as const
+  ).map(([id, what, find, replace, test]): Guard => ({
+    id,
+    file: "src/metamath/encode/universal-rules.ts",
+    what,
+    find,
+    replace,
+    tests: [{ file: "test/metamath-universal.test.ts", filter: test }],
+  })),
 ];

@@ -204,7 +204,7 @@ compute them from that statement itself (docs/onchain.md).`,
   {
     name: "import metamath",
     args: [{ name: "FILE.mm" }],
-    flags: ["output", "theorem"],
+    flags: ["output", "theorem", "encoding"],
     required: { output: "the folder the rules and transcripts go to (-o DIR)" },
     summary: "Encode a Metamath database as rules (DIR/rules.bm) and a transcript per theorem.",
     help: `Syntax axioms become term constructors, each |- assertion a rule, each theorem is proven
@@ -325,6 +325,7 @@ function metamathOptions(c: CommandContext) {
     output: c.str("output"),
     metamath: c.str("metamath"),
     theorem: c.str("theorem"),
+    encoding: c.str("encoding"),
     json: c.json,
     quiet: c.quiet,
   };
@@ -335,9 +336,10 @@ const METAMATH_VARIANTS: readonly CommandSpec[] = [
   {
     name: "prove",
     args: [],
-    flags: ["output", "metamath", "theorem"],
+    flags: ["output", "metamath", "theorem", "encoding"],
     required: { output: "the file the proof is written to (-o PROOF.json)" },
-    synopsis: "bmc prove --metamath FILE.mm [--theorem LABEL] -o PROOF.json",
+    synopsis:
+      "bmc prove --metamath FILE.mm [--theorem LABEL] [--encoding tree|string|universal] -o PROOF.json",
     summary: "Import, compile (cached) and fold a proof of a Metamath theorem (default: all).",
     run: lazy(
       metamath,
@@ -347,8 +349,8 @@ const METAMATH_VARIANTS: readonly CommandSpec[] = [
   {
     name: "verify",
     args: [{ name: "PROOF.json", ext: ".json" }],
-    flags: ["metamath"],
-    synopsis: "bmc verify --metamath FILE.mm PROOF.json",
+    flags: ["metamath", "encoding"],
+    synopsis: "bmc verify --metamath FILE.mm [--encoding tree|string|universal] PROOF.json",
     summary: "Re-derive the rules and the statement from the database and verify the proof.",
     run: lazy(
       metamath,

@@ -81,6 +81,11 @@ export const FLAGS = {
   force: { type: "boolean", help: "replace the keys even when the circuit is unchanged" },
   metamath: { type: "string", value: "FILE.mm", help: "a Metamath database (docs/metamath.md)" },
   theorem: { type: "string", value: "LABEL", help: "one theorem of the database (default: all)" },
+  encoding: {
+    type: "string",
+    value: "tree|string|universal",
+    help: "the Metamath encoding (default: tree, universal for large databases; docs/metamath.md)",
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type FlagName = keyof typeof FLAGS;

@@ -36,12 +36,13 @@ import type { MetamathDatabase } from "../metamath/model.js";
 import {
   encodeMetamath,
   EncodeError,
+  type EncodingMode,
   type MetamathEncoding,
   type MetamathStatement,
 } from "../metamath/encode/index.js";
 import { defaultCacheDir, proveFold, verifyFoldProof } from "../prove/index.js";
 import type { FoldProof } from "../prove/fold/index.js";
-import type { Transcript } from "../transcript/model.js";
+import { numericValues, valueAt, type Transcript } from "../transcript/model.js";
 import { parseTranscript } from "../transcript/parse.js";
 import { validateTranscript, type ValidationResult } from "../validate/index.js";
 import { stdlibDir } from "../paths.js";
@@ -57,6 +58,8 @@ export interface MetamathProofFile {
   readonly version: 1;
   /** "theorem": the theorems listed; "all": every theorem of the database. */
   readonly scope: "theorem" | "all";
+  /** The encoding the prover chose (each is sound on its own); the verifier uses the same. */
+  readonly encoding?: EncodingMode;
   readonly statement: MetamathStatement;
   readonly proof: FoldProof;
 }
@@ -76,10 +79,15 @@ export function readDatabase(path: string): MetamathDatabase {
   return r.database;
 }
 
-export function encode(db: MetamathDatabase, theorem?: string): MetamathEncoding {
+export function encode(
+  db: MetamathDatabase,
+  theorem?: string,
+  mode?: EncodingMode,
+): MetamathEncoding {
   try {
     return encodeMetamath(db, (d, i) => proofDag(d, i), {
       theorems: theorem === undefined ? undefined : [theorem],
+      mode,
     });
   } catch (e) {
     if (e instanceof EncodeError) throw new DiagnosticError(e.diagnostic);
@@ -130,6 +138,56 @@ export function buildEncoding(
   return { ruleSet, blocks: built.blocks, transcript, parsed: parsed.transcript, validation };
 }
 
+/**
+ * The built transcript of an encoding: solved from its proof file (tree, string), or read from
+ * the lines the universal encoding gives in full.
+ */
+export function buildMetamath(
+  rulesPath: string,
+  enc: MetamathEncoding,
+  header = "",
+  checked?: RuleSet,
+): Built {
+  if (!enc.blocks) return buildEncoding(rulesPath, enc.rulesText, enc.proof, header, checked);
+  const ruleSet = checked ?? checkGenerated(rulesPath, enc.rulesText);
+  const indent = (l: string) => `  ${l}`;
+  const parts = (header ? [header.trimEnd()] : []).concat(
+    ["public:"],
+    enc.blocks.public.map(indent),
+    ["private:"],
+    enc.blocks.private.map(indent),
+  );
+  const transcript = parts.join("\n") + "\n";
+  const parsed = parseTranscript(new SourceFile("transcript.bmt", transcript), ruleSet);
+  if (!parsed.transcript) {
+    const first = renderDiagnostics(parsed.diagnostics.slice(0, 3), { color: false });
+    throw new Error(`the generated transcript does not read (a bug):\n${first}`);
+  }
+  const validation = validateTranscript(parsed.transcript);
+  const blocks = builtBlocks(parsed.transcript);
+  return { ruleSet, blocks, transcript, parsed: parsed.transcript, validation };
+}
+
+/** The blocks of a read transcript as the builder gives them (values read on demand). */
+function builtBlocks(t: Transcript): BuiltBlock[] {
+  const numbers = numericValues(t);
+  const out: BuiltBlock[] = new Array(t.blockCount);
+  for (let i = 0; i < t.blockCount; i++) {
+    const from = t.valueStart[i];
+    const to = t.valueStart[i + 1];
+    out[i] = {
+      rule: t.ruleSet.rules[t.rule[i]],
+      isPublic: t.isPublic[i] === 1,
+      get values() {
+        const v: bigint[] = [];
+        for (let j = from; j < to; j++) v.push(valueAt(t, numbers, j));
+        return v;
+      },
+    };
+  }
+  return out;
+}
+
 /** The proof steps one theorem needs (its context, its lemmas', and what they use). */
 export function proofForTheorem(enc: MetamathEncoding, ctx: number): ProofFile {
   const byId = new Map(enc.proof.proofs!.map((s) => [s.id!, s]));
@@ -148,7 +206,7 @@ export function proofForTheorem(enc: MetamathEncoding, ctx: number): ProofFile {
 }
 
 export interface ImportResult {
-  readonly mode: "tree" | "string";
+  readonly mode: EncodingMode;
   readonly rules: string;
   readonly transcripts: { theorem: string; path: string; blocks: number; valid: boolean }[];
   readonly statement: MetamathStatement;
@@ -158,11 +216,11 @@ export interface ImportResult {
 export async function importMetamath(
   path: string,
   outDir: string,
-  options: { theorem?: string; progress?: Progress } = {},
+  options: { theorem?: string; encoding?: EncodingMode; progress?: Progress } = {},
 ): Promise<ImportResult> {
   const db = readDatabase(path);
   options.progress?.(`read ${path}: ${db.statements.length} statements`);
-  const enc = encode(db, options.theorem);
+  const enc = encode(db, options.theorem, options.encoding);
   options.progress?.(
     `encoded (${enc.mode} encoding): ${enc.stats.contexts} theorems, ${enc.stats.terms} terms`,
   );
@@ -174,7 +232,18 @@ export async function importMetamath(
   let n = 0;
   for (const s of db.statements) if (s.kind === "p") ordinals.set(s.label, ++n);
   const ruleSet = checkGenerated(rulesPath, rulesText);
-  for (const t of enc.statement.theorems) {
+  if (enc.blocks) {
+    // Universal: the facts serve every theorem at once, so one transcript proves them all.
+    const label = options.theorem ?? "all";
+    const header = `// ${label} of ${enc.statement.database.file} (sha256 ${enc.statement.database.digest}), built by bmc import.\n`;
+    const built = buildMetamath(rulesPath, enc, header, ruleSet);
+    const file = join(outDir, `${label.replace(/[^A-Za-z0-9._-]/g, "_")}.bmt`);
+    writeFileAtomic(file, built.transcript);
+    const valid = built.validation.valid;
+    transcripts.push({ theorem: label, path: file, blocks: built.blocks.length, valid });
+    options.progress?.(`${label}: ${built.blocks.length} blocks, ${valid ? "valid" : "NOT valid"}`);
+  }
+  for (const t of enc.blocks ? [] : enc.statement.theorems) {
     const proof = proofForTheorem(enc, ordinals.get(t.label)!);
     const header = `// ${t.label} of ${enc.statement.database.file} (sha256 ${enc.statement.database.digest}), built by bmc import.\n`;
     const built = buildEncoding(rulesPath, rulesText, proof, header, ruleSet);
@@ -317,10 +386,15 @@ export async function prepareMetamath(
    * share: true or false sizes the segment with or without shared slots (to measure what sharing
    * saves); by default the cheaper of the two (chooseShape).
    */
-  options: { cacheDir?: string; progress?: Progress; share?: boolean } = {},
+  options: {
+    cacheDir?: string;
+    progress?: Progress;
+    share?: boolean;
+    encoding?: EncodingMode;
+  } = {},
 ): Promise<Prepared> {
   const t0 = performance.now();
-  const enc = encode(db, theorem);
+  const enc = encode(db, theorem, options.encoding);
   const t1 = performance.now();
   const cache = join(options.cacheDir ?? defaultCacheDir(), "metamath");
   const rulesDigest = createHash("sha256").update(enc.rulesText).digest("hex");
@@ -330,7 +404,7 @@ export async function prepareMetamath(
   if (!existsSync(rulesPath) || readFileSync(rulesPath, "utf8") !== enc.rulesText) {
     writeFileAtomic(rulesPath, enc.rulesText);
   }
-  const built = buildEncoding(rulesPath, enc.rulesText, enc.proof);
+  const built = buildMetamath(rulesPath, enc);
   const t2 = performance.now();
   if (!built.validation.valid) {
     throw new Error(
@@ -390,7 +464,13 @@ export interface MetamathProveResult {
 /** `bmc prove --metamath FILE.mm [--theorem LABEL]`: a folded proof of the theorem(s). */
 export async function proveMetamath(
   path: string,
-  options: { theorem?: string; cacheDir?: string; progress?: Progress; share?: boolean } = {},
+  options: {
+    theorem?: string;
+    cacheDir?: string;
+    progress?: Progress;
+    share?: boolean;
+    encoding?: EncodingMode;
+  } = {},
 ): Promise<MetamathProveResult> {
   const db = readDatabase(path);
   const prepared = await prepareMetamath(db, options.theorem, options);
@@ -414,6 +494,7 @@ export async function proveMetamath(
     format: METAMATH_PROOF_FORMAT,
     version: 1,
     scope: options.theorem === undefined ? "all" : "theorem",
+    encoding: prepared.enc.mode,
     statement: prepared.enc.statement,
     proof: r.proof,
   };
@@ -440,7 +521,7 @@ export interface MetamathVerifyResult {
 export async function verifyMetamath(
   path: string,
   proofText: string,
-  options: { cacheDir?: string; progress?: Progress } = {},
+  options: { cacheDir?: string; progress?: Progress; encoding?: EncodingMode } = {},
 ): Promise<MetamathVerifyResult> {
   let file: MetamathProofFile;
   try {
@@ -459,6 +540,14 @@ export async function verifyMetamath(
     Array.isArray(file.statement.theorems) &&
     typeof file.proof === "object";
   if (!shapeOk) return { valid: false, reason: "not a bmc Metamath proof file" };
+  if (file.encoding !== undefined && !isEncodingMode(file.encoding))
+    return { valid: false, reason: `unknown encoding ${JSON.stringify(file.encoding)}` };
+  if (options.encoding && file.encoding !== options.encoding) {
+    return {
+      valid: false,
+      reason: `the proof uses the ${file.encoding ?? "default"} encoding, not ${options.encoding}`,
+    };
+  }
   const db = readDatabase(path);
   const labels = file.statement.theorems.map((t) => (t as { label?: unknown }).label);
   if (file.scope === "theorem" && (labels.length !== 1 || typeof labels[0] !== "string")) {
@@ -466,11 +555,10 @@ export async function verifyMetamath(
   }
   let prepared: Prepared;
   try {
-    prepared = await prepareMetamath(
-      db,
-      file.scope === "all" ? undefined : (labels[0] as string),
-      options,
-    );
+    prepared = await prepareMetamath(db, file.scope === "all" ? undefined : (labels[0] as string), {
+      ...options,
+      encoding: file.encoding,
+    });
   } catch (e) {
     if (e instanceof CommandError) return { valid: false, reason: e.message };
     if (e instanceof DiagnosticError)
@@ -513,6 +601,7 @@ type Opts = {
   output?: string;
   metamath?: string;
   theorem?: string;
+  encoding?: string;
   json?: boolean;
   quiet?: boolean;
 };
@@ -557,6 +646,8 @@ function metamathCommand(
 ): MetamathCommand {
   return async (args, opts, io, progress, usage) => {
     if (!accepts(args, opts)) usage(synopsis);
+    if (opts.encoding !== undefined && !isEncodingMode(opts.encoding))
+      usage(`--encoding takes tree, string or universal, not \`${opts.encoding}\``);
     const r = await run(args, opts, progress);
     if (opts.json) io.out(JSON.stringify(r.json, null, 2) + "\n");
     else if (r.exit !== 0) io.err(r.text);
@@ -568,11 +659,15 @@ function metamathCommand(
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
 export const importCommand = metamathCommand(
-  "bmc import metamath FILE.mm [--theorem LABEL] -o DIR",
+  "bmc import metamath FILE.mm [--theorem LABEL] [--encoding tree|string|universal] -o DIR",
   (args, opts) => args[0] === "metamath" && args.length === 2 && !!opts.output,
   async (args, opts, progress) => {
     refuseUserFolder(opts.output!);
-    const r = await importMetamath(args[1], opts.output!, { theorem: opts.theorem, progress });
+    const r = await importMetamath(args[1], opts.output!, {
+      theorem: opts.theorem,
+      encoding: opts.encoding as EncodingMode | undefined,
+      progress,
+    });
     const valid = r.transcripts.every((t) => t.valid);
     const blocks = r.transcripts.reduce((n, t) => n + t.blocks, 0);
     return {
@@ -584,11 +679,15 @@ export const importCommand = metamathCommand(
 );
 
 export const proveCommand = metamathCommand(
-  "bmc prove --metamath FILE.mm [--theorem LABEL] -o PROOF.json",
+  "bmc prove --metamath FILE.mm [--theorem LABEL] [--encoding tree|string|universal] -o PROOF.json",
   (args, opts) => args.length === 0 && !!opts.output,
   async (_args, opts, progress) => {
     checkOutputFile(opts.output!, [".json"], [opts.metamath!]);
-    const r = await proveMetamath(opts.metamath!, { theorem: opts.theorem, progress });
+    const r = await proveMetamath(opts.metamath!, {
+      theorem: opts.theorem,
+      encoding: opts.encoding as EncodingMode | undefined,
+      progress,
+    });
     writeOutputFile(opts.output!, JSON.stringify(r.file) + "\n");
     const blocks = r.prepared.built.blocks.length;
     return {
@@ -608,7 +707,7 @@ export const proveCommand = metamathCommand(
 );
 
 export const verifyCommand = metamathCommand(
-  "bmc verify --metamath FILE.mm PROOF.json",
+  "bmc verify --metamath FILE.mm [--encoding tree|string|universal] PROOF.json",
   (args) => args.length === 1,
   async (args, opts, progress) => {
     let text: string;
@@ -617,7 +716,10 @@ export const verifyCommand = metamathCommand(
     } catch {
       throw new CommandError(`cannot read ${args[0]}`, "BM0901");
     }
-    const r = await verifyMetamath(opts.metamath!, text, { progress });
+    const r = await verifyMetamath(opts.metamath!, text, {
+      progress,
+      encoding: opts.encoding as EncodingMode | undefined,
+    });
     return {
       json: r,
       text: r.valid
@@ -627,6 +729,10 @@ export const verifyCommand = metamathCommand(
     };
   },
 );
+
+function isEncodingMode(x: unknown): x is EncodingMode {
+  return x === "tree" || x === "string" || x === "universal";
+}
 
 function describe(s: MetamathStatement, scope: "all" | "theorem"): string {
   const db = `${s.database.file} (sha256 ${s.database.digest})`;

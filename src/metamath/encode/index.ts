@@ -28,7 +28,9 @@ import type {
 } from "../model.js";
 import { expressionText } from "../model.js";
 import { activeDisjoint, sourcesOf } from "../reader.js";
-import { buildGrammar, frameVarTypes, type Grammar } from "./grammar.js";
+import { frameVarTypes, type Grammar } from "./grammar.js";
+import { ProofTrees, TreeMismatch, type Context } from "./trees.js";
+import { UniversalEncoder, type UniversalBlocks } from "./universal.js";
 import { Names, TermStore } from "./terms.js";
 
 export interface MetamathTheoremStatement {
@@ -43,12 +45,16 @@ export interface MetamathStatement {
   readonly theorems: readonly MetamathTheoremStatement[];
 }
 
+export type EncodingMode = "tree" | "string" | "universal";
+
 export interface MetamathEncoding {
-  readonly mode: "tree" | "string";
+  readonly mode: EncodingMode;
   /** The rule file (not yet formatted). */
   readonly rulesText: string;
-  /** The proof file for the transcript builder. */
+  /** The proof file for the transcript builder (empty for the universal encoding). */
   readonly proof: ProofFile;
+  /** The universal encoding's transcript, every block given (its lines). */
+  readonly blocks?: UniversalBlocks;
   readonly statement: MetamathStatement;
   /** The public blocks the transcript must have: the goal. */
   readonly goal: { readonly rule: string; readonly shown: readonly string[] };
@@ -101,8 +107,11 @@ export type ProofDagFn = (db: MetamathDatabase, theorem: number) => ProofDag | M
 export interface EncodeOptions {
   /** Theorem labels; every theorem of the database when absent. */
   readonly theorems?: readonly string[];
-  /** Force an encoding (tests); by default tree, falling back to string. */
-  readonly mode?: "tree" | "string";
+  /**
+   * The encoding: by default tree, or universal for a database whose tree rules would be too
+   * many (UNIVERSAL_THRESHOLD); either falls back to string where trees do not fit.
+   */
+  readonly mode?: EncodingMode;
 }
 
 /**
@@ -144,7 +153,15 @@ export function encodeMetamath(
   const all = !options.theorems;
   const contexts = closure(db, targets, proofDag);
   const statement = statementOf(db, targets);
-  if (options.mode !== "string") {
+  const mode =
+    options.mode ?? (treeRuleCount(db, contexts) > UNIVERSAL_THRESHOLD ? "universal" : "tree");
+  if (mode === "universal") {
+    try {
+      return universalEncoding(db, contexts, targets, all, statement);
+    } catch (e) {
+      if (!(e instanceof TreeMismatch)) throw e;
+    }
+  } else if (mode === "tree") {
     try {
       return new TreeEncoder(db, contexts, ordinal, all, targets).encode(statement);
     } catch (e) {
@@ -152,6 +169,63 @@ export function encodeMetamath(
     }
   }
   return new StringEncoder(db, contexts, ordinal, all, targets).encode(statement);
+}
+
+/**
+ * Above this many rules (treeRuleCount) the tree encoding gives way to the universal one by
+ * default. Every rule of the tree encoding has slots in every segment, so a segment grows with
+ * the rule count: hol.mm, every theorem, has 1,539 rules and a segment circom2 compiles in
+ * minutes (bench/results/metamath-hol.md); nf.mm has 50,375 and a segment of about 1.1 million
+ * constraints that it cannot compile (bench/results/shared-slots-nf.md). The universal rules
+ * are about 60 whatever the database. 2,000 keeps every shared file, hol.mm included, on the
+ * tree encoding, measured and smaller for them, and sends larger databases (ql.mm: about
+ * 3,200; nf.mm, set.mm) to the universal one.
+ */
+export const UNIVERSAL_THRESHOLD = 2_000;
+
+/**
+ * The tree encoding's rule count, before building it: a rule per logical assertion used, per
+ * context a qed, a rule per `$e` and two per active `$d` pair (the few fixed rules and the
+ * `dvs`/`dvv` rules per constructor left out).
+ */
+export function treeRuleCount(db: MetamathDatabase, contexts: readonly Context[]): number {
+  const syntax = new Set<number>();
+  for (const s of db.statements) if (s.kind === "f") syntax.add(s.typecode);
+  const used = new Set<number>();
+  let rules = 0;
+  for (const c of contexts) {
+    rules += 1 + c.theorem.frame.essential.length + 2 * activeDisjoint(c.theorem).length;
+    for (const n of c.dag.nodes) {
+      const s = db.statements[n.statement];
+      if ((s.kind === "a" || s.kind === "p") && !syntax.has(s.expression[0])) used.add(s.index);
+    }
+  }
+  return rules + used.size;
+}
+
+function universalEncoding(
+  db: MetamathDatabase,
+  contexts: Context[],
+  targets: Theorem[],
+  all: boolean,
+  statement: MetamathStatement,
+): MetamathEncoding {
+  const r = new UniversalEncoder(db, contexts, targets, all).encode();
+  let proofSteps = 0;
+  let dagNodes = 0;
+  for (const c of contexts) {
+    proofSteps += c.dag.steps;
+    dagNodes += c.dag.nodes.length;
+  }
+  return {
+    mode: "universal",
+    rulesText: r.rulesText,
+    proof: {},
+    blocks: r.blocks,
+    statement,
+    goal: r.goal,
+    stats: { contexts: contexts.length, proofSteps, dagNodes, terms: r.terms },
+  };
 }
 
 function helpOf(theorems: readonly Theorem[]): string | undefined {
@@ -171,11 +245,6 @@ function statementOf(db: MetamathDatabase, targets: Theorem[]): MetamathStatemen
       conclusion: expressionText(db, t.expression),
     })),
   };
-}
-
-interface Context {
-  readonly theorem: Theorem;
-  readonly dag: ProofDag;
 }
 
 /** The targets and every theorem their proofs use, in database order, with their proof DAGs. */
@@ -198,9 +267,6 @@ function closure(db: MetamathDatabase, targets: Theorem[], proofDag: ProofDagFn)
     .sort((a, b) => a - b)
     .map((i) => ({ theorem: db.statements[i] as Theorem, dag: dags.get(i)! }));
 }
-
-/** A proof the tree encoding cannot express (an ambiguous or missing grammar). */
-class TreeMismatch extends Error {}
 
 const where = (db: MetamathDatabase, s: { location: { file: number; line: number } }) =>
   `${basename(db.files[s.location.file])}:${s.location.line}`;
@@ -325,58 +391,17 @@ abstract class Encoder {
 }
 
 class TreeEncoder extends Encoder {
-  protected readonly grammar: Grammar = buildGrammar(this.db);
-  protected readonly store: TermStore = this.grammar.store;
-  private readonly templates = new Map<number, { concl: number; hyps: number[] }>();
-  private readonly macros = new Map<number, number>();
+  private readonly trees = new ProofTrees(this.db);
+  protected readonly grammar: Grammar = this.trees.grammar;
+  protected readonly store: TermStore = this.trees.store;
   private readonly dvUsed = new Set<number>();
 
   private tree(expression: readonly number[], varTypes: Map<SymbolId, SymbolId>, what: string) {
-    const t = this.grammar.treeOf(expression, varTypes);
-    if (t === undefined)
-      throw new TreeMismatch(`${what}: no tree for ${expressionText(this.db, expression)}`);
-    return t;
+    return this.trees.tree(expression, varTypes, what);
   }
 
-  private template(a: Assertion) {
-    let t = this.templates.get(a.index);
-    if (!t) {
-      const types = frameVarTypes(this.db, a);
-      t = {
-        concl: this.tree(a.expression, types, a.label),
-        hyps: a.frame.essential.map((e) =>
-          this.tree(this.db.statements[e].expression, types, a.label),
-        ),
-      };
-      this.templates.set(a.index, t);
-    }
-    return t;
-  }
-
-  private subst(
-    node: number,
-    sigma: Map<SymbolId, number>,
-    memo = new Map<number, number>(),
-  ): number {
-    const known = memo.get(node);
-    if (known !== undefined) return known;
-    const n = this.store.nodes[node];
-    const c = this.store.ctors[n.ctor];
-    let r: number;
-    if (this.isVarLeaf(n.ctor)) r = sigma.get(n.args[0]) ?? node;
-    else
-      r = this.store.node(
-        n.ctor,
-        n.args.map((a, j) => (c.argSorts[j] === "field" ? a : this.subst(a, sigma, memo))),
-      );
-    memo.set(node, r);
-    return r;
-  }
-
-  private varLeafCtors?: Set<number>;
   private isVarLeaf(ctor: number): boolean {
-    this.varLeafCtors ??= new Set(this.grammar.varCtor.values());
-    return this.varLeafCtors.has(ctor);
+    return this.trees.isVarLeaf(ctor);
   }
 
   /** Rule-language text of a template tree: mandatory variables by name, the rest as terms. */
@@ -388,17 +413,6 @@ class TreeEncoder extends Encoder {
       c.argSorts[j] === "field" ? String(a) : this.render(a, vars),
     );
     return `${c.name}(${args.join(", ")})`;
-  }
-
-  /** A syntax theorem used as a constructor: the tree its proof builds. */
-  private macro(t: Theorem): number {
-    let m = this.macros.get(t.index);
-    if (m === undefined) {
-      throw new TreeMismatch(
-        `${t.label}: a syntax theorem ($p of a syntax typecode) is not supported`,
-      );
-    }
-    return m;
   }
 
   encode(statement: MetamathStatement): MetamathEncoding {
@@ -444,64 +458,27 @@ class TreeEncoder extends Encoder {
 
   /** Trees of every node of a context's proof; the steps of its `|-` nodes. */
   private walk(c: Context): { root: number; hypRules: string[] } {
-    const { db } = this;
-    const trees: number[] = [];
     const stepOf: (string | undefined)[] = [];
     const ctx = this.ctx(c.theorem);
-    const hypIndex = new Map(c.theorem.frame.essential.map((e, j) => [e, j]));
-    const types = frameVarTypes(db, c.theorem);
     const hypRules: string[] = [];
     c.theorem.frame.essential.forEach(
       (e, j) => (hypRules[j] = this.names.take(`hyp_${c.theorem.label}_${j + 1}`, "h")),
     );
-    c.dag.nodes.forEach((node, k) => {
-      const s = db.statements[node.statement];
-      if (s.kind === "f") {
-        trees[k] = this.grammar.varLeaf(s.typecode, s.variable);
-      } else if (s.kind === "e") {
-        const j = hypIndex.get(s.index);
-        // Every $e active at a theorem is mandatory for it, and the proof checker allows no other.
-        if (j === undefined)
-          throw new Error(`${c.theorem.label}: uses a hypothesis not its own (a bug)`);
-        trees[k] = this.tree(s.expression, types, c.theorem.label);
+    const root = this.trees.walk(c, {
+      hypothesis: (k, j, tree) => {
         stepOf[k] = this.addStep({
           id: `c${ctx}h${j}`,
           rule: hypRules[j],
-          args: { E: this.letName(trees[k]) },
+          args: { E: this.letName(tree) },
         });
-      } else if (this.grammar.syntaxTypecodes.has(s.expression[0])) {
-        const floats = s.frame.hypotheses
-          .map((h, j) => (db.statements[h].kind === "f" ? trees[node.premises[j]] : -1))
-          .filter((x) => x >= 0);
-        if (s.kind === "a")
-          trees[k] = this.store.node(this.grammar.axiomCtor.get(s.index)!, floats);
-        else {
-          const sigma = new Map(s.frame.variables.map((v, j) => [v, floats[j]]));
-          trees[k] = this.subst(this.macro(s), sigma);
-        }
-      } else {
-        const tpl = this.template(s);
-        const sigma = new Map<SymbolId, number>();
-        const premiseSteps: { ref: string }[] = [];
-        s.frame.hypotheses.forEach((h, j) => {
-          const hs = db.statements[h];
-          if (hs.kind === "f") sigma.set(hs.variable, trees[node.premises[j]]);
-        });
-        s.frame.essential.forEach((h, j) => {
-          const p = node.premises[s.frame.hypotheses.indexOf(h)];
-          if (this.subst(tpl.hyps[j], sigma) !== trees[p]) {
-            throw new TreeMismatch(
-              `${c.theorem.label} step ${node.step}: hypothesis ${j + 1} of ${s.label} has another tree`,
-            );
-          }
-          premiseSteps.push({ ref: stepOf[p]! });
-        });
+      },
+      step: ({ k, assertion: s, sigma, essentialPremises }) => {
+        const premiseSteps: { ref: string }[] = essentialPremises.map((p) => ({ ref: stepOf[p]! }));
         if (s.kind === "p") premiseSteps.push({ ref: `qed${this.ctx(s)}` });
         for (const [x, y] of s.frame.disjoint) {
           this.dvUsed.add(ctx);
           premiseSteps.push({ ref: this.dvsStep(ctx, sigma.get(x)!, sigma.get(y)!) });
         }
-        trees[k] = this.subst(tpl.concl, sigma);
         this.usedAssertions.add(s.index);
         const args: Record<string, string | number> = { c: ctx };
         s.frame.variables.forEach((v) => (args[this.varName(s, v)] = this.letName(sigma.get(v)!)));
@@ -511,26 +488,21 @@ class TreeEncoder extends Encoder {
           args,
           premises: premiseSteps,
         });
-      }
+      },
     });
-    const root = trees[c.dag.root];
-    const concl = this.tree(c.theorem.expression, types, c.theorem.label);
-    if (root !== concl)
-      throw new TreeMismatch(`${c.theorem.label}: the proof's last tree is not the statement's`);
     // A syntax theorem: its tree is the proof (term definitions are syntax derivations).
     const syntax = this.isSyntax(c.theorem);
-    if (syntax) this.macros.set(c.theorem.index, root);
     this.addStep({
       id: `qed${ctx}`,
       rule: this.qedName(c.theorem),
-      args: { E: this.letName(concl) },
+      args: { E: this.letName(root) },
       premises: syntax ? [] : [{ ref: stepOf[c.dag.root]! }],
     });
     return { root, hypRules };
   }
 
   private isSyntax(t: Assertion): boolean {
-    return this.grammar.syntaxTypecodes.has(t.expression[0]);
+    return this.trees.isSyntax(t);
   }
 
   private qedNames = new Map<number, string>();
@@ -561,7 +533,7 @@ class TreeEncoder extends Encoder {
   }
 
   private assertionRule(a: Assertion) {
-    const tpl = this.template(a);
+    const tpl = this.trees.template(a);
     const vars = this.varsOf(a);
     const hyps = tpl.hyps.map((h) => this.render(h, vars));
     const concl = this.render(tpl.concl, vars);
