@@ -274,8 +274,11 @@ const SEGMENT_TARGET = 384;
 export function shapeFor(
   blocks: readonly BuiltBlock[],
   program: LoweredProgram,
-  /** segments: how many segments to size for (default: about blocks / SEGMENT_TARGET). */
-  options: { share?: boolean; segments?: number; slack?: number } = {},
+  /**
+   * segments: how many segments to size for (default: about blocks / SEGMENT_TARGET);
+   * uniqueSlack: slots per rule with unique claims, times this (see chooseShape).
+   */
+  options: { share?: boolean; segments?: number; slack?: number; uniqueSlack?: number } = {},
 ): SegmentShape {
   const priv: Record<string, number> = {};
   const pub: Record<string, number> = {};
@@ -287,7 +290,14 @@ export function shapeFor(
   }
   const segments = options.segments ?? Math.max(1, Math.ceil(total / SEGMENT_TARGET));
   const firstSegment = segments > 1 ? belowPublicClaims(blocks, program) : {};
-  return sizedShape(program, priv, pub, segments, { ...options, firstSegment });
+  const shape = sizedShape(program, priv, pub, segments, { ...options, firstSegment });
+  const slack = options.uniqueSlack ?? 1;
+  if (slack === 1) return shape;
+  const slots = { ...shape.slots };
+  for (const rule of program.rules)
+    if (rule.uniques.length && slots[rule.name])
+      slots[rule.name] = Math.ceil(slots[rule.name] * slack);
+  return { ...shape, slots };
 }
 
 /**
@@ -303,18 +313,24 @@ export function chooseShape(
   program: LoweredProgram,
   options: { share?: boolean; segments?: number } = {},
 ): { shape: SegmentShape; segments: number; estimate: number } {
-  // Slots per rule, or shared slots with more or less room (see sizedShape's slack).
-  const shared = [1, 1.5, 2].map((slack) => ({ share: true, slack }));
+  // Slots per rule, or shared slots with more or less room (see sizedShape's slack). The
+  // planner opens a segment when any rule's slots are full, taking unique blocks in the order
+  // of their claims, whose mix of rules varies along that order: twice the slots for rules
+  // with unique claims let it fill the others (nf.mm, universal encoding: 3,930 segments
+  // planned for 3,464 sized instead of 8,105, 31% fewer constraints in all).
+  const shared = [1, 1.5, 2].map((slack) => ({ share: true, slack, uniqueSlack: 1 }));
+  const perRule = [1, 2].map((uniqueSlack) => ({ share: false, slack: 1, uniqueSlack }));
   const candidates =
-    options.share === undefined
-      ? [{ share: false, slack: 1 }, ...shared]
-      : options.share
-        ? shared
-        : [{ share: false, slack: 1 }];
+    options.share === undefined ? [...perRule, ...shared] : options.share ? shared : perRule;
   let best: { shape: SegmentShape; segments: number; estimate: number } | undefined;
   let failure: unknown;
-  for (const { share, slack } of candidates) {
-    const shape = shapeFor(built.blocks, program, { share, slack, segments: options.segments });
+  for (const { share, slack, uniqueSlack } of candidates) {
+    const shape = shapeFor(built.blocks, program, {
+      share,
+      slack,
+      uniqueSlack,
+      segments: options.segments,
+    });
     let segments: number;
     try {
       segments = planSegments({ program, shape }, built.parsed, built.validation).blocks.length;
