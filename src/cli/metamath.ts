@@ -311,15 +311,21 @@ export function shapeFor(
 export function chooseShape(
   built: Built,
   program: LoweredProgram,
-  options: { share?: boolean; segments?: number } = {},
+  options: { share?: boolean; segments?: number; doubleUnique?: boolean } = {},
 ): { shape: SegmentShape; segments: number; estimate: number } {
   // Slots per rule, or shared slots with more or less room (see sizedShape's slack). The
   // planner opens a segment when any rule's slots are full, taking unique blocks in the order
-  // of their claims, whose mix of rules varies along that order: twice the slots for rules
-  // with unique claims let it fill the others (nf.mm, universal encoding: 3,930 segments
-  // planned for 3,464 sized instead of 8,105, 31% fewer constraints in all).
+  // of their claims, whose mix of rules varies along that order: with doubleUnique, twice the
+  // slots for rules with unique claims, to let it fill the others, is a candidate too (nf.mm,
+  // universal encoding: 3,930 segments planned for 3,464 sized instead of 8,105, a third fewer
+  // constraints in all; hol.mm's tree encoding would take it too, 18 segments for 27, and a
+  // segment of about 78,000 constraints for 55,000: not measured, so not yet its default).
   const shared = [1, 1.5, 2].map((slack) => ({ share: true, slack, uniqueSlack: 1 }));
-  const perRule = [1, 2].map((uniqueSlack) => ({ share: false, slack: 1, uniqueSlack }));
+  const perRule = (options.doubleUnique ? [1, 2] : [1]).map((uniqueSlack) => ({
+    share: false,
+    slack: 1,
+    uniqueSlack,
+  }));
   const candidates =
     options.share === undefined ? [...perRule, ...shared] : options.share ? shared : perRule;
   let best: { shape: SegmentShape; segments: number; estimate: number } | undefined;
@@ -433,7 +439,10 @@ export async function prepareMetamath(
   const lowered = lowerRuleSet(built.ruleSet);
   if (!lowered.program)
     throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
-  const { shape } = chooseShape(built, lowered.program, { share: options.share });
+  const { shape } = chooseShape(built, lowered.program, {
+    share: options.share,
+    doubleUnique: enc.mode === "universal",
+  });
   const buildDir = join(rulesDir, `build-${buildKey(lowered.program, shape).slice(0, 16)}`);
   let compiled = false;
   if (!existsSync(join(buildDir, "manifest.json"))) {
