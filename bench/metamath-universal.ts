@@ -17,7 +17,7 @@ import { basename, join } from "node:path";
 import { compileCircom } from "../src/circuits/circom.js";
 import { emitCircuit, type SegmentShape } from "../src/circuits/emit.js";
 import { stdlibDir } from "../src/paths.js";
-import { buildMetamath, encode, readDatabase } from "../src/cli/metamath.js";
+import { buildMetamath, encode, readDatabase, shapeFor } from "../src/cli/metamath.js";
 import { segmentCostEstimate, sizedShape } from "../src/circuits/sizing.js";
 import { lowerRuleSet } from "../src/lower/index.js";
 import { packageRoot } from "../src/paths.js";
@@ -66,11 +66,23 @@ interface Plan {
   planned: number | string;
   privateEstimate: number;
   publicEstimate: number;
+  /** The same with twice the slots for rules with unique claims (chooseShape's candidate). */
+  plannedDoubled: number | string;
+  privateEstimateDoubled: number;
 }
 /**
  * Private slots sized for blocks / perSegment segments (the public slots apart: today every
  * segment has room for every public block, which the fold backend is to change), planned.
  */
+/** The planner's segment count for a shape (every public block in each segment's slots). */
+function planned(shape: SegmentShape): number | string {
+  try {
+    return planSegments({ program, shape }, built.parsed, built.validation).blocks.length;
+  } catch (e) {
+    return `fails: ${(e as Error).message.slice(0, 80)}`;
+  }
+}
+
 function plan(target: number): Plan {
   const segments = Math.max(1, Math.ceil(privateCount / target));
   const goalOnly = { [enc.goal.rule]: 1 };
@@ -78,14 +90,21 @@ function plan(target: number): Plan {
   const privateEstimate = segmentCostEstimate(program, shape);
   const pubShape = sizedShape(program, {}, pub, 1, {});
   const publicEstimate = segmentCostEstimate(program, pubShape);
-  let planned: number | string;
-  try {
-    const full = sizedShape(program, priv, pub, segments, {});
-    planned = planSegments({ program, shape: full }, built.parsed, built.validation).blocks.length;
-  } catch (e) {
-    planned = `fails: ${(e as Error).message.slice(0, 80)}`;
-  }
-  return { perSegment: target, segments, planned, privateEstimate, publicEstimate };
+  const plannedCount = planned(sizedShape(program, priv, pub, segments, {}));
+  const doubled = shapeFor(built.blocks, program, { share: false, segments, uniqueSlack: 2 });
+  const privateEstimateDoubled = segmentCostEstimate(program, {
+    ...doubled,
+    publicSlots: goalOnly,
+  });
+  return {
+    perSegment: target,
+    segments,
+    planned: plannedCount,
+    privateEstimate,
+    publicEstimate,
+    plannedDoubled: planned(doubled),
+    privateEstimateDoubled,
+  };
 }
 const plans = perSegment.map(plan);
 const t4 = performance.now();
@@ -186,16 +205,29 @@ theorems and their lemmas) in one transcript, universal encoding (docs/metamath.
 private blocks over *segments*; *public estimate*: the same for slots holding every public
 block (today each segment of the fold backend has those, so a plan with them in every
 segment costs both; spread over the segments' public slots, only a share). *planned*: the
-planner's segment count with every public block in each segment's slots.
+planner's segment count with every public block in each segment's slots. *doubled*: the same
+with twice the slots for rules with unique claims (a candidate of \`bmc prove --metamath\`'s
+chooseShape), so that the planner, which takes unique blocks in the order of their claims, can
+fill the other rules' slots.
 
 ${markdownTable(
-  ["blocks/segment", "segments", "planned", "private estimate/segment", "public estimate"],
-  "rrrrr",
+  [
+    "blocks/segment",
+    "segments",
+    "planned",
+    "private estimate/segment",
+    "planned, doubled",
+    "private estimate/segment, doubled",
+    "public estimate",
+  ],
+  "rrrrrrr",
   plans.map((p) => [
     String(p.perSegment),
     String(p.segments),
     String(p.planned),
     p.privateEstimate.toLocaleString("en-US"),
+    String(p.plannedDoubled),
+    p.privateEstimateDoubled.toLocaleString("en-US"),
     p.publicEstimate.toLocaleString("en-US"),
   ]),
 )}

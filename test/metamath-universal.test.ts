@@ -212,7 +212,7 @@ describe("the circuit rejects bad universal transcripts on its own", () => {
 
 describe.skipIf(!existsSync(SHARED))("prove and verify with the fold backend", () => {
   const cacheDir = join(scratch, "cache");
-  for (const f of ["demo0.mm", "hol_ax13.mm"]) {
+  for (const f of ["demo0.mm", "hol_ax13.mm", "simple.mm"]) {
     it(
       f,
       async () => {

@@ -265,6 +265,15 @@ export async function importMetamath(
 
 /** Blocks per segment when a proof is split: segments of about this many blocks. */
 const SEGMENT_TARGET = 384;
+/**
+ * The same for the universal encoding. Its ~70 rules waste little slot room in large segments,
+ * and its constraints per block barely fall past 1,024 blocks (nf.mm's fold main: 28.9 per
+ * block at 384, 26.1 at 1,024, 25.2 at 2,048) while circom2's compile time grows faster than
+ * the segment (8 s, 30 s, 91 s on a quiet machine): 1,024 keeps the compile short and takes
+ * 2.5 times fewer segments than 384, so the fold's per-segment work (commitments, challenges)
+ * falls (bench/results/metamath-nf-universal.md).
+ */
+const UNIVERSAL_SEGMENT_TARGET = 1024;
 
 /**
  * A segment shape sized for this transcript: every block fits in one segment, or in about
@@ -274,8 +283,18 @@ const SEGMENT_TARGET = 384;
 export function shapeFor(
   blocks: readonly BuiltBlock[],
   program: LoweredProgram,
-  /** segments: how many segments to size for (default: about blocks / SEGMENT_TARGET). */
-  options: { share?: boolean; segments?: number; slack?: number } = {},
+  /**
+   * segments: how many segments to size for (default: about blocks / SEGMENT_TARGET);
+   * uniqueSlack: slots per rule with unique claims, times this (see chooseShape); universal:
+   * size for UNIVERSAL_SEGMENT_TARGET.
+   */
+  options: {
+    share?: boolean;
+    segments?: number;
+    slack?: number;
+    uniqueSlack?: number;
+    universal?: boolean;
+  } = {},
 ): SegmentShape {
   const priv: Record<string, number> = {};
   const pub: Record<string, number> = {};
@@ -285,9 +304,17 @@ export function shapeFor(
     m[b.rule.name] = (m[b.rule.name] ?? 0) + 1;
     if (!b.isPublic) total++;
   }
-  const segments = options.segments ?? Math.max(1, Math.ceil(total / SEGMENT_TARGET));
+  const target = options.universal ? UNIVERSAL_SEGMENT_TARGET : SEGMENT_TARGET;
+  const segments = options.segments ?? Math.max(1, Math.ceil(total / target));
   const firstSegment = segments > 1 ? belowPublicClaims(blocks, program) : {};
-  return sizedShape(program, priv, pub, segments, { ...options, firstSegment });
+  const shape = sizedShape(program, priv, pub, segments, { ...options, firstSegment });
+  const slack = options.uniqueSlack ?? 1;
+  if (slack === 1) return shape;
+  const slots = { ...shape.slots };
+  for (const rule of program.rules)
+    if (rule.uniques.length && slots[rule.name])
+      slots[rule.name] = Math.ceil(slots[rule.name] * slack);
+  return { ...shape, slots };
 }
 
 /**
@@ -301,20 +328,34 @@ export function shapeFor(
 export function chooseShape(
   built: Built,
   program: LoweredProgram,
-  options: { share?: boolean; segments?: number } = {},
+  /** universal: the universal encoding's segment size, and its doubled unique slots too. */
+  options: { share?: boolean; segments?: number; universal?: boolean } = {},
 ): { shape: SegmentShape; segments: number; estimate: number } {
-  // Slots per rule, or shared slots with more or less room (see sizedShape's slack).
-  const shared = [1, 1.5, 2].map((slack) => ({ share: true, slack }));
+  // Slots per rule, or shared slots with more or less room (see sizedShape's slack). The
+  // planner opens a segment when any rule's slots are full, taking unique blocks in the order
+  // of their claims, whose mix of rules varies along that order: for the universal encoding,
+  // twice the slots for rules with unique claims, to let it fill the others, is a candidate
+  // too (nf.mm at 384 blocks a segment: 3,930 segments planned for 3,464 sized instead of
+  // 8,105, a third fewer constraints in all; hol.mm's tree encoding would take it too, 18
+  // segments for 27 but of about 78,000 constraints for 55,000: unmeasured, so not yet there).
+  const shared = [1, 1.5, 2].map((slack) => ({ share: true, slack, uniqueSlack: 1 }));
+  const perRule = (options.universal ? [1, 2] : [1]).map((uniqueSlack) => ({
+    share: false,
+    slack: 1,
+    uniqueSlack,
+  }));
   const candidates =
-    options.share === undefined
-      ? [{ share: false, slack: 1 }, ...shared]
-      : options.share
-        ? shared
-        : [{ share: false, slack: 1 }];
+    options.share === undefined ? [...perRule, ...shared] : options.share ? shared : perRule;
   let best: { shape: SegmentShape; segments: number; estimate: number } | undefined;
   let failure: unknown;
-  for (const { share, slack } of candidates) {
-    const shape = shapeFor(built.blocks, program, { share, slack, segments: options.segments });
+  for (const { share, slack, uniqueSlack } of candidates) {
+    const shape = shapeFor(built.blocks, program, {
+      share,
+      slack,
+      uniqueSlack,
+      segments: options.segments,
+      universal: options.universal,
+    });
     let segments: number;
     try {
       segments = planSegments({ program, shape }, built.parsed, built.validation).blocks.length;
@@ -417,7 +458,10 @@ export async function prepareMetamath(
   const lowered = lowerRuleSet(built.ruleSet);
   if (!lowered.program)
     throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
-  const { shape } = chooseShape(built, lowered.program, { share: options.share });
+  const { shape } = chooseShape(built, lowered.program, {
+    share: options.share,
+    universal: enc.mode === "universal",
+  });
   const buildDir = join(rulesDir, `build-${buildKey(lowered.program, shape).slice(0, 16)}`);
   let compiled = false;
   if (!existsSync(join(buildDir, "manifest.json"))) {

@@ -177,9 +177,9 @@ export function encodeMetamath(
  * the rule count: hol.mm, every theorem, has 1,539 rules and a segment circom2 compiles in
  * minutes (bench/results/metamath-hol.md); nf.mm has 50,375 and a segment of about 1.1 million
  * constraints that it cannot compile (bench/results/shared-slots-nf.md). The universal rules
- * are about 60 whatever the database. 2,000 keeps every shared file, hol.mm included, on the
- * tree encoding, measured and smaller for them, and sends larger databases (ql.mm: about
- * 3,200; nf.mm, set.mm) to the universal one.
+ * are 28 + 7 (K + 1) for constructors of up to K arguments (70 for nf.mm). 2,000 keeps every
+ * shared file, hol.mm included, on the tree encoding, measured and smaller for them, and
+ * sends larger databases (ql.mm: about 3,200; nf.mm, set.mm) to the universal one.
  */
 export const UNIVERSAL_THRESHOLD = 2_000;
 
