@@ -60,8 +60,14 @@ if (nativeOnly === "--native") {
   );
   process.exit(0);
 }
-// Encoding, building and validating, then compiling (or the cache).
-const prepared = await prepareMetamath(db, theorem, { cacheDir });
+// Encoding, building and validating, then compiling (or the cache). Only what the report needs
+// is kept: the built transcript (1.4 million blocks for nf.mm) must not stay on the heap beside
+// the prover's own copy.
+const prepared = await (async () => {
+  const p = await prepareMetamath(db, theorem, { cacheDir });
+  const { buildDir, timings, compiled } = p;
+  return { buildDir, timings, compiled, row: summary(p.enc, p.built.blocks.length) };
+})();
 const t1 = performance.now();
 const proved = await proveMetamath(file, { theorem, cacheDir });
 const proveTotal = performance.now() - t1;
@@ -74,7 +80,7 @@ const verifyMs = performance.now() - t2;
 const manifest = loadManifest(prepared.buildDir);
 console.log(
   JSON.stringify({
-    ...summary(prepared.enc, prepared.built.blocks.length),
+    ...prepared.row,
     rules: manifest.program.rules.length,
     slots: manifest.slots.length,
     constraints: manifest.fold?.constraints ?? manifest.constraints,
