@@ -11,12 +11,11 @@
  *
  * Writes bench/results/metamath-nf-universal.md and .json (metamath-NAME-universal.* for another).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { compileCircom } from "../src/circuits/circom.js";
-import { emitCircuit, type SegmentShape } from "../src/circuits/emit.js";
-import { stdlibDir } from "../src/paths.js";
+import type { SegmentShape } from "../src/circuits/emit.js";
+import { compileFoldMain } from "./compile-fold-main.js";
 import { buildMetamath, encode, readDatabase, shapeFor } from "../src/cli/metamath.js";
 import { segmentCostEstimate, sizedShape } from "../src/circuits/sizing.js";
 import { lowerRuleSet } from "../src/lower/index.js";
@@ -110,26 +109,12 @@ const plans = perSegment.map(plan);
 const t4 = performance.now();
 
 /** The fold main of a shape, emitted into a temporary folder and compiled there. */
-async function compileFoldMain(shape: SegmentShape) {
+async function compileFoldMainTimed(shape: SegmentShape) {
   const dir = mkdtempSync(join(tmpdir(), "bmc-universal-"));
   try {
-    const emitted = emitCircuit(program, shape);
-    mkdirSync(join(dir, "circuits"), { recursive: true });
-    for (const [name, text] of Object.entries(emitted.files))
-      writeFileSync(join(dir, "circuits", name), text);
-    copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(dir, "circuits", "bmc.circom"));
-    for (const f of ["poseidon.circom", "poseidon_constants.circom"])
-      copyFileSync(
-        join(root, "node_modules", "circomlib", "circuits", f),
-        join(dir, "circuits", f),
-      );
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const r = await compileCircom({
-      mainFile: join(dir, "circuits", emitted.foldMain),
-      outDir: dir,
-      optimize: 2,
-    });
+    const r = await compileFoldMain(program, shape, dir);
     const cpu = process.cpuUsage(cpu0);
     return {
       ok: r.ok,
@@ -149,7 +134,7 @@ const compiled = [];
 for (const n of compileAt) {
   const shape = sizedShape(program, priv, { [enc.goal.rule]: 1 }, Math.ceil(privateCount / n), {});
   const estimate = plans.find((p) => p.perSegment === n)?.privateEstimate;
-  compiled.push({ perSegment: n, estimate, ...(await compileFoldMain(shape)) });
+  compiled.push({ perSegment: n, estimate, ...(await compileFoldMainTimed(shape)) });
 }
 
 const byRule = (m: Record<string, number>) =>

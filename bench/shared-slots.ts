@@ -10,15 +10,15 @@
  *
  * Writes bench/results/shared-slots.md and .json (shared-slots-NAME.* for another file).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { compileCircom } from "../src/circuits/circom.js";
-import { emitCircuit, type SegmentShape } from "../src/circuits/emit.js";
+import type { SegmentShape } from "../src/circuits/emit.js";
+import { compileFoldMain } from "./compile-fold-main.js";
 import { buildEncoding, chooseShape, encode, readDatabase, shapeFor } from "../src/cli/metamath.js";
 import { SourceFile } from "../src/diagnostics/index.js";
 import { lowerRuleSet } from "../src/lower/index.js";
-import { packageRoot, stdlibDir } from "../src/paths.js";
+import { packageRoot } from "../src/paths.js";
 import { planSegments } from "../src/prove/fold/segments.js";
 import { parseTranscript } from "../src/transcript/parse.js";
 import { commandLine, gitRevision, machine, markdownTable, writeResult } from "./report.js";
@@ -69,21 +69,6 @@ const rows: Row[] = [];
 const count = (slots: Readonly<Record<string, number>>) =>
   Object.values(slots).reduce((n, k) => n + k, 0);
 
-/** The fold main of this shape, emitted into `dir` and compiled there (circom2 --O2). */
-async function compileFoldMain(shape: SegmentShape, dir: string) {
-  const emitted = emitCircuit(program, shape);
-  mkdirSync(join(dir, "circuits"), { recursive: true });
-  for (const [name, text] of Object.entries(emitted.files))
-    writeFileSync(join(dir, "circuits", name), text);
-  copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(dir, "circuits", "bmc.circom"));
-  for (const f of ["poseidon.circom", "poseidon_constants.circom"])
-    copyFileSync(join(root, "node_modules", "circomlib", "circuits", f), join(dir, "circuits", f));
-  return compileCircom({
-    mainFile: join(dir, "circuits", emitted.foldMain),
-    outDir: dir,
-    optimize: 2,
-  });
-}
 try {
   for (const segments of segmentCounts) {
     const chosen = chooseShape(built, program, { segments }).shape;
@@ -99,7 +84,7 @@ try {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const r = compile
-        ? await compileFoldMain(shape, join(scratch, `s${segments}-${rows.length}`))
+        ? await compileFoldMain(program, shape, join(scratch, `s${segments}-${rows.length}`))
         : undefined;
       const cpu = process.cpuUsage(cpu0);
       const nonLinear = r?.constraints?.nonLinear;

@@ -217,7 +217,7 @@ function refuseForeignFolder(target: string): void {
 const BUILT_BY_BMC = ["manifest.json", ".bmc-build"];
 
 /** The generated Circom files, with bmc.circom and the circomlib templates it includes. */
-function writeCircuitSources(circuits: string, emitted: EmittedCircuit): void {
+export function writeCircuitSources(circuits: string, emitted: EmittedCircuit): void {
   for (const [name, text] of Object.entries(emitted.files))
     writeFileSync(join(circuits, name), text);
   copyFileSync(join(stdlibDir(), "circom", "bmc.circom"), join(circuits, "bmc.circom"));
