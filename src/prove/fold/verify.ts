@@ -26,6 +26,7 @@ import {
   X,
   type FoldCircuit,
 } from "./protocol.js";
+import type { HashChain } from "./transcript.js";
 
 export interface FoldVerifyResult {
   readonly valid: boolean;
@@ -102,6 +103,17 @@ function verifierKey(curve: Bn128, circuit: FoldCircuit, options: KeyOptions): V
     : devVerifierKey(curve, circuit.logSize, { cacheDir: options.cacheDir });
 }
 
+/** Every segment's public slot values for a statement and a number of segments. */
+type PublicSignals = (
+  statement: readonly StatementBlock[],
+  segments: number,
+) => readonly (readonly bigint[])[];
+
+/** A verdict against the proof, with its reason. */
+type Rejection = FoldVerifyResult & { readonly valid: false; readonly reason: string };
+
+const reject = (reason: string): Rejection => ({ valid: false, reason });
+
 /**
  * Checks a parsed fold proof against a build folder's circuit. `publicSignals` gives every
  * segment's public slot values for the statement and the proof's number of segments (the
@@ -111,14 +123,34 @@ function verifierKey(curve: Bn128, circuit: FoldCircuit, options: KeyOptions): V
 export async function verifyFold(
   circuit: FoldCircuit,
   file: unknown,
-  publicSignals: (
-    statement: readonly StatementBlock[],
-    segments: number,
-  ) => readonly (readonly bigint[])[],
+  publicSignals: PublicSignals,
   options: KeyOptions = {},
 ): Promise<FoldVerifyResult> {
+  const fields = readProofFields(circuit, file);
+  if ("valid" in fields) return fields;
+  return onCurve(options, (curve) => verifyOnCurve(curve, circuit, fields, publicSignals, options));
+}
+
+type Revealed = Record<(typeof FOLDED)[number], bigint>;
+
+/** What the proof holds, read strictly before any curve arithmetic. */
+interface ProofFields {
+  readonly file: Record<string, unknown>;
+  readonly statement: readonly StatementBlock[];
+  /** The segments' base64 texts, not yet decoded. */
+  readonly texts: readonly unknown[];
+  readonly random: Record<string, unknown>;
+  readonly sum: Record<string, unknown>;
+  readonly revealed: Revealed;
+  readonly randomU: bigint;
+  readonly randomX: readonly bigint[];
+  readonly zu: bigint;
+  readonly zh: bigint;
+}
+
+/** The top level: exactly the expected fields, this build's digests, then the scalars. */
+function readProofFields(circuit: FoldCircuit, file: unknown): ProofFields | Rejection {
   const { manifest } = circuit;
-  const reject = (reason: string): FoldVerifyResult => ({ valid: false, reason });
   if (!sameKeys(file, TOP)) return reject("not a bmc fold proof (unexpected or missing fields)");
   if (file.format !== "bmc-proof" || file.version !== 4 || file.backend !== "fold")
     return reject("not a version 4 bmc fold proof");
@@ -134,7 +166,19 @@ export async function verifyFold(
   if (!sameKeys(random, RANDOM)) return reject("the random instance is malformed");
   if (!sameKeys(sum, ["K", "zu", "zh"])) return reject("the sum proof is malformed");
   if (!sameKeys(folded, FOLDED)) return reject("the folded values are malformed");
-  const revealed: Record<(typeof FOLDED)[number], bigint> = Object.create(null);
+  const scalars = readScalars(circuit, random, sum, folded);
+  if ("valid" in scalars) return scalars;
+  return { file, statement, texts, random, sum, ...scalars };
+}
+
+/** The field elements: the folded values, the random instance's u and x, the sum proof's. */
+function readScalars(
+  circuit: FoldCircuit,
+  random: Record<string, unknown>,
+  sum: Record<string, unknown>,
+  folded: Record<string, unknown>,
+): Pick<ProofFields, "revealed" | "randomU" | "randomX" | "zu" | "zh"> | Rejection {
+  const revealed: Revealed = Object.create(null);
   for (const k of FOLDED) {
     const v = canonicalDecimal(folded[k]);
     if (v === undefined) return reject("the folded values are malformed");
@@ -147,123 +191,225 @@ export async function verifyFold(
   const zh = canonicalDecimal(sum.zh);
   if (randomU === undefined || !randomX) return reject("the random instance is malformed");
   if (zu === undefined || zh === undefined) return reject("the sum proof is malformed");
+  return { revealed, randomU, randomX, zu, zh };
+}
 
-  return onCurve(options, async (curve) => {
-    const G = curve.G1;
-    let vk: VerifierKey;
-    try {
-      vk = verifierKey(curve, circuit, options);
-    } catch (e) {
-      if (e instanceof SrsError) return reject(`this verifier has no usable SRS: ${e.message}`);
-      throw e;
-    }
-    const keyId = `kzg:${vk.digest}`;
-    if (file.commitmentKey !== keyId)
-      return reject(
-        `the proof uses another commitment key (${String(file.commitmentKey)}) than this verifier's SRS (${keyId})`,
-      );
-    const gens = hidingGenerators(curve);
-    const segments: Segment[] = [];
-    for (const [i, text] of texts.entries()) {
-      const points = segmentPoints(curve, text, i === 0 ? 3 : 4);
-      if (!points) return reject(`segment ${i + 1} is malformed`);
-      const [comPre, comRest, D, comT] = points;
-      segments.push({ comPre, comRest, D, comT });
-    }
-    // Every segment's public slots, from the statement alone (public blocks spread over the
-    // segments: ../statement.ts); a statement that needs more segments than the proof has is
-    // refused here. After the segments are read: their number sizes the slots' arrays.
-    let slots: readonly (readonly bigint[])[];
-    try {
-      slots = publicSignals(statement, segments.length);
-    } catch (error) {
-      return reject((error as Error).message);
-    }
-    const Z: Record<string, Point> = {};
-    for (const name of ["comPre", "comRest", "comE", "D", "Din", "comT"]) {
-      const p = decodePoint(curve, random[name]);
-      if (!p) return reject("the random instance is malformed");
-      Z[name] = p;
-    }
-    const K = decodePoint(curve, sum.K);
-    if (!K) return reject("the sum proof is malformed");
-
-    // Every challenge, from the chain over everything before it.
-    const bytes = (p: Point) => pointBytes(curve, p);
-    const n = segments.length;
-    const chain = contextChain(manifest, keyId, n);
-    const { a, b } = deriveChallenges(
-      chain,
-      segments.map((s) => bytes(s.comPre)),
-      slots,
-    );
-    const coefficient: bigint[] = [];
-    for (const s of segments) {
-      const points = s.comT ? [s.comPre, s.comRest, s.D, s.comT] : [s.comPre, s.comRest, s.D];
-      chain.absorb("segment", points.map(bytes));
-      coefficient.push(s.comT ? chain.challenge("r") : 1n);
-    }
-    chain.absorb("random", [
-      ...["comPre", "comRest", "comE", "D", "Din", "comT"].map((k) => bytes(Z[k])),
-      randomU,
-      ...randomX,
-    ]);
-    const rZ = chain.challenge("r random");
-    chain.absorb("sum", [bytes(K)]);
-    const c = chain.challenge("c");
-
-    const problem = await accumulatorProblem(curve, gens, segments, coefficient, rZ, Z, K, {
-      c,
-      zu,
-      zh,
-      revealed,
-    });
-    if (problem) return reject(problem);
-
-    // The folded instance: its public wires from the statement (the slots sum_i r_i x_i), its
-    // hidden wires as opened.
-    const total = coefficient.reduce((s, r) => mod(s + r), 0n);
-    const foldedSlots = slots[0].map((_, j) =>
-      slots.reduce((sum, x, i) => (x[j] === 0n ? sum : mod(sum + coefficient[i] * x[j])), 0n),
-    );
-    const x = new Array<bigint>(circuit.nPublic);
-    [x[X.A], x[X.B], x[X.uOut], x[X.uIn]] = [revealed.A, revealed.B, revealed.uOut, revealed.uIn];
-    let j = 0;
-    for (let k = 0; k < circuit.nPublic; k++) {
-      if (!isShownWire(k)) continue;
-      const plain =
-        k === X.a ? mod(a * total) : k === X.b ? mod(b * total) : foldedSlots[k - X.slots];
-      x[k] = mod(plain + rZ * randomX[j++]);
-    }
-    const u = mod(total + rZ * randomU);
-    const combine = (points: Point[], scalars: bigint[]) =>
-      linearCombination(curve, points, scalars);
-    const unblind = (p: Point, rho: bigint) =>
-      G.sub(p, rho === 0n ? G.zero : G.timesScalar(gens.H, rho));
-    const comPre = unblind(
-      await combine([...segments.map((s) => s.comPre), Z.comPre], [...coefficient, rZ]),
-      revealed.rhoPre,
-    );
-    const comRest = unblind(
-      await combine([...segments.map((s) => s.comRest), Z.comRest], [...coefficient, rZ]),
-      revealed.rhoRest,
-    );
-    const comE = unblind(
-      await combine(
-        [...segments.slice(1).map((s) => s.comT!), Z.comT, Z.comE],
-        [...coefficient.slice(1), rZ, mod(rZ * rZ)],
-      ),
-      revealed.rhoE,
-    );
-    const problem2 = await verifyFinal(
-      vk,
-      circuit,
-      { comPre, comRest, comE, u, x },
-      file.final,
-      chain,
-    );
-    return problem2 ? reject(problem2) : { valid: true, segments: n };
+/** The checks that need the curve, in order: key, points, accumulators, the final step. */
+async function verifyOnCurve(
+  curve: Bn128,
+  circuit: FoldCircuit,
+  fields: ProofFields,
+  publicSignals: PublicSignals,
+  options: KeyOptions,
+): Promise<FoldVerifyResult> {
+  const key = checkedVerifierKey(curve, circuit, options, fields.file);
+  if ("valid" in key) return key;
+  const gens = hidingGenerators(curve);
+  const points = readPoints(curve, fields, publicSignals);
+  if ("valid" in points) return points;
+  const challenges = verifierChallenges(curve, circuit, key.keyId, fields, points);
+  const { segments, Z, K } = points;
+  const { coefficient, rZ, c } = challenges;
+  const { zu, zh, revealed } = fields;
+  const problem = await accumulatorProblem(curve, gens, segments, coefficient, rZ, Z, K, {
+    c,
+    zu,
+    zh,
+    revealed,
   });
+  if (problem) return reject(problem);
+  const U = {
+    ...(await foldedCommitments(curve, gens, revealed, points, challenges)),
+    ...foldedPublicWires(circuit, fields, points.slots, challenges),
+  };
+  const n = segments.length;
+  const problem2 = await verifyFinal(key.vk, circuit, U, fields.file.final, challenges.chain);
+  return problem2 ? reject(problem2) : { valid: true, segments: n };
+}
+
+/** The verifier's SRS, which must load, and the proof's commitment key must name. */
+function checkedVerifierKey(
+  curve: Bn128,
+  circuit: FoldCircuit,
+  options: KeyOptions,
+  file: Record<string, unknown>,
+): { vk: VerifierKey; keyId: string } | Rejection {
+  let vk: VerifierKey;
+  try {
+    vk = verifierKey(curve, circuit, options);
+  } catch (e) {
+    if (e instanceof SrsError) return reject(`this verifier has no usable SRS: ${e.message}`);
+    throw e;
+  }
+  const keyId = `kzg:${vk.digest}`;
+  if (file.commitmentKey !== keyId)
+    return reject(
+      `the proof uses another commitment key (${String(file.commitmentKey)}) than this verifier's SRS (${keyId})`,
+    );
+  return { vk, keyId };
+}
+
+/** The random instance's points, in the order the hash chain absorbs them. */
+const RANDOM_POINTS = ["comPre", "comRest", "comE", "D", "Din", "comT"];
+
+interface ProofPoints {
+  readonly segments: readonly Segment[];
+  /** Every segment's public slot values, from the statement alone. */
+  readonly slots: readonly (readonly bigint[])[];
+  /** The random instance's commitments. */
+  readonly Z: Record<string, Point>;
+  /** The sum proof's commitment. */
+  readonly K: Point;
+}
+
+/** The segments' points, the public slots they imply, the random instance's and K. */
+function readPoints(
+  curve: Bn128,
+  fields: ProofFields,
+  publicSignals: PublicSignals,
+): ProofPoints | Rejection {
+  const segments: Segment[] = [];
+  for (const [i, text] of fields.texts.entries()) {
+    const points = segmentPoints(curve, text, i === 0 ? 3 : 4);
+    if (!points) return reject(`segment ${i + 1} is malformed`);
+    const [comPre, comRest, D, comT] = points;
+    segments.push({ comPre, comRest, D, comT });
+  }
+  // Every segment's public slots, from the statement alone (public blocks spread over the
+  // segments: ../statement.ts); a statement that needs more segments than the proof has is
+  // refused here. After the segments are read: their number sizes the slots' arrays.
+  let slots: readonly (readonly bigint[])[];
+  try {
+    slots = publicSignals(fields.statement, segments.length);
+  } catch (error) {
+    return reject((error as Error).message);
+  }
+  const Z: Record<string, Point> = {};
+  for (const name of RANDOM_POINTS) {
+    const p = decodePoint(curve, fields.random[name]);
+    if (!p) return reject("the random instance is malformed");
+    Z[name] = p;
+  }
+  const K = decodePoint(curve, fields.sum.K);
+  if (!K) return reject("the sum proof is malformed");
+  return { segments, slots, Z, K };
+}
+
+interface Challenges {
+  /** The hash chain, which the final step goes on with. */
+  readonly chain: HashChain;
+  readonly a: bigint;
+  readonly b: bigint;
+  /** Each segment's folding challenge r_i (1 for the first, which starts the instance). */
+  readonly coefficient: readonly bigint[];
+  /** The random instance's folding challenge. */
+  readonly rZ: bigint;
+  /** The sum proof's challenge. */
+  readonly c: bigint;
+}
+
+/** Every challenge, from the chain over everything before it. */
+function verifierChallenges(
+  curve: Bn128,
+  circuit: FoldCircuit,
+  keyId: string,
+  fields: ProofFields,
+  points: ProofPoints,
+): Challenges {
+  const { segments, slots, Z, K } = points;
+  const bytes = (p: Point) => pointBytes(curve, p);
+  const chain = contextChain(circuit.manifest, keyId, segments.length);
+  const { a, b } = deriveChallenges(
+    chain,
+    segments.map((s) => bytes(s.comPre)),
+    slots,
+  );
+  const coefficient: bigint[] = [];
+  for (const s of segments) {
+    const points = s.comT ? [s.comPre, s.comRest, s.D, s.comT] : [s.comPre, s.comRest, s.D];
+    chain.absorb("segment", points.map(bytes));
+    coefficient.push(s.comT ? chain.challenge("r") : 1n);
+  }
+  chain.absorb("random", [
+    ...RANDOM_POINTS.map((k) => bytes(Z[k])),
+    fields.randomU,
+    ...fields.randomX,
+  ]);
+  const rZ = chain.challenge("r random");
+  chain.absorb("sum", [bytes(K)]);
+  const c = chain.challenge("c");
+  return { chain, a, b, coefficient, rZ, c };
+}
+
+/**
+ * The folded instance's public wires: the statement's (the slots sum_i r_i x_i), a and b times
+ * the sum of the r_i, and the hidden wires as opened; each plus r_Z times the random instance's.
+ */
+function foldedPublicWires(
+  circuit: FoldCircuit,
+  fields: ProofFields,
+  slots: readonly (readonly bigint[])[],
+  challenges: Challenges,
+): { u: bigint; x: bigint[] } {
+  const { a, b, coefficient, rZ } = challenges;
+  const { revealed, randomU, randomX } = fields;
+  const total = coefficient.reduce((s, r) => mod(s + r), 0n);
+  const foldedSlots = slots[0].map((_, j) =>
+    slots.reduce((sum, x, i) => (x[j] === 0n ? sum : mod(sum + coefficient[i] * x[j])), 0n),
+  );
+  const x = new Array<bigint>(circuit.nPublic);
+  [x[X.A], x[X.B], x[X.uOut], x[X.uIn]] = [revealed.A, revealed.B, revealed.uOut, revealed.uIn];
+  let j = 0;
+  for (let k = 0; k < circuit.nPublic; k++) {
+    if (!isShownWire(k)) continue;
+    const plain =
+      k === X.a ? mod(a * total) : k === X.b ? mod(b * total) : foldedSlots[k - X.slots];
+    x[k] = mod(plain + rZ * randomX[j++]);
+  }
+  return { u: mod(total + rZ * randomU), x };
+}
+
+/**
+ * The folded instance's commitments, as linear combinations of the segments' and the random
+ * instance's, with the blinding the proof reveals taken off.
+ */
+async function foldedCommitments(
+  curve: Bn128,
+  gens: HidingGenerators,
+  revealed: Revealed,
+  points: ProofPoints,
+  challenges: Challenges,
+): Promise<{ comPre: Point; comRest: Point; comE: Point }> {
+  const G = curve.G1;
+  const { segments, Z } = points;
+  const { coefficient, rZ } = challenges;
+  const combine = (points: Point[], scalars: bigint[]) => linearCombination(curve, points, scalars);
+  const unblind = (p: Point, rho: bigint) =>
+    G.sub(p, rho === 0n ? G.zero : G.timesScalar(gens.H, rho));
+  const comPre = unblind(
+    await combine([...segments.map((s) => s.comPre), Z.comPre], [...coefficient, rZ]),
+    revealed.rhoPre,
+  );
+  const comRest = unblind(
+    await combine([...segments.map((s) => s.comRest), Z.comRest], [...coefficient, rZ]),
+    revealed.rhoRest,
+  );
+  const comE = unblind(
+    await combine(
+      [...segments.slice(1).map((s) => s.comT!), Z.comT, Z.comE],
+      [...coefficient.slice(1), rZ, mod(rZ * rZ)],
+    ),
+    revealed.rhoE,
+  );
+  return { comPre, comRest, comE };
+}
+
+/** The sum proof's challenge and answers, and the folded values the proof reveals. */
+interface AccumulatorProof {
+  readonly c: bigint;
+  readonly zu: bigint;
+  readonly zh: bigint;
+  readonly revealed: Record<string, bigint>;
 }
 
 /**
@@ -279,14 +425,38 @@ async function accumulatorProblem(
   rZ: bigint,
   Z: Record<string, Point>,
   K: Point,
-  proof: {
-    c: bigint;
-    zu: bigint;
-    zh: bigint;
-    revealed: Record<string, bigint>;
-  },
+  proof: AccumulatorProof,
 ): Promise<string | undefined> {
   const G = curve.G1;
+  const checks = accumulatorChecks(gens, segments, coefficient, rZ, Z, K, proof);
+  // All three at once, weighted by powers of a fresh random gamma (a non-zero check escapes
+  // with probability 2/p), as one MSM over the D_i; only a failure runs them one by one, to
+  // say which.
+  const gamma = randomScalar(cryptoRng);
+  const weights = [1n, gamma, mod(gamma * gamma)];
+  const merged = new Map<Point, bigint>();
+  checks.forEach((k, j) =>
+    k.points.forEach((p, i) =>
+      merged.set(p, mod((merged.get(p) ?? 0n) + k.scalars[i] * weights[j])),
+    ),
+  );
+  const together = await linearCombination(curve, [...merged.keys()], [...merged.values()]);
+  if (G.isZero(together)) return undefined;
+  for (const k of checks)
+    if (!G.isZero(await linearCombination(curve, k.points, k.scalars))) return k.reason;
+  return "the accumulator checks do not hold";
+}
+
+/** The three accumulator equations, each a linear combination of points that must be zero. */
+function accumulatorChecks(
+  gens: HidingGenerators,
+  segments: readonly Segment[],
+  coefficient: readonly bigint[],
+  rZ: bigint,
+  Z: Record<string, Point>,
+  K: Point,
+  proof: AccumulatorProof,
+): { points: Point[]; scalars: bigint[]; reason: string }[] {
   const neg = (v: bigint) => mod(-v);
   const { revealed: v, c } = proof;
   const D = segments.map((s) => s.D);
@@ -318,20 +488,5 @@ async function accumulatorProblem(
         "the folded u_in does not open the fold of the previous segments' u_out: the chain of unique claims is broken",
     },
   ];
-  // All three at once, weighted by powers of a fresh random gamma (a non-zero check escapes
-  // with probability 2/p), as one MSM over the D_i; only a failure runs them one by one, to
-  // say which.
-  const gamma = randomScalar(cryptoRng);
-  const weights = [1n, gamma, mod(gamma * gamma)];
-  const merged = new Map<Point, bigint>();
-  checks.forEach((k, j) =>
-    k.points.forEach((p, i) =>
-      merged.set(p, mod((merged.get(p) ?? 0n) + k.scalars[i] * weights[j])),
-    ),
-  );
-  const together = await linearCombination(curve, [...merged.keys()], [...merged.values()]);
-  if (G.isZero(together)) return undefined;
-  for (const k of checks)
-    if (!G.isZero(await linearCombination(curve, k.points, k.scalars))) return k.reason;
-  return "the accumulator checks do not hold";
+  return checks;
 }
