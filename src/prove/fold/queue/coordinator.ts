@@ -344,75 +344,114 @@ export function decodeChecked(value: unknown, worker: string, data: JobData, nam
 }
 
 function queueRunner(ctx: ProverContext, book: JobBook, batch: number): JobRunner {
-  const { stats } = book;
-  const take = async (data: JobData) => {
-    const { value, worker } = await book.result(data);
-    try {
-      return { decoded: decodeChecked(value, worker, data, book.names), worker };
-    } catch (error) {
-      await book.forget(data);
-      if (error instanceof WrongResultError) await book.forgetWorker(error.worker);
-      throw error;
-    }
-  };
-  const count = (worker: string) => (stats.workers[worker] = (stats.workers[worker] ?? 0) + 1);
   return {
-    async *pre(jobs: readonly PreJob[]) {
-      const all = jobs.map((job) => preJobData(book.names, job));
-      await book.addAll(all);
-      const results: PreResult[] = [];
-      const workers: string[] = [];
-      for (const data of all) {
-        const { decoded, worker } = await take(data);
-        results.push(decoded.result as PreResult);
-        workers.push(decoded.worker);
-        ctx.progress(
-          `commit: segment ${data.index + 1}/${all.length} inputs (${worker})`,
-          isEnd(data.index, all.length),
-        );
-      }
-      const started = performance.now();
-      await checkedOrForgotten(book, all, () => checkPreResults(ctx, jobs, results, workers));
-      stats.checkMs += performance.now() - started;
-      yield* results;
-    },
-    async *segments(jobs: readonly SegmentJob[]) {
-      const all = jobs.map((job) => segmentJobData(book.names, job));
-      await book.addAll(all);
-      for (let start = 0; start < jobs.length; start += batch) {
-        const checked: SegmentResult[] = [];
-        const workers: string[] = [];
-        for (const job of jobs.slice(start, start + batch)) {
-          const data = all[job.index];
-          const { decoded } = await take(data);
-          const started = performance.now();
-          const claimed = decoded.result as Parameters<typeof checkSegmentResult>[2];
-          checked.push(
-            await checkedOrForgotten(book, [data], async () =>
-              checkSegmentResult(ctx, job, claimed, decoded.worker),
-            ),
-          );
-          workers.push(decoded.worker);
-          stats.checkMs += performance.now() - started;
-        }
-        const started = performance.now();
-        const datas = checked.map((r) => all[r.index]);
-        await checkedOrForgotten(book, datas, () => checkRestCommitments(ctx, checked, workers));
-        stats.checkMs += performance.now() - started;
-        for (const [k, result] of checked.entries()) {
-          count(workers[k]);
-          const i = result.index;
-          ctx.progress(
-            `witness: segment ${i + 1}/${jobs.length} (${workers[k]})`,
-            isEnd(i, jobs.length),
-          );
-          addJobStats(ctx, result.stats);
-          yield result;
-        }
-      }
-    },
+    pre: (jobs) => queuedPre(ctx, book, jobs),
+    segments: (jobs) => queuedSegments(ctx, book, jobs, batch),
     close: async () => {},
   };
+}
+
+/**
+ * A job's result, once done, with its header checked; a wrong one is removed from the queue,
+ * with every result of its worker, before the error goes on.
+ */
+async function takeChecked(book: JobBook, data: JobData) {
+  const { value, worker } = await book.result(data);
+  try {
+    return { decoded: decodeChecked(value, worker, data, book.names), worker };
+  } catch (error) {
+    await book.forget(data);
+    if (error instanceof WrongResultError) await book.forgetWorker(error.worker);
+    throw error;
+  }
+}
+
+/** Every segment's comPre from the queue, all checked together before any is yielded. */
+async function* queuedPre(
+  ctx: ProverContext,
+  book: JobBook,
+  jobs: readonly PreJob[],
+): AsyncGenerator<PreResult> {
+  const all = jobs.map((job) => preJobData(book.names, job));
+  await book.addAll(all);
+  const results: PreResult[] = [];
+  const workers: string[] = [];
+  for (const data of all) {
+    const { decoded, worker } = await takeChecked(book, data);
+    results.push(decoded.result as PreResult);
+    workers.push(decoded.worker);
+    ctx.progress(
+      `commit: segment ${data.index + 1}/${all.length} inputs (${worker})`,
+      isEnd(data.index, all.length),
+    );
+  }
+  const started = performance.now();
+  await checkedOrForgotten(book, all, () => checkPreResults(ctx, jobs, results, workers));
+  book.stats.checkMs += performance.now() - started;
+  yield* results;
+}
+
+/** Every segment's result from the queue, yielded a batch at a time once the batch is checked. */
+async function* queuedSegments(
+  ctx: ProverContext,
+  book: JobBook,
+  jobs: readonly SegmentJob[],
+  batch: number,
+): AsyncGenerator<SegmentResult> {
+  const { stats } = book;
+  const all = jobs.map((job) => segmentJobData(book.names, job));
+  await book.addAll(all);
+  for (let start = 0; start < jobs.length; start += batch) {
+    const { checked, workers } = await checkedBatch(
+      ctx,
+      book,
+      all,
+      jobs.slice(start, start + batch),
+    );
+    for (const [k, result] of checked.entries()) {
+      stats.workers[workers[k]] = (stats.workers[workers[k]] ?? 0) + 1;
+      const i = result.index;
+      ctx.progress(
+        `witness: segment ${i + 1}/${jobs.length} (${workers[k]})`,
+        isEnd(i, jobs.length),
+      );
+      addJobStats(ctx, result.stats);
+      yield result;
+    }
+  }
+}
+
+/**
+ * One batch's results: each checked on its own as it comes, then their rest commitments
+ * together (one random combination).
+ */
+async function checkedBatch(
+  ctx: ProverContext,
+  book: JobBook,
+  all: readonly JobData[],
+  jobs: readonly SegmentJob[],
+): Promise<{ checked: SegmentResult[]; workers: string[] }> {
+  const { stats } = book;
+  const checked: SegmentResult[] = [];
+  const workers: string[] = [];
+  for (const job of jobs) {
+    const data = all[job.index];
+    const { decoded } = await takeChecked(book, data);
+    const started = performance.now();
+    const claimed = decoded.result as Parameters<typeof checkSegmentResult>[2];
+    checked.push(
+      await checkedOrForgotten(book, [data], async () =>
+        checkSegmentResult(ctx, job, claimed, decoded.worker),
+      ),
+    );
+    workers.push(decoded.worker);
+    stats.checkMs += performance.now() - started;
+  }
+  const started = performance.now();
+  const datas = checked.map((r) => all[r.index]);
+  await checkedOrForgotten(book, datas, () => checkRestCommitments(ctx, checked, workers));
+  stats.checkMs += performance.now() - started;
+  return { checked, workers };
 }
 
 /** Runs a check; a wrong result's job is removed from the queue before the error goes on. */
