@@ -77,12 +77,6 @@ export interface FoldCircuit {
   readonly nPublic: number;
   readonly nPre: number;
   readonly nRest: number;
-  /**
-   * The key's power the internal wires are committed from: 0, as the private inputs (proof
-   * version 4: the final step opens the two commitments apart; see foldKey). Versions 2 and 3
-   * committed them past a power of two at least nPre.
-   */
-  readonly restOffset: 0;
   /** log2 of the commitment key's length: the SNARK's (nPre, nRest, the constraints). */
   readonly logSize: number;
 }
@@ -118,7 +112,6 @@ export function loadFoldCircuit(buildDir: string, manifest: Manifest): FoldCircu
     nPublic,
     nPre,
     nRest,
-    restOffset: 0,
     logSize,
   };
 }

@@ -129,13 +129,13 @@ export function workerSetup(
   ctx: Pick<ProverContext, "circuit" | "srs">,
   cacheDir: string,
 ): WorkerSetup {
-  const { r1cs, jsDir, wasmFile, nPublic, nPre, nRest, restOffset } = ctx.circuit;
-  // The private inputs from power 0, the internal wires from restOffset (0 since version 4).
-  const used = ctx.srs.powersG1.subarray(0, Math.max(nPre, restOffset + nRest) * 64);
+  const { r1cs, jsDir, wasmFile, nPublic, nPre, nRest } = ctx.circuit;
+  // The private inputs and the internal wires are both committed from power 0.
+  const used = ctx.srs.powersG1.subarray(0, Math.max(nPre, nRest) * 64);
   const powersG1 = new Uint8Array(new SharedArrayBuffer(used.length));
   powersG1.set(used);
   return {
-    circuit: { r1cs, jsDir, wasmFile, nPublic, nPre, restOffset },
+    circuit: { r1cs, jsDir, wasmFile, nPublic, nPre },
     powersG1,
     digest: ctx.srs.digest,
     cacheDir,

@@ -117,7 +117,7 @@ export function checkSegmentResult(
   };
 }
 
-/** A claim that com = commit(values at offset) + rho H. */
+/** A claim that com = commit(values) + rho H (from the key's first power). */
 export interface CommitmentClaim {
   readonly com: Point;
   readonly values: readonly bigint[];
@@ -130,7 +130,7 @@ type CommitEnv = {
   readonly gens: HidingGenerators;
 };
 
-async function holds(env: CommitEnv, claims: readonly CommitmentClaim[], offset: number) {
+async function holds(env: CommitEnv, claims: readonly CommitmentClaim[]) {
   const { curve } = env;
   const c = claims.map(() => randomScalar(cryptoRng));
   let lhs = curve.G1.zero;
@@ -141,7 +141,7 @@ async function holds(env: CommitEnv, claims: readonly CommitmentClaim[], offset:
     rho = mod(rho + c[i] * claim.rho);
     for (let j = 0; j < values.length; j++) values[j] += c[i] * claim.values[j];
   });
-  const rhs = hide(curve, env.gens, await env.key.commit(values.map(mod), offset), rho);
+  const rhs = hide(curve, env.gens, await env.key.commit(values.map(mod), 0), rho);
   return curve.G1.eq(lhs, rhs);
 }
 
@@ -153,12 +153,10 @@ async function holds(env: CommitEnv, claims: readonly CommitmentClaim[], offset:
 export async function falseCommitments(
   env: CommitEnv,
   claims: readonly CommitmentClaim[],
-  offset: number,
 ): Promise<number[]> {
-  if (claims.length === 0 || (await holds(env, claims, offset))) return [];
+  if (claims.length === 0 || (await holds(env, claims))) return [];
   const wrong: number[] = [];
-  for (let i = 0; i < claims.length; i++)
-    if (!(await holds(env, [claims[i]], offset))) wrong.push(i);
+  for (let i = 0; i < claims.length; i++) if (!(await holds(env, [claims[i]]))) wrong.push(i);
   return wrong;
 }
 
@@ -174,7 +172,7 @@ export async function checkRestCommitments(
     values: r.rest,
     rho: r.rhoRest,
   }));
-  const [first] = await falseCommitments(env, claims, env.circuit.restOffset);
+  const [first] = await falseCommitments(env, claims);
   if (first !== undefined) {
     throw new WrongResultError(
       results[first].index,
@@ -198,7 +196,7 @@ export async function checkPreResults(
     if (!com) throw wrong("its comPre is not a point of the curve");
     return { com, values: jobs[i].pre, rho: jobs[i].rho };
   });
-  const [first] = await falseCommitments(env, claims, 0);
+  const [first] = await falseCommitments(env, claims);
   if (first !== undefined) {
     throw new WrongResultError(
       jobs[first].index,

@@ -22,10 +22,7 @@ import { stageClock } from "./stats.js";
 /** What a job runs against: loaded once per thread. */
 export interface SegmentEnv {
   readonly curve: Bn128;
-  readonly circuit: Pick<
-    FoldCircuit,
-    "r1cs" | "jsDir" | "wasmFile" | "nPublic" | "nPre" | "restOffset"
-  >;
+  readonly circuit: Pick<FoldCircuit, "r1cs" | "jsDir" | "wasmFile" | "nPublic" | "nPre">;
   readonly key: CommitmentKey;
   readonly gens: HidingGenerators;
 }
@@ -95,7 +92,7 @@ export function splitWitness(env: SegmentEnv, witness: readonly bigint[]): Segme
   };
 }
 
-/** comRest (the internal wires from restOffset) and D (A, B, u_out), both hiding. */
+/** comRest (the internal wires, from the key's first power) and D (A, B, u_out), both hiding. */
 export async function commitSegment(
   env: SegmentEnv,
   w: SegmentWitness,
@@ -103,7 +100,7 @@ export async function commitSegment(
   rhoD: bigint,
 ): Promise<{ comRest: Uint8Array; D: Uint8Array }> {
   const { curve, gens } = env;
-  const comRest = hide(curve, gens, await env.key.commit(w.rest, env.circuit.restOffset), rhoRest);
+  const comRest = hide(curve, gens, await env.key.commit(w.rest, 0), rhoRest);
   const D = accumulators(curve, gens, w.x[X.A], w.x[X.B], w.x[X.uOut], rhoD);
   return { comRest: pointBytes(curve, comRest), D: pointBytes(curve, D) };
 }

@@ -95,7 +95,7 @@ export function drawRandomInstance(ctx: ProverContext, other?: Commit): EarlyRan
   const pz = products(ctx.circuit.r1cs, zOf(Z.u, Z.x, Z));
   const EZ = pz.az.map((v, k) => mod(v * pz.bz[k] - Z.u * pz.cz[k]));
   const pre = commit(Z.pre, 0);
-  const rest = commit(Z.rest, ctx.circuit.restOffset);
+  const rest = commit(Z.rest, 0);
   const commitments = Promise.all([pre, rest]).then(([pre, rest]) => ({ pre, rest }));
   // Awaited by the zero-knowledge layer; a failure meanwhile must not go unhandled.
   commitments.catch(() => {});
