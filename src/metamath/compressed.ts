@@ -25,7 +25,8 @@ export class CompressedStepDecoder {
     /** How many of the table's entries are the theorem's mandatory hypotheses. */
     private readonly mandatory: number,
     private readonly theorem: string,
-    private readonly isAssertion: (statement: number) => boolean,
+    /** Whether each statement (by index) is an assertion (`$a`, `$p`). */
+    private readonly statements: readonly { readonly kind: string }[],
     private readonly error: LetterError,
   ) {}
 
@@ -76,7 +77,7 @@ export class CompressedStepDecoder {
     if (value !== 0) throw this.error("BM0718", "`Z` in the middle of a step number", at, last);
     if (last === 0) throw this.error("BM0718", "`Z` must follow a proof step", at, 1);
     const s = this.steps[last - 1];
-    if (s < 0 || !this.isAssertion(s))
+    if (s < 0 || !(this.statements[s].kind === "a" || this.statements[s].kind === "p"))
       throw this.error(
         "BM0718",
         "`Z` may only tag an assertion step, not a hypothesis or a reused step",

@@ -988,7 +988,7 @@ class Reader {
       table,
       frame.hypotheses.length,
       theorem,
-      (s) => this.statements[s].kind === "a" || this.statements[s].kind === "p",
+      this.statements,
       (code, message, at, step) => this.letterError(code, message, at, theorem, step),
     );
     for (;;) {
