@@ -248,6 +248,54 @@ describe("prove and verify with the fold backend", () => {
   );
 });
 
+describe.skipIf(!existsSync(SHARED))("verifyMetamath: a bad proof file's reason", () => {
+  const tiny = join(SHARED, "tiny.mm");
+  const cacheDir = join(scratch, "cache");
+  const file = (change: (f: Record<string, any>) => void = () => {}) => {
+    const f: Record<string, any> = {
+      format: "bmc-metamath-proof",
+      version: 1,
+      scope: "theorem",
+      statement: { theorems: [{ label: "thm" }] },
+      proof: {},
+    };
+    change(f);
+    return JSON.stringify(f);
+  };
+  const reason = async (text: string, path = tiny, encoding?: "tree" | "universal") =>
+    (await verifyMetamath(path, text, { cacheDir, encoding })).reason;
+
+  it("names each problem found before any circuit is built, first found first", async () => {
+    expect(await reason("{")).toBe("the proof file is not valid JSON");
+    // Read before the database: a missing database does not hide a file that is not JSON.
+    expect(await reason("{", join(scratch, "none.mm"))).toBe("the proof file is not valid JSON");
+    const notOne = "not a bmc Metamath proof file";
+    for (const text of ["null", '"x"', "[]", file((f) => (f.format = "bmc-proof"))])
+      expect(await reason(text)).toBe(notOne);
+    expect(await reason(file((f) => (f.version = 2)))).toBe(notOne);
+    expect(await reason(file((f) => (f.scope = "some")))).toBe(notOne);
+    expect(await reason(file((f) => (f.statement = null)))).toBe(notOne);
+    expect(await reason(file((f) => delete f.statement))).toBe(notOne);
+    expect(await reason(file((f) => (f.statement.theorems = {})))).toBe(notOne);
+    expect(await reason(file((f) => delete f.proof))).toBe(notOne);
+    const weird = file((f) => {
+      f.encoding = "weird";
+      f.statement.theorems = [];
+    });
+    expect(await reason(weird)).toBe('unknown encoding "weird"');
+    expect(await reason(file(), tiny, "universal")).toBe(
+      "the proof uses the default encoding, not universal",
+    );
+    const one = "a theorem proof names exactly one theorem";
+    expect(await reason(file((f) => (f.statement.theorems = [])))).toBe(one);
+    expect(await reason(file((f) => f.statement.theorems.push({ label: "thm" })))).toBe(one);
+    expect(await reason(file((f) => (f.statement.theorems[0].label = 3)))).toBe(one);
+    expect(await reason(file((f) => (f.statement.theorems[0].label = "ax")))).toBe(
+      "BM0727: `ax` is a `$a` statement, not a theorem ($p) of the database",
+    );
+  });
+});
+
 describe("why the $d relations are typed by sort", () => {
   // An untyped `dvs` over two sorts, the shape bmc generated before: a name defined both as a
   // set (v_set(5)) and as a wff (wi(X, X)) lets dvs(X, Y) stand on itself, so variable 5 is

@@ -437,14 +437,7 @@ export async function prepareMetamath(
   const t0 = performance.now();
   const enc = encode(db, theorem, options.encoding);
   const t1 = performance.now();
-  const cache = join(options.cacheDir ?? defaultCacheDir(), "metamath");
-  const rulesDigest = createHash("sha256").update(enc.rulesText).digest("hex");
-  const rulesDir = join(cache, rulesDigest.slice(0, 32));
-  mkdirSync(rulesDir, { recursive: true });
-  const rulesPath = join(rulesDir, "rules.bm");
-  if (!existsSync(rulesPath) || readFileSync(rulesPath, "utf8") !== enc.rulesText) {
-    writeFileAtomic(rulesPath, enc.rulesText);
-  }
+  const { rulesDir, rulesPath } = storeRules(enc.rulesText, options.cacheDir);
   const built = buildMetamath(rulesPath, enc);
   const t2 = performance.now();
   if (!built.validation.valid) {
@@ -455,35 +448,11 @@ export async function prepareMetamath(
   options.progress?.(
     `encoded ${enc.stats.contexts} theorem${enc.stats.contexts === 1 ? "" : "s"} (${enc.mode} encoding): ${built.blocks.length} blocks, valid`,
   );
-  const lowered = lowerRuleSet(built.ruleSet);
-  if (!lowered.program)
-    throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
-  const { shape } = chooseShape(built, lowered.program, {
+  const { buildDir, compiled } = await compileCircuit(built, rulesDir, rulesPath, {
+    progress: options.progress,
     share: options.share,
     universal: enc.mode === "universal",
   });
-  const buildDir = join(rulesDir, `build-${buildKey(lowered.program, shape).slice(0, 16)}`);
-  let compiled = false;
-  if (!existsSync(join(buildDir, "manifest.json"))) {
-    options.progress?.(`compiling the circuit (cached under ${buildDir})`);
-    const r = await compileProgram(lowered.program, {
-      rulesFile: rulesPath,
-      outDir: buildDir,
-      shape,
-      onProgress: options.progress,
-      // Metamath proofs are folded: the Groth16 main (a Poseidon sponge over every input, most
-      // of the compile on a large segment) would never be used.
-      mains: "fold",
-      // --O2 (compileProgram's default) pays here: on hol.mm's segment (every theorem, 27
-      // segments) it took 119 s of CPU against --O1's 107 s, the same 1.3 GiB, and removed all
-      // 10,543 linear constraints (22% of the --O1 circuit's, which every segment would fold).
-    });
-    if (!r.ok)
-      throw new Error(
-        `circom could not compile the generated circuit: ${JSON.stringify(r.circom ?? {}).slice(0, 400)}`,
-      );
-    compiled = true;
-  }
   const t3 = performance.now();
   const transcriptPath = join(rulesDir, "transcript.bmt");
   return {
@@ -494,6 +463,64 @@ export async function prepareMetamath(
     compiled,
     timings: { encode: t1 - t0, build: t2 - t1, compile: t3 - t2 },
   };
+}
+
+/**
+ * The generated rules in the cache, in a folder named by their digest (which holds their
+ * builds too); written only when missing or different.
+ */
+function storeRules(
+  rulesText: string,
+  cacheDir: string | undefined,
+): { rulesDir: string; rulesPath: string } {
+  const cache = join(cacheDir ?? defaultCacheDir(), "metamath");
+  const rulesDigest = createHash("sha256").update(rulesText).digest("hex");
+  const rulesDir = join(cache, rulesDigest.slice(0, 32));
+  mkdirSync(rulesDir, { recursive: true });
+  const rulesPath = join(rulesDir, "rules.bm");
+  if (!existsSync(rulesPath) || readFileSync(rulesPath, "utf8") !== rulesText) {
+    writeFileAtomic(rulesPath, rulesText);
+  }
+  return { rulesDir, rulesPath };
+}
+
+/**
+ * Lowers the generated rules, sizes the segment for the built transcript, and compiles the
+ * circuit into the rules' folder unless a build for the same circuit is already there.
+ */
+async function compileCircuit(
+  built: Built,
+  rulesDir: string,
+  rulesPath: string,
+  options: { progress?: Progress; share?: boolean; universal: boolean },
+): Promise<{ buildDir: string; compiled: boolean }> {
+  const lowered = lowerRuleSet(built.ruleSet);
+  if (!lowered.program)
+    throw new Error("the generated rules do not lower (a bug in the Metamath encoder)");
+  const { shape } = chooseShape(built, lowered.program, {
+    share: options.share,
+    universal: options.universal,
+  });
+  const buildDir = join(rulesDir, `build-${buildKey(lowered.program, shape).slice(0, 16)}`);
+  if (existsSync(join(buildDir, "manifest.json"))) return { buildDir, compiled: false };
+  options.progress?.(`compiling the circuit (cached under ${buildDir})`);
+  const r = await compileProgram(lowered.program, {
+    rulesFile: rulesPath,
+    outDir: buildDir,
+    shape,
+    onProgress: options.progress,
+    // Metamath proofs are folded: the Groth16 main (a Poseidon sponge over every input, most
+    // of the compile on a large segment) would never be used.
+    mains: "fold",
+    // --O2 (compileProgram's default) pays here: on hol.mm's segment (every theorem, 27
+    // segments) it took 119 s of CPU against --O1's 107 s, the same 1.3 GiB, and removed all
+    // 10,543 linear constraints (22% of the --O1 circuit's, which every segment would fold).
+  });
+  if (!r.ok)
+    throw new Error(
+      `circom could not compile the generated circuit: ${JSON.stringify(r.circom ?? {}).slice(0, 400)}`,
+    );
+  return { buildDir, compiled: true };
 }
 
 export interface MetamathProveResult {
@@ -567,11 +594,32 @@ export async function verifyMetamath(
   proofText: string,
   options: { cacheDir?: string; progress?: Progress; encoding?: EncodingMode } = {},
 ): Promise<MetamathVerifyResult> {
+  const file = readProofFile(proofText, options.encoding);
+  if (typeof file === "string") return { valid: false, reason: file };
+  const db = readDatabase(path);
+  const prepared = await prepareForProof(db, file, options);
+  if (typeof prepared === "string") return { valid: false, reason: prepared };
+  const reason = statementMismatch(file, prepared, path);
+  if (reason !== undefined) return { valid: false, reason };
+  const r = await verifyFoldProof(prepared.buildDir, file.proof, { cacheDir: options.cacheDir });
+  if (!r.valid) return { valid: false, reason: r.reason };
+  const statement = prepared.enc.statement;
+  return { valid: true, scope: file.scope, statement, segments: r.segments };
+}
+
+/**
+ * A proof file's JSON, when it has the shape of one and its encoding is known (and the one
+ * asked for, if one is); otherwise why not.
+ */
+function readProofFile(
+  proofText: string,
+  encoding: EncodingMode | undefined,
+): MetamathProofFile | string {
   let file: MetamathProofFile;
   try {
     file = JSON.parse(proofText);
   } catch {
-    return { valid: false, reason: "the proof file is not valid JSON" };
+    return "the proof file is not valid JSON";
   }
   const shapeOk =
     typeof file === "object" &&
@@ -583,56 +631,57 @@ export async function verifyMetamath(
     file.statement !== null &&
     Array.isArray(file.statement.theorems) &&
     typeof file.proof === "object";
-  if (!shapeOk) return { valid: false, reason: "not a bmc Metamath proof file" };
+  if (!shapeOk) return "not a bmc Metamath proof file";
   if (file.encoding !== undefined && !isEncodingMode(file.encoding))
-    return { valid: false, reason: `unknown encoding ${JSON.stringify(file.encoding)}` };
-  if (options.encoding && file.encoding !== options.encoding) {
-    return {
-      valid: false,
-      reason: `the proof uses the ${file.encoding ?? "default"} encoding, not ${options.encoding}`,
-    };
-  }
-  const db = readDatabase(path);
+    return `unknown encoding ${JSON.stringify(file.encoding)}`;
+  if (encoding && file.encoding !== encoding)
+    return `the proof uses the ${file.encoding ?? "default"} encoding, not ${encoding}`;
+  return file;
+}
+
+/**
+ * The database's own encoding of the theorem(s) the proof file names, built and compiled
+ * (prepareMetamath); or why there is none (a bad label, a theorem that does not encode).
+ */
+async function prepareForProof(
+  db: MetamathDatabase,
+  file: MetamathProofFile,
+  options: { cacheDir?: string; progress?: Progress },
+): Promise<Prepared | string> {
   const labels = file.statement.theorems.map((t) => (t as { label?: unknown }).label);
-  if (file.scope === "theorem" && (labels.length !== 1 || typeof labels[0] !== "string")) {
-    return { valid: false, reason: "a theorem proof names exactly one theorem" };
-  }
-  let prepared: Prepared;
+  if (file.scope === "theorem" && (labels.length !== 1 || typeof labels[0] !== "string"))
+    return "a theorem proof names exactly one theorem";
   try {
-    prepared = await prepareMetamath(db, file.scope === "all" ? undefined : (labels[0] as string), {
+    return await prepareMetamath(db, file.scope === "all" ? undefined : (labels[0] as string), {
       ...options,
       encoding: file.encoding,
     });
   } catch (e) {
-    if (e instanceof CommandError) return { valid: false, reason: e.message };
-    if (e instanceof DiagnosticError)
-      return { valid: false, reason: `${e.diagnostic.code}: ${e.message}` };
+    if (e instanceof CommandError) return e.message;
+    if (e instanceof DiagnosticError) return `${e.diagnostic.code}: ${e.message}`;
     throw e;
   }
+}
+
+/**
+ * Why the proof file's statement and goal are not the database's (another database, other
+ * hypotheses or conclusions, other public blocks), if they differ.
+ */
+function statementMismatch(
+  file: MetamathProofFile,
+  prepared: Prepared,
+  path: string,
+): string | undefined {
   const expected = prepared.enc.statement;
-  if (JSON.stringify(file.statement.database) !== JSON.stringify(expected.database)) {
-    return {
-      valid: false,
-      reason: `the proof is for another database than ${path} (sha256 ${expected.database.digest})`,
-    };
-  }
-  if (JSON.stringify(file.statement) !== JSON.stringify(expected)) {
-    return {
-      valid: false,
-      reason: "the proof's statement is not the database's (hypotheses or conclusion differ)",
-    };
-  }
+  if (JSON.stringify(file.statement.database) !== JSON.stringify(expected.database))
+    return `the proof is for another database than ${path} (sha256 ${expected.database.digest})`;
+  if (JSON.stringify(file.statement) !== JSON.stringify(expected))
+    return "the proof's statement is not the database's (hypotheses or conclusion differ)";
   const goal = JSON.stringify(publicBlocks(prepared.built.blocks));
   const claimed = (file.proof as { statement?: unknown }).statement;
-  if (JSON.stringify(claimed) !== goal) {
-    return {
-      valid: false,
-      reason: "the folded proof's public blocks are not the goal the database's encoding names",
-    };
-  }
-  const r = await verifyFoldProof(prepared.buildDir, file.proof, { cacheDir: options.cacheDir });
-  if (!r.valid) return { valid: false, reason: r.reason };
-  return { valid: true, scope: file.scope, statement: expected, segments: r.segments };
+  if (JSON.stringify(claimed) !== goal)
+    return "the folded proof's public blocks are not the goal the database's encoding names";
+  return undefined;
 }
 
 // ---- The commands (thin: arguments in, library call, text or --json out). ----

@@ -19,6 +19,7 @@ import { dirname, resolve } from "node:path";
 import type { Code } from "../diagnostics/codes.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { SourceFile, span } from "../diagnostics/source.js";
+import { CompressedStepDecoder } from "./compressed.js";
 import { HAS_DOLLAR, IllegalCharacter, LABEL_CHARACTERS, Lexer, TokenTable } from "./lexer.js";
 import type {
   Assertion,
@@ -937,12 +938,12 @@ class Reader {
     );
   }
 
-  /** The statement a label names in a proof, if the proof may use it here. */
   /** What a diagnostic about a proof label adds (made only when one is thrown). */
   private stepExtra(theorem: string, step: number, token: number) {
     return { theorem, step, stepLabel: this.name(token) };
   }
 
+  /** The statement a label names in a proof, if the proof may use it here. */
   private proofLabel(index: number, theorem: string, step: number): number {
     const t = this.token;
     if (this.lexer.end - this.lexer.start === 1 && this.lexer.bytes[this.lexer.start] === 63)
@@ -980,13 +981,47 @@ class Reader {
     return s;
   }
 
+  /** A compressed proof from its `(` (at `start`) to its `$.`, decoded into steps. */
   private compressed(index: number, theorem: string, frame: Frame, start: number): Int32Array {
+    const table = this.compressedLabels(index, theorem, frame, start);
+    const decoder = new CompressedStepDecoder(
+      table,
+      frame.hypotheses.length,
+      theorem,
+      this.statements,
+      (code, message, at, step) => this.letterError(code, message, at, theorem, step),
+    );
+    for (;;) {
+      if (!this.nextRaw())
+        throw new StatementError(
+          "BM0704",
+          `the file ends inside the proof of \`${theorem}\``,
+          this.lexer.file,
+          start,
+          start + 2,
+        );
+      if (this.token === DOT) break;
+      decoder.letters(this.lexer.bytes, this.lexer.start, this.lexer.end);
+    }
+    if (decoder.inNumber)
+      throw this.errorHere("BM0718", "the compressed proof ends in the middle of a step number", {
+        theorem,
+      });
+    if (decoder.steps.length === 0)
+      throw this.errorHere("BM0726", `the proof of \`${theorem}\` is empty`, { theorem });
+    return Int32Array.from(decoder.steps);
+  }
+
+  /**
+   * The table compressed step numbers index: the theorem's mandatory hypotheses, then the
+   * statements of the label list (read up to its `)`).
+   */
+  private compressedLabels(index: number, theorem: string, frame: Frame, start: number): number[] {
     const table = [...frame.hypotheses];
-    const mandatory = table.length;
     for (;;) {
       this.expectToken("a compressed proof's label list", start);
       if (this.lexer.end - this.lexer.start === 1 && this.lexer.bytes[this.lexer.start] === 41)
-        break;
+        return table;
       if (this.token === DOT)
         throw this.errorHere(
           "BM0718",
@@ -1002,96 +1037,6 @@ class Reader {
         );
       table.push(s);
     }
-    const steps: number[] = [];
-    /** Step numbers (1-based) of the `Z`-tagged steps, in order. */
-    const saved: number[] = [];
-    let value = 0;
-    for (;;) {
-      if (!this.nextRaw())
-        throw new StatementError(
-          "BM0704",
-          `the file ends inside the proof of \`${theorem}\``,
-          this.lexer.file,
-          start,
-          start + 2,
-        );
-      if (this.token === DOT) break;
-      const b = this.lexer.bytes;
-      for (let i = this.lexer.start; i < this.lexer.end; i++) {
-        const c = b[i];
-        if (c >= 65 && c <= 84) {
-          const n = value * 20 + (c - 64);
-          value = 0;
-          if (n <= table.length) steps.push(table[n - 1]);
-          else if (n - table.length <= saved.length) steps.push(-saved[n - table.length - 1]);
-          else
-            throw this.letterError(
-              "BM0718",
-              `compressed step number ${n} refers to nothing: ${mandatory} mandatory hypotheses, ${table.length - mandatory} labels and ${saved.length} tagged steps so far`,
-              i,
-              theorem,
-              steps.length + 1,
-            );
-        } else if (c >= 85 && c <= 89) {
-          value = value * 5 + (c - 84);
-          if (value > 1e8)
-            throw this.letterError(
-              "BM0718",
-              "compressed step number too large",
-              i,
-              theorem,
-              steps.length + 1,
-            );
-        } else if (c === 90) {
-          const last = steps.length;
-          if (value !== 0)
-            throw this.letterError(
-              "BM0718",
-              "`Z` in the middle of a step number",
-              i,
-              theorem,
-              last,
-            );
-          if (last === 0)
-            throw this.letterError("BM0718", "`Z` must follow a proof step", i, theorem, 1);
-          const s = steps[last - 1];
-          if (s < 0 || !(this.statements[s].kind === "a" || this.statements[s].kind === "p"))
-            throw this.letterError(
-              "BM0718",
-              "`Z` may only tag an assertion step, not a hypothesis or a reused step",
-              i,
-              theorem,
-              last,
-            );
-          if (saved.length > 0 && saved[saved.length - 1] === last)
-            throw this.letterError("BM0718", "`Z` tags the same step twice", i, theorem, last);
-          saved.push(last);
-        } else if (c === 63) {
-          throw this.letterError(
-            "BM0719",
-            `the proof of \`${theorem}\` is incomplete: step ${steps.length + 1} is \`?\``,
-            i,
-            theorem,
-            steps.length + 1,
-          );
-        } else {
-          throw this.letterError(
-            "BM0718",
-            `\`${String.fromCharCode(c)}\` is not a compressed-proof letter (A-Z or ?)`,
-            i,
-            theorem,
-            steps.length + 1,
-          );
-        }
-      }
-    }
-    if (value !== 0)
-      throw this.errorHere("BM0718", "the compressed proof ends in the middle of a step number", {
-        theorem,
-      });
-    if (steps.length === 0)
-      throw this.errorHere("BM0726", `the proof of \`${theorem}\` is empty`, { theorem });
-    return Int32Array.from(steps);
   }
 
   private letterError(code: Code, message: string, at: number, theorem: string, step: number) {
