@@ -436,8 +436,8 @@ export const GUARDS: readonly Guard[] = [
     id: "statement-unique-in-segment-0",
     file: PI,
     what: "public blocks of a rule with unique claims stay in segment 0 (only other rules' spread over the segments)",
-    find: "rule.uniques.length === 0 && capacity > 0",
-    replace: "capacity > 0",
+    find: "return rule.uniques.length === 0 && publicSlots > 0;",
+    replace: "return publicSlots > 0;",
     tests: [ZK_FIELDS, publicLayout("keeps the public blocks of a rule with unique claims")],
   },
   {

@@ -60,7 +60,7 @@ export function publicLayout(
     const capacity = rule ? (manifest.shape.publicSlots[rule.name] ?? 0) : 0;
     const k = used.get(name) ?? 0;
     // Unique claims stay in segment 0; other rules' blocks spread over the segments.
-    const spreads = rule !== undefined && rule.uniques.length === 0 && capacity > 0;
+    const spreads = rule !== undefined && spreadsOverSegments(rule, capacity);
     if (!rule || (k >= capacity && !spreads)) {
       throw new Error(
         `the statement has more \`${name}\` blocks than the circuit's public slots (${capacity})`,
@@ -72,6 +72,19 @@ export function publicLayout(
     segments = Math.max(segments, place.segment + 1);
   }
   return { places, segments };
+}
+
+/**
+ * Whether a rule's public blocks spread over every segment's public slots: only a rule without
+ * unique claims (the u_in/u_out chain orders unique claims, and the public ones are segment
+ * 0's), and only one with public slots to spread over. The prover's planner and the verifier's
+ * layout ask the same question here.
+ */
+export function spreadsOverSegments(
+  rule: { readonly uniques: readonly unknown[] },
+  publicSlots: number,
+): boolean {
+  return rule.uniques.length === 0 && publicSlots > 0;
 }
 
 /** Refuses a statement block whose shown values are not its rule's count of field elements. */

@@ -17,7 +17,7 @@ import type { ValidationResult } from "../../validate/index.js";
 import { groupOfRule } from "../../circuits/groups.js";
 import { evaluateLExpr } from "../../witness/evaluate.js";
 import { blockInputs, packUnique, SegmentCapacityError } from "../../witness/inputs.js";
-import { publicLayout } from "../statement.js";
+import { publicLayout, spreadsOverSegments } from "../statement.js";
 
 export interface SegmentPlan {
   /** Block indices of each segment. */
@@ -188,7 +188,7 @@ function checkCapacity(
   for (const [rule, n] of publicCount) {
     const name = program.rules[rule].name;
     const slots = shape.publicSlots[name] ?? 0;
-    const spreads = program.rules[rule].uniques.length === 0 && slots > 0;
+    const spreads = spreadsOverSegments(program.rules[rule], slots);
     if (n > slots && !spreads) short.push(`${name}: ${n} public blocks, ${slots} public slots`);
   }
   for (const rule of [...privateRules].sort((x, y) => x - y)) {
